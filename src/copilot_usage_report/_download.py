@@ -1,0 +1,254 @@
+"""Signed report links to verified files on disk, several at a time.
+
+The storage client holds no token and never gets one: the links carry their own
+signature. Bodies stream to a temporary file in bounded chunks while their
+SHA-256 and their JSON framing are checked; the final name appears only when the
+whole body arrived, matches its announced size and parses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import stamina
+
+from ._errors import (
+    DownloadError,
+    IncompleteDownloadError,
+    LinkExpiredError,
+    ReportFormatError,
+)
+from ._links import check_url, is_expired, redact, redact_text
+from ._report import MAX_DOCUMENT_BYTES, ContentCheck
+from ._store import partial_file
+
+__all__ = [
+    "Download",
+    "DownloadBatch",
+    "SavedFile",
+    "download_all",
+    "download_one",
+    "make_storage_client",
+]
+
+Log = Callable[[str], None]
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """One file to fetch: its link (with signature) and the safe name it gets."""
+
+    url: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedFile:
+    """A verified file in its final place."""
+
+    name: str
+    path: Path
+    size: int
+    sha256: str
+    records: int
+    #: True when an earlier run's identical file was kept and nothing was downloaded.
+    reused: bool = False
+
+
+class _StorageUnavailable(DownloadError):
+    """A 5xx or 429 from the storage host: worth another try."""
+
+
+def _refuse_unsafe(request: httpx.Request) -> None:
+    """Checked before every request, redirects included: only https (or loopback http)."""
+    check_url(str(request.url), what="download link")
+
+
+def make_storage_client(
+    *,
+    concurrency: int = 4,
+    transport: httpx.BaseTransport | None = None,
+    timeout: float = 60.0,
+    user_agent: str = "copilot-usage-report",
+) -> httpx.Client:
+    """The client for signed links: no token, no auth, redirects checked hop by hop."""
+    return httpx.Client(
+        headers={"User-Agent": user_agent},
+        timeout=httpx.Timeout(timeout, connect=10.0),
+        follow_redirects=True,
+        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        transport=transport,
+        trust_env=False,
+        event_hooks={"request": [_refuse_unsafe]},
+    )
+
+
+def _retryable(exc: Exception) -> bool:
+    return isinstance(exc, IncompleteDownloadError | _StorageUnavailable)
+
+
+def download_one(
+    client: httpx.Client,
+    item: Download,
+    folder: Path,
+    *,
+    retries: int = 5,
+    log: Log | None = None,
+) -> SavedFile:
+    """Fetch one link into ``folder/item.name``, from scratch on each attempt.
+
+    Raises ``LinkExpiredError`` at once (no retry) when the link's expiry has
+    passed or the storage host refuses its signature: the caller asks GitHub for
+    fresh links instead.
+    """
+    check_url(item.url, what="download link")
+    if is_expired(item.url):
+        raise LinkExpiredError(
+            f"the download link for {item.name} ({redact(item.url)}) expired before it was used."
+        )
+    for attempt in stamina.retry_context(
+        on=lambda exc: _log_retry(exc, item.name, log),
+        attempts=retries + 1,
+        timeout=None,
+        wait_initial=0.5,
+        wait_max=10.0,
+    ):
+        with attempt:
+            return _fetch(client, item, folder)
+    raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+
+def _log_retry(exc: Exception, name: str, log: Log | None) -> bool:
+    retry = _retryable(exc)
+    if retry and log is not None:
+        log(f"{name}: {exc}; downloading it again.")
+    return retry
+
+
+def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
+    where = redact(item.url)
+    with partial_file(folder, item.name) as (handle, temp):
+        digest = hashlib.sha256()
+        check = ContentCheck()
+        try:
+            with client.stream("GET", item.url) as response:
+                _check_status(response, item)
+                expected = response.headers.get("content-length")
+                for chunk in response.iter_bytes(_CHUNK):
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    check.feed(chunk)
+                received = response.num_bytes_downloaded
+        except httpx.TimeoutException:
+            raise IncompleteDownloadError(f"{item.name}: the storage host timed out.") from None
+        except httpx.TransportError as exc:
+            reason = redact_text(str(exc)) or type(exc).__name__
+            raise IncompleteDownloadError(
+                f"{item.name}: the download from {where} broke off ({reason})."
+            ) from None
+        except ReportFormatError as exc:
+            raise ReportFormatError(f"{item.name}: {exc.message}") from None
+        if expected is not None and expected.isdigit() and int(expected) != received:
+            raise IncompleteDownloadError(
+                f"{item.name}: received {received} bytes of the {expected} announced."
+            )
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        try:
+            if check.needs_document:
+                if check.size > MAX_DOCUMENT_BYTES:
+                    raise ReportFormatError("the file is not NDJSON and too large to verify.")
+                check.finish(temp.read_bytes())
+            else:
+                check.finish()
+        except ReportFormatError as exc:
+            raise ReportFormatError(f"{item.name} from {where}: {exc.message}") from None
+        final = folder / item.name
+        temp.replace(final)
+    return SavedFile(
+        name=item.name,
+        path=final,
+        size=check.size,
+        sha256=digest.hexdigest(),
+        records=check.records,
+    )
+
+
+def _check_status(response: httpx.Response, item: Download) -> None:
+    status = response.status_code
+    where = redact(item.url)
+    if status == 200:
+        return
+    if status in (400, 401, 403):
+        raise LinkExpiredError(
+            f"{item.name}: the storage host refused the signed link {where} (HTTP {status}); "
+            "it has probably expired."
+        )
+    if status == 429 or status >= 500:
+        raise _StorageUnavailable(f"{item.name}: the storage host answered HTTP {status}.")
+    raise DownloadError(f"{item.name}: the storage host answered HTTP {status} for {where}.")
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadBatch:
+    """What a batch ended with: files saved, and links that expired (to be fetched anew)."""
+
+    saved: dict[str, SavedFile]
+    expired: tuple[Download, ...]
+
+
+def download_all(
+    client: httpx.Client,
+    items: Sequence[Download],
+    folder: Path,
+    *,
+    concurrency: int,
+    retries: int = 5,
+    log: Log | None = None,
+) -> DownloadBatch:
+    """Fetch every item, at most ``concurrency`` at once.
+
+    Expired links are collected, not raised, so one fresh link list can serve
+    them all. Any other failure stops new downloads, lets running ones finish
+    (their temporary files are removed) and is raised.
+    """
+    for item in items:  # refuse the whole list before fetching any of it
+        check_url(item.url, what="download link")
+    saved: dict[str, SavedFile] = {}
+    expired: list[Download] = []
+    if not items:
+        return DownloadBatch(saved, ())
+    with ThreadPoolExecutor(
+        max_workers=max(1, min(concurrency, len(items))), thread_name_prefix="download"
+    ) as pool:
+        futures: dict[Future[SavedFile], Download] = {
+            pool.submit(download_one, client, item, folder, retries=retries, log=log): item
+            for item in items
+        }
+        pending = set(futures)
+        failure: BaseException | None = None
+        while pending and failure is None:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                exc = future.exception()
+                if exc is None:
+                    result = future.result()
+                    saved[result.name] = result
+                elif isinstance(exc, LinkExpiredError):
+                    expired.append(futures[future])
+                elif failure is None:
+                    failure = exc
+        if failure is not None:
+            for future in pending:
+                future.cancel()
+            wait(pending)
+            raise failure
+    return DownloadBatch(saved, tuple(expired))

@@ -1,0 +1,246 @@
+"""Every failure a user can meet, as one exception tree.
+
+Each message is written for the person reading a workflow log: what happened,
+why, and what to do, on one line. No message ever holds the token or a signed
+link's query string: errors carry redacted links only (see ``_links.redact``).
+
+    CopilotUsageReportError            exit 1 unless noted
+    ├── InputError                     exit 2, raised before any request is sent
+    ├── ApiError                       the API answered, or could not be reached
+    │   ├── ApiUnreachableError        connection failure or timeout, after retries
+    │   ├── BadCredentialsError        401
+    │   ├── AccessDeniedError          403 without a rate-limit signal
+    │   ├── PolicyDisabledError        422, or a 403 naming the usage-metrics policy
+    │   ├── RateLimitedError           429, or a 403 with a rate-limit signal
+    │   ├── ServerError                5xx, after retries
+    │   ├── ApiRedirectError           3xx to another origin (the token is not sent there)
+    │   └── UnexpectedStatusError      any other status
+    ├── ReportNotAvailableError        204 or 404: no report for the day(s) asked
+    ├── NoReportFilesError             200 with an empty link list
+    ├── ReportFormatError              a body or file that is not what GitHub documents
+    ├── DownloadError                  fetching a signed link failed
+    │   ├── UnsafeLinkError            refused before any request to it
+    │   ├── LinkExpiredError           storage refused the signature (fresh links are asked once)
+    │   └── IncompleteDownloadError    body shorter than announced, or cut off, after retries
+    └── OutputError                    the output folder cannot hold the files
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AccessDeniedError",
+    "ApiError",
+    "ApiRedirectError",
+    "ApiUnreachableError",
+    "BadCredentialsError",
+    "CopilotUsageReportError",
+    "DownloadError",
+    "IncompleteDownloadError",
+    "InputError",
+    "LinkExpiredError",
+    "NoReportFilesError",
+    "OutputError",
+    "PolicyDisabledError",
+    "RateLimitedError",
+    "ReportFormatError",
+    "ReportNotAvailableError",
+    "ServerError",
+    "UnexpectedStatusError",
+    "UnsafeLinkError",
+]
+
+DOCS_URL = "https://docs.github.com/en/rest/copilot/copilot-usage-metrics?apiVersion=2026-03-10"
+
+
+class CopilotUsageReportError(Exception):
+    """Base of every error this tool reports to its user; anything else is a bug."""
+
+    exit_code: int = 1
+    #: What to do, longer than the one-line message; shown in the job summary.
+    hint: str = "See the README's troubleshooting section."
+    title: str = "Copilot usage report failed"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        # One line, always: a newline in a workflow command would end the annotation.
+        super().__init__(" ".join(message.split()))
+        if hint is not None:
+            self.hint = hint
+
+    @property
+    def message(self) -> str:
+        """The one-line message, exactly as printed."""
+        return str(self.args[0])
+
+
+class InputError(CopilotUsageReportError):
+    """An input (option, environment variable or action input) cannot be used as given."""
+
+    exit_code = 2
+    title = "Invalid input"
+    hint = "Fix the input named in the message; no request was sent to GitHub."
+
+
+class ApiError(CopilotUsageReportError):
+    """GitHub's API answered with an error, or could not be reached."""
+
+    title = "GitHub API error"
+
+    def __init__(self, message: str, *, status: int | None = None, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.status = status
+
+
+class ApiUnreachableError(ApiError):
+    """The API could not be reached (connection error or timeout), even after retries."""
+
+    title = "GitHub API unreachable"
+    hint = (
+        "Check that the api-url input (or GITHUB_API_URL) points at your GitHub's API and "
+        "that the runner can reach it; rerun the job later if GitHub reports an incident."
+    )
+
+
+class BadCredentialsError(ApiError):
+    """401: the token is invalid, expired or revoked."""
+
+    title = "Bad credentials"
+    hint = (
+        "Create a new token (a fine-grained personal access token with the organization "
+        'permission "Organization Copilot metrics: read", or a GitHub App token) and '
+        "store it in the secret the workflow passes as the token input."
+    )
+
+
+class AccessDeniedError(ApiError):
+    """403: the token is valid but may not read the organization's Copilot metrics."""
+
+    title = "Access denied"
+    hint = (
+        "The token's owner must be an organization owner or hold the "
+        '"View Organization Copilot Metrics" permission. A fine-grained token or GitHub App '
+        'needs the organization permission "Organization Copilot metrics" (read); a classic '
+        "token needs read:org. A workflow's GITHUB_TOKEN cannot be given this permission."
+    )
+
+
+class PolicyDisabledError(ApiError):
+    """The "Copilot usage metrics" policy is disabled for the organization or enterprise."""
+
+    title = "Copilot usage metrics policy disabled"
+    hint = (
+        'An enterprise owner enables the "Copilot usage metrics" policy in the enterprise '
+        "settings (AI controls, Copilot, Metrics); for an organization without an enterprise, "
+        "an organization owner enables it under the organization's Copilot policies."
+    )
+
+
+class RateLimitedError(ApiError):
+    """GitHub rate-limited the token (429, or 403 with a rate-limit signal)."""
+
+    title = "Rate limited"
+    hint = (
+        "Wait for the time named in the message and rerun, or raise --max-wait so the tool "
+        "waits by itself; a GitHub App token has a higher limit than a personal token."
+    )
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        wait_seconds: float | None,
+        secondary: bool,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, status=status, hint=hint)
+        #: Seconds GitHub asked us to wait (Retry-After or x-ratelimit-reset), if it said.
+        self.wait_seconds = wait_seconds
+        #: True for a secondary (abuse) limit, which asks for at least a minute's pause.
+        self.secondary = secondary
+
+
+class ServerError(ApiError):
+    """GitHub answered 5xx, even after retries."""
+
+    title = "GitHub server error"
+    hint = "GitHub had trouble answering; rerun the job in a few minutes."
+
+
+class ApiRedirectError(ApiError):
+    """The API redirected to another origin; the token is never sent across origins."""
+
+    title = "Unexpected redirect"
+    hint = "Check the api-url input: it should be your GitHub's API base URL, not a web URL."
+
+
+class UnexpectedStatusError(ApiError):
+    """The API answered a status this tool has no specific handling for."""
+
+    title = "Unexpected API answer"
+    hint = "Check GitHub's status page and the api-version input, then rerun."
+
+
+class ReportNotAvailableError(CopilotUsageReportError):
+    """GitHub has no report for the day(s) asked (204 or 404)."""
+
+    title = "Report not available"
+    hint = (
+        "GitHub readies a day's report within two full UTC days, keeps one year of history, "
+        "and has organization reports from 2025-12-12 on. A 404 also appears when the "
+        'organization does not exist for this token or the "Copilot usage metrics" policy is '
+        "disabled. Try an earlier day, or day: latest."
+    )
+
+
+class NoReportFilesError(CopilotUsageReportError):
+    """GitHub answered 200 but listed no files to download."""
+
+    title = "No report files"
+    hint = "GitHub listed the day without any file; rerun later, when the report is complete."
+
+
+class ReportFormatError(CopilotUsageReportError):
+    """A response body or a downloaded file is not in the shape GitHub documents."""
+
+    title = "Unexpected report format"
+    hint = (
+        "GitHub may have changed the report format; rerun later, and open an issue with the "
+        "message if it persists."
+    )
+
+
+class DownloadError(CopilotUsageReportError):
+    """A report file could not be downloaded from its signed link."""
+
+    title = "Download failed"
+    hint = "The storage host did not deliver the file; rerun the job."
+
+
+class UnsafeLinkError(DownloadError):
+    """A link is not https (loopback http excepted) or carries credentials; never fetched."""
+
+    title = "Unsafe download link"
+    hint = (
+        "GitHub's download links are https URLs on its report storage host; this one is not, "
+        "so it was not fetched. Check the api-url input."
+    )
+
+
+class LinkExpiredError(DownloadError):
+    """The storage host refused a signed link, or its expiry time has passed."""
+
+    title = "Download link expired"
+    hint = "Signed links last about an hour; rerun the job to get fresh links."
+
+
+class IncompleteDownloadError(DownloadError):
+    """A file arrived shorter than announced or was cut off, even after retries."""
+
+    title = "Incomplete download"
+
+
+class OutputError(CopilotUsageReportError):
+    """The output folder cannot be created or written."""
+
+    title = "Cannot write output"
+    hint = "Choose an output folder (the path input or --output-dir) the job can write."
