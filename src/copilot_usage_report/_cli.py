@@ -135,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     token: str | None = None
     try:
+        _no_waits_when_testing()
         if args.command == "demo":
             from ._demo import run_demo
 
@@ -157,6 +158,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if token and isinstance(bug, Exception):
             raise _scrubbed(bug, token) from None
         raise
+
+
+def _no_waits_when_testing() -> None:
+    from ._settings import testing_mode
+
+    if testing_mode():
+        import stamina
+
+        stamina.set_testing(True, attempts=100, cap=True)
 
 
 def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None) -> Settings:
@@ -184,28 +194,19 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _run(
-    settings: Settings,
-    *,
-    api_transport: object = None,
-    log: Callable[[str], None] = _log,
-) -> FetchResult:
+def _run(settings: Settings, *, log: Callable[[str], None] = _log) -> FetchResult:
     """Build the two real clients and run the pipeline; the only place clients are made."""
-    import httpx
-
     from ._api import make_api_client
     from ._download import make_storage_client
     from ._run import fetch_report
 
     agent = f"{PROG}/{_version()}"
-    transport = api_transport if isinstance(api_transport, httpx.BaseTransport) else None
     with (
         make_api_client(
             settings.api_url,
             settings.token,
             api_version=settings.api_version,
             user_agent=agent,
-            transport=transport,
         ) as api,
         make_storage_client(concurrency=settings.concurrency, user_agent=agent) as storage,
     ):

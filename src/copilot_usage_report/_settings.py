@@ -29,6 +29,7 @@ __all__ = [
     "Settings",
     "build_settings",
     "parse_day",
+    "testing_mode",
 ]
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -82,6 +83,15 @@ class Settings:
     def is_latest(self) -> bool:
         """True when several days may be tried (``latest``)."""
         return self.day_spec == "latest"
+
+
+def testing_mode(env: Mapping[str, str] | None = None) -> bool:
+    """True when ``COPILOT_USAGE_REPORT_TESTING=1``: retries happen without waiting.
+
+    The test suite sets it for the CLI it runs as a subprocess, so retry cases
+    cost no wall time; it turns waits off (``stamina.set_testing``), never retries.
+    """
+    return (os.environ if env is None else env).get("COPILOT_USAGE_REPORT_TESTING") == "1"
 
 
 def _env(env: Mapping[str, str], *names: str) -> str | None:
