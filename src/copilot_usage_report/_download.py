@@ -25,7 +25,7 @@ from ._errors import (
     ReportFormatError,
 )
 from ._links import check_url, is_expired, redact, redact_text
-from ._report import MAX_DOCUMENT_BYTES, ContentCheck
+from ._report import ContentCheck
 from ._store import partial_file
 
 __all__ = [
@@ -163,12 +163,7 @@ def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
         os.fsync(handle.fileno())
         handle.close()
         try:
-            if check.needs_document:
-                if check.size > MAX_DOCUMENT_BYTES:
-                    raise ReportFormatError("the file is not NDJSON and too large to verify.")
-                check.finish(temp.read_bytes())
-            else:
-                check.finish()
+            check.finish(temp.read_bytes)
         except ReportFormatError as exc:
             raise ReportFormatError(f"{item.name} from {where}: {exc.message}") from None
         final = folder / item.name

@@ -8,6 +8,7 @@ Pydantic's ``ValidationError`` never leaves this module: it becomes a one-line
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -104,20 +105,20 @@ class ContentCheck:
             return
         self._records += 1
 
-    def finish(self, read_back: bytes | None = None) -> None:
+    def finish(self, read_back: Callable[[], bytes]) -> None:
         """Check the last line, or the whole document; raise ``ReportFormatError`` if bad.
 
-        ``read_back`` is the complete file, needed only in document mode (see
-        ``needs_document``).
+        ``read_back`` returns the complete file; it is called only in document
+        mode, and refused beyond ``MAX_DOCUMENT_BYTES`` rather than loaded.
         """
         if not self._document and self._pending:
             self._line(self._pending)
             self._pending = b""
         if self._document:
-            if read_back is None:
-                raise ReportFormatError("the file could not be read back to verify it.")
+            if self._size > MAX_DOCUMENT_BYTES:
+                raise ReportFormatError("the file is not NDJSON and too large to verify.")
             try:
-                json.loads(read_back)
+                json.loads(read_back())
             except json.JSONDecodeError as exc:
                 raise ReportFormatError(
                     "the file is neither NDJSON nor one JSON document "

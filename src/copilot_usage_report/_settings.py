@@ -181,10 +181,11 @@ def _check_org(org: str | None) -> str:
 
 
 def _check_token(token: str | None) -> str:
-    if token is None:
+    if token is None or not token.strip():
         raise InputError(
-            "no token given: pass --token or set GITHUB_TOKEN or GH_TOKEN (in a workflow, the "
-            "token input), holding a token that may read the organization's Copilot metrics."
+            "no token given (or it is empty): pass --token or set GITHUB_TOKEN or GH_TOKEN (in "
+            "a workflow, the token input), holding a token that may read the organization's "
+            "Copilot metrics."
         )
     token = token.strip()
     if not _TOKEN.fullmatch(token):

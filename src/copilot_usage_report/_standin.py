@@ -86,6 +86,8 @@ class StandIn:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _in_flight: dict[str, int] = field(default_factory=lambda: {"api": 0, "storage": 0})
     max_in_flight: dict[str, int] = field(default_factory=lambda: {"api": 0, "storage": 0})
+    #: Every link list the API handed out, in order, exactly as sent.
+    issued: list[list[str]] = field(default_factory=list)
 
     # -- set-up -------------------------------------------------------------------------
 
@@ -283,6 +285,8 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
                 else:
                     self._json(status, {"message": "Not Found", "status": str(status)})
                 return
+            with standin._lock:
+                standin.issued.append(links)
             self._json(200, {"download_links": links, "report_day": day})
 
         def _storage(self, path: str, query: dict[str, list[str]], *, truncate: bool) -> None:

@@ -1,0 +1,174 @@
+"""action.yml: every input reaches Python through env, every output is wired, pins are SHAs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+STEPS = ACTION["runs"]["steps"]
+
+
+def _step(step_id: str) -> dict:
+    return next(s for s in STEPS if s.get("id") == step_id)
+
+
+def test_composite_with_setup_uv_first_and_upload_last():
+    """The action is composite: set up uv, install, fetch, then upload the artifact."""
+    assert ACTION["runs"]["using"] == "composite"
+    assert STEPS[0]["uses"].startswith("astral-sh/setup-uv@")
+    assert STEPS[-1]["uses"].startswith("actions/upload-artifact@")
+
+
+def test_third_party_actions_are_pinned_by_sha_with_version_comment():
+    """Every uses: names a full 40-hex commit, with the release in a comment."""
+    text = (ROOT / "action.yml").read_text()
+    uses = re.findall(r"uses:\s*(\S+)(.*)", text)
+    assert uses
+    for ref, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref), ref
+        assert re.search(r"#\s*v\d+\.\d+\.\d+", comment), ref
+
+
+def test_no_expression_inside_run_scripts():
+    """No ${{ }} expression appears inside any run: script (script injection)."""
+    for step in STEPS:
+        if "run" in step:
+            assert "${{" not in step["run"], step.get("name")
+
+
+def test_every_input_is_used():
+    """Each input is referenced somewhere in the steps."""
+    steps_text = yaml.safe_dump(STEPS)
+    for name in ACTION["inputs"]:
+        assert f"inputs.{name}" in steps_text, name
+
+
+def test_fetch_inputs_reach_python_as_env():
+    """Inputs the CLI reads arrive as the INPUT_* variables it documents."""
+    env = _step("fetch")["env"]
+    expected = {
+        "INPUT_ORG": "org",
+        "INPUT_TOKEN": "token",
+        "INPUT_DAY": "day",
+        "INPUT_API_URL": "api-url",
+        "INPUT_API_VERSION": "api-version",
+        "INPUT_OUTPUT_DIR": "path",
+        "INPUT_RETRIES": "retries",
+        "INPUT_MAX_WAIT": "max-wait",
+        "INPUT_CONCURRENCY": "concurrency",
+    }
+    for var, name in expected.items():
+        assert env[var] == f"${{{{ inputs.{name} }}}}", var
+
+
+def test_every_output_is_wired_to_a_step_output():
+    """Each output's value reads an output of the fetch or the upload step."""
+    fetch_outputs = {"download-links", "report-day", "files", "path", "file-count", "total-bytes"}
+    for name, spec in ACTION["outputs"].items():
+        assert spec["description"].strip()
+        match = re.fullmatch(r"\$\{\{ steps\.(fetch|upload)\.outputs\.([\w-]+) \}\}", spec["value"])
+        assert match, name
+        step, output = match.groups()
+        assert output == name
+        if name.startswith("artifact-"):
+            assert step == "upload", name
+        else:
+            assert step == "fetch", name
+    assert set(ACTION["outputs"]) >= fetch_outputs | {
+        "artifact-id",
+        "artifact-url",
+        "artifact-digest",
+    }
+
+
+def test_upload_is_skipped_without_files_and_fails_on_none():
+    """The upload runs only when files were saved, and errors if none are found."""
+    upload = _step("upload")
+    assert "steps.fetch.outputs.file-count" in upload["if"]
+    assert "inputs.upload-artifact" in upload["if"]
+    assert upload["with"]["if-no-files-found"] == "error"
+    assert upload["with"]["path"] == "${{ steps.fetch.outputs.path }}"
+    assert "steps.fetch.outputs.report-day" in upload["with"]["name"]
+
+
+def test_inputs_have_descriptions_and_defaults_from_the_issue():
+    """Inputs are described, and the documented defaults hold."""
+    inputs = ACTION["inputs"]
+    for name, spec in inputs.items():
+        assert spec["description"].strip(), name
+    assert inputs["org"]["default"] == "${{ github.repository_owner }}"
+    assert inputs["token"]["required"] is True
+    assert inputs["day"]["default"] == "latest"
+    assert inputs["api-url"]["default"] == "${{ github.api_url }}"
+    assert inputs["path"]["default"] == "${{ runner.temp }}/copilot-usage-metrics"
+    assert inputs["upload-artifact"]["default"] == "true"
+
+
+def _requirements() -> dict[str, str]:
+    text = (ROOT / "requirements" / "action.txt").read_text()
+    return {
+        m.group(1).lower().replace("_", "-"): m.group(2)
+        for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^\s\\;]+)", text, re.M)
+    }
+
+
+def test_requirements_file_is_hash_pinned_and_matches_pyproject():
+    """The action's requirements pin each runtime dependency at pyproject's version, hashed."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pinned = _requirements()
+    for dep in project["dependencies"]:
+        name, version = dep.split("==")
+        assert pinned.get(name.lower()) == version, dep
+    text = (ROOT / "requirements" / "action.txt").read_text()
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 2)[2])
+    for block in blocks:
+        if block.strip() and not block.startswith("#"):
+            assert "--hash=sha256:" in block, block.splitlines()[0]
+    assert "://" not in text and "index-url" not in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uv resolution output is the same everywhere")
+def test_requirements_file_is_what_uv_compiles(tmp_path):
+    """Re-running the documented uv pip compile (offline, from cache) changes no pin."""
+    out = tmp_path / "action.txt"
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not on PATH")
+    proc = subprocess.run(
+        [
+            uv,
+            "pip",
+            "compile",
+            "pyproject.toml",
+            "--generate-hashes",
+            "--universal",
+            "--python-version",
+            "3.11",
+            "--offline",
+            "--quiet",
+            "-o",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.skip(f"uv could not resolve offline: {proc.stderr.strip()[:200]}")
+    fresh = {
+        m.group(1).lower(): m.group(2)
+        for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^\s\\;]+)", out.read_text(), re.M)
+    }
+    assert fresh == _requirements()

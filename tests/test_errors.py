@@ -1,0 +1,33 @@
+"""The error tree: one base, every class documented, with a hint and one-line messages."""
+
+from __future__ import annotations
+
+import copilot_usage_report._errors as errors_module
+from copilot_usage_report._errors import CopilotUsageReportError, InputError
+
+
+def _all_classes() -> list[type[CopilotUsageReportError]]:
+    found = [CopilotUsageReportError]
+    for cls in found:
+        found.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_class_is_exported_documented_and_hinted():
+    """Each error class is in __all__, has a docstring, a title and a non-empty hint."""
+    classes = _all_classes()
+    assert {c.__name__ for c in classes} <= set(errors_module.__all__) | {"_StorageUnavailable"}
+    for cls in classes:
+        assert cls.__doc__ and cls.__doc__.strip(), cls
+        assert cls.hint.strip() and cls.title.strip(), cls
+
+
+def test_exit_codes():
+    """Input errors exit 2; every other expected failure exits 1."""
+    for cls in _all_classes():
+        assert cls.exit_code == (2 if issubclass(cls, InputError) else 1), cls
+
+
+def test_messages_are_one_line():
+    """A message given over several lines is folded into one."""
+    assert CopilotUsageReportError("a\nb\r\n  c").message == "a b c"

@@ -1,0 +1,46 @@
+"""Report files are verified as NDJSON or one JSON document while they stream."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot_usage_report._errors import ReportFormatError
+from copilot_usage_report._report import ContentCheck
+
+
+def _check(*chunks: bytes) -> ContentCheck:
+    check = ContentCheck()
+    for chunk in chunks:
+        check.feed(chunk)
+    check.finish(lambda: b"".join(chunks))
+    return check
+
+
+def test_ndjson_split_across_chunks():
+    """Lines split at any chunk boundary are checked whole; a missing final newline is fine."""
+    data = b'{"a": 1}\n{"b": [1, 2]}\n\n{"c": "x"}'
+    for cut in range(len(data)):
+        assert _check(data[:cut], data[cut:]).records == 3
+
+
+def test_pretty_printed_document():
+    """A multi-line JSON document (the aggregate report) is one record."""
+    assert _check(b'{\n  "day": "2026-11-20",\n  "n": 1\n}\n').records == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"a": 1}\n{"b": 2\n{"c": 3}\n', "line 2"),
+        (b'{"a": 1}\n{"b": ', "line 2"),
+        (b'{\n  "a": 1\n', "neither NDJSON nor one JSON document"),
+        (b"", "no JSON record"),
+        (b"\n\n", "no JSON record"),
+        (b"<Error>AuthenticationFailed</Error>", "neither NDJSON"),
+        (b"\xff\xfe{}", "neither NDJSON"),
+    ],
+)
+def test_damaged_files_are_refused(data, message):
+    """Cut-off, damaged, empty and non-JSON files raise ReportFormatError naming the problem."""
+    with pytest.raises(ReportFormatError, match=message):
+        _check(data)

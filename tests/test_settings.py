@@ -1,0 +1,118 @@
+"""Inputs become one validated Settings value, or one InputError before any request."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from copilot_usage_report._errors import InputError
+from copilot_usage_report._settings import RawInputs, build_settings, parse_day
+
+TODAY = date(2026, 11, 25)
+
+
+def _build(tmp_path: Path, env: dict[str, str] | None = None, **raw: str | None):
+    base = {"INPUT_ORG": "my-org", "INPUT_TOKEN": "ghp_x", "INPUT_OUTPUT_DIR": str(tmp_path)}
+    return build_settings(RawInputs(**raw), today=TODAY, env={**base, **(env or {})})
+
+
+def test_latest_tries_yesterday_then_three_days_before():
+    """latest gives yesterday and the three days before it, newest first."""
+    spec, days = parse_day("latest", today=TODAY)
+    assert spec == "latest"
+    assert days == (date(2026, 11, 24), date(2026, 11, 23), date(2026, 11, 22), date(2026, 11, 21))
+
+
+def test_yesterday_and_explicit_day():
+    """yesterday and an ISO day each give exactly one day."""
+    assert parse_day("yesterday", today=TODAY) == ("yesterday", (date(2026, 11, 24),))
+    assert parse_day(" 2026-11-20 ", today=TODAY) == ("2026-11-20", (date(2026, 11, 20),))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-11-26", "in the future"),
+        ("2026-11-25", "is today"),
+        ("2025-10-09", "before 2025-10-10"),
+        ("2025-12-01", "before 2025-12-12"),
+        ("2026-02-30", "not a calendar date"),
+        ("20261120", "not a date"),
+        ("", "not a date"),
+        ("2026-11-20T00:00", "not a date"),
+    ],
+)
+def test_bad_days_are_refused(text, message):
+    """Malformed, future, today's and too-old days raise InputError with a reason."""
+    with pytest.raises(InputError, match=message):
+        parse_day(text, today=TODAY)
+
+
+def test_one_year_history_bound():
+    """A day older than one year before today is refused; the oldest kept day is accepted."""
+    today = date(2027, 6, 1)
+    assert parse_day("2026-06-01", today=today)[1] == (date(2026, 6, 1),)
+    with pytest.raises(InputError, match="one-year history"):
+        parse_day("2026-05-31", today=today)
+
+
+@pytest.mark.parametrize("org", ["a", "my-org", "A1-b2-C3", "x" * 39])
+def test_valid_org_names(tmp_path, org):
+    """Names of letters, digits and single inner hyphens up to 39 characters are accepted."""
+    assert _build(tmp_path, org=org).org == org
+
+
+@pytest.mark.parametrize("org", ["-a", "a-", "a--b", "x" * 40, "a_b", "a/b", "../x", "a b", "é"])
+def test_invalid_org_names(tmp_path, org):
+    """Names GitHub cannot have are refused."""
+    with pytest.raises(InputError, match="not a name GitHub allows"):
+        _build(tmp_path, org=org)
+
+
+def test_option_wins_over_env_and_env_fallback_order(tmp_path):
+    """--token beats INPUT_TOKEN, which beats GITHUB_TOKEN, which beats GH_TOKEN."""
+    env = {"INPUT_TOKEN": "", "GITHUB_TOKEN": "from-github", "GH_TOKEN": "from-gh"}
+    assert _build(tmp_path, env=env).token == "from-github"
+    assert _build(tmp_path, env={**env, "GITHUB_TOKEN": ""}).token == "from-gh"
+    assert _build(tmp_path, env=env, token="from-option").token == "from-option"
+
+
+def test_token_is_never_in_repr_or_error(tmp_path):
+    """The token stays out of the settings' repr and of the error about a bad token."""
+    settings = _build(tmp_path, token="ghp_SECRET")
+    assert "ghp_SECRET" not in repr(settings)
+    with pytest.raises(InputError) as info:
+        _build(tmp_path, token="ghp_SEC RET")
+    assert "SEC" not in str(info.value)
+
+
+def test_api_url_defaults_and_checks(tmp_path):
+    """The API URL defaults to GitHub.com, follows GITHUB_API_URL, and must be https."""
+    assert _build(tmp_path).api_url == "https://api.github.com"
+    env = {"GITHUB_API_URL": "https://api.octo.ghe.com/"}
+    assert _build(tmp_path, env=env).api_url == "https://api.octo.ghe.com"
+    assert _build(tmp_path, api_url="http://127.0.0.1:8080").api_url == "http://127.0.0.1:8080"
+    for bad in ("http://api.github.com", "ftp://x", "https://user:pw@api.github.com", "x"):
+        with pytest.raises(InputError):
+            _build(tmp_path, api_url=bad)
+
+
+def test_numbers_are_bounded(tmp_path):
+    """retries, max-wait and concurrency accept their range and refuse the rest."""
+    s = _build(tmp_path, retries="0", max_wait="0", concurrency="32")
+    assert (s.retries, s.max_wait, s.concurrency) == (0, 0.0, 32)
+    for raw in ({"retries": "21"}, {"max_wait": "nan"}, {"concurrency": "0"}, {"retries": "x"}):
+        with pytest.raises(InputError):
+            _build(tmp_path, None, **raw)
+
+
+def test_output_dir_is_created_only_after_other_inputs_pass(tmp_path):
+    """A bad input leaves no output folder behind; a good run creates it."""
+    target = tmp_path / "new" / "dir"
+    with pytest.raises(InputError):
+        _build(tmp_path, env={"INPUT_OUTPUT_DIR": str(target)}, org="-")
+    assert not target.exists()
+    assert _build(tmp_path, env={"INPUT_OUTPUT_DIR": str(target)}).output_dir == target
+    assert target.is_dir()
