@@ -64,6 +64,7 @@ def test_fetch_inputs_reach_python_as_env():
         "INPUT_RETRIES": "retries",
         "INPUT_MAX_WAIT": "max-wait",
         "INPUT_CONCURRENCY": "concurrency",
+        "INPUT_TIMEOUT": "timeout",
     }
     for var, name in expected.items():
         assert env[var] == f"${{{{ inputs.{name} }}}}", var

@@ -96,6 +96,12 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="N",
     )
     parser.add_argument(
+        "--timeout",
+        help="seconds a request may stall before it is retried (default 30)"
+        + env.format("INPUT_TIMEOUT"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the outputs as one JSON object on stdout"
     )
 
@@ -135,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     token: str | None = None
     try:
-        _no_waits_when_testing()
+        _configure_retries()
         if args.command == "demo":
             from ._demo import run_demo
 
@@ -160,12 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise
 
 
-def _no_waits_when_testing() -> None:
+def _configure_retries() -> None:
+    import stamina
+
     from ._settings import testing_mode
 
+    # Our backoff hook logs each retry in words; stamina's own log lines would only add noise.
+    stamina.instrumentation.set_on_retry_hooks([])
     if testing_mode():
-        import stamina
-
         stamina.set_testing(True, attempts=100, cap=True)
 
 
@@ -182,6 +190,7 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         retries=args.retries,
         max_wait=args.max_wait,
         concurrency=args.concurrency,
+        timeout=args.timeout,
     )
     return build_settings(
         raw,
@@ -207,8 +216,11 @@ def _run(settings: Settings, *, log: Callable[[str], None] = _log) -> FetchResul
             settings.token,
             api_version=settings.api_version,
             user_agent=agent,
+            timeout=settings.timeout,
         ) as api,
-        make_storage_client(concurrency=settings.concurrency, user_agent=agent) as storage,
+        make_storage_client(
+            concurrency=settings.concurrency, user_agent=agent, timeout=settings.timeout
+        ) as storage,
     ):
         return fetch_report(settings, api, storage, log=log, tool=f"{PROG} {_version()}")
 

@@ -60,6 +60,7 @@ class RawInputs:
     retries: str | None = None
     max_wait: str | None = None
     concurrency: str | None = None
+    timeout: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,8 @@ class Settings:
     retries: int
     max_wait: float
     concurrency: int
+    #: Seconds without progress before a request counts as timed out (then retried).
+    timeout: float
 
     @property
     def is_latest(self) -> bool:
@@ -298,6 +301,14 @@ def build_settings(
         1,
         32,
     )
+    timeout = _seconds(
+        "timeout",
+        raw.timeout if raw.timeout is not None else _env(env, "INPUT_TIMEOUT"),
+        30.0,
+        600.0,
+    )
+    if timeout == 0:
+        raise InputError("timeout must be more than 0 seconds.")
     output_dir = _check_output_dir(
         raw.output_dir
         if raw.output_dir is not None
@@ -314,4 +325,5 @@ def build_settings(
         retries=retries,
         max_wait=max_wait,
         concurrency=concurrency,
+        timeout=timeout,
     )

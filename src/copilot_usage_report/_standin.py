@@ -156,7 +156,7 @@ class StandIn:
             return None
         expiry = datetime.now(UTC) + timedelta(seconds=self.link_ttl)
         return [
-            self.sign(f"/reports/{quote(org.lower())}/{kind}/{day}/{quote(name, safe='')}", expiry)
+            self.sign(f"/reports/{quote(org.lower())}/{kind}/{day}/{_segment(name)}", expiry)
             for name, _ in report.files
         ]
 
@@ -184,6 +184,11 @@ class StandIn:
             return None
         wanted = unquote(name)
         return next((body for n, body in report.files if n == wanted), None)
+
+
+def _segment(name: str) -> str:
+    """One percent-encoded path segment; dots too, so a name like '..' stays a name."""
+    return quote(name, safe="").replace(".", "%2E") if set(name) <= {"."} else quote(name, safe="")
 
 
 def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTPRequestHandler]:
