@@ -21,7 +21,7 @@ FILES = [
 
 def serve(standin: StandIn, files: list[tuple[str, bytes]] | None = None) -> None:
     """Put the day's report on the stand-in."""
-    standin.add_report("my-org", DAY, list(files or FILES))  # type: ignore[arg-type]
+    standin.add_report("my-org", DAY, list(files or FILES))
 
 
 def env(standin: StandIn, tmp_path: Path, **extra: str) -> dict[str, str]:

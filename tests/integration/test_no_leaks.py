@@ -15,11 +15,19 @@ Setup = Callable[[StandIn], None]
 
 
 def _api(*faults: Fault) -> Setup:
-    return lambda s: (serve(s), s.api_faults.extend(faults))  # type: ignore[func-returns-value]
+    def setup(s: StandIn) -> None:
+        serve(s)
+        s.api_faults.extend(faults)
+
+    return setup
 
 
 def _storage(*faults: Fault) -> Setup:
-    return lambda s: (serve(s), s.storage_faults.extend(faults))  # type: ignore[func-returns-value]
+    def setup(s: StandIn) -> None:
+        serve(s)
+        s.storage_faults.extend(faults)
+
+    return setup
 
 
 def _expired(s: StandIn) -> None:
