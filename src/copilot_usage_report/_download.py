@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 Log = Callable[[str], None]
-_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +140,9 @@ def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
             with client.stream("GET", item.url) as response:
                 _check_status(response, item)
                 expected = response.headers.get("content-length")
-                for chunk in response.iter_bytes(_CHUNK):
+                # Chunks as they arrive (a socket read, 64 KiB, or what it decompresses to):
+                # re-chunking them to a fixed size would copy every byte once more.
+                for chunk in response.iter_bytes():
                     handle.write(chunk)
                     digest.update(chunk)
                     check.feed(chunk)

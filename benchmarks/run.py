@@ -1,0 +1,682 @@
+"""Benchmarks of issue 6: are we as fast as the wire (and curl) allow?
+
+Run ``uv run python benchmarks/run.py`` (a few minutes) or add ``--quick``
+(under a minute or two). It starts its own loopback servers (a ``StandIn`` in a
+child process, bound to 127.0.0.1), measures our code and the reference side by
+side in the same run, and prints one line per figure with the ratio and its
+target, then writes every sample to ``benchmarks/results/<time>.json``.
+
+Invariants: every server and child process is ours, bound to 127.0.0.1, and
+stops by itself (servers on stdin EOF or their lifetime, children on a
+timeout); every measurement is warmed up once and reported as the median of
+``--repeat`` runs, ours and the reference alternating; temporary files live in
+a ``tempfile`` directory removed at the end. A figure that cannot be measured
+prints ``skipped: <why>``, never a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _data import write_users_report  # noqa: E402
+
+MB = 1_000_000
+DAY = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
+ORG = "bench"
+#: Longest any one child (a download of the largest file, a 30-day backfill) may take.
+CHILD_TIMEOUT = 900.0
+
+
+class BenchError(RuntimeError):
+    """A measurement could not be made (a child failed or timed out)."""
+
+
+@dataclass
+class Figure:
+    """One printed line and its machine-readable record."""
+
+    key: str
+    title: str
+    line: str = ""
+    data: dict[str, object] = field(default_factory=dict)
+    #: Target name to True (met) or False (missed); empty when skipped or informative.
+    verdicts: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    quick: bool
+    repeat: int
+    large_bytes: int
+    wire_bytes: int
+    wire_rate: float
+    many_files: int
+    many_bytes: int
+    users: int
+    concurrency: int
+    startup_runs: int
+    backfill_repeat: int
+    curl: str | None
+    tmp: Path
+
+
+# -- children -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def serve(spec: dict[str, object]) -> Iterator[dict[str, object]]:
+    """A stand-in in a child process for the block's duration; yields its URLs and links."""
+    lifetime = float(str(spec.setdefault("lifetime", CHILD_TIMEOUT * 2)))
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "_serve.py"), json.dumps(spec)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], 60.0)
+        if not ready:
+            raise BenchError("the stand-in did not start within 60 s")
+        line = proc.stdout.readline()
+        if not line:
+            raise BenchError("the stand-in exited before serving")
+        yield json.loads(line)
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=min(lifetime, 30.0))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def work(task: str, spec: dict[str, object]) -> dict[str, object]:
+    """Run one ``_worker.py`` task in a fresh interpreter; its JSON result."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "_worker.py"), task, json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"worker {task} failed: {tail(done.stderr)}")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def tail(text: str, lines: int = 3) -> str:
+    """The last lines of a child's stderr, on one line."""
+    return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
+
+
+def timed(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Wall seconds, exit code and stderr of a command run to completion."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False, env=env
+    )
+    return time.perf_counter() - start, done.returncode, done.stderr
+
+
+def sides(
+    repeat: int, ours: Callable[[], float], theirs: Callable[[], float]
+) -> tuple[list[float], list[float]]:
+    """One warm-up each, then ``repeat`` runs of both, alternating which goes first."""
+    ours()
+    theirs()
+    a: list[float] = []
+    b: list[float] = []
+    for i in range(repeat):
+        if i % 2 == 0:
+            a.append(ours())
+            b.append(theirs())
+        else:
+            b.append(theirs())
+            a.append(ours())
+    return a, b
+
+
+def clear(folder: Path) -> None:
+    """Empty a folder (our own temporary one) so the next run starts from nothing."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISS"
+
+
+def size_text(n: float) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / MB:.0f} MB"
+
+
+# -- figure 1: one large file, and the same at a real wire's speed ------------------------------
+
+
+def _ours_vs_curl(
+    ctx: Context, links: list[str], total: int, *, concurrency: int
+) -> tuple[list[float], list[float], list[float]]:
+    """Our ``download_all`` vs curl on the same links: (ours s, curl s, our peak RSS MB)."""
+    assert ctx.curl is not None
+    ours_dir, curl_dir = ctx.tmp / "ours", ctx.tmp / "curl"
+    rss: list[float] = []
+
+    def ours() -> float:
+        clear(ours_dir)
+        result = work(
+            "download", {"links": links, "folder": str(ours_dir), "concurrency": concurrency}
+        )
+        if result["bytes"] != total:
+            raise BenchError(f"our download saved {result['bytes']} bytes, not {total}")
+        rss.append(float(str(result["peak_rss_mb"])))
+        return float(str(result["seconds"]))
+
+    def theirs() -> float:
+        clear(curl_dir)
+        assert ctx.curl is not None
+        cmd = [ctx.curl, "-sS", "--fail"]
+        if len(links) > 1:
+            cmd += ["--parallel", "--parallel-max", str(concurrency)]
+        for i, url in enumerate(links):
+            cmd += ["-o", str(curl_dir / f"file-{i}.ndjson"), url]
+        seconds, code, err = timed(cmd)
+        got = sum(p.stat().st_size for p in curl_dir.iterdir())
+        if code != 0 or got != total:
+            raise BenchError(f"curl failed ({code}, {got} of {total} bytes): {err.strip()}")
+        return seconds
+
+    a, b = sides(ctx.repeat, ours, theirs)
+    clear(ours_dir)
+    clear(curl_dir)
+    return a, b, rss
+
+
+def fig_large(ctx: Context) -> Figure:
+    fig = Figure("1", f"one {size_text(ctx.large_bytes)} report file vs curl -o")
+    if ctx.curl is None:
+        fig.line = "skipped: curl is not installed"
+        return fig
+    with serve({"org": ORG, "days": [DAY], "files": [ctx.large_bytes]}) as info:
+        links = info["links"]
+        sizes = info["sizes"]
+        assert isinstance(links, dict) and isinstance(sizes, dict)
+        total = sum(int(v) for v in sizes.values())
+        ours, curl, rss = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
+    o, c = statistics.median(ours), statistics.median(curl)
+    ratio, peak = o / c, max(rss)
+    fig.verdicts = {"ratio <= 1.15": ratio <= 1.15, "peak RSS <= 100 MB": peak <= 100}
+    fig.data = {
+        "bytes": total,
+        "ours_s": ours,
+        "curl_s": curl,
+        "ours_median_s": o,
+        "curl_median_s": c,
+        "ratio": ratio,
+        "ours_peak_rss_mb": rss,
+        "ours_mb_per_s": total / MB / o,
+        "curl_mb_per_s": total / MB / c,
+    }
+    fig.line = (
+        f"ours {o:.2f} s ({total / MB / o:.0f} MB/s) vs curl {c:.2f} s ({total / MB / c:.0f} MB/s)"
+        f" -> ratio {ratio:.2f} (target <= 1.15) {verdict(ratio <= 1.15)}; "
+        f"peak RSS {peak:.0f} MB (target <= 100 MB) {verdict(peak <= 100)}"
+    )
+    return fig
+
+
+def fig_wire(ctx: Context) -> Figure:
+    rate_mb = ctx.wire_rate / MB
+    fig = Figure(
+        "1w",
+        f"one {size_text(ctx.wire_bytes)} file on a {rate_mb * 8 / 1000:g} Gbit/s wire vs curl -o",
+    )
+    if ctx.curl is None:
+        fig.line = "skipped: curl is not installed"
+        return fig
+    spec = {"org": ORG, "days": [DAY], "files": [ctx.wire_bytes], "rate": ctx.wire_rate}
+    with serve(spec) as info:
+        links = info["links"]
+        sizes = info["sizes"]
+        assert isinstance(links, dict) and isinstance(sizes, dict)
+        total = sum(int(v) for v in sizes.values())
+        ours, curl, rss = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
+    o, c = statistics.median(ours), statistics.median(curl)
+    ratio = o / c
+    fig.verdicts = {"ratio <= 1.15": ratio <= 1.15}
+    fig.data = {
+        "bytes": total,
+        "wire_mb_per_s": rate_mb,
+        "ours_s": ours,
+        "curl_s": curl,
+        "ratio": ratio,
+        "ours_peak_rss_mb": rss,
+    }
+    fig.line = (
+        f"ours {o:.2f} s vs curl {c:.2f} s (wire alone {total / ctx.wire_rate:.2f} s) -> ratio "
+        f"{ratio:.2f} (target <= 1.15) {verdict(ratio <= 1.15)}"
+    )
+    return fig
+
+
+# -- figure 2: many files at once ----------------------------------------------------------------
+
+
+def fig_many(ctx: Context) -> Figure:
+    n, each = ctx.many_files, ctx.many_bytes
+    fig = Figure(
+        "2",
+        f"{n} x {size_text(each)} files, {ctx.concurrency} at a time, vs curl --parallel",
+    )
+    if ctx.curl is None:
+        fig.line = "skipped: curl is not installed"
+        return fig
+    with serve({"org": ORG, "days": [DAY], "files": [each] * n}) as info:
+        links = info["links"]
+        sizes = info["sizes"]
+        assert isinstance(links, dict) and isinstance(sizes, dict)
+        total = sum(int(v) for v in sizes.values())
+        ours, curl, rss = _ours_vs_curl(ctx, links[DAY], total, concurrency=ctx.concurrency)
+    o, c = statistics.median(ours), statistics.median(curl)
+    ratio = o / c
+    fig.verdicts = {"ratio <= 1.15": ratio <= 1.15}
+    fig.data = {
+        "files": n,
+        "bytes": total,
+        "connections": ctx.concurrency,
+        "ours_s": ours,
+        "curl_s": curl,
+        "ratio": ratio,
+        "ours_peak_rss_mb": rss,
+    }
+    fig.line = (
+        f"ours {o:.2f} s vs curl {c:.2f} s -> ratio {ratio:.2f} (target <= 1.15) "
+        f"{verdict(ratio <= 1.15)}; peak RSS {max(rss):.0f} MB"
+    )
+    return fig
+
+
+# -- figure 3: a 30-day backfill ---------------------------------------------------------------
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("copilot-usage-report")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "copilot_usage_report"]
+
+
+def _cli_env(info: dict[str, object], out: Path) -> dict[str, str]:
+    """The CLI's environment: the stand-in's URL and token, and nothing a runner would add."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("INPUT_", "GITHUB_", "RUNNER_")) and k not in ("GH_TOKEN",)
+    }
+    env.update(
+        INPUT_ORG=ORG,
+        INPUT_TOKEN=str(info["token"]),
+        INPUT_API_URL=str(info["api_url"]),
+        INPUT_OUTPUT_DIR=str(out),
+    )
+    return env
+
+
+def fig_backfill(ctx: Context) -> Figure:
+    days_n, api_delay, storage_delay, per_day = 30, 0.2, 0.2, 2
+    fig = Figure("3", f"backfill of {days_n} days, {per_day} files a day, 200 ms per request")
+    end = datetime.now(UTC).date() - timedelta(days=2)
+    days = [end - timedelta(days=days_n - 1 - i) for i in range(days_n)]
+    ideal = days_n * api_delay + storage_delay
+    sequential = days_n * (api_delay + per_day * storage_delay)
+    spec = {
+        "org": ORG,
+        "days": [d.isoformat() for d in days],
+        "files": [16 * 1024] * per_day,  # small: this figure is about latency
+        "api_delay": api_delay,
+        "storage_delay": storage_delay,
+    }
+    out = ctx.tmp / "backfill"
+    cli = _cli()
+    fig.data = {"days": days_n, "ideal_s": ideal, "sequential_s": sequential}
+
+    def saved() -> int:
+        return sum(1 for _ in out.rglob("*.ndjson")) if out.exists() else 0
+
+    with serve(spec) as info:
+        env = _cli_env(info, out)
+
+        def ranged() -> tuple[float, int, str]:
+            clear(out)
+            return timed([*cli, "fetch", "--day", f"{days[0]}..{days[-1]}"], env=env)
+
+        _, code, err = ranged()  # the probe, which is also the warm-up
+        if code not in (0, 2):
+            raise BenchError(f"fetch --day START..END failed ({code}): {tail(err)}")
+        if code == 0:
+            if saved() != days_n * per_day:
+                raise BenchError(f"fetch --day START..END saved {saved()} files")
+            runs = [ranged() for _ in range(ctx.backfill_repeat)]
+            bad = [r for r in runs if r[1] != 0]
+            if bad:
+                raise BenchError(f"fetch --day START..END failed: {tail(bad[0][2])}")
+            walls = [r[0] for r in runs]
+            wall = statistics.median(walls)
+            ratio = wall / ideal
+            fig.verdicts = {"ratio <= 1.3": ratio <= 1.3}
+            fig.data.update(mode="fetch --day START..END", wall_s=walls, ratio=ratio)
+            fig.line = (
+                f"fetch --day START..END {wall:.2f} s vs ideal {ideal:.1f} s -> ratio "
+                f"{ratio:.2f} (target <= 1.3) {verdict(ratio <= 1.3)}; a fully sequential run "
+                f"would take {sequential:.1f} s ({wall / sequential:.2f} of it)"
+            )
+            return fig
+        # Exit 2, refused input: no range support. Today's way is one fetch per day, in a row.
+        fig.data["range_probe"] = {"exit_code": code, "stderr": tail(err)}
+        clear(out)
+        start = time.perf_counter()
+        for d in days:
+            _, code, err = timed([*cli, "fetch", "--day", d.isoformat()], env=env)
+            if code != 0:
+                raise BenchError(f"fetch --day {d} failed: {tail(err)}")
+        wall = time.perf_counter() - start
+        if saved() != days_n * per_day:
+            raise BenchError(f"the {days_n} fetch runs saved {saved()} files")
+    fig.data.update(mode=f"{days_n} x fetch --day DAY", wall_s=[wall])
+    fig.line = (
+        "skipped: needs --day START..END (issue 4). For reference, today's way "
+        f"({days_n} fetch runs in a row) takes {wall:.1f} s = {wall / ideal:.1f} x the ideal "
+        f"{ideal:.1f} s, {wall / sequential:.2f} x a fully sequential run's {sequential:.1f} s"
+    )
+    return fig
+
+
+# -- figure 4: parsing a per-user report --------------------------------------------------------
+
+
+def _has_summarize() -> bool:
+    try:
+        spec = importlib.util.find_spec("copilot_usage_report._metrics")
+    except ImportError:
+        return False
+    if spec is None:
+        return False
+    module = importlib.import_module("copilot_usage_report._metrics")
+    return callable(getattr(module, "summarize_paths", None))
+
+
+def fig_parse(ctx: Context) -> list[Figure]:
+    users = ctx.users
+    path = ctx.tmp / "users-1-day.ndjson"
+    size = write_users_report(path, users)
+    title = f"summarise a {users}-user per-user report ({size_text(size)})"
+    fig = Figure("4", title)
+    check = Figure("4v", "verify the same file (ContentCheck, as every download does)")
+    spec: dict[str, object] = {"path": str(path)}
+    runs: dict[str, list[dict[str, object]]] = {"loads": [], "check": [], "summarize": []}
+    tasks = ["loads", "check"] + (["summarize"] if _has_summarize() else [])
+    for task in tasks:  # warm-up: the page cache, and each code path once
+        work(task, spec)
+    for i in range(ctx.repeat):
+        for task in tasks if i % 2 == 0 else reversed(tasks):
+            runs[task].append(work(task, spec))
+
+    def secs(task: str) -> list[float]:
+        return [float(str(r["seconds"])) for r in runs[task]]
+
+    loads = statistics.median(secs("loads"))
+    records = runs["loads"][0]["records"]
+    if records != users:
+        raise BenchError(f"the generated file holds {records} records, not {users}")
+    c = statistics.median(secs("check"))
+    check.data = {"loads_s": secs("loads"), "check_s": secs("check"), "speedup": loads / c}
+    check.line = (
+        f"ContentCheck {c:.2f} s ({size / MB / c:.0f} MB/s) vs json.loads loop {loads:.2f} s "
+        f"({size / MB / loads:.0f} MB/s) -> {loads / c:.1f}x faster (no target: the cost every "
+        "downloaded byte pays)"
+    )
+    fig.data = {"users": users, "bytes": size, "loads_s": secs("loads")}
+    if not runs["summarize"]:
+        fig.line = "skipped: copilot_usage_report._metrics.summarize_paths does not exist yet"
+        return [fig, check]
+    s = statistics.median(secs("summarize"))
+    peak = max(float(str(r["peak_rss_mb"])) for r in runs["summarize"])
+    speedup = loads / s
+    fig.verdicts = {"speedup >= 1.8": speedup >= 1.8, "peak RSS <= 150 MB": peak <= 150}
+    fig.data.update(
+        summarize_s=secs("summarize"),
+        speedup=speedup,
+        summarize_peak_rss_mb=[r["peak_rss_mb"] for r in runs["summarize"]],
+        loads_peak_rss_mb=[r["peak_rss_mb"] for r in runs["loads"]],
+    )
+    fig.line = (
+        f"summarize_paths {s:.2f} s vs json.loads loop {loads:.2f} s -> {speedup:.2f}x faster "
+        f"(target >= 1.8x) {verdict(speedup >= 1.8)}; peak RSS {peak:.0f} MB "
+        f"(target <= 150 MB) {verdict(peak <= 150)}"
+    )
+    return [fig, check]
+
+
+# -- figure 5: cold start ---------------------------------------------------------------------
+
+
+HEAVY = ("httpx", "httpcore", "h11", "pydantic", "pydantic_core", "stamina", "anyio", "ssl")
+FETCH_PATH = "import copilot_usage_report._cli, copilot_usage_report._run"
+
+
+def _import_times(code: str) -> list[tuple[str, int]]:
+    """``-X importtime`` of ``code``: each module imported and its own (self) µs."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    found: list[tuple[str, int]] = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or line.count("|") != 2:
+            continue
+        own, _, name = line.split(":", 1)[1].split("|")
+        if own.strip().isdigit():  # not the header line
+            found.append((name.strip(), int(own)))
+    return found
+
+
+def slowest_packages(code: str, count: int = 3) -> list[tuple[str, int]]:
+    """The packages slowest to import: each one's modules' own times summed (µs).
+
+    Summing self times charges every module to its own package: pydantic's
+    lazily imported submodules count as pydantic's, not as their importer's.
+    """
+    totals: dict[str, int] = {}
+    for name, own in _import_times(code):
+        top = name.split(".", 1)[0]
+        totals[top] = totals.get(top, 0) + own
+    return sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:count]
+
+
+def fig_startup(ctx: Context) -> Figure:
+    fig = Figure("5", "cold start: --version, and the import of the fetch path")
+    cli = _cli()
+
+    def median_ms(cmd: list[str]) -> tuple[float, list[float]]:
+        timed(cmd)  # warm-up
+        walls = []
+        for _ in range(ctx.startup_runs):
+            seconds, code, err = timed(cmd)
+            if code != 0:
+                raise BenchError(f"{' '.join(cmd[-2:])} failed: {tail(err)}")
+            walls.append(seconds * 1000)
+        return statistics.median(walls), walls
+
+    version, version_ms = median_ms([*cli, "--version"])
+    fetch, fetch_ms = median_ms([sys.executable, "-c", FETCH_PATH])
+    bare, bare_ms = median_ms([sys.executable, "-c", "pass"])
+    version_code = (
+        "import sys; sys.argv = ['copilot-usage-report', '--version']\n"
+        "from copilot_usage_report._cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    heavy_on_version = sorted({m for m, _ in _import_times(version_code) if m in HEAVY})
+    slowest = slowest_packages(FETCH_PATH)
+    ok_version, ok_fetch = version <= 250, fetch <= 250
+    fig.verdicts = {"--version <= 250 ms": ok_version, "fetch-path import <= 250 ms": ok_fetch}
+    fig.data = {
+        "version_ms": version_ms,
+        "fetch_path_import_ms": fetch_ms,
+        "bare_interpreter_ms": bare_ms,
+        "slowest_imports_ms": {name: us / 1000 for name, us in slowest},
+        "heavy_imports_on_version_path": heavy_on_version,
+    }
+    slow = ", ".join(f"{name} {us / 1000:.0f} ms" for name, us in slowest)
+    heavy = ", ".join(heavy_on_version) or "none"
+    fig.line = (
+        f"--version {version:.0f} ms (target <= 250 ms) {verdict(ok_version)}; fetch-path import "
+        f"{fetch:.0f} ms (target <= 250 ms) {verdict(ok_fetch)} (bare python {bare:.0f} ms); "
+        f"slowest imports: {slow}; heavy imports on --version: {heavy}"
+    )
+    return fig
+
+
+# -- driver -----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, object]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    curl = shutil.which("curl")
+    curl_version = ""
+    if curl:
+        done = subprocess.run([curl, "--version"], capture_output=True, text=True, timeout=10)
+        curl_version = " ".join(done.stdout.split()[:2])
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "curl": curl_version,
+    }
+
+
+def curl_with_parallel() -> str | None:
+    curl = shutil.which("curl")
+    if curl is None:
+        return None
+    done = subprocess.run([curl, "--help", "all"], capture_output=True, text=True, timeout=10)
+    return curl if "--parallel" in done.stdout else None
+
+
+FIGURES: dict[str, Callable[[Context], Figure | list[Figure]]] = {
+    "1": fig_large,
+    "1w": fig_wire,
+    "2": fig_many,
+    "3": fig_backfill,
+    "4": fig_parse,
+    "5": fig_startup,
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller files, fewer runs")
+    parser.add_argument("--repeat", type=int, help="measured runs per figure (default 5, quick 3)")
+    parser.add_argument("--only", help="comma-separated figures to run, e.g. 1,2,5")
+    parser.add_argument("--size-mb", type=int, help="figure 1's file (default 1000, quick 100)")
+    parser.add_argument(
+        "--wire-mbit", type=float, default=1000.0, help="figure 1w's wire speed (default 1000)"
+    )
+    parser.add_argument("--concurrency", type=int, default=4, help="figure 2's connections")
+    parser.add_argument("--users", type=int, help="figure 4's users (default 100000)")
+    parser.add_argument("--out", type=Path, help="JSON file to write (default results/<time>.json)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    quick = args.quick
+    repeat = args.repeat or (3 if quick else 5)
+    large = (args.size_mb or (100 if quick else 1000)) * MB
+    selected = args.only.split(",") if args.only else list(FIGURES)
+    unknown = [key for key in selected if key not in FIGURES]
+    if unknown:
+        print(f"unknown figure(s): {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
+        return 2
+    started = datetime.now(UTC)
+    info = machine()
+    print(
+        f"copilot-usage-report benchmarks{' (quick)' if quick else ''}: "
+        f"{started:%Y-%m-%d %H:%M} UTC, {info['cores']} cores, {info['cpu'] or 'cpu ?'}, "
+        f"Python {info['python']}, {info['curl'] or 'no curl'}; median of {repeat} runs"
+    )
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="cur-bench-") as tmp:
+        ctx = Context(
+            quick=quick,
+            repeat=repeat,
+            large_bytes=large,
+            wire_bytes=min(large, 256 * MB),
+            wire_rate=args.wire_mbit * MB / 8,
+            many_files=32,
+            many_bytes=8 * MB,
+            users=args.users or (20_000 if quick else 100_000),
+            concurrency=args.concurrency,
+            startup_runs=9 if quick else 21,
+            backfill_repeat=1 if quick else 3,
+            curl=curl_with_parallel(),
+            tmp=Path(tmp),
+        )
+        for key in selected:
+            start = time.perf_counter()
+            try:
+                made = FIGURES[key](ctx)
+            except (BenchError, subprocess.TimeoutExpired) as exc:
+                made = Figure(key, FIGURES[key].__name__, line=f"failed: {exc}")
+            for fig in made if isinstance(made, list) else [made]:
+                fig.data["bench_seconds"] = round(time.perf_counter() - start, 1)
+                print(f"[{fig.key}] {fig.title}: {fig.line}", flush=True)
+                figures.append(fig)
+    record = {
+        "date": started.isoformat(timespec="seconds"),
+        "command": "uv run python benchmarks/run.py" + (" --quick" if quick else ""),
+        "argv": sys.argv[1:] if argv is None else argv,
+        "machine": info,
+        "repeat": repeat,
+        "figures": [
+            {"key": f.key, "title": f.title, "line": f.line, "targets": f.verdicts, **f.data}
+            for f in figures
+        ],
+    }
+    out: Path = args.out or HERE / "results" / f"{started:%Y%m%dT%H%M%SZ}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=2) + "\n")
+    missed = [f"{f.key}: {name}" for f in figures for name, ok in f.verdicts.items() if not ok]
+    shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out.name
+    print(f"results: {shown}; targets missed: {', '.join(missed) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
