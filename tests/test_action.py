@@ -54,8 +54,11 @@ def test_every_input_is_used():
 def test_fetch_inputs_reach_python_as_env():
     """Inputs the CLI reads arrive as the INPUT_* variables it documents."""
     env = _step("fetch")["env"]
+    assert env["INPUT_ORG"] == "${{ inputs.enterprise == '' && inputs.org || '' }}"
     expected = {
-        "INPUT_ORG": "org",
+        "INPUT_ENTERPRISE": "enterprise",
+        "INPUT_REPORT": "report",
+        "INPUT_IF_NOT_AVAILABLE": "if-not-available",
         "INPUT_TOKEN": "token",
         "INPUT_DAY": "day",
         "INPUT_API_URL": "api-url",
@@ -72,7 +75,16 @@ def test_fetch_inputs_reach_python_as_env():
 
 def test_every_output_is_wired_to_a_step_output():
     """Each output's value reads an output of the fetch or the upload step."""
-    fetch_outputs = {"download-links", "report-day", "files", "path", "file-count", "total-bytes"}
+    fetch_outputs = {
+        "download-links",
+        "report-day",
+        "files",
+        "path",
+        "file-count",
+        "total-bytes",
+        "days",
+        "missing-days",
+    }
     for name, spec in ACTION["outputs"].items():
         assert spec["description"].strip()
         match = re.fullmatch(r"\$\{\{ steps\.(fetch|upload)\.outputs\.([\w-]+) \}\}", spec["value"])
@@ -96,8 +108,8 @@ def test_upload_is_skipped_without_files_and_fails_on_none():
     assert "steps.fetch.outputs.file-count" in upload["if"]
     assert "inputs.upload-artifact" in upload["if"]
     assert upload["with"]["if-no-files-found"] == "error"
-    assert upload["with"]["path"] == "${{ steps.fetch.outputs.path }}"
-    assert "steps.fetch.outputs.report-day" in upload["with"]["name"]
+    assert upload["with"]["path"] == "${{ steps.fetch.outputs.upload-paths }}"
+    assert "steps.fetch.outputs.artifact-name" in upload["with"]["name"]
 
 
 def test_inputs_have_descriptions_and_defaults_from_the_issue():

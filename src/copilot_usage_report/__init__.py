@@ -1,8 +1,8 @@
 """Archive GitHub Copilot usage metrics reports: fetch, verify, save, summarise.
 
 The public surface is small: the command line (``copilot-usage-report``), and for
-scripts the pipeline ``fetch_report`` with its inputs (``Settings``) and result
-(``FetchResult``), plus the error tree. Heavy modules (httpx, pydantic) load
+scripts the pipeline ``fetch_reports`` with its inputs (``Settings``) and result
+(``RunResult``), plus the error tree. Heavy modules (httpx, pydantic) load
 only when one of those names is used, so ``--version`` starts fast.
 """
 
@@ -26,7 +26,7 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
-    from ._run import FetchResult, fetch_report
+    from ._run import FetchResult, RunResult, fetch_reports
     from ._settings import Settings
 
 __all__ = [
@@ -43,13 +43,15 @@ __all__ = [
     "RateLimitedError",
     "ReportFormatError",
     "ReportNotAvailableError",
+    "RunResult",
     "Settings",
-    "fetch_report",
+    "fetch_reports",
 ]
 
 _LAZY = {
     "FetchResult": "._run",
-    "fetch_report": "._run",
+    "RunResult": "._run",
+    "fetch_reports": "._run",
     "Settings": "._settings",
 }
 

@@ -47,6 +47,12 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 #: GitHub's guidance for a secondary rate limit that names no time: wait at least a minute.
 SECONDARY_LIMIT_WAIT = 60.0
 _MAX_REDIRECTS = 3
+_ENTERPRISE_HINT = (
+    "The token's owner must be an enterprise owner or billing manager, or hold the "
+    '"View Enterprise Copilot Metrics" permission. A fine-grained token needs '
+    '"Enterprise Copilot metrics" (read); a classic token needs manage_billing:copilot or '
+    "read:enterprise."
+)
 
 Log = Callable[[str], None]
 
@@ -229,6 +235,15 @@ def _interpret(status: int, headers: httpx.Headers, body: bytes, url: str) -> Re
             raise limited
         case 403 if any(word in message.lower() for word in ("polic", "disabled")):
             raise _policy_disabled(status, said)
+        case 403 if "/enterprises/" in where:
+            raise AccessDeniedError(
+                f"GitHub refused access to {where} (HTTP 403{said}). The token needs an "
+                'enterprise owner, a billing manager, or the "View Enterprise Copilot Metrics" '
+                'permission: a fine-grained token needs "Enterprise Copilot metrics" (read); a '
+                "classic token needs manage_billing:copilot or read:enterprise.",
+                status=status,
+                hint=_ENTERPRISE_HINT,
+            )
         case 403:
             raise AccessDeniedError(
                 f"GitHub refused access to {where} (HTTP 403{said}). The token needs an "

@@ -12,14 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._errors import CopilotUsageReportError
 
 if TYPE_CHECKING:
-    from ._run import FetchResult
+    from ._metrics import Insight
+    from ._run import RunResult
     from ._settings import Settings
 
 __all__ = ["main"]
@@ -54,6 +56,25 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
             "--org", help="organization login" + env.format("INPUT_ORG"), metavar="ORG"
         )
         parser.add_argument(
+            "--enterprise",
+            help="enterprise slug, instead of --org" + env.format("INPUT_ENTERPRISE"),
+            metavar="SLUG",
+        )
+        parser.add_argument(
+            "--report",
+            help="report(s), comma separated: organization-1-day (default; the enterprise's "
+            "aggregate with --enterprise), enterprise-1-day, users-1-day, user-teams-1-day, "
+            "repos-1-day, organization-28-day, enterprise-28-day, users-28-day"
+            + env.format("INPUT_REPORT"),
+            metavar="KINDS",
+        )
+        parser.add_argument(
+            "--if-not-available",
+            help="when a day has no report: error (default for one day), warn, or skip "
+            "(default for ranges)" + env.format("INPUT_IF_NOT_AVAILABLE"),
+            metavar="POLICY",
+        )
+        parser.add_argument(
             "--token",
             help="token that may read the org's Copilot metrics"
             + env.format("INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN"),
@@ -70,8 +91,8 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         )
     parser.add_argument(
         "--day",
-        help="YYYY-MM-DD, 'yesterday', or 'latest' (newest day with a report, default)"
-        + env.format("INPUT_DAY"),
+        help="YYYY-MM-DD, 'yesterday', 'latest' (newest day with a report, default), "
+        "START..END (inclusive) or last-N-days" + env.format("INPUT_DAY"),
     )
     parser.add_argument(
         "--output-dir",
@@ -102,6 +123,19 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="SECONDS",
     )
     parser.add_argument(
+        "--summary",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write the job summary: files and usage numbers (default on)"
+        + env.format("INPUT_JOB_SUMMARY"),
+    )
+    parser.add_argument(
+        "--format",
+        help="ndjson (default): the files as GitHub serves them; csv: also flattened CSV "
+        "tables beside them" + env.format("INPUT_FORMAT"),
+        metavar="FORMAT",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the outputs as one JSON object on stdout"
     )
 
@@ -116,9 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     fetch = commands.add_parser(
         "fetch",
-        help="fetch one day's organization report into a folder",
-        description="Fetch the organization-1-day Copilot usage metrics report of one day, "
-        "verify every file and write it with a manifest. Every option falls back to the "
+        help="fetch Copilot usage metrics reports into a folder",
+        description="Fetch Copilot usage metrics reports of an organization or enterprise, for "
+        "one day, the latest day, or a range of days; verify every file and write it with a "
+        "manifest per folder and an index of the run. Every option falls back to the "
         "environment variable named in its help.",
     )
     _fetch_options(fetch, demo=False)
@@ -129,6 +164,27 @@ def build_parser() -> argparse.ArgumentParser:
         "sample report with a dummy token, and show what a workflow would see.",
     )
     _fetch_options(demo, demo=True)
+    summarize = commands.add_parser(
+        "summarize",
+        help="summarise report files already on disk, as Markdown on stdout",
+        description="Read report files (an artifact downloaded later, a folder of backfilled "
+        "days) and print the usage summary a fetch writes to the job summary, as Markdown. "
+        "Inside a workflow step it also sets the metrics outputs.",
+    )
+    summarize.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="report files (.ndjson, .json), or folders holding them (searched recursively)",
+    )
+    summarize.add_argument(
+        "--format",
+        help="ndjson (default): print only; csv: also write CSV tables beside the files",
+        metavar="FORMAT",
+    )
+    summarize.add_argument(
+        "--json", action="store_true", help="print the metrics as one JSON object, not Markdown"
+    )
     return parser
 
 
@@ -146,13 +202,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ._demo import run_demo
 
             return run_demo(args, report=_report)
+        if args.command == "summarize":
+            return _summarize(args)
         settings = _settings(args)
         token = settings.token
         from ._workflow import mask
 
         mask(token)
         result = _run(settings)
-        _report(result, as_json=args.json)
+        _report(result, as_json=args.json, settings=settings)
         return 0
     except CopilotUsageReportError as error:
         _fail(error)
@@ -182,6 +240,9 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
 
     raw = RawInputs(
         org=getattr(args, "org", None),
+        enterprise=getattr(args, "enterprise", None),
+        report=getattr(args, "report", None),
+        if_not_available=getattr(args, "if_not_available", None),
         day=args.day,
         token=getattr(args, "token", None),
         api_url=getattr(args, "api_url", None),
@@ -191,6 +252,8 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         max_wait=args.max_wait,
         concurrency=args.concurrency,
         timeout=args.timeout,
+        job_summary=None if args.summary is None else str(args.summary).lower(),
+        format=args.format,
     )
     return build_settings(
         raw,
@@ -199,15 +262,15 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
     )
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _run(settings: Settings, *, log: Callable[[str], None] = _log) -> FetchResult:
+def _run(settings: Settings) -> RunResult:
     """Build the two real clients and run the pipeline; the only place clients are made."""
     from ._api import make_api_client
     from ._download import make_storage_client
-    from ._run import fetch_report
+    from ._progress import Progress
+    from ._run import fetch_reports
+    from ._workflow import in_actions
+
+    progress = Progress.detect(in_actions=in_actions())
 
     agent = f"{PROG}/{_version()}"
     with (
@@ -222,28 +285,116 @@ def _run(settings: Settings, *, log: Callable[[str], None] = _log) -> FetchResul
             concurrency=settings.concurrency, user_agent=agent, timeout=settings.timeout
         ) as storage,
     ):
-        return fetch_report(settings, api, storage, log=log, tool=f"{PROG} {_version()}")
+        return fetch_reports(
+            settings,
+            api,
+            storage,
+            log=progress.log,
+            progress=progress,
+            tool=f"{PROG} {_version()}",
+        )
 
 
-def _report(result: FetchResult, *, as_json: bool) -> None:
-    """Tell the runner (outputs, summary) and the person (a short text, or JSON)."""
+def _report(
+    result: RunResult, *, as_json: bool, settings: Settings | None = None
+) -> Insight | None:
+    """Tell the runner (outputs, summary) and the person (a short text, or JSON).
+
+    Returns the usage numbers of the saved files, or ``None`` when they could
+    not be read (a warning says why; the files stay archived either way).
+    """
     from ._summary import human_bytes, render_result
     from ._workflow import outputs_of, write_outputs, write_summary
 
-    outputs = outputs_of(result)
+    insight, tables = _usage(result, "ndjson" if settings is None else settings.report_format)
+    outputs = outputs_of(result, insight)
     write_outputs(outputs)
-    write_summary(render_result(result))
+    if settings is None or settings.job_summary:
+        write_summary(render_result(result, insight))
     if as_json:
         print(json.dumps(outputs, indent=2))
-        return
-    reused = sum(1 for f in result.files if f.reused)
-    kept = f" ({reused} kept from an earlier run)" if reused else ""
-    print(
-        f"Saved {len(result.files)} file(s){kept}, {human_bytes(result.total_bytes)}, of the "
-        f"{result.report} report for {result.org} on {result.report_day} in {result.folder}"
-    )
-    for f in result.files:
-        print(f"  {f.path}  {human_bytes(f.size)}  sha256:{f.sha256[:16]}…")
+        return insight
+    for report in result.reports:
+        reused = sum(1 for f in report.files if f.reused)
+        kept = f" ({reused} kept from an earlier run)" if reused else ""
+        print(
+            f"Saved {len(report.files)} file(s){kept}, {human_bytes(report.total_bytes)}, of "
+            f"the {report.report} report for {report.org} on {report.report_day} in "
+            f"{report.folder}"
+        )
+        for f in report.files:
+            print(f"  {f.path}  {human_bytes(f.size)}  sha256:{f.sha256[:16]}…")
+    for missing in result.missing:
+        when = f" on {missing.day}" if missing.day else ""
+        print(f"No {missing.report} report{when}: skipped.")
+    if tables:
+        print(f"Wrote {len(tables)} CSV table(s) beside the files.")
+    return insight
+
+
+def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple[Path, ...]]:
+    """The usage numbers of the saved files, and the CSV tables written beside them.
+
+    A file whose records cannot be read as usage numbers only warns: the files
+    are saved and verified already, and archiving them is the job.
+    """
+    from ._errors import OutputError, ReportFormatError
+
+    paths = [f.path for f in result.files]
+    if not paths:
+        return None, ()
+    try:
+        if report_format == "csv":
+            from ._csv import write_csv
+
+            written = write_csv(paths)
+            return written.insight, written.files
+        from ._metrics import summarize_paths
+
+        return summarize_paths(paths), ()
+    except (ReportFormatError, OutputError) as problem:
+        _warn(
+            f"The report files are saved, but their usage numbers were not summarised: "
+            f"{problem.message}",
+            title="No usage summary",
+        )
+        return None, ()
+
+
+def _warn(message: str, *, title: str) -> None:
+    """A warning: an annotation inside Actions, one line on stderr elsewhere."""
+    from ._workflow import annotate_warning, in_actions
+
+    if in_actions():
+        annotate_warning(message, title=title)
+    else:
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    """``summarize PATH...``: the usage summary of files on disk, as Markdown (or JSON)."""
+    from ._insight import render_insight
+    from ._settings import parse_format
+    from ._workflow import metric_outputs, write_outputs
+
+    paths = [Path(p) for p in args.paths]
+    if parse_format(args.format) == "csv":
+        from ._csv import write_csv
+
+        written = write_csv(paths)
+        insight = written.insight
+        for table in written.files:
+            print(f"Wrote {table}", file=sys.stderr)
+    else:
+        from ._metrics import summarize_paths
+
+        insight = summarize_paths(paths)
+    write_outputs(metric_outputs(insight))
+    if args.json:
+        print(json.dumps(insight.metrics(), indent=2))
+    else:
+        print(render_insight(insight), end="")
+    return 0
 
 
 def _fail(error: CopilotUsageReportError) -> None:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from ._standin import StandIn
 
 if TYPE_CHECKING:
-    from ._run import FetchResult
+    from ._metrics import Insight
+    from ._run import RunResult
 
 __all__ = ["DEMO_ORG", "demo_standin", "run_demo", "sample_report"]
 
@@ -43,7 +44,7 @@ def demo_standin(today: date) -> StandIn:
     return standin
 
 
-def run_demo(args: argparse.Namespace, *, report: Callable[..., None]) -> int:
+def run_demo(args: argparse.Namespace, *, report: Callable[..., Insight | None]) -> int:
     """Serve the sample, fetch it like a workflow would, print outputs and summary."""
     from ._cli import _run, _settings
     from ._links import redact_text
@@ -59,15 +60,15 @@ def run_demo(args: argparse.Namespace, *, report: Callable[..., None]) -> int:
             f"Demo: a loopback stand-in of GitHub's API ({standin.api_url}) and report storage "
             f"({standin.storage_url}) serves organization {DEMO_ORG!r}; no token, no network.\n"
         )
-        result: FetchResult = _run(settings)
+        result: RunResult = _run(settings)
     if args.json:
-        report(result, as_json=True)
+        report(result, as_json=True, settings=settings)
         return 0
-    report(result, as_json=False)
+    insight = report(result, as_json=False, settings=settings)
     print("\nStep outputs (what later steps read as steps.<id>.outputs.*; link signatures")
     print("are elided here as in every log line, the real output holds them):")
-    for name, value in outputs_of(result).items():
+    for name, value in outputs_of(result, insight).items():
         print(f"  {name} = {redact_text(value)}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
-    print(render_result(result))
+    print(render_result(result, insight))
     return 0

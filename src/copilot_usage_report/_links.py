@@ -100,8 +100,7 @@ def safe_file_name(url: str, *, fallback: str) -> str:
     segment = re.split(r"[/\\]", segment)[-1]
     segment = unicodedata.normalize("NFKC", segment)
     segment = "".join(ch for ch in segment if ch.isprintable())
-    name = _UNSAFE_CHARS.sub("_", segment).lstrip(".")
-    name = name.strip("_") or name
+    name = _UNSAFE_CHARS.sub("_", segment).lstrip("._").rstrip("_")
     if len(name) > _MAX_NAME:
         stem, dot, ext = name.rpartition(".")
         if dot and 0 < len(ext) <= 16:

@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal, cast
 
 from ._errors import InputError, UnsafeLinkError
+from ._kinds import AGGREGATE, ReportKind, Scope, parse_kinds
 from ._links import check_url
 
 __all__ = [
@@ -29,6 +31,8 @@ __all__ = [
     "Settings",
     "build_settings",
     "parse_day",
+    "parse_flag",
+    "parse_format",
     "testing_mode",
 ]
 
@@ -42,8 +46,16 @@ FIRST_ORG_REPORT_DAY = date(2025, 12, 12)
 #: ``latest`` asks for yesterday, then each day before it, this many days back at most.
 LATEST_LOOKBACK_DAYS = 4
 
+NotAvailable = Literal["error", "warn", "skip"]
+ReportFormat = Literal["ndjson", "csv"]
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+_ENTERPRISE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,59}")
 _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LAST_N = re.compile(r"last-(\d{1,4})-days?")
+#: The longest range accepted: GitHub keeps one year.
+MAX_RANGE_DAYS = 366
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: safe in a header
 
 
@@ -52,6 +64,9 @@ class RawInputs:
     """Values as given on the command line; ``None`` means "not given, look in the env"."""
 
     org: str | None = None
+    enterprise: str | None = None
+    report: str | None = None
+    if_not_available: str | None = None
     day: str | None = None
     token: str | None = None
     api_url: str | None = None
@@ -61,17 +76,23 @@ class RawInputs:
     max_wait: str | None = None
     concurrency: str | None = None
     timeout: str | None = None
+    job_summary: str | None = None
+    format: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a fetch needs, validated. Build it with ``build_settings``."""
 
-    org: str
-    #: The days to try, in order; the first that has a report is fetched.
+    scope: Scope
+    #: The reports to fetch, each for every day.
+    kinds: tuple[ReportKind, ...]
+    #: For ``latest``, the days to try, newest first; otherwise every day to fetch.
     days: tuple[date, ...]
-    #: How the day was asked for: an ISO day, ``yesterday`` or ``latest``.
+    #: How the day was asked for: an ISO day, ``yesterday``, ``latest``, a range, ``last-N-days``.
     day_spec: str
+    #: What a day without a report does to the run: ``error``, ``warn`` or ``skip``.
+    if_not_available: NotAvailable
     token: str = field(repr=False)
     api_url: str
     api_version: str
@@ -81,11 +102,25 @@ class Settings:
     concurrency: int
     #: Seconds without progress before a request counts as timed out (then retried).
     timeout: float
+    #: Write the job summary (files and usage numbers); outputs are written either way.
+    job_summary: bool = True
+    #: ``ndjson``: the files as GitHub serves them; ``csv``: also flattened CSVs beside them.
+    report_format: ReportFormat = "ndjson"
 
     @property
     def is_latest(self) -> bool:
         """True when several days may be tried (``latest``)."""
         return self.day_spec == "latest"
+
+    @property
+    def is_range(self) -> bool:
+        """True when the input named several days (a range or ``last-N-days``)."""
+        return ".." in self.day_spec or self.day_spec.startswith("last-")
+
+    @property
+    def org(self) -> str:
+        """The organization login or enterprise slug, for messages and manifests."""
+        return self.scope.name
 
 
 def testing_mode(env: Mapping[str, str] | None = None) -> bool:
@@ -106,28 +141,68 @@ def _env(env: Mapping[str, str], *names: str) -> str | None:
     return None
 
 
-def parse_day(text: str, *, today: date) -> tuple[str, tuple[date, ...]]:
-    """Turn a day input into its spelling and the days to try, newest first.
+def parse_day(
+    text: str, *, today: date, first_day: date = FIRST_ORG_REPORT_DAY
+) -> tuple[str, tuple[date, ...]]:
+    """Turn a day input into its spelling and its days, oldest first (``latest``: newest first).
 
-    ``latest`` tries yesterday and the days before it (GitHub readies a day
-    within two full UTC days); an explicit day must be a past day inside the
-    window GitHub keeps.
+    ``latest`` gives the days to try, yesterday and the days before it (GitHub
+    readies a day within two full UTC days). ``YYYY-MM-DD``, ``yesterday``,
+    ``START..END`` (inclusive) and ``last-N-days`` give the days to fetch, each a
+    past day inside the window GitHub keeps for the scope (``first_day`` on).
     """
     spec = text.strip().lower()
     if spec == "latest":
         days = tuple(today - timedelta(days=n) for n in range(1, LATEST_LOOKBACK_DAYS + 1))
         return "latest", days
     if spec == "yesterday":
-        return "yesterday", (today - timedelta(days=1),)
+        return "yesterday", (_check_day(today - timedelta(days=1), today, first_day),)
+    if match := _LAST_N.fullmatch(spec):
+        count = int(match.group(1))
+        if not 1 <= count <= MAX_RANGE_DAYS:
+            raise InputError(f"day {_show(text)}: N must be from 1 to {MAX_RANGE_DAYS}.")
+        start = today - timedelta(days=count)
+        return spec, _days_between(start, today - timedelta(days=1), today, first_day, text)
+    if ".." in spec:
+        start_text, _, end_text = spec.partition("..")
+        start = _parse_iso(start_text.strip(), text, today)
+        end = _parse_iso(end_text.strip(), text, today)
+        if end < start:
+            raise InputError(f"day range {_show(text)} ends before it starts.")
+        if (end - start).days + 1 > MAX_RANGE_DAYS:
+            raise InputError(
+                f"day range {_show(text)} spans more than {MAX_RANGE_DAYS} days, more than "
+                "GitHub keeps."
+            )
+        return f"{start}..{end}", _days_between(start, end, today, first_day, text)
+    day = _check_day(_parse_iso(spec, text, today), today, first_day)
+    return day.isoformat(), (day,)
+
+
+def _parse_iso(spec: str, text: str, today: date) -> date:
     if not _DAY.fullmatch(spec):
         raise InputError(
             f"day {_show(text)} is not a date: use YYYY-MM-DD (for example "
-            f"{(today - timedelta(days=2)).isoformat()}), 'yesterday' or 'latest'."
+            f"{(today - timedelta(days=2)).isoformat()}), 'yesterday', 'latest', "
+            "START..END or last-N-days."
         )
     try:
-        day = date.fromisoformat(spec)
+        return date.fromisoformat(spec)
     except ValueError:
         raise InputError(f"day {_show(text)} is not a calendar date (YYYY-MM-DD).") from None
+
+
+def _days_between(
+    start: date, end: date, today: date, first_day: date, text: str
+) -> tuple[date, ...]:
+    """Every day from ``start`` to ``end``, each checked; a range may not reach today."""
+    _check_day(start, today, first_day)
+    _check_day(end, today, first_day)
+    return tuple(start + timedelta(days=n) for n in range((end - start).days + 1))
+
+
+def _check_day(day: date, today: date, first_day: date) -> date:
+    """A day GitHub can have a report for: past, not before ``first_day``, within a year."""
     if day > today:
         raise InputError(
             f"day {day} is in the future (today is {today} in UTC); GitHub has no report for it."
@@ -142,10 +217,9 @@ def parse_day(text: str, *, today: date) -> tuple[str, tuple[date, ...]]:
             f"day {day} is before {FIRST_REPORT_DAY}, the first day GitHub has Copilot usage "
             "metrics reports for."
         )
-    if day < FIRST_ORG_REPORT_DAY:
+    if day < first_day:
         raise InputError(
-            f"day {day} is before {FIRST_ORG_REPORT_DAY}, the first day GitHub has "
-            "organization reports for."
+            f"day {day} is before {first_day}, the first day GitHub has organization reports for."
         )
     oldest = _one_year_before(today)
     if day < oldest:
@@ -153,7 +227,7 @@ def parse_day(text: str, *, today: date) -> tuple[str, tuple[date, ...]]:
             f"day {day} is older than GitHub's one-year history: the oldest day available "
             f"today is {oldest}."
         )
-    return day.isoformat(), (day,)
+    return day
 
 
 def _one_year_before(today: date) -> date:
@@ -169,10 +243,29 @@ def _show(value: str, limit: int = 40) -> str:
     return repr(shown)
 
 
+def _check_scope(org: str | None, enterprise: str | None) -> Scope:
+    """Exactly one of an organization and an enterprise, each a name GitHub allows."""
+    if org is not None and enterprise is not None:
+        raise InputError(
+            "both an organization and an enterprise were given: name one of them (--org or "
+            "--enterprise)."
+        )
+    if enterprise is not None:
+        slug = enterprise.strip()
+        if not _ENTERPRISE.fullmatch(slug):
+            raise InputError(
+                f"enterprise {_show(slug)} is not a slug GitHub allows: letters, digits and "
+                "single hyphens, not starting or ending with a hyphen, at most 60 characters."
+            )
+        return Scope("enterprise", slug)
+    return Scope("org", _check_org(org))
+
+
 def _check_org(org: str | None) -> str:
     if org is None:
         raise InputError(
-            "no organization given: pass --org ORG or set INPUT_ORG (the org input of the action)."
+            "no organization given: pass --org ORG or --enterprise SLUG, or set INPUT_ORG "
+            "(the org input of the action)."
         )
     org = org.strip()
     if not _ORG.fullmatch(org):
@@ -250,6 +343,31 @@ def _seconds(name: str, text: str | None, default: float, high: float) -> float:
     return value
 
 
+def parse_flag(name: str, text: str | None, *, default: bool) -> bool:
+    """A yes/no input: true/false, yes/no, on/off or 1/0 in any case; ``None`` is the default."""
+    if text is None:
+        return default
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InputError(f"{name} {_show(text)} must be true or false.")
+
+
+def parse_format(text: str | None) -> ReportFormat:
+    """The ``format`` input: ``ndjson`` (the default, files as GitHub serves them) or ``csv``."""
+    value = (text or "ndjson").strip().lower()
+    if value == "csv":
+        return "csv"
+    if value == "ndjson":
+        return "ndjson"
+    raise InputError(
+        f"format {_show(text or '')} must be ndjson (the files as GitHub serves them) or csv "
+        "(also flattened CSV tables beside them)."
+    )
+
+
 def build_settings(
     raw: RawInputs,
     *,
@@ -264,9 +382,30 @@ def build_settings(
     input passed, so a bad input leaves nothing behind.
     """
     env = os.environ if env is None else env
-    org = _check_org(raw.org if raw.org is not None else _env(env, "INPUT_ORG"))
+    scope = _check_scope(
+        raw.org if raw.org is not None else _env(env, "INPUT_ORG"),
+        raw.enterprise if raw.enterprise is not None else _env(env, "INPUT_ENTERPRISE"),
+    )
+    try:
+        kinds = parse_kinds(
+            (raw.report if raw.report is not None else _env(env, "INPUT_REPORT")) or AGGREGATE,
+            scope.kind,
+        )
+    except ValueError as exc:
+        raise InputError(f"{exc}.") from None
     day_text = raw.day if raw.day is not None else _env(env, "INPUT_DAY")
-    day_spec, days = parse_day(day_text or "latest", today=today)
+    day_spec, days = parse_day(day_text or "latest", today=today, first_day=scope.first_day)
+    policy_text = (
+        raw.if_not_available
+        if raw.if_not_available is not None
+        else _env(env, "INPUT_IF_NOT_AVAILABLE")
+    )
+    is_range = ".." in day_spec or day_spec.startswith("last-")
+    policy = (policy_text or ("skip" if is_range else "error")).strip().lower()
+    if policy not in ("error", "warn", "skip"):
+        raise InputError(
+            f"if-not-available {_show(policy_text or '')} must be error, warn or skip."
+        )
     token = _check_token(
         raw.token if raw.token is not None else _env(env, "INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN")
     )
@@ -309,15 +448,25 @@ def build_settings(
     )
     if timeout == 0:
         raise InputError("timeout must be more than 0 seconds.")
+    job_summary = parse_flag(
+        "job-summary",
+        raw.job_summary if raw.job_summary is not None else _env(env, "INPUT_JOB_SUMMARY"),
+        default=True,
+    )
+    report_format = parse_format(
+        raw.format if raw.format is not None else _env(env, "INPUT_FORMAT")
+    )
     output_dir = _check_output_dir(
         raw.output_dir
         if raw.output_dir is not None
         else _env(env, "INPUT_OUTPUT_DIR") or default_output_dir
     )
     return Settings(
-        org=org,
+        scope=scope,
+        kinds=kinds,
         days=days,
         day_spec=day_spec,
+        if_not_available=cast(NotAvailable, policy),
         token=token,
         api_url=api_url,
         api_version=api_version,
@@ -326,4 +475,6 @@ def build_settings(
         max_wait=max_wait,
         concurrency=concurrency,
         timeout=timeout,
+        job_summary=job_summary,
+        report_format=report_format,
     )

@@ -61,6 +61,7 @@ class RecordedRequest:
 class _Report:
     files: list[tuple[str, Body]]
     day_field: date
+    start: date | None = None
 
 
 @dataclass
@@ -98,9 +99,15 @@ class StandIn:
         files: list[tuple[str, Body]],
         *,
         kind: str = "organization-1-day",
+        start: date | None = None,
     ) -> None:
-        """Serve ``files`` as the ``kind`` report of ``org`` for ``day``."""
-        self._reports[(org.lower(), kind, day.isoformat())] = _Report(files, day)
+        """Serve ``files`` as the ``kind`` report of ``org`` (or enterprise) for ``day``.
+
+        A 28-day kind is served at its ``…/latest`` endpoint as the window
+        ``start`` to ``day``.
+        """
+        key = "latest" if kind.endswith("-28-day") else day.isoformat()
+        self._reports[(org.lower(), kind, key)] = _Report(files, day, start)
 
     def start(self) -> StandIn:
         """Bind both servers to ephemeral loopback ports and serve in daemon threads."""
@@ -155,8 +162,9 @@ class StandIn:
         if report is None:
             return None
         expiry = datetime.now(UTC) + timedelta(seconds=self.link_ttl)
+        folder = report.day_field.isoformat()
         return [
-            self.sign(f"/reports/{quote(org.lower())}/{kind}/{day}/{_segment(name)}", expiry)
+            self.sign(f"/reports/{quote(org.lower())}/{kind}/{folder}/{_segment(name)}", expiry)
             for name, _ in report.files
         ]
 
@@ -179,8 +187,10 @@ class StandIn:
         if len(parts) != 6 or parts[1] != "reports":
             return None
         _, _, org, kind, day, name = parts
-        report = self._reports.get((unquote(org), kind, day))
-        if report is None:
+        report = self._reports.get((unquote(org), kind, day)) or self._reports.get(
+            (unquote(org), kind, "latest")
+        )
+        if report is None or report.day_field.isoformat() != day:
             return None
         wanted = unquote(name)
         return next((body for n, body in report.files if n == wanted), None)
@@ -194,6 +204,9 @@ def _segment(name: str) -> str:
 def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes; with Nagle's algorithm the body would
+        # wait for the client's delayed ACK (40 ms a response on Linux), which no real host adds.
+        disable_nagle_algorithm = True
         server_version = "standin"
         sys_version = ""
         timeout = 30
@@ -273,15 +286,17 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
                 self._json(401, {"message": "Bad credentials", "status": "401"})
                 return
             segments = path.strip("/").split("/")
+            rolling = len(segments) == 7 and segments[6] == "latest"
             if (
-                len(segments) != 6
-                or segments[0] != "orgs"
+                len(segments) not in (6, 7)
+                or (len(segments) == 7 and not rolling)
+                or segments[0] not in ("orgs", "enterprises")
                 or segments[2:5] != ["copilot", "metrics", "reports"]
             ):
                 self._json(404, {"message": "Not Found", "status": "404"})
                 return
             org, kind = segments[1], segments[5]
-            day = query.get("day", [""])[0]
+            day = "latest" if rolling else query.get("day", [""])[0]
             links = standin.links_for(org, kind, day)
             if links is None:
                 status = standin.no_report_status
@@ -292,6 +307,18 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
                 return
             with standin._lock:
                 standin.issued.append(links)
+            if rolling:
+                report = standin._reports[(org.lower(), kind, "latest")]
+                start = report.start or report.day_field - timedelta(days=27)
+                self._json(
+                    200,
+                    {
+                        "download_links": links,
+                        "report_start_day": start.isoformat(),
+                        "report_end_day": report.day_field.isoformat(),
+                    },
+                )
+                return
             self._json(200, {"download_links": links, "report_day": day})
 
         def _storage(self, path: str, query: dict[str, list[str]], *, truncate: bool) -> None:

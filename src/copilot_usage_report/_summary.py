@@ -6,8 +6,13 @@ organization, the day and the files, with sizes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._errors import CopilotUsageReportError
-from ._run import FetchResult
+from ._run import RunResult
+
+if TYPE_CHECKING:
+    from ._metrics import Insight
 
 __all__ = ["human_bytes", "render_error", "render_result"]
 
@@ -27,27 +32,59 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def render_result(result: FetchResult) -> str:
-    """The job summary of a successful fetch: org, day, and a table of the files."""
+def render_result(result: RunResult, insight: Insight | None = None) -> str:
+    """The job summary of a successful run: each report with a table of its files.
+
+    With ``insight``, the usage numbers follow (``render_insight``): still no login.
+    """
+    days = result.days
+    span = (
+        "no day"
+        if not days
+        else days[0].isoformat()
+        if len(days) == 1
+        else f"{days[0]} to {days[-1]}"
+    )
     lines = [
-        f"## Copilot usage report: {_cell(result.org)}, {result.report_day}",
+        f"## Copilot usage report: {_cell(result.name)}, {span}",
         "",
-        f"Report `{result.report}` for **{result.report_day}** (UTC): "
-        f"{len(result.files)} file(s), {human_bytes(result.total_bytes)}.",
-        "",
-        "| File | Size | Records | SHA-256 |",
-        "| --- | ---: | ---: | --- |",
+        f"{len(result.reports)} report(s), {len(result.files)} file(s), "
+        f"{human_bytes(result.total_bytes)}.",
     ]
-    for f in result.files:
-        note = " (kept from an earlier run)" if f.reused else ""
-        lines.append(
-            f"| `{_cell(f.name)}`{note} | {human_bytes(f.size)} | {f.records} | "
-            f"`{f.sha256[:12]}…` |"
+    for report in result.reports:
+        window = (
+            f"{report.report_start_day} to {report.report_day}"
+            if report.report_start_day
+            else f"{report.report_day}"
         )
-    if len(result.days_tried) > 1:
-        skipped = ", ".join(d.isoformat() for d in result.days_tried[:-1])
-        lines += ["", f"No report yet for {skipped}; the newest available day was used."]
-    return "\n".join(lines) + "\n"
+        resumed = " (complete from an earlier run)" if report.resumed else ""
+        lines += [
+            "",
+            f"### `{report.report}`, {window} (UTC){resumed}",
+            "",
+            "| File | Size | Records | SHA-256 |",
+            "| --- | ---: | ---: | --- |",
+        ]
+        for f in report.files:
+            note = " (kept from an earlier run)" if f.reused and not report.resumed else ""
+            lines.append(
+                f"| `{_cell(f.name)}`{note} | {human_bytes(f.size)} | {f.records} | "
+                f"`{f.sha256[:12]}…` |"
+            )
+        if len(report.days_tried) > 1:
+            skipped = ", ".join(d.isoformat() for d in report.days_tried[:-1])
+            lines += ["", f"No report yet for {skipped}; the newest available day was used."]
+    if result.missing:
+        lines += ["", "### Not available", "", "| Report | Day |", "| --- | --- |"]
+        for m in result.missing:
+            when = m.day.isoformat() if m.day else "latest"
+            lines.append(f"| `{m.report}` | {when} |")
+    text = "\n".join(lines) + "\n"
+    if insight is None:
+        return text
+    from ._insight import render_insight
+
+    return text + "\n" + render_insight(insight)
 
 
 def render_error(error: CopilotUsageReportError) -> str:

@@ -11,16 +11,22 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import github_action_utils as gha
 
 from ._errors import CopilotUsageReportError
-from ._run import FetchResult
+from ._run import RunResult
+
+if TYPE_CHECKING:
+    from ._metrics import Insight
 
 __all__ = [
     "annotate_error",
+    "annotate_warning",
     "in_actions",
     "mask",
+    "metric_outputs",
     "outputs_of",
     "write_outputs",
     "write_summary",
@@ -38,15 +44,70 @@ def mask(secret: str) -> None:
         gha.add_mask(secret)
 
 
-def outputs_of(result: FetchResult) -> dict[str, str]:
-    """The step outputs, as the strings the runner stores."""
+def _one_or_list(values: list[str]) -> str:
+    """One value as itself; several (or none) as a JSON array."""
+    return values[0] if len(values) == 1 else json.dumps(values)
+
+
+def artifact_name(result: RunResult, name: str) -> str:
+    """``copilot-usage-metrics-<name>-<day>``, or ``…-<first>-to-<last>`` across days."""
+    days = result.days
+    if not days:
+        return f"copilot-usage-metrics-{name}"
+    span = days[0].isoformat() if len(days) == 1 else f"{days[0]}-to-{days[-1]}"
+    return f"copilot-usage-metrics-{name}-{span}"
+
+
+def outputs_of(result: RunResult, insight: Insight | None = None) -> dict[str, str]:
+    """The step outputs, as strings; with ``insight``, also the usage ones (``metric_outputs``)."""
+    outputs = _fetch_outputs(result)
+    if insight is not None:
+        outputs.update(metric_outputs(insight))
+    return outputs
+
+
+def metric_outputs(insight: Insight) -> dict[str, str]:
+    """``metrics`` (JSON) and the newest day's most used numbers ('' where the reports have none).
+
+    ``metrics`` holds one day's headline numbers, or ``days`` for several days.
+    """
+    from ._metrics import rounded_rate
+
+    newest = insight.newest
+
+    def text(value: int | float | None) -> str:
+        return "" if value is None else str(value)
+
+    return {
+        "metrics": json.dumps(insight.metrics()),
+        "daily-active-users": text(newest.daily_active_users if newest else None),
+        "weekly-active-users": text(newest.weekly_active_users if newest else None),
+        "monthly-active-users": text(newest.monthly_active_users if newest else None),
+        "acceptance-rate": text(rounded_rate(newest.activity.acceptance_rate) if newest else None),
+    }
+
+
+def _fetch_outputs(result: RunResult) -> dict[str, str]:
+    """The step outputs about the files, as the strings the runner stores.
+
+    With one report folder, ``report-day`` and ``path`` are plain strings, as a
+    single-day workflow expects; across several they become JSON arrays.
+    """
+    folders = list(dict.fromkeys(str(r.folder) for r in result.reports))
+    uploads = [*folders, str(result.index)] if result.index and len(folders) > 1 else folders
     return {
         "download-links": json.dumps(list(result.download_links)),
-        "report-day": result.report_day.isoformat(),
+        "report-day": _one_or_list([d.isoformat() for d in result.days]),
         "files": json.dumps([str(f.path) for f in result.files]),
-        "path": str(result.folder),
+        "path": _one_or_list(folders),
         "file-count": str(len(result.files)),
         "total-bytes": str(result.total_bytes),
+        "days": json.dumps([d.isoformat() for d in result.days]),
+        "missing-days": json.dumps(
+            sorted({m.day.isoformat() for m in result.missing if m.day is not None})
+        ),
+        "upload-paths": "\n".join(uploads),
+        "artifact-name": artifact_name(result, result.name),
     }
 
 
@@ -65,6 +126,11 @@ def write_summary(markdown: str) -> bool:
         return False
     gha.append_job_summary(markdown)
     return True
+
+
+def annotate_warning(message: str, *, title: str) -> None:
+    """One ``::warning::`` annotation: the run goes on, but something deserves a look."""
+    gha.warning(" ".join(message.split()), title=title)
 
 
 def annotate_error(error: CopilotUsageReportError) -> None:
