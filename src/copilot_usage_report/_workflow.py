@@ -19,6 +19,7 @@ from ._run import FetchResult
 
 __all__ = [
     "annotate_error",
+    "error_outputs",
     "in_actions",
     "mask",
     "outputs_of",
@@ -48,6 +49,11 @@ def outputs_of(result: FetchResult) -> dict[str, str]:
         "file-count": str(len(result.files)),
         "total-bytes": str(result.total_bytes),
     }
+
+
+def error_outputs(error: CopilotUsageReportError) -> dict[str, str]:
+    """The outputs a failed fetch sets: the one-line message and the error's class name."""
+    return {"error": error.message, "error-type": type(error).__name__}
 
 
 def write_outputs(outputs: Mapping[str, str]) -> bool:
