@@ -189,6 +189,16 @@ def test_self_test_runs_the_action_against_serve_demo_and_checks_outputs_and_art
     assert "selftest_check.py artifact" in later
 
 
+def test_self_test_runs_the_action_twice_in_one_job():
+    """A second use in the same job (a rerun, another org) works: the install starts clean."""
+    job = _workflow("self-test.yml")["jobs"]["fetch"]
+    assert len(_action_steps(job)) == 2
+    install = next(
+        s for s in _load(ACTION)["runs"]["steps"] if s.get("name") == "Install copilot-usage-report"
+    )
+    assert "uv venv --quiet --clear" in install["run"]
+
+
 def test_self_test_provokes_each_expected_failure_in_its_own_job():
     """A bad day, a 403 and a day with no report each fail the action, and a step checks why."""
     job = _workflow("self-test.yml")["jobs"]["failure"]
