@@ -40,6 +40,11 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
+    try:  # Linux: a zombie has ended; its new parent (a container's init) may not reap it soon
+        if Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z":
+            return False
+    except OSError:
+        pass
     try:  # a finished child of ours that nobody reaped yet is not serving
         finished, _ = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
