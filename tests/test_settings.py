@@ -116,3 +116,29 @@ def test_output_dir_is_created_only_after_other_inputs_pass(tmp_path):
     assert not target.exists()
     assert _build(tmp_path, env={"INPUT_OUTPUT_DIR": str(target)}).output_dir == target
     assert target.is_dir()
+
+
+def test_last_n_days_is_clipped_to_what_github_keeps():
+    """last-N-days reaching before the window starts at its first day, not in an error."""
+    spec, days = parse_day("last-365-days", today=TODAY)
+    assert spec == "last-365-days"
+    assert days[0] == date(2025, 12, 12) and days[-1] == date(2026, 11, 24)
+    assert len(days) == (date(2026, 11, 24) - date(2025, 12, 12)).days + 1
+    assert parse_day("last-3-days", today=TODAY)[1] == (
+        date(2026, 11, 22),
+        date(2026, 11, 23),
+        date(2026, 11, 24),
+    )
+
+
+def test_ranges_are_inclusive_and_checked():
+    """START..END gives every day in between; a start outside the window is refused."""
+    assert parse_day("2026-11-20..2026-11-22", today=TODAY)[1] == (
+        date(2026, 11, 20),
+        date(2026, 11, 21),
+        date(2026, 11, 22),
+    )
+    with pytest.raises(InputError, match="before 2025-12-12"):
+        parse_day("2025-12-01..2025-12-20", today=TODAY)
+    with pytest.raises(InputError, match="is today"):
+        parse_day("2026-11-20..2026-11-25", today=TODAY)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 PROG = "copilot-usage-report"
+#: What ``serve-demo`` can play: GitHub answering normally, or refusing the token with 403.
+SCENARIOS = ("ok", "forbidden")
 
 
 def _version() -> str:
@@ -185,6 +187,33 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "--json", action="store_true", help="print the metrics as one JSON object, not Markdown"
     )
+    serve = commands.add_parser(
+        "serve-demo",
+        help="serve the demo stand-in of GitHub in the background and print its URL",
+        description="Start the demo's loopback stand-in of GitHub's API and report storage in "
+        "a background process that stops by itself, print its API URL on stdout, and (inside "
+        "Actions) set the step outputs api-url, org, token, latest-day and pid. Point the "
+        "action's api-url input or fetch --api-url at it; the action's self-test does.",
+    )
+    serve.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="ok",
+        help="ok: reports for the week before yesterday (yesterday has none yet); "
+        "forbidden: every API request is refused with 403 (default ok)",
+    )
+    serve.add_argument(
+        "--lifetime",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="stop serving after this many seconds (default 1800)",
+    )
+    serve.add_argument(
+        "--foreground",
+        action="store_true",
+        help="serve in this process until interrupted, printing the details as one JSON line",
+    )
     return parser
 
 
@@ -204,6 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(args, report=_report)
         if args.command == "summarize":
             return _summarize(args)
+        if args.command == "serve-demo":
+            from ._demo import serve_demo
+
+            return serve_demo(args)
         settings = _settings(args)
         token = settings.token
         from ._workflow import mask
@@ -402,9 +435,10 @@ def _fail(error: CopilotUsageReportError) -> None:
     from ._workflow import in_actions, write_summary
 
     if in_actions():
-        from ._workflow import annotate_error
+        from ._workflow import annotate_error, error_outputs, write_outputs
 
         annotate_error(error)
+        write_outputs(error_outputs(error))
         from ._summary import render_error
 
         write_summary(render_error(error))

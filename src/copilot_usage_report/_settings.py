@@ -161,7 +161,9 @@ def parse_day(
         count = int(match.group(1))
         if not 1 <= count <= MAX_RANGE_DAYS:
             raise InputError(f"day {_show(text)}: N must be from 1 to {MAX_RANGE_DAYS}.")
-        start = today - timedelta(days=count)
+        # Relative to today, so it is clipped to the days GitHub keeps: last-365-days means
+        # "everything still there", not an error about the days it no longer has.
+        start = max(today - timedelta(days=count), first_day, _one_year_before(today))
         return spec, _days_between(start, today - timedelta(days=1), today, first_day, text)
     if ".." in spec:
         start_text, _, end_text = spec.partition("..")

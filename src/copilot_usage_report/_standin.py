@@ -81,6 +81,9 @@ class StandIn:
     requests: list[RecordedRequest] = field(default_factory=list)
     api_faults: deque[Fault] = field(default_factory=deque)
     storage_faults: deque[Fault] = field(default_factory=deque)
+    #: The answer to every API request once ``api_faults`` is empty (a standing fault,
+    #: such as a token that lacks the permission); None answers normally.
+    api_fault_always: Fault | None = None
     _reports: dict[tuple[str, str, str], _Report] = field(default_factory=dict)
     _secret: bytes = field(default_factory=lambda: secrets.token_bytes(16))
     _servers: list[ThreadingHTTPServer] = field(default_factory=list)
@@ -233,6 +236,8 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
                 )
                 faults = standin.api_faults if role == "api" else standin.storage_faults
                 fault = faults.popleft() if faults else None
+                if fault is None and role == "api":
+                    fault = standin.api_fault_always
             try:
                 delay = standin.api_delay if role == "api" else standin.storage_delay
                 if fault is not None and fault.delay:

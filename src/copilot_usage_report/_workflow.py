@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "annotate_error",
     "annotate_warning",
+    "error_outputs",
     "in_actions",
     "mask",
     "metric_outputs",
@@ -109,6 +110,11 @@ def _fetch_outputs(result: RunResult) -> dict[str, str]:
         "upload-paths": "\n".join(uploads),
         "artifact-name": artifact_name(result, result.name),
     }
+
+
+def error_outputs(error: CopilotUsageReportError) -> dict[str, str]:
+    """The outputs a failed fetch sets: the one-line message and the error's class name."""
+    return {"error": error.message, "error-type": type(error).__name__}
 
 
 def write_outputs(outputs: Mapping[str, str]) -> bool:
