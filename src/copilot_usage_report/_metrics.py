@@ -95,72 +95,50 @@ _Key = Annotated[str | None, Field(default=None)]
 
 
 @with_config(_ELEMENT)
-class IdeTotals(TypedDict):
+class _ElementCounts(TypedDict):
+    """The activity counts every breakdown element carries."""
+
+    user_initiated_interaction_count: _Count
+    code_generation_activity_count: _Count
+    code_acceptance_activity_count: _Count
+    loc_suggested_to_add_sum: _Count
+    loc_suggested_to_delete_sum: _Count
+    loc_added_sum: _Count
+    loc_deleted_sum: _Count
+
+
+@with_config(_ELEMENT)
+class IdeTotals(_ElementCounts):
     """One element of ``totals_by_ide``."""
 
     ide: _Key
-    user_initiated_interaction_count: _Count
-    code_generation_activity_count: _Count
-    code_acceptance_activity_count: _Count
-    loc_suggested_to_add_sum: _Count
-    loc_suggested_to_delete_sum: _Count
-    loc_added_sum: _Count
-    loc_deleted_sum: _Count
 
 
 @with_config(_ELEMENT)
-class FeatureTotals(TypedDict):
+class FeatureTotals(_ElementCounts):
     """One element of ``totals_by_feature``."""
 
     feature: _Key
-    user_initiated_interaction_count: _Count
-    code_generation_activity_count: _Count
-    code_acceptance_activity_count: _Count
-    loc_suggested_to_add_sum: _Count
-    loc_suggested_to_delete_sum: _Count
-    loc_added_sum: _Count
-    loc_deleted_sum: _Count
 
 
 @with_config(_ELEMENT)
-class LanguageTotals(TypedDict):
+class LanguageTotals(_ElementCounts):
     """One element of ``totals_by_language_feature`` or ``totals_by_language_model``."""
 
     language: _Key
-    user_initiated_interaction_count: _Count
-    code_generation_activity_count: _Count
-    code_acceptance_activity_count: _Count
-    loc_suggested_to_add_sum: _Count
-    loc_suggested_to_delete_sum: _Count
-    loc_added_sum: _Count
-    loc_deleted_sum: _Count
 
 
 @with_config(_ELEMENT)
-class ModelTotals(TypedDict):
+class ModelTotals(_ElementCounts):
     """One element of ``totals_by_model_feature`` or ``totals_by_language_model``."""
 
     model: _Key
-    user_initiated_interaction_count: _Count
-    code_generation_activity_count: _Count
-    code_acceptance_activity_count: _Count
-    loc_suggested_to_add_sum: _Count
-    loc_suggested_to_delete_sum: _Count
-    loc_added_sum: _Count
-    loc_deleted_sum: _Count
 
 
 @with_config(_ELEMENT)
-class _LanguageModelTotals(TypedDict):
+class _LanguageModelTotals(_ElementCounts):
     language: _Key
     model: _Key
-    user_initiated_interaction_count: _Count
-    code_generation_activity_count: _Count
-    code_acceptance_activity_count: _Count
-    loc_suggested_to_add_sum: _Count
-    loc_suggested_to_delete_sum: _Count
-    loc_added_sum: _Count
-    loc_deleted_sum: _Count
 
 
 class _Activity(Counts):
