@@ -8,13 +8,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
+from copilot_usage_report import _metrics as metrics
 from copilot_usage_report._errors import InputError, ReportFormatError
 from copilot_usage_report._metrics import (
+    _BLOCK_BYTES,
     MAX_LINE_BYTES,
     Activity,
     AggregateDay,
     Row,
+    Tally,
     UserDay,
     UserTeam,
     iter_records,
@@ -391,3 +397,193 @@ def test_an_overlong_line_is_refused_without_reading_it_whole(tmp_path):
         handle.write(b" " * (MAX_LINE_BYTES + 1))
     with pytest.raises(ReportFormatError, match="longer than 64 MiB"):
         summarize_paths([path])
+
+
+def _reference(path: Path):
+    """The insight of a file read record by record, as ``iter_records`` gives them."""
+    tally = Tally()
+    for record in iter_records(path):
+        tally.add(record)
+    return tally.insight()
+
+
+def _same_insight(a, b) -> None:
+    assert a.metrics() == b.metrics()
+    assert [d.active_users for d in a.days] == [d.active_users for d in b.days]
+    for dimension in ("ide", "feature", "language", "model"):
+        assert a.rows(dimension, top=100) == b.rows(dimension, top=100)
+        assert [d.rows(dimension) for d in a.days] == [d.rows(dimension) for d in b.days]
+
+
+def _odd_user(n: int) -> dict:
+    """Per-user records varied in every way a summary must cope with."""
+    record = user(n, ides=("vscode", "vim")[: n % 3], features=("a", "b", "c")[: n % 4])
+    record["day"] = f"2026-11-{18 + n % 3:02d}"
+    record["used_chat"] = (True, False, None)[n % 3]
+    record["used_cli"] = n % 5 == 0
+    if n % 7 == 0:
+        record["totals_by_ide"].append({"ide": None, **counts(g=n)})
+    if n % 11 == 0:
+        record["totals_by_feature"].append({"feature": "", "loc_added_sum": None})
+    if n % 2:
+        record["totals_by_language_feature"] = [{"language": "go", **counts(g=1, la=n)}]
+    if n % 3:
+        record["totals_by_model_feature"] = [{"model": "m", "feature": "x", **counts(i=n)}]
+    elif n % 2:
+        record["totals_by_model_feature"] = None
+    record["totals_by_language_model"] = [
+        {"language": "rust", "model": "lm", "new_field": [1], **counts(g=2, sd=n)}
+    ]
+    record["code_generation_activity_count"] = None if n % 13 == 0 else n
+    record["later_field"] = {"any": ["thing"]}
+    return record
+
+
+def test_the_summary_reads_per_user_files_as_the_record_reader_does(tmp_path):
+    """Read in blocks, a per-user file adds up exactly as its records one by one do.
+
+    Several days, null counts and keys, the language-model table standing in, blank and
+    CRLF lines, blocks boundaries and a last line without a newline change nothing.
+    """
+    lines = [json.dumps(_odd_user(n)) for n in range(1, 3000)]
+    lines[5] += "\r"
+    lines[40] = "   "
+    lines[41] = ""
+    path = tmp_path / "users.ndjson"
+    path.write_text("\n".join(lines))
+    assert path.stat().st_size > 3 * _BLOCK_BYTES
+    fast = summarize_paths([path])
+    _same_insight(fast, _reference(path))
+    assert sum(d.user_records for d in fast.days) == len(lines) - 2
+    assert len(fast.days) == 3
+    records = [json.loads(line) for line in lines if line.strip()]
+    for dimension in ("ide", "feature", "language", "model"):
+        rows = {r.key: r.activity for r in fast.rows(dimension, top=100)}
+        assert rows == _plain_sums(records, dimension)
+
+
+def _plain_sums(records: list[dict], dimension: str) -> dict[str, Activity]:
+    """A breakdown summed the plain way, as the docs describe it."""
+    table = {"language": "language_feature", "model": "model_feature"}.get(dimension, dimension)
+    sums: dict[str, dict[str, int]] = {}
+    for record in records:
+        elements = record.get(f"totals_by_{table}")
+        if elements is None and dimension in ("language", "model"):
+            elements = record.get("totals_by_language_model")
+        for element in elements or ():
+            into = sums.setdefault(element.get(dimension) or "unknown", {})
+            for name in counts():
+                into[name] = into.get(name, 0) + (element.get(name) or 0)
+    return {key: Activity(**values) for key, values in sums.items()}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '{"day": "2026-11-20", "user_id": [1]}',
+        '{"day": "2026-11-20", "user_login": 5}',
+        '{"day": "2026-11-20", "used_chat": "yes"}',
+        '{"day": "2026-11-20", "totals_by_ide": {"ide": "vscode"}}',
+        '{"day": "2026-11-20", "totals_by_ide": [7]}',
+        '{"day": "2026-11-20", "totals_by_feature": [{"feature": 3}]}',
+        '{"day": "2026-11-20", "loc_added_sum": 1.5, "used_cli": 1}',
+        '{"user_id": 1}',
+        '[{"day": "2026-11-20"}]',
+        "42",
+        '{"day": "2026-11-20", "user_id": 1',
+        '{"day": "2026-11-20"} {"day": "2026-11-20"}',
+    ],
+)
+def test_the_summary_refuses_what_the_record_reader_refuses(tmp_path, bad):
+    """A bad line deep in a per-user file gives the very error reading record by record gives."""
+    good = [json.dumps(user(n)) for n in range(400)]
+    path = tmp_path / "users.ndjson"
+    path.write_text("\n".join([*good, bad, *good]) + "\n")
+    with pytest.raises(ReportFormatError) as expected:
+        list(iter_records(path))
+    with pytest.raises(ReportFormatError) as caught:
+        summarize_paths([path])
+    assert caught.value.message == expected.value.message
+    assert "line 401" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("tail", "refused"),
+    [
+        (b" " * 1000, False),  # exactly the limit, at the end: read (and blank)
+        (b" " * 1000 + b"\n", True),  # the limit and its newline: one byte too long
+        (b" " * 1001, True),
+        (b" " * 2500 + b"\n" + b"{}\n", True),
+    ],
+)
+def test_the_longest_line_is_the_same_in_blocks(tmp_path, monkeypatch, tail, refused):
+    """Lines split across blocks are refused at exactly the length reading by lines refuses."""
+    monkeypatch.setattr(metrics, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(metrics, "_BLOCK_BYTES", 64)
+    path = tmp_path / "users.ndjson"
+    path.write_bytes(json.dumps(user(1)).encode() + b"\n" + tail)
+    if refused:
+        with pytest.raises(ReportFormatError, match="longer than") as expected:
+            list(iter_records(path))
+        with pytest.raises(ReportFormatError) as caught:
+            summarize_paths([path])
+        assert caught.value.message == expected.value.message
+    else:
+        assert summarize_paths([path]).days[0].user_records == 1
+
+
+def test_a_bad_line_before_an_overlong_one_is_the_error(tmp_path, monkeypatch):
+    """In one block, the first problem in file order is the one reported."""
+    monkeypatch.setattr(metrics, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "users.ndjson"
+    path.write_bytes(json.dumps(user(1)).encode() + b"\n{bad\n" + b" " * 2000 + b"\n")
+    with pytest.raises(ReportFormatError, match="line 2: not a JSON record"):
+        summarize_paths([path])
+
+
+_ELEMENTS = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "ide": st.none() | st.text(max_size=3) | st.integers(),
+            "language": st.none() | st.text(max_size=3),
+            "model": st.none() | st.text(max_size=3) | st.booleans(),
+            "code_generation_activity_count": st.none() | st.integers() | st.floats() | st.text(),
+            "loc_added_sum": st.none() | st.integers(),
+            "later": st.lists(st.integers(), max_size=2),
+        },
+    )
+    | st.integers(),
+    max_size=3,
+)
+_USER_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "day": st.sampled_from(["2026-11-20", "2026-02-30", "", 20261120]) | st.none(),
+        "user_id": st.none() | st.integers() | st.text(max_size=3) | st.booleans(),
+        "user_login": st.none() | st.text(max_size=3) | st.integers(),
+        "used_chat": st.none() | st.booleans() | st.integers(0, 1),
+        "user_initiated_interaction_count": st.none() | st.integers() | st.floats(),
+        "totals_by_ide": st.none()
+        | _ELEMENTS
+        | st.dictionaries(st.text(max_size=2), st.integers()),
+        "totals_by_language_model": st.none() | _ELEMENTS,
+        "unknown": st.none() | st.lists(st.text(max_size=2), max_size=2),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_USER_FIELDS)
+def test_the_summary_record_accepts_and_refuses_what_user_day_does(fields):
+    """The dict the summary validates a per-user line into agrees with ``UserDay`` on every line."""
+    raw = json.dumps(fields).encode()
+    try:
+        model = dict(vars(UserDay.model_validate_json(raw)))
+    except ValidationError:
+        model = None
+    try:
+        fast = dict(metrics._validate_user_line(raw))
+    except ValidationError:
+        fast = None
+    assert fast == model

@@ -8,25 +8,29 @@ null, and a used field of the wrong type is a ``ReportFormatError`` naming the
 file and line. Pydantic's ``ValidationError`` never leaves this module.
 
 Files are read one line at a time (NDJSON) or, for the aggregate layout that
-is one JSON document, whole up to ``MAX_DOCUMENT_BYTES``; the running totals
-grow with the number of days and breakdown keys, never with the number of
-records, and no user login is kept.
+is one JSON document, whole up to ``MAX_DOCUMENT_BYTES``; the summary reads a
+per-user file a block of lines at a time, into dicts that accept and refuse
+exactly what the models do. The running totals grow with the number of days
+and breakdown keys, never with the number of records, and no user login is
+kept.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import date
-from itertools import groupby
-from operator import attrgetter, itemgetter
+from itertools import chain, takewhile
+from operator import itemgetter
 from pathlib import Path
-from typing import IO, Annotated, Any, Final, Literal, TypeAlias
+from typing import IO, Annotated, Any, Final, Literal, TypeAlias, cast, overload
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, with_config
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict  # pydantic needs it for TypedDict on Python 3.11
 
 from ._errors import InputError, ReportFormatError
@@ -56,6 +60,8 @@ __all__ = [
 
 #: A line longer than this is refused rather than read into memory.
 MAX_LINE_BYTES: Final = 64 * 1024 * 1024
+#: The per-user summary reads, validates and adds up its lines this many bytes at a time.
+_BLOCK_BYTES: Final = 256 * 1024
 #: Breakdown tables list this many keys; the rest are summed as ``other``.
 TOP: Final = 10
 OTHER: Final = "other"
@@ -181,6 +187,35 @@ class UserDay(_Activity):
     used_cli: bool | None = None
 
 
+@with_config(_ELEMENT)
+class _UserLine(_ElementCounts):
+    """A per-user record as the summary reads it: ``UserDay``'s fields and types, as a dict.
+
+    Validating a line into this dict is markedly faster than into the nested models; it
+    accepts exactly the lines ``UserDay`` accepts (a refused line is validated again as a
+    ``UserDay``, so its error reads as before).
+    """
+
+    totals_by_ide: Annotated[tuple[IdeTotals, ...] | None, Field(default=None)]
+    totals_by_feature: Annotated[tuple[FeatureTotals, ...] | None, Field(default=None)]
+    totals_by_language_feature: Annotated[tuple[LanguageTotals, ...] | None, Field(default=None)]
+    totals_by_model_feature: Annotated[tuple[ModelTotals, ...] | None, Field(default=None)]
+    totals_by_language_model: Annotated[
+        tuple[_LanguageModelTotals, ...] | None, Field(default=None)
+    ]
+    day: date
+    user_id: Annotated[int | str | None, Field(default=None)]
+    user_login: _Key
+    used_chat: Annotated[bool | None, Field(default=None)]
+    used_agent: Annotated[bool | None, Field(default=None)]
+    used_cli: Annotated[bool | None, Field(default=None)]
+
+
+_validate_user_line: Final[Callable[[bytes], _UserLine]] = TypeAdapter(
+    _UserLine
+).validator.validate_json
+
+
 class UserTeam(_Model):
     """One (user, team) pair of a day (the user-teams reports)."""
 
@@ -270,15 +305,82 @@ def _report_names(folder: Path, names: Sequence[str]) -> list[str]:
     ]
 
 
+def _too_long(path: Path) -> ReportFormatError:
+    return ReportFormatError(
+        f"{path} has a line longer than {MAX_LINE_BYTES // 2**20} MiB, which no report "
+        "record is; the file is not a Copilot usage report."
+    )
+
+
 def _lines(handle: IO[bytes], path: Path) -> Iterator[bytes]:
     """The lines of a file, one at a time; a longer line than ``MAX_LINE_BYTES`` is refused."""
     while line := handle.readline(MAX_LINE_BYTES + 1):
         if len(line) > MAX_LINE_BYTES:
-            raise ReportFormatError(
-                f"{path} has a line longer than {MAX_LINE_BYTES // 2**20} MiB, which no report "
-                "record is; the file is not a Copilot usage report."
-            )
+            raise _too_long(path)
         yield line
+
+
+def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes]]:
+    """The rest of a file's lines (without their newline), a block of ``_BLOCK_BYTES`` at a time.
+
+    The lines are those ``_lines`` gives, refused at the same line: a line longer than
+    ``MAX_LINE_BYTES`` (newline included) is an error once every line before it has been
+    delivered. Memory holds one block and at most one such line, however large the file.
+    """
+    head: list[bytes] = []  # the start of a line that goes on in the next block
+    size = 0
+    while block := handle.read(_BLOCK_BYTES):
+        lines = block.split(b"\n")
+        tail = lines.pop()
+        if lines:
+            if head:
+                lines[0] = b"".join((*head, lines[0]))
+                head, size = [], 0
+            if max(map(len, lines)) >= MAX_LINE_BYTES:
+                yield list(takewhile(lambda line: len(line) < MAX_LINE_BYTES, lines))
+                raise _too_long(path)
+            yield lines
+        if tail:
+            head.append(tail)
+            size += len(tail)
+            if size > MAX_LINE_BYTES:
+                raise _too_long(path)
+    if head:
+        yield [b"".join(head)]
+
+
+def _user_batches(
+    handle: IO[bytes], path: Path, first: bytes, line_no: int
+) -> Iterator[list[_UserLine]]:
+    """The per-user records of ``first`` (line ``line_no``) and every line after it, by blocks.
+
+    Accepts, skips (blank lines) and refuses exactly the lines ``iter_records`` does, with
+    the same error; a block with any such line is validated again one line at a time.
+    """
+    for lines in chain(([first],), _line_blocks(handle, path)):
+        try:
+            batch = list(map(_validate_user_line, lines))
+        except ValidationError:
+            batch = _user_lines(lines, path, line_no)
+        line_no += len(lines)
+        yield batch
+
+
+def _user_lines(lines: Iterable[bytes], path: Path, line_no: int) -> list[_UserLine]:
+    """Per-user lines from line ``line_no`` on, validated one by one; blank lines are skipped."""
+    batch: list[_UserLine] = []
+    for number, raw in enumerate(lines, line_no):
+        try:
+            batch.append(_validate_user_line(raw))
+        except ValidationError:
+            if not raw.strip():
+                continue
+            try:  # the model's error is the one users know
+                record = UserDay.model_validate_json(raw)
+            except ValidationError as exc:
+                raise _format_error(exc, path, f"line {number}") from None
+            batch.append(cast(_UserLine, vars(record)))
+    return batch
 
 
 def iter_records(path: Path) -> Iterator[Record]:
@@ -288,6 +390,19 @@ def iter_records(path: Path) -> Iterator[Record]:
     its own is one JSON document (the aggregate layout), read whole only up to
     ``MAX_DOCUMENT_BYTES``. The first record decides the shape of every record;
     a file whose first record is of no shape this tool knows yields nothing.
+    """
+    return _records(path, batch_users=False)
+
+
+@overload
+def _records(path: Path, *, batch_users: Literal[False]) -> Iterator[Record]: ...
+@overload
+def _records(path: Path, *, batch_users: bool) -> Iterator[Record | list[_UserLine]]: ...
+def _records(path: Path, *, batch_users: bool) -> Iterator[Record | list[_UserLine]]:
+    """``iter_records``; with ``batch_users``, per-user records come as lists, a block at a time.
+
+    Batches hold the records ``iter_records`` would give, as dicts, and fail at the same
+    line with the same error, though a block's records come only once all of it is read.
     """
     try:
         handle = path.open("rb")
@@ -308,6 +423,9 @@ def iter_records(path: Path) -> Iterator[Record]:
                     return
                 shape = _shape_of(first)
                 if shape is None:
+                    return
+                if batch_users and shape is UserDay:
+                    yield from _user_batches(handle, path, raw, line_no)
                     return
                 validate = shape.model_validate_json
             try:
@@ -562,60 +680,92 @@ def _rank(
 
 
 _Sums: TypeAlias = list[int]
-_Row: TypeAlias = tuple[Any, ...]
-#: A breakdown element as a row: its key, then its seven counts (C-level, no Python per field).
-_ROW: Final[dict[Dimension, Callable[[Mapping[str, Any]], _Row]]] = {
-    d: itemgetter(d, *ACTIVITY_FIELDS) for d in DIMENSIONS
-}
-_TOTAL: Final = attrgetter(*ACTIVITY_FIELDS)
-_COLUMNS: Final = tuple(itemgetter(i) for i in range(1, len(ACTIVITY_FIELDS) + 1))
-_TOTAL_COLUMNS: Final = tuple(itemgetter(i) for i in range(len(ACTIVITY_FIELDS)))
-_KEY: Final = itemgetter(0)
-#: Rows a source holds before folding them into its sums: bounds memory, amortises the fold.
-_FOLD_ROWS: Final = 50_000
+_Item: TypeAlias = Mapping[str, Any]
+#: Each of the seven counts of a record or breakdown element.
+_COUNT: Final = tuple(itemgetter(name) for name in ACTIVITY_FIELDS)
+#: Each breakdown's table in a record, and the key of its elements.
+_TABLES: Final[tuple[tuple[Dimension, Callable[[_Item], Any], Callable[[_Item], Any]], ...]] = (
+    ("ide", itemgetter("totals_by_ide"), itemgetter("ide")),
+    ("feature", itemgetter("totals_by_feature"), itemgetter("feature")),
+    ("language", itemgetter("totals_by_language_feature"), itemgetter("language")),
+    ("model", itemgetter("totals_by_model_feature"), itemgetter("model")),
+)
+_LANGUAGE_MODEL: Final = itemgetter("totals_by_language_model")
+_DAY: Final = itemgetter("day")
+_USED: Final = tuple(itemgetter(f"used_{x}") for x in ("chat", "agent", "cli"))
+#: Records a source holds before adding them into its sums: bounds memory, amortises the work.
+_FOLD_RECORDS: Final = 256
 
 
 def _new() -> _Sums:
     return [0] * len(ACTIVITY_FIELDS)
 
 
-def _safe_key(row: _Row) -> str:
-    return row[0] or UNKNOWN
+def _add_counts(sums: _Sums, items: Sequence[_Item]) -> None:
+    """Add the seven counts of every item (records or breakdown elements) into ``sums``.
 
-
-def _fold(rows: list[_Row], table: dict[str, _Sums], users: Counter[str] | None) -> None:
-    """Add buffered rows into ``table`` by key (null keys as "unknown"), then empty the buffer.
-
-    Null counts add nothing. With ``users``, each row also counts one user for its key: a
-    per-user record lists each IDE and each feature once.
+    A null count adds nothing.
     """
-    key: Callable[[_Row], Any] = _KEY
-    try:
-        rows.sort(key=key)
-    except TypeError:  # a null key among the others: the rare, slower way
-        key = _safe_key
-        rows.sort(key=key)
-    for name, group in groupby(rows, key):
-        members = list(group)
-        name = name or UNKNOWN
-        sums = table.get(name)
+    for i, count in enumerate(_COUNT):
+        try:
+            sums[i] += sum(map(count, items))
+        except TypeError:  # a null count among them
+            sums[i] += sum(filter(None, map(count, items)))
+
+
+def _add_breakdown(
+    elements: list[_Item],
+    key: Callable[[_Item], Any],
+    table: dict[str, _Sums],
+    users: Counter[str] | None,
+) -> None:
+    """Add breakdown elements into ``table`` by key (a null or empty key as "unknown").
+
+    With ``users``, each element also counts one user for its key: a per-user record lists
+    each IDE and each feature once.
+    """
+    groups: defaultdict[str | None, list[_Item]] = defaultdict(list)
+    # Group in C: append each element to its key's list.
+    deque(map(list.append, map(groups.__getitem__, map(key, elements)), elements), maxlen=0)
+    for name, members in groups.items():
+        shown = name or UNKNOWN
+        sums = table.get(shown)
         if sums is None:
-            sums = table[name] = _new()
-        for i, column in enumerate(_COLUMNS):
-            sums[i] += sum(filter(None, map(column, members)))
+            sums = table[shown] = _new()
+        _add_counts(sums, members)
         if users is not None:
-            users[name] += len(members)
-    rows.clear()
+            users[shown] += len(members)
+
+
+def _breakdowns(
+    records: list[_Item],
+) -> Iterator[tuple[Dimension, Callable[[_Item], Any], list[_Item]]]:
+    """Each breakdown, the key of its elements and its elements over ``records``.
+
+    Languages and models each come from one table, so nothing is counted twice:
+    ``totals_by_language_model`` only stands in for a record's missing (null)
+    ``totals_by_language_feature`` or ``totals_by_model_feature``.
+    """
+    language_model: list[Any] | None = None
+    for dimension, table, key in _TABLES:
+        tables = list(map(table, records))
+        if dimension in ("language", "model") and None in tables:
+            if language_model is None:
+                language_model = list(map(_LANGUAGE_MODEL, records))
+            tables = [
+                t if t is not None else lm for t, lm in zip(tables, language_model, strict=True)
+            ]
+        yield dimension, key, list(chain.from_iterable(filter(None, tables)))
 
 
 class _Source:
     """Activity of one record family on one day: totals, the four breakdowns, users by key.
 
-    Records are added as rows into buffers of at most ``_FOLD_ROWS`` rows, which ``fold`` adds
-    into the sums in bulk; every reader of the sums folds first.
+    Records (dicts of a record's fields) wait in ``pending``, at most ``_FOLD_RECORDS`` of
+    them, until ``fold`` adds them into the sums in bulk; every reader of the sums folds first.
     """
 
-    __slots__ = ("buffered", "by", "count_users", "pending", "total", "users")
+    __slots__ = ("by", "count_users", "pending", "total", "users")
 
     def __init__(self, *, count_users: bool = False) -> None:
         self.total = _new()
@@ -623,49 +773,24 @@ class _Source:
         #: Per-user records only: how many users each IDE and feature had.
         self.count_users = count_users
         self.users: dict[Dimension, Counter[str]] = {"ide": Counter(), "feature": Counter()}
-        self.pending: dict[Dimension | Literal["total"], list[_Row]] = {
-            "total": [],
-            **{d: [] for d in DIMENSIONS},
-        }
-        self.buffered = 0
+        self.pending: list[_Item] = []
 
-    def add(self, record: _Activity) -> None:
-        pending = self.pending
-        pending["total"].append(_TOTAL(record))
-        added = 1
-        if ides := record.totals_by_ide:
-            pending["ide"].extend(map(_ROW["ide"], ides))
-            added += len(ides)
-        if features := record.totals_by_feature:
-            pending["feature"].extend(map(_ROW["feature"], features))
-            added += len(features)
-        # Languages and models each come from one table, so nothing is counted twice.
-        if (by_language := record.totals_by_language_feature) is None:
-            by_language = record.totals_by_language_model
-        if by_language:
-            pending["language"].extend(map(_ROW["language"], by_language))
-            added += len(by_language)
-        if (by_model := record.totals_by_model_feature) is None:
-            by_model = record.totals_by_language_model
-        if by_model:
-            pending["model"].extend(map(_ROW["model"], by_model))
-            added += len(by_model)
-        self.buffered += added
-        if self.buffered >= _FOLD_ROWS:
+    def add(self, records: Iterable[_Item]) -> None:
+        """Add records (their fields by name); they are summed by ``fold``."""
+        self.pending += records
+        if len(self.pending) >= _FOLD_RECORDS:
             self.fold()
 
     def fold(self) -> None:
-        """Add every buffered row into the sums."""
-        if not self.buffered:
+        """Add every pending record into the sums."""
+        records = self.pending
+        if not records:
             return
-        totals = self.pending["total"]
-        for i, column in enumerate(_TOTAL_COLUMNS):
-            self.total[i] += sum(filter(None, map(column, totals)))
-        totals.clear()
-        for dimension in DIMENSIONS:
+        _add_counts(self.total, records)
+        for dimension, key, elements in _breakdowns(records):
             users = self.users.get(dimension) if self.count_users else None
-            _fold(self.pending[dimension], self.by[dimension], users)
-        self.buffered = 0
+            _add_breakdown(elements, key, self.by[dimension], users)
+        self.pending = []
 
     def merge(self, other: _Source) -> None:
         self.fold()
@@ -700,7 +825,7 @@ class _Aggregate:
     def __init__(self, record: AggregateDay) -> None:
         self.users = tuple(getattr(record, name) for name in _USER_COUNTS)
         self.source = _Source()
-        self.source.add(record)
+        self.source.add([vars(record)])
         self.source.fold()
 
 
@@ -729,12 +854,15 @@ class _Day:
         self.team_records = 0
         self.teams: Counter[str] = Counter()
 
-    def add_user(self, record: UserDay) -> None:
-        self.users.add(record)
-        self.user_records += 1
-        self.chat_users += record.used_chat is True
-        self.agent_users += record.used_agent is True
-        self.cli_users += record.used_cli is True
+    def add_users(self, records: Sequence[_Item]) -> None:
+        """Count per-user records (their fields by name) of this day."""
+        self.users.add(records)
+        self.user_records += len(records)
+        chat, agent, cli = _USED
+        # The flags are strictly bool or null: counting ``True`` counts ``is True``.
+        self.chat_users += list(map(chat, records)).count(True)
+        self.agent_users += list(map(agent, records)).count(True)
+        self.cli_users += list(map(cli, records)).count(True)
 
     def merge(self, other: _Day) -> None:
         self.aggregates.update(other.aggregates)
@@ -788,6 +916,24 @@ def _sum_known(values: Iterable[int | None]) -> int | None:
     return sum(known) if known else None
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for the block, restoring its state after it.
+
+    Reading a report allocates millions of dicts and tuples that never form a reference
+    cycle (refcounting frees them as soon as they are added up), so the collector's frequent
+    passes over them find nothing; pausing it saves their time, not memory.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class Tally:
     """Running totals, by day, of every record added; ``insight()`` freezes them.
 
@@ -810,7 +956,7 @@ class Tally:
     def add(self, record: Record) -> None:
         """Count one record into its day."""
         if isinstance(record, UserDay):
-            self._day(record.day).add_user(record)
+            self._day(record.day).add_users([vars(record)])
         elif isinstance(record, AggregateDay):
             entity = f"{record.organization_id or ''}/{record.enterprise_id or ''}"
             self._day(record.day).aggregates[entity] = _Aggregate(record)
@@ -819,14 +965,38 @@ class Tally:
             entry.team_records += 1
             entry.teams[record.slug or UNKNOWN] += 1
 
+    def _add_users(self, records: list[_UserLine]) -> None:
+        """Count per-user records, each into its day."""
+        if not records:
+            return
+        days = list(map(_DAY, records))
+        first = days[0]
+        if days.count(first) == len(days):  # the usual case: a file holds one day
+            self._day(first).add_users(records)
+            return
+        by_day: dict[date, list[_Item]] = {}
+        for day, record in zip(days, records, strict=True):
+            by_day.setdefault(day, []).append(record)
+        for day, group in by_day.items():
+            self._day(day).add_users(group)
+
     def add_file(self, path: Path, *, on_record: Callable[[Record], None] | None = None) -> int:
         """Count every record of a file (each also handed to ``on_record``); returns how many."""
         count = 0
-        for record in iter_records(path):
-            self.add(record)
-            if on_record is not None:
+        if on_record is None:  # no one needs the records: per-user ones come in blocks, as dicts
+            with _collector_paused():
+                for item in _records(path, batch_users=True):
+                    if isinstance(item, list):
+                        self._add_users(item)
+                        count += len(item)
+                    else:
+                        self.add(item)
+                        count += 1
+        else:
+            for record in iter_records(path):
+                self.add(record)
                 on_record(record)
-            count += 1
+                count += 1
         (self._files if count else self._skipped).append(path)
         return count
 
