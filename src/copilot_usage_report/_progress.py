@@ -83,7 +83,10 @@ class Progress:
     def warn(self, message: str) -> None:
         """A warning: an annotation inside Actions, a marked line elsewhere."""
         if self.mode == "actions":
-            self._write(f"::warning title=Report not available::{message}")
+            # The one annotation writer (github-action-utils escapes the message properly).
+            from ._workflow import annotate_warning
+
+            annotate_warning(message, title="Report not available")
         elif self.mode != "silent":
             self._write(f"warning: {message}")
 
