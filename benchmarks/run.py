@@ -478,7 +478,17 @@ def fig_parse(ctx: Context) -> list[Figure]:
 # -- figure 5: cold start ---------------------------------------------------------------------
 
 
-HEAVY = ("httpx", "httpcore", "h11", "pydantic", "pydantic_core", "stamina", "anyio", "ssl")
+HEAVY = (
+    "httpx",
+    "httpcore",
+    "h11",
+    "pydantic",
+    "pydantic_core",
+    "msgspec",
+    "stamina",
+    "anyio",
+    "ssl",
+)
 FETCH_PATH = "import copilot_usage_report._cli, copilot_usage_report._run"
 
 

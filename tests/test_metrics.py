@@ -7,10 +7,11 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from copilot_usage_report import _metrics as metrics
 from copilot_usage_report._errors import InputError, ReportFormatError
@@ -573,17 +574,73 @@ _USER_FIELDS = st.fixed_dictionaries(
 )
 
 
+def _plain(value):
+    """A model or fast struct as plain data (nested elements too), to compare the two."""
+    if isinstance(value, msgspec.Struct):
+        return msgspec.structs.asdict(value) | {}
+    if isinstance(value, BaseModel):
+        return dict(vars(value))
+    return value
+
+
+def _fields_of(record):
+    plain = _plain(record)
+    return {k: tuple(map(_plain, v)) if isinstance(v, tuple) else v for k, v in plain.items()}
+
+
 @settings(max_examples=300, deadline=None)
 @given(_USER_FIELDS)
 def test_the_summary_record_accepts_and_refuses_what_user_day_does(fields):
-    """The dict the summary validates a per-user line into agrees with ``UserDay`` on every line."""
+    """msgspec's reading of a per-user line never accepts a line ``UserDay`` refuses, and
+    reads the same values; what it refuses, the model decides (``_user_lines``)."""
     raw = json.dumps(fields).encode()
     try:
-        model = dict(vars(UserDay.model_validate_json(raw)))
+        model = _fields_of(UserDay.model_validate_json(raw))
     except ValidationError:
         model = None
     try:
-        fast = dict(metrics._validate_user_line(raw))
-    except ValidationError:
+        fast = _fields_of(metrics._decode_user_line(raw))
+    except msgspec.DecodeError:
         fast = None
-    assert fast == model
+    if fast is not None:
+        assert fast == model
+    try:
+        either = [_fields_of(r) for r in metrics._user_lines([raw], Path("f.ndjson"), 1)]
+    except ReportFormatError:
+        either = None
+    assert either == (None if model is None else [model])
+
+
+@pytest.mark.parametrize(
+    ("raw", "accepted"),
+    [
+        (b'{"day": "2026-11-20", "user_id": 2, "later": "\xff"}', False),
+        (b'{"day": "2026-11-20", "user_id": 2, "later": {"\xc3": 1}}', False),
+        (b'{"day": "2026-11-20", "user_login": "\\ud800"}', False),
+        (b'{"day": "2026-11-20", "user_id": 2, "loc_added_sum": 12345678901234567890123}', True),
+        (b'{"day": "2026-11-20", "user_id": 2, "later": NaN}', True),
+        (b'{"day": "2026-11-20", "user_id": 2, "user_login": "J\xc3\xbcrgen"}', True),
+    ],
+)
+def test_lines_msgspec_cannot_vouch_for_get_the_models_verdict(raw, accepted, tmp_path):
+    """Invalid UTF-8 in a skipped field (which msgspec does not check) is refused as the model
+    refuses it; a big integer or NaN in a skipped field is accepted as the model accepts it."""
+    path = tmp_path / "users.ndjson"
+    path.write_bytes(b'{"day": "2026-11-20", "user_id": 1, "loc_added_sum": 1}\n' + raw + b"\n")
+    assert accepted == _accepts(raw)
+    if not accepted:
+        with pytest.raises(ReportFormatError, match="line 2"):
+            summarize_paths([path])
+        return
+    day = summarize_paths([path]).days[0]
+    assert day.user_records == 2
+    extra = json.loads(raw).get("loc_added_sum") or 0
+    assert day.activity.loc_added_sum == 1 + extra
+
+
+def _accepts(raw: bytes) -> bool:
+    try:
+        UserDay.model_validate_json(raw)
+    except ValidationError:
+        return False
+    return True

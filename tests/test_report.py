@@ -44,3 +44,26 @@ def test_damaged_files_are_refused(data, message):
     """Cut-off, damaged, empty and non-JSON files raise ReportFormatError naming the problem."""
     with pytest.raises(ReportFormatError, match=message):
         _check(data)
+
+
+@pytest.mark.parametrize(
+    ("line", "ok"),
+    [
+        (b'{"login": "J\xc3\xbcrgen"}', True),  # UTF-8 beyond ASCII
+        (b'{"n": NaN}', True),  # json.loads accepts it; msgspec refuses, json.loads decides
+        (b'{"s": "\\ud800"}', True),  # a lone surrogate escape, as json.loads allows
+        (b'{"s": "\xff"}', False),  # invalid UTF-8 inside a string msgspec would skip
+        (b'{"k": {"\xc3": 1}}', False),  # invalid UTF-8 in a nested key
+        (b'{"s": "\x01"}', False),  # a raw control character
+        (b'{"a": 1,}', False),
+    ],
+)
+def test_every_line_gets_json_loads_verdict(line, ok):
+    """The fast check never accepts a line json.loads refuses, at any chunk boundary."""
+    data = b'{"a": 1}\n' + line + b'\n{"b": 2}\n'
+    for cut in range(len(data)):
+        if ok:
+            assert _check(data[:cut], data[cut:]).records == 3
+        else:
+            with pytest.raises(ReportFormatError, match="line 2"):
+                _check(data[:cut], data[cut:])

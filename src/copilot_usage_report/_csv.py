@@ -157,8 +157,8 @@ class _RowSink:
     def __call__(self, record: Record) -> None:
         if isinstance(record, UserDay):
             activity = Activity(*(getattr(record, name) or 0 for name in ACTIVITY_FIELDS))
-            ides = {t["ide"] or UNKNOWN for t in record.totals_by_ide or ()}
-            features = {t["feature"] or UNKNOWN for t in record.totals_by_feature or ()}
+            ides = {t.ide or UNKNOWN for t in record.totals_by_ide or ()}
+            features = {t.feature or UNKNOWN for t in record.totals_by_feature or ()}
             self._row(
                 USERS,
                 _USER_COLUMNS,

@@ -8,11 +8,11 @@ Pydantic's ``ValidationError`` never leaves this module: it becomes a one-line
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
+import msgspec
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -21,7 +21,6 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import SchemaValidator, core_schema
 
 from ._errors import ReportFormatError
 
@@ -71,23 +70,22 @@ def parse_report_links(body: bytes) -> ReportLinks:
         ) from None
 
 
-#: Accepts a line only if it is one complete JSON object; raises ``ValidationError`` otherwise.
-#: Nothing of the object is kept: only its syntax is checked (in Rust), into an empty dict,
-#: which costs less than a model instance. It never accepts a line ``json.loads`` refuses (it
-#: is the stricter of the two), so a refusal here is decided again by ``json.loads``: the
-#: verdict is always ``json.loads``'s.
-_check_object = SchemaValidator(
-    core_schema.typed_dict_schema({}, extra_behavior="ignore")
-).validate_json
-#: pydantic-core reads integers of up to this many digits, Python's default limit; under a
-#: lower limit (``PYTHONINTMAXSTRDIGITS``) it could accept what ``json.loads`` refuses.
-_CHECK_OBJECT_MAX_DIGITS = 4300
+class _AnyObject(msgspec.Struct):
+    """A JSON object, whatever its fields: msgspec checks their syntax without building them."""
 
 
-def _line_check() -> Callable[[bytes], object]:
-    """The per-line check: the fast one, unless Python's integer digit limit is lowered."""
-    limit = sys.get_int_max_str_digits()
-    return _check_object if limit == 0 or limit >= _CHECK_OBJECT_MAX_DIGITS else json.loads
+_decode_object = msgspec.json.Decoder(_AnyObject).decode
+
+
+def _check_object(line: bytes | memoryview) -> object:
+    """Accepts a line only if it is one complete JSON object; raises ``ValueError`` otherwise.
+
+    msgspec checks the syntax of every value it skips, but not the UTF-8 of the strings it
+    skips, so the line's UTF-8 is checked first; a line of an all-ASCII chunk has none to
+    check and goes to ``_decode_object`` directly.
+    """
+    str(line, "utf-8")
+    return _decode_object(line)
 
 
 class ContentCheck:
@@ -99,17 +97,22 @@ class ContentCheck:
     as one JSON value (the aggregate reports come as one object), checked by
     ``finish`` on the finished file.
 
-    A line is a record exactly when ``json.loads`` accepts it. Object lines (the
-    NDJSON records GitHub sends) are checked by pydantic-core without building
-    Python objects, several times faster; any line it refuses is judged by
-    ``json.loads``. The unfinished last line is kept as a list of pieces, so a
-    long line costs no repeated copying.
+    A line is a record when it is a JSON value (RFC 8259). Object lines (the
+    NDJSON records GitHub sends) are checked by msgspec without building Python
+    objects, several times faster than parsing them; any line it refuses is
+    judged by ``json.loads``, which has the last word: msgspec is the stricter of
+    the two (no NaN, no byte-order mark, no lone surrogate escapes), except for
+    integers longer than Python's ``int`` digit limit, which are valid JSON and
+    accepted. The unfinished last line is kept as a list of pieces, so a long
+    line costs no repeated copying.
     """
 
-    __slots__ = ("_document", "_line_no", "_pending", "_records", "_size")
+    __slots__ = ("_ascii", "_document", "_line_no", "_pending", "_records", "_size")
 
     def __init__(self) -> None:
         self._pending: list[bytes] = []
+        #: Whether every pending piece is ASCII (then its line needs no UTF-8 check).
+        self._ascii = True
         self._line_no = 0
         self._records = 0
         self._size = 0
@@ -125,31 +128,50 @@ class ContentCheck:
         self._size += len(chunk)
         if self._document or not chunk:
             return
-        if b"\n" not in chunk:
+        ascii = chunk.isascii()
+        end = chunk.find(b"\n")
+        if end < 0:
             self._pending.append(chunk)
+            self._ascii = self._ascii and ascii
             return
-        lines = chunk.split(b"\n")
+        # Lines are checked as views into the chunk: no line is copied, except one that
+        # began in an earlier chunk (joined with its start) or one a fallback must judge.
+        view = memoryview(chunk)
+        start = 0
         if self._pending:  # the line the chunk completes began in earlier chunks
-            self._pending.append(lines[0])
-            lines[0] = b"".join(self._pending)
-        last = lines.pop()
-        self._pending = [last] if last else []
-        check, line_no, records = _line_check(), self._line_no, self._records
-        for line in lines:
+            self._pending.append(chunk[:end])
+            first: bytes | memoryview = b"".join(self._pending)
+            start = end + 1
+            end = chunk.find(b"\n", start)
+        else:
+            first = view[:end]
+            start = end + 1
+            end = chunk.find(b"\n", start)
+        check = _decode_object if ascii and self._ascii else _check_object
+        line_no, records = self._line_no, self._records
+        line = first
+        while True:
             try:
                 check(line)
-            except ValueError:  # pydantic's ValidationError is one
+            except ValueError:  # msgspec's DecodeError and UnicodeDecodeError are ones
                 # Blank, not an object, or not JSON: ``_line`` decides, as for any line.
                 self._line_no, self._records = line_no, records
-                self._line(line)
+                self._line(bytes(line))
                 if self._document:
-                    self._pending = []
+                    self._pending, self._ascii = [], True
                     return
                 line_no, records = self._line_no, self._records
             else:
                 line_no += 1
                 records += 1
+            if end < 0:
+                break
+            line = view[start:end]
+            start = end + 1
+            end = chunk.find(b"\n", start)
         self._line_no, self._records = line_no, records
+        self._pending = [chunk[start:]] if start < len(chunk) else []
+        self._ascii = ascii
 
     def _line(self, line: bytes) -> None:
         self._line_no += 1
@@ -175,7 +197,7 @@ class ContentCheck:
         """
         if not self._document and self._pending:
             self._line(b"".join(self._pending))
-            self._pending = []
+            self._pending, self._ascii = [], True
         if self._document:
             if self._size > MAX_DOCUMENT_BYTES:
                 raise ReportFormatError("the file is not NDJSON and too large to verify.")
