@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
+import threading
 from pathlib import Path
 
 import httpx
 import pytest
 
+from copilot_usage_report import _download as download
 from copilot_usage_report._download import (
     Download,
     download_all,
@@ -17,6 +22,7 @@ from copilot_usage_report._errors import (
     DownloadError,
     IncompleteDownloadError,
     LinkExpiredError,
+    OutputError,
     ReportFormatError,
     UnsafeLinkError,
 )
@@ -130,3 +136,63 @@ def test_batch_collects_expired_links_and_saves_the_rest(tmp_path: Path):
     batch = download_all(client, items, tmp_path, concurrency=2)
     assert set(batch.saved) == {"new.ndjson"}
     assert [d.name for d in batch.expired] == ["old.ndjson"]
+
+
+class _Chunks(httpx.SyncByteStream):
+    """A body delivered in many small chunks, as a socket delivers it."""
+
+    def __init__(self, body: bytes, size: int) -> None:
+        self.body, self.size = body, size
+
+    def __iter__(self):
+        for start in range(0, len(self.body), self.size):
+            yield self.body[start : start + self.size]
+
+
+def test_a_body_of_many_blocks_is_written_and_hashed_in_order(tmp_path: Path):
+    """A body larger than the writer's blocks lands byte for byte, with its own SHA-256."""
+    line = b'{"user_id": 1, "user_login": "J\xc3\xbcrgen", "pad": "' + b"x" * 900 + b'"}\n'
+    body = line * 4000  # about 3.7 MB: several writer blocks, chunks cut lines anywhere
+    answer = httpx.Response(
+        200, stream=_Chunks(body, 65_521), headers={"content-length": str(len(body))}
+    )
+    saved = download_one(
+        _client(Script(answer)), Download("https://s.test/a?sig=1", "a.ndjson"), tmp_path
+    )
+    assert (tmp_path / "a.ndjson").read_bytes() == body
+    assert saved.sha256 == hashlib.sha256(body).hexdigest()
+    assert saved.records == 4000
+
+
+def test_a_failed_write_is_an_output_error_and_leaves_nothing(tmp_path: Path, monkeypatch):
+    """A disk that fills up mid-file stops the download with OutputError; no file is left."""
+    import copilot_usage_report._store as store
+
+    real = store.partial_file
+
+    class Full:
+        def __init__(self, handle):
+            self.handle, self.name = handle, handle.name
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    @contextlib.contextmanager
+    def full_disk(folder, name):
+        with real(folder, name) as (handle, temp):
+            yield Full(handle), temp
+
+    monkeypatch.setattr(download, "partial_file", full_disk)
+    body = b'{"user_id": 1}\n' * 200_000  # 3 MB: the writer gets blocks while data arrives
+    answer = httpx.Response(
+        200, stream=_Chunks(body, 65_536), headers={"content-length": str(len(body))}
+    )
+    with pytest.raises(OutputError, match="No space left on device"):
+        download_one(
+            _client(Script(answer)), Download("https://s.test/a?sig=1", "a.ndjson"), tmp_path
+        )
+    assert list(tmp_path.iterdir()) == []
+    assert not [t for t in threading.enumerate() if t.name == "download-writer"]

@@ -4,16 +4,26 @@ The storage client holds no token and never gets one: the links carry their own
 signature. Bodies stream to a temporary file in bounded chunks while their
 SHA-256 and their JSON framing are checked; the final name appears only when the
 whole body arrived, matches its announced size and parses.
+
+Each download runs on two threads: the caller's receives and checks the JSON
+(work that holds the GIL), a writer thread writes and hashes (system calls and
+SHA-256, which release it), so the two overlap on two cores. Files are not
+fsynced: a rename makes a file whole or absent for any reader, and after an OS
+crash a rerun hashes every kept file against its manifest and fetches what does
+not match (``_run._reusable``), so forcing every byte to disk first (as much time
+again as the download, on a fast link) would buy nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 import stamina
@@ -22,6 +32,7 @@ from ._errors import (
     DownloadError,
     IncompleteDownloadError,
     LinkExpiredError,
+    OutputError,
     ReportFormatError,
 )
 from ._links import check_url, is_expired, redact, redact_text
@@ -38,6 +49,11 @@ __all__ = [
 ]
 
 Log = Callable[[str], None]
+
+#: The writer thread gets the body in blocks of about this size: few hand-offs, GIL round trips.
+_BLOCK_BYTES = 1024 * 1024
+#: Blocks waiting for the writer at most: bounds memory when the disk is slower than the link.
+_QUEUE_BLOCKS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,20 +147,91 @@ def _log_retry(exc: Exception, name: str, log: Log | None) -> bool:
     return retry
 
 
+class _Writer:
+    """Writes and hashes a body on a thread of its own, in the order it arrived.
+
+    The caller hands over chunks (``put``), which go over in blocks of about
+    ``_BLOCK_BYTES``; at most ``_QUEUE_BLOCKS`` wait, so a slow disk slows the
+    download instead of filling memory. A write error stops the writing and is
+    raised on the caller's thread by its next ``put`` or by ``finish``. The thread
+    ends whatever ends the block (``close``, also on errors), so none outlives its
+    file.
+    """
+
+    def __init__(self, handle: IO[bytes], name: str) -> None:
+        self._handle = handle
+        self._name = name
+        self._digest = hashlib.sha256()
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_BLOCKS)
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="download-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            if self._error is None:
+                try:
+                    self._handle.write(block)
+                except OSError as exc:
+                    self._error = exc
+                else:
+                    self._digest.update(block)
+
+    def put(self, chunk: bytes) -> None:
+        """Queue a chunk; raises ``OutputError`` if an earlier write failed."""
+        self._pending.append(chunk)
+        self._pending_bytes += len(chunk)
+        if self._pending_bytes >= _BLOCK_BYTES:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        self._raise_error()
+        if self._pending:
+            self._blocks.put(b"".join(self._pending))
+            self._pending, self._pending_bytes = [], 0
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            reason = self._error.strerror or type(self._error).__name__
+            raise OutputError(
+                f"cannot write {self._name} in {Path(self._handle.name).parent}: {reason}."
+            )
+
+    def finish(self) -> str:
+        """Write what is left and wait for it; the body's SHA-256 (hex)."""
+        self._hand_over()
+        self.close()
+        self._raise_error()
+        self._handle.flush()
+        return self._digest.hexdigest()
+
+    def close(self) -> None:
+        """Stop the thread once the queued blocks are done (or dropped, after an error)."""
+        if self._thread.is_alive():
+            self._blocks.put(None)
+            self._thread.join()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
 def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
     where = redact(item.url)
-    with partial_file(folder, item.name) as (handle, temp):
-        digest = hashlib.sha256()
+    with partial_file(folder, item.name) as (handle, temp), _Writer(handle, item.name) as writer:
         check = ContentCheck()
         try:
             with client.stream("GET", item.url) as response:
                 _check_status(response, item)
                 expected = response.headers.get("content-length")
                 # Chunks as they arrive (a socket read, 64 KiB, or what it decompresses to):
-                # re-chunking them to a fixed size would copy every byte once more.
+                # the writer gets them first, so its write and hash overlap the check.
                 for chunk in response.iter_bytes():
-                    handle.write(chunk)
-                    digest.update(chunk)
+                    writer.put(chunk)
                     check.feed(chunk)
                 received = response.num_bytes_downloaded
         except httpx.TimeoutException:
@@ -160,8 +247,7 @@ def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
             raise IncompleteDownloadError(
                 f"{item.name}: received {received} bytes of the {expected} announced."
             )
-        handle.flush()
-        os.fsync(handle.fileno())
+        sha256 = writer.finish()
         handle.close()
         try:
             check.finish(temp.read_bytes)
@@ -173,7 +259,7 @@ def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
         name=item.name,
         path=final,
         size=check.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         records=check.records,
     )
 
