@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _data import repeated
 
-from copilot_usage_report._standin import StandIn
+from copilot_usage_report._standin import Generated, StandIn
 
 TOKEN = "bench-token-not-a-secret"  # noqa: S105 - the stand-in's dummy credential
 
@@ -64,9 +64,9 @@ def main() -> None:
     for day in spec["days"]:
         files: list[tuple[str, bytes | Callable[[], Iterable[bytes]]]] = []
         for index, size in enumerate(spec["files"], start=1):
-            body, exact = repeated(int(size), seed=index)
-            if rate:
-                body = paced(body, rate)
+            chunks, exact = repeated(int(size), seed=index)
+            # Sent with its Content-Length, as a blob store sends a file.
+            body = Generated(paced(chunks, rate) if rate else chunks, exact)
             name = f"copilot-usage-report-{index}.ndjson"
             sizes[name] = exact
             files.append((name, body))

@@ -24,7 +24,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
 
-__all__ = ["Fault", "RecordedRequest", "StandIn"]
+__all__ = ["Fault", "Generated", "RecordedRequest", "StandIn"]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A body made as it is sent (a large file never sits in memory), of a known size.
+
+    Served with its ``Content-Length``, as a blob store serves a file; a bare chunk
+    generator is sent chunked instead.
+    """
+
+    chunks: Callable[[], Iterable[bytes]]
+    size: int
+
+    def __call__(self) -> Iterable[bytes]:
+        return self.chunks()
+
 
 Body = bytes | Callable[[], Iterable[bytes]]
 
@@ -348,9 +364,15 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
             self._send(200, body, headers, truncate=truncate)
 
         def _stream(self, chunks: Callable[[], Iterable[bytes]]) -> None:
-            """A generated body, chunked: for large benchmark files that never sit in memory."""
+            """A generated body: with its length if it is ``Generated``, else chunked."""
             self.send_response(200)
             self.send_header("Content-Type", "application/x-ndjson")
+            if isinstance(chunks, Generated):
+                self.send_header("Content-Length", str(chunks.size))
+                self.end_headers()
+                for chunk in chunks():
+                    self.wfile.write(chunk)
+                return
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             for chunk in chunks():

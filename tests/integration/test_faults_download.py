@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from copilot_usage_report._standin import Fault
+from copilot_usage_report._standin import Fault, Generated
 
 from ._common import (
     DAY,
@@ -113,3 +114,20 @@ def test_damaged_file_is_refused_and_not_kept(standin, run_cli, tmp_path):
     assert run.code == 1
     assert "report.ndjson" in run.stderr and "line 2" in run.stderr
     assert_nothing_partial(tmp_path)
+
+
+def test_a_large_generated_body_lands_exactly_through_the_cli(standin, run_cli, tmp_path):
+    """A 6 MB file sent with its Content-Length (as blob stores send it) lands byte for byte,
+    with its SHA-256 in the manifest: the writer thread gets it in several blocks."""
+    line = b'{"day": "2026-11-20", "user_id": 7, "pad": "' + b"y" * 2000 + b'"}\n'
+    body = line * 3000
+    pieces = [body[i : i + 100_003] for i in range(0, len(body), 100_003)]
+    standin.add_report("my-org", DAY, [("big.ndjson", Generated(lambda: iter(pieces), len(body)))])
+    run = run_cli("fetch", env=env(standin, tmp_path))
+    assert run.code == 0, run.stderr
+    folder = tmp_path / "out" / "organization-1-day" / DAY.isoformat()
+    assert (folder / "big.ndjson").read_bytes() == body
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["files"][0]["sha256"] == hashlib.sha256(body).hexdigest()
+    assert manifest["files"][0]["records"] == 3000
+    assert not list(tmp_path.rglob("*.part"))
