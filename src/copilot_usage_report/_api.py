@@ -33,6 +33,7 @@ from ._errors import (
 )
 from ._links import origin, redact, redact_text
 from ._report import ReportLinks, parse_report_links
+from ._tls import tls_context
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -88,6 +89,8 @@ def make_api_client(
         timeout=httpx.Timeout(timeout, connect=10.0),
         follow_redirects=False,
         transport=transport,
+        # A given transport (a test's) needs no TLS context; ours shares the run's one.
+        verify=tls_context() if transport is None else True,
         trust_env=False,
     )
 

@@ -38,6 +38,7 @@ from ._errors import (
 from ._links import check_url, is_expired, redact, redact_text
 from ._report import ContentCheck
 from ._store import partial_file
+from ._tls import tls_context
 
 __all__ = [
     "Download",
@@ -100,6 +101,8 @@ def make_storage_client(
         follow_redirects=True,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         transport=transport,
+        # A given transport (a test's) needs no TLS context; ours shares the run's one.
+        verify=tls_context() if transport is None else True,
         trust_env=False,
         event_hooks={"request": [_refuse_unsafe]},
     )
