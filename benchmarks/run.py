@@ -22,6 +22,7 @@ import importlib.util
 import json
 import os
 import platform
+import resource
 import select
 import shutil
 import statistics
@@ -139,6 +140,12 @@ def timed(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float, 
     return time.perf_counter() - start, done.returncode, done.stderr
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of every child that has ended so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def sides(
     repeat: int, ours: Callable[[], float], theirs: Callable[[], float]
 ) -> tuple[list[float], list[float]]:
@@ -174,13 +181,38 @@ def size_text(n: float) -> str:
 # -- figure 1: one large file, and the same at a real wire's speed ------------------------------
 
 
-def _ours_vs_curl(
-    ctx: Context, links: list[str], total: int, *, concurrency: int
-) -> tuple[list[float], list[float], list[float]]:
-    """Our ``download_all`` vs curl on the same links: (ours s, curl s, our peak RSS MB)."""
+@dataclass
+class Sides:
+    """Both sides of a download comparison: wall seconds, CPU seconds, our peak RSS (MB)."""
+
+    ours: list[float] = field(default_factory=list)
+    curl: list[float] = field(default_factory=list)
+    ours_cpu: list[float] = field(default_factory=list)
+    curl_cpu: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+
+    def cpu_line(self, total: int) -> str:
+        """CPU time per GB of each side: where a CPU-bound ratio comes from."""
+        gb = total / 1e9
+        ours = statistics.median(self.ours_cpu) / gb
+        curl = statistics.median(self.curl_cpu) / gb
+        return f"CPU per GB: ours {ours:.2f} s, curl {curl:.2f} s"
+
+    def data(self) -> dict[str, object]:
+        return {
+            "ours_s": self.ours,
+            "curl_s": self.curl,
+            "ours_cpu_s": self.ours_cpu,
+            "curl_cpu_s": self.curl_cpu,
+            "ours_peak_rss_mb": self.rss,
+        }
+
+
+def _ours_vs_curl(ctx: Context, links: list[str], total: int, *, concurrency: int) -> Sides:
+    """Our ``download_all`` vs curl on the same links, with each side's CPU time."""
     assert ctx.curl is not None
     ours_dir, curl_dir = ctx.tmp / "ours", ctx.tmp / "curl"
-    rss: list[float] = []
+    got = Sides()
 
     def ours() -> float:
         clear(ours_dir)
@@ -189,7 +221,8 @@ def _ours_vs_curl(
         )
         if result["bytes"] != total:
             raise BenchError(f"our download saved {result['bytes']} bytes, not {total}")
-        rss.append(float(str(result["peak_rss_mb"])))
+        got.rss.append(float(str(result["peak_rss_mb"])))
+        got.ours_cpu.append(float(str(result["cpu_seconds"])))
         return float(str(result["seconds"]))
 
     def theirs() -> float:
@@ -200,16 +233,21 @@ def _ours_vs_curl(
             cmd += ["--parallel", "--parallel-max", str(concurrency)]
         for i, url in enumerate(links):
             cmd += ["-o", str(curl_dir / f"file-{i}.ndjson"), url]
+        before = children_cpu()
         seconds, code, err = timed(cmd)
-        got = sum(p.stat().st_size for p in curl_dir.iterdir())
-        if code != 0 or got != total:
-            raise BenchError(f"curl failed ({code}, {got} of {total} bytes): {err.strip()}")
+        got.curl_cpu.append(children_cpu() - before)
+        size = sum(p.stat().st_size for p in curl_dir.iterdir())
+        if code != 0 or size != total:
+            raise BenchError(f"curl failed ({code}, {size} of {total} bytes): {err.strip()}")
         return seconds
 
-    a, b = sides(ctx.repeat, ours, theirs)
+    got.ours, got.curl = sides(ctx.repeat, ours, theirs)
+    # The warm-ups' CPU samples are not measurements.
+    got.ours_cpu, got.curl_cpu = got.ours_cpu[1:], got.curl_cpu[1:]
+    got.rss = got.rss[1:]
     clear(ours_dir)
     clear(curl_dir)
-    return a, b, rss
+    return got
 
 
 def fig_large(ctx: Context) -> Figure:
@@ -222,25 +260,24 @@ def fig_large(ctx: Context) -> Figure:
         sizes = info["sizes"]
         assert isinstance(links, dict) and isinstance(sizes, dict)
         total = sum(int(v) for v in sizes.values())
-        ours, curl, rss = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
-    o, c = statistics.median(ours), statistics.median(curl)
-    ratio, peak = o / c, max(rss)
+        got = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
+    o, c = statistics.median(got.ours), statistics.median(got.curl)
+    ratio, peak = o / c, max(got.rss)
     fig.verdicts = {"ratio <= 1.15": ratio <= 1.15, "peak RSS <= 100 MB": peak <= 100}
     fig.data = {
         "bytes": total,
-        "ours_s": ours,
-        "curl_s": curl,
+        **got.data(),
         "ours_median_s": o,
         "curl_median_s": c,
         "ratio": ratio,
-        "ours_peak_rss_mb": rss,
         "ours_mb_per_s": total / MB / o,
         "curl_mb_per_s": total / MB / c,
     }
     fig.line = (
         f"ours {o:.2f} s ({total / MB / o:.0f} MB/s) vs curl {c:.2f} s ({total / MB / c:.0f} MB/s)"
         f" -> ratio {ratio:.2f} (target <= 1.15) {verdict(ratio <= 1.15)}; "
-        f"peak RSS {peak:.0f} MB (target <= 100 MB) {verdict(peak <= 100)}"
+        f"peak RSS {peak:.0f} MB (target <= 100 MB) {verdict(peak <= 100)}; "
+        f"{got.cpu_line(total)}"
     )
     return fig
 
@@ -260,21 +297,14 @@ def fig_wire(ctx: Context) -> Figure:
         sizes = info["sizes"]
         assert isinstance(links, dict) and isinstance(sizes, dict)
         total = sum(int(v) for v in sizes.values())
-        ours, curl, rss = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
-    o, c = statistics.median(ours), statistics.median(curl)
+        got = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
+    o, c = statistics.median(got.ours), statistics.median(got.curl)
     ratio = o / c
     fig.verdicts = {"ratio <= 1.15": ratio <= 1.15}
-    fig.data = {
-        "bytes": total,
-        "wire_mb_per_s": rate_mb,
-        "ours_s": ours,
-        "curl_s": curl,
-        "ratio": ratio,
-        "ours_peak_rss_mb": rss,
-    }
+    fig.data = {"bytes": total, "wire_mb_per_s": rate_mb, **got.data(), "ratio": ratio}
     fig.line = (
         f"ours {o:.2f} s vs curl {c:.2f} s (wire alone {total / ctx.wire_rate:.2f} s) -> ratio "
-        f"{ratio:.2f} (target <= 1.15) {verdict(ratio <= 1.15)}"
+        f"{ratio:.2f} (target <= 1.15) {verdict(ratio <= 1.15)}; {got.cpu_line(total)}"
     )
     return fig
 
@@ -296,22 +326,20 @@ def fig_many(ctx: Context) -> Figure:
         sizes = info["sizes"]
         assert isinstance(links, dict) and isinstance(sizes, dict)
         total = sum(int(v) for v in sizes.values())
-        ours, curl, rss = _ours_vs_curl(ctx, links[DAY], total, concurrency=ctx.concurrency)
-    o, c = statistics.median(ours), statistics.median(curl)
+        got = _ours_vs_curl(ctx, links[DAY], total, concurrency=ctx.concurrency)
+    o, c = statistics.median(got.ours), statistics.median(got.curl)
     ratio = o / c
     fig.verdicts = {"ratio <= 1.15": ratio <= 1.15}
     fig.data = {
         "files": n,
         "bytes": total,
         "connections": ctx.concurrency,
-        "ours_s": ours,
-        "curl_s": curl,
+        **got.data(),
         "ratio": ratio,
-        "ours_peak_rss_mb": rss,
     }
     fig.line = (
         f"ours {o:.2f} s vs curl {c:.2f} s -> ratio {ratio:.2f} (target <= 1.15) "
-        f"{verdict(ratio <= 1.15)}; peak RSS {max(rss):.0f} MB"
+        f"{verdict(ratio <= 1.15)}; peak RSS {max(got.rss):.0f} MB; {got.cpu_line(total)}"
     )
     return fig
 
