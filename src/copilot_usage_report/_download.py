@@ -10,8 +10,8 @@ Each download runs on two threads: the caller's receives and checks the JSON
 SHA-256, which release it), so the two overlap on two cores. Files are not
 fsynced: a rename makes a file whole or absent for any reader, and after an OS
 crash a rerun hashes every kept file against its manifest and fetches what does
-not match (``_run._reusable``), so forcing every byte to disk first (as much time
-again as the download, on a fast link) would buy nothing.
+not match (``_run._reusable``), so forcing every byte to disk first (a quarter to
+a half more time for a download on a fast link) would buy nothing.
 """
 
 from __future__ import annotations
