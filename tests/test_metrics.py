@@ -644,3 +644,26 @@ def _accepts(raw: bytes) -> bool:
     except ValidationError:
         return False
     return True
+
+
+@pytest.mark.parametrize(
+    ("fast", "model"),
+    [
+        (metrics._FastCounts, metrics.Counts),
+        (metrics._FastIde, metrics.IdeTotals),
+        (metrics._FastFeature, metrics.FeatureTotals),
+        (metrics._FastLanguage, metrics.LanguageTotals),
+        (metrics._FastModel, metrics.ModelTotals),
+        (metrics._FastLanguageModel, metrics._LanguageModelTotals),
+        (metrics._FastUser, UserDay),
+    ],
+)
+def test_each_fast_struct_has_its_models_fields_and_defaults(fast, model):
+    """The summary's structs and the models are written twice (two libraries): a field added
+    to one and not the other, or a different default, fails here."""
+    struct_fields = {f.name: f.default for f in msgspec.structs.fields(fast)}
+    model_fields = {
+        name: (msgspec.NODEFAULT if info.is_required() else info.default)
+        for name, info in model.model_fields.items()
+    }
+    assert struct_fields == model_fields
