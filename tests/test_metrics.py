@@ -667,3 +667,15 @@ def test_each_fast_struct_has_its_models_fields_and_defaults(fast, model):
         for name, info in model.model_fields.items()
     }
     assert struct_fields == model_fields
+
+
+def test_a_per_user_line_nested_too_deep_is_a_format_error(tmp_path):
+    """msgspec's RecursionError on a very deep line is not a crash: the model's error stands."""
+    deep = b'{"day": "2026-11-20", "user_id": 2, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    path = tmp_path / "users.ndjson"
+    path.write_bytes(b'{"day": "2026-11-20", "user_id": 1}\n' + deep + b"\n")
+    with pytest.raises(ReportFormatError, match="line 2"):
+        summarize_paths([path])
+    path.write_bytes(deep + b"\n")
+    with pytest.raises(ReportFormatError, match="nests deeper"):
+        summarize_paths([path])

@@ -67,3 +67,12 @@ def test_every_line_gets_json_loads_verdict(line, ok):
         else:
             with pytest.raises(ReportFormatError, match="line 2"):
                 _check(data[:cut], data[cut:])
+
+
+def test_json_nested_deeper_than_any_parser_reads_is_refused_not_a_crash():
+    """A line nesting a hundred thousand arrays deep is a ReportFormatError, not RecursionError."""
+    deep = b'{"x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(ReportFormatError, match="line 2: the JSON nests deeper"):
+        _check(b'{"a": 1}\n' + deep + b"\n")
+    with pytest.raises(ReportFormatError, match="nests deeper"):
+        _check(deep + b"\n")

@@ -35,7 +35,7 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._errors import InputError, ReportFormatError
-from ._report import MAX_DOCUMENT_BYTES
+from ._report import MAX_DOCUMENT_BYTES, TOO_DEEP
 from ._store import MANIFEST_NAME, read_manifest
 
 __all__ = [
@@ -373,7 +373,7 @@ def _user_batches(
             if not all(map(bytes.isascii, lines)):
                 raise msgspec.DecodeError
             batch = list(map(_decode_user_line, lines))
-        except msgspec.DecodeError:  # its ValidationError is one
+        except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
             batch = _user_lines(lines, path, line_no)
         line_no += len(lines)
         yield batch
@@ -387,7 +387,7 @@ def _user_lines(lines: Iterable[bytes], path: Path, line_no: int) -> list[_UserR
             try:
                 batch.append(_decode_user_line(raw))
                 continue
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, RecursionError):
                 pass
         if not raw.strip():
             continue
@@ -443,7 +443,7 @@ def _records(path: Path, *, batch_users: bool) -> Iterator[Record | list[_UserRe
                     continue
                 try:
                     first = json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):
                     yield from _document(path, os.fstat(handle.fileno()).st_size)
                     return
                 shape = _shape_of(first)
@@ -480,6 +480,8 @@ def _document(path: Path, size: int) -> Iterator[Record]:
         ) from None
     except ValueError:
         raise ReportFormatError(f"{path} is not UTF-8 JSON.") from None
+    except RecursionError:
+        raise ReportFormatError(f"{path}: {TOO_DEEP}") from None
     shape = _shape_of(value)
     if shape is None:
         return

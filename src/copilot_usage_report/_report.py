@@ -24,7 +24,7 @@ from pydantic import (
 
 from ._errors import ReportFormatError
 
-__all__ = ["MAX_LINKS", "ContentCheck", "ReportLinks", "parse_report_links"]
+__all__ = ["MAX_LINKS", "TOO_DEEP", "ContentCheck", "ReportLinks", "parse_report_links"]
 
 #: A link list longer than this is refused: GitHub splits a report into a handful of files.
 MAX_LINKS = 1000
@@ -32,6 +32,11 @@ MAX_LINKS = 1000
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 
 Link = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+
+#: The refusal of JSON nested deeper than a parser's recursion limit (no report record is).
+TOO_DEEP = (
+    "the JSON nests deeper than any report record does; the file is not a Copilot usage report."
+)
 
 
 class ReportLinks(BaseModel):
@@ -153,7 +158,8 @@ class ContentCheck:
         while True:
             try:
                 check(line)
-            except ValueError:  # msgspec's DecodeError and UnicodeDecodeError are ones
+            except (ValueError, RecursionError):  # msgspec's DecodeError, UnicodeDecodeError,
+                # or nesting too deep to parse
                 # Blank, not an object, or not JSON: ``_line`` decides, as for any line.
                 self._line_no, self._records = line_no, records
                 self._line(bytes(line))
@@ -179,6 +185,8 @@ class ContentCheck:
             return
         try:
             json.loads(line)
+        except RecursionError:
+            raise ReportFormatError(f"line {self._line_no}: {TOO_DEEP}") from None
         except ValueError:
             if self._records:
                 raise ReportFormatError(
@@ -210,6 +218,8 @@ class ContentCheck:
                 ) from None
             except ValueError:
                 raise ReportFormatError("the file is not UTF-8 JSON.") from None
+            except RecursionError:
+                raise ReportFormatError(TOO_DEEP) from None
             self._records = 1
         elif self._records == 0:
             raise ReportFormatError("the file holds no JSON record.")
