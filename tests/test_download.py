@@ -7,6 +7,7 @@ import errno
 import hashlib
 import threading
 from pathlib import Path
+from typing import IO, cast
 
 import httpx
 import pytest
@@ -196,3 +197,25 @@ def test_a_failed_write_is_an_output_error_and_leaves_nothing(tmp_path: Path, mo
         )
     assert list(tmp_path.iterdir()) == []
     assert not [t for t in threading.enumerate() if t.name == "download-writer"]
+
+
+def test_any_write_failure_ends_the_writer_and_reaches_the_caller(tmp_path: Path):
+    """A write that raises something other than OSError (a bug) is raised to the caller, and
+    the writer thread still ends: no caller waits on a queue no one empties."""
+
+    class Broken:
+        name = str(tmp_path / "x.part")
+
+        def write(self, data):
+            raise ValueError("write to closed file")
+
+        def flush(self):
+            pass
+
+    writer = download._Writer(cast("IO[bytes]", Broken()), "x.ndjson")
+    with pytest.raises(ValueError, match="closed file"):
+        for _ in range(64):  # far more blocks than the queue holds
+            writer.put(b"x" * download._BLOCK_BYTES)
+        writer.finish()
+    writer.close()
+    assert not writer._thread.is_alive()

@@ -168,19 +168,20 @@ class _Writer:
         self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_BLOCKS)
         self._pending: list[bytes] = []
         self._pending_bytes = 0
-        self._error: OSError | None = None
+        self._error: Exception | None = None
         self._thread = threading.Thread(target=self._run, name="download-writer", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        # Whatever a write raises is kept, and the queue still drained to its end: the caller
+        # never waits on a full queue that no one empties.
         while (block := self._blocks.get()) is not None:
             if self._error is None:
                 try:
                     self._handle.write(block)
-                except OSError as exc:
-                    self._error = exc
-                else:
                     self._digest.update(block)
+                except Exception as exc:  # re-raised on the caller's thread
+                    self._error = exc
 
     def put(self, chunk: bytes) -> None:
         """Queue a chunk; raises ``OutputError`` if an earlier write failed."""
@@ -196,11 +197,14 @@ class _Writer:
             self._pending, self._pending_bytes = [], 0
 
     def _raise_error(self) -> None:
-        if self._error is not None:
-            reason = self._error.strerror or type(self._error).__name__
+        error = self._error
+        if isinstance(error, OSError):
+            reason = error.strerror or type(error).__name__
             raise OutputError(
                 f"cannot write {self._name} in {Path(self._handle.name).parent}: {reason}."
             )
+        if error is not None:
+            raise error
 
     def finish(self) -> str:
         """Write what is left and wait for it; the body's SHA-256 (hex)."""
