@@ -210,8 +210,12 @@ class _Writer:
         """Write what is left and wait for it; the body's SHA-256 (hex)."""
         self._hand_over()
         self.close()
+        if self._error is None:
+            try:
+                self._handle.flush()
+            except OSError as exc:
+                self._error = exc
         self._raise_error()
-        self._handle.flush()
         return self._digest.hexdigest()
 
     def close(self) -> None:
