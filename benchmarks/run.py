@@ -576,8 +576,7 @@ def runtime_venv(tmp: Path) -> Path | None:
         done = subprocess.run(step, capture_output=True, text=True, timeout=600, check=False)
         if done.returncode != 0:
             return None
-    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
-    return bin_dir
+    return venv / ("Scripts" if os.name == "nt" else "bin")
 
 
 def fig_startup(ctx: Context) -> Figure:

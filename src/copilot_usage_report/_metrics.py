@@ -23,7 +23,7 @@ import json
 import os
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from itertools import chain, takewhile
@@ -35,7 +35,7 @@ import msgspec
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._errors import InputError, ReportFormatError
-from ._report import MAX_DOCUMENT_BYTES, TOO_DEEP
+from ._report import MAX_DOCUMENT_BYTES, TOO_DEEP, is_utf8
 from ._store import MANIFEST_NAME, read_manifest
 
 __all__ = [
@@ -368,12 +368,12 @@ def _user_batches(
     line at a time.
     """
     for lines in chain(([first],), _line_blocks(handle, path)):
-        batch: list[_UserRecord]
-        try:
-            if not all(map(bytes.isascii, lines)):
-                raise msgspec.DecodeError
-            batch = list(map(_decode_user_line, lines))
-        except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
+        batch: list[_UserRecord] | None = None
+        if all(map(bytes.isascii, lines)):
+            # msgspec's ValidationError is a DecodeError; a line nested too deep recurses
+            with suppress(msgspec.DecodeError, RecursionError):
+                batch = list(map(_decode_user_line, lines))
+        if batch is None:
             batch = _user_lines(lines, path, line_no)
         line_no += len(lines)
         yield batch
@@ -383,7 +383,7 @@ def _user_lines(lines: Iterable[bytes], path: Path, line_no: int) -> list[_UserR
     """Per-user lines from line ``line_no`` on, read one by one; blank lines are skipped."""
     batch: list[_UserRecord] = []
     for number, raw in enumerate(lines, line_no):
-        if _is_utf8(raw):
+        if is_utf8(raw):
             try:
                 batch.append(_decode_user_line(raw))
                 continue
@@ -396,16 +396,6 @@ def _user_lines(lines: Iterable[bytes], path: Path, line_no: int) -> list[_UserR
         except ValidationError as exc:
             raise _format_error(exc, path, f"line {number}") from None
     return batch
-
-
-def _is_utf8(raw: bytes) -> bool:
-    if raw.isascii():
-        return True
-    try:
-        raw.decode()
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def iter_records(path: Path) -> Iterator[Record]:

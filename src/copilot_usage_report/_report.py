@@ -24,7 +24,14 @@ from pydantic import (
 
 from ._errors import ReportFormatError
 
-__all__ = ["MAX_LINKS", "TOO_DEEP", "ContentCheck", "ReportLinks", "parse_report_links"]
+__all__ = [
+    "MAX_LINKS",
+    "TOO_DEEP",
+    "ContentCheck",
+    "ReportLinks",
+    "is_utf8",
+    "parse_report_links",
+]
 
 #: A link list longer than this is refused: GitHub splits a report into a handful of files.
 MAX_LINKS = 1000
@@ -82,14 +89,25 @@ class _AnyObject(msgspec.Struct):
 _decode_object = msgspec.json.Decoder(_AnyObject).decode
 
 
+def is_utf8(line: bytes | memoryview) -> bool:
+    """Whether a line may go to msgspec: it checks the syntax of every value it skips, but
+    not the UTF-8 of the strings it skips, so a line must be valid UTF-8 (ASCII always is)."""
+    if isinstance(line, bytes) and line.isascii():  # a view is decoded, never copied
+        return True
+    try:
+        str(line, "utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _check_object(line: bytes | memoryview) -> object:
     """Accepts a line only if it is one complete JSON object; raises ``ValueError`` otherwise.
 
-    msgspec checks the syntax of every value it skips, but not the UTF-8 of the strings it
-    skips, so the line's UTF-8 is checked first; a line of an all-ASCII chunk has none to
-    check and goes to ``_decode_object`` directly.
+    A line of an all-ASCII chunk needs no UTF-8 check and goes to ``_decode_object`` directly.
     """
-    str(line, "utf-8")
+    if not is_utf8(line):
+        raise ValueError("not UTF-8")
     return _decode_object(line)
 
 
@@ -142,25 +160,20 @@ class ContentCheck:
         # Lines are checked as views into the chunk: no line is copied, except one that
         # began in an earlier chunk (joined with its start) or one a fallback must judge.
         view = memoryview(chunk)
-        start = 0
+        line: bytes | memoryview = view[:end]
         if self._pending:  # the line the chunk completes began in earlier chunks
             self._pending.append(chunk[:end])
-            first: bytes | memoryview = b"".join(self._pending)
-            start = end + 1
-            end = chunk.find(b"\n", start)
-        else:
-            first = view[:end]
-            start = end + 1
-            end = chunk.find(b"\n", start)
+            line = b"".join(self._pending)
+        start = end + 1
+        end = chunk.find(b"\n", start)
         check = _decode_object if ascii and self._ascii else _check_object
         line_no, records = self._line_no, self._records
-        line = first
         while True:
             try:
                 check(line)
-            except (ValueError, RecursionError):  # msgspec's DecodeError, UnicodeDecodeError,
-                # or nesting too deep to parse
-                # Blank, not an object, or not JSON: ``_line`` decides, as for any line.
+            except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError
+                # Blank, not an object, not UTF-8, not JSON or nested too deep: ``_line``
+                # decides, as for any line.
                 self._line_no, self._records = line_no, records
                 self._line(bytes(line))
                 if self._document:
