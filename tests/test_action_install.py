@@ -28,6 +28,7 @@ from copilot_usage_report._standin import StandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]
+BASH = shutil.which("bash") or "bash"
 IN_CI = bool(os.environ.get("CI"))  # read at import: the autouse fixture clears it for tests
 DAY = datetime.now(UTC).date() - timedelta(days=3)
 TOKEN = "ghp_TESTTOKEN1234567890"
@@ -78,13 +79,13 @@ def _runner_env(tmp_path: Path, action: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The venv action.yml's install step made, offline; and the runner's environment."""
-    if shutil.which("uv") is None or shutil.which("bash") is None:
+    if shutil.which("uv") is None or BASH == "bash":
         pytest.skip("uv and bash are needed to run the install step")
     tmp_path = tmp_path_factory.mktemp("install")
     action = _checkout(tmp_path)
     env = _runner_env(tmp_path, action)
     done = subprocess.run(
-        ["bash", "-c", _script("Install copilot-usage-report")],
+        [BASH, "-c", _script("Install copilot-usage-report")],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -167,7 +168,7 @@ def test_the_fetch_step_runs_the_installed_command(installed, tmp_path):
     with StandIn(token=TOKEN) as standin:
         standin.add_report("my-org", DAY, [("copilot-usage-report-1.ndjson", body)])
         done = subprocess.run(
-            ["bash", "-c", _script("Fetch the Copilot usage report")],
+            [BASH, "-c", _script("Fetch the Copilot usage report")],
             cwd=tmp_path,
             env={
                 **env,
