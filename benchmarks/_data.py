@@ -74,11 +74,13 @@ def user_record(rng: random.Random, user_id: int, day: str = "2026-11-20") -> di
     }
 
 
-def lines(count: int, *, seed: int = 6, first_id: int = 1) -> Iterator[bytes]:
+def lines(
+    count: int, *, seed: int = 6, first_id: int = 1, day: str = "2026-11-20"
+) -> Iterator[bytes]:
     """``count`` NDJSON lines (each ending in a newline), user ids from ``first_id``."""
     rng = random.Random(seed)  # noqa: S311 - test content, not a secret
     for user_id in range(first_id, first_id + count):
-        yield json.dumps(user_record(rng, user_id), separators=(",", ":")).encode() + b"\n"
+        yield json.dumps(user_record(rng, user_id, day), separators=(",", ":")).encode() + b"\n"
 
 
 def block(*, seed: int = 6) -> bytes:
@@ -113,12 +115,12 @@ def repeated(size: int, *, seed: int = 6) -> tuple[Callable[[], Iterator[bytes]]
     return chunks, count * len(unit)
 
 
-def write_users_report(path: Path, users: int, *, seed: int = 6) -> int:
+def write_users_report(path: Path, users: int, *, seed: int = 6, day: str = "2026-11-20") -> int:
     """Write a per-user report of ``users`` distinct users to ``path``; returns its size."""
     size = 0
     with path.open("wb") as handle:
         batch: list[bytes] = []
-        for line in lines(users, seed=seed):
+        for line in lines(users, seed=seed, day=day):
             batch.append(line)
             if len(batch) == 1000:
                 size += handle.write(b"".join(batch))

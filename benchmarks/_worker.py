@@ -9,6 +9,12 @@ Tasks:
 
 - ``download``: the project's own ``download_all`` (what ``fetch`` runs) over
   the given links, from creating the storage client to the last verified file.
+- ``profile``: the same download under cProfile, every thread profiled, its CPU
+  time split by where it goes (receive, TLS, check, hash, write, other).
+- ``cli``: the command line itself (``main(argv)``), for figure 6; not timed here.
+
+A spec's ``cafile`` (the run's loopback certificate) is added to the tool's one TLS
+context before anything connects, so https links verify as real ones do.
 - ``loads``: the reference, a plain ``json.loads`` per line over a file.
 - ``check``: ``ContentCheck`` (what every download verifies) over a file.
 - ``summarize``: ``summarize_paths`` over a file, when the project has it.
@@ -17,6 +23,7 @@ Tasks:
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -26,9 +33,18 @@ from pathlib import Path
 Result = dict[str, object]
 
 
+def trust(spec: dict[str, object]) -> None:
+    """Trust the run's loopback certificate, as the machine's store would a real host's."""
+    if spec.get("cafile"):
+        from copilot_usage_report._tls import tls_context
+
+        tls_context().load_verify_locations(str(spec["cafile"]))
+
+
 def download(spec: dict[str, object]) -> Result:
     from copilot_usage_report._download import Download, download_all, make_storage_client
 
+    trust(spec)
     urls = spec["links"]
     assert isinstance(urls, list)
     folder = Path(str(spec["folder"]))
@@ -85,11 +101,100 @@ def summarize(spec: dict[str, object]) -> Result:
     return {"seconds": seconds, "users": users}
 
 
+#: Where CPU goes, by the profiled function: (a part of its file's path, or "~" for a built-in;
+#: the start of its name). A built-in not named here counts where its callers do.
+SPLIT: dict[str, tuple[tuple[str, str], ...]] = {
+    # Decrypting: the TLS socket's reads (their system call included) and ssl.py around them.
+    "TLS": (("~", "<method 'read' of '_ssl._SSLSocket"), ("/ssl.py", "")),
+    # Receiving: the socket's reads and the HTTP client's own work on each chunk (h11 parses
+    # the framing of every read, which over TLS is one 16 KiB record).
+    "receive": (
+        ("~", "<method 'recv"),
+        ("/httpcore/", ""),
+        ("/h11/", ""),
+        ("/httpx/", ""),
+        ("/contextlib.py", ""),  # httpcore maps exceptions around every read
+    ),
+    "check": (("/_report.py", ""), ("~", "<method 'decode' of 'msgspec")),
+    "hash": (("~", "<method 'update' of '_hashlib"), ("~", "<method 'hexdigest' of '_hashlib")),
+    "write": (("~", "<method 'write' of '_io."), ("~", "<built-in method posix.write")),
+}
+
+
+def _category(filename: str, function: str) -> str:
+    for name, patterns in SPLIT.items():
+        for where, prefix in patterns:
+            place = filename == "~" if where == "~" else where in filename.replace("\\", "/")
+            if place and function.startswith(prefix):
+                return name
+    return "other"
+
+
+def profile(spec: dict[str, object]) -> Result:
+    """``download`` under cProfile in every thread: seconds per category (profiled time)."""
+    import cProfile
+    import pstats
+    import threading
+
+    profiles: list[cProfile.Profile] = []
+    original = threading.Thread.run
+
+    def profiled_run(self: threading.Thread) -> None:
+        profiler = cProfile.Profile(time.thread_time)  # CPU time, not time spent waiting
+        profiles.append(profiler)
+        profiler.enable()
+        try:
+            original(self)
+        finally:
+            profiler.disable()
+
+    import copilot_usage_report._download  # noqa: F401 - imports are not the download's cost
+
+    trust(spec)
+    threading.Thread.run = profiled_run  # type: ignore[method-assign]
+    main_profile = cProfile.Profile(time.thread_time)
+    main_profile.enable()
+    result = download(spec)
+    main_profile.disable()
+    threading.Thread.run = original  # type: ignore[method-assign]
+    stats = pstats.Stats(main_profile)
+    for other in profiles:
+        stats.add(other)
+    split: dict[str, float] = {}
+    table = stats.stats  # type: ignore[attr-defined]
+    for (filename, _, function), row in table.items():
+        key = _category(filename, function)
+        if key == "other" and filename == "~":
+            # A built-in (bytes.split, len…) counts where its callers do: by call edge.
+            for (caller_file, _, caller), edge in row[4].items():
+                by = _category(caller_file, caller)
+                split[by] = split.get(by, 0.0) + float(edge[2])
+            continue
+        split[key] = split.get(key, 0.0) + float(row[2])  # tottime: its own seconds
+    result["split_s"] = split
+    if os.environ.get("BENCH_PROFILE_TOP"):
+        stats.stream = sys.stderr  # type: ignore[attr-defined]
+        stats.sort_stats("tottime").print_stats(25)
+    return result
+
+
+def cli(spec: dict[str, object]) -> Result:
+    """The command line, trusting the loopback certificate: figure 6 times this process."""
+    trust(spec)
+    from copilot_usage_report._cli import main as cli_main
+
+    argv = spec["argv"]
+    assert isinstance(argv, list)
+    return {"exit_code": cli_main([str(a) for a in argv])}
+
+
 TASKS: dict[str, Callable[[dict[str, object]], Result]] = {
     "download": download,
     "loads": loads,
     "check": check,
     "summarize": summarize,
+    "profile": profile,
+    "cli": cli,
 }
 
 

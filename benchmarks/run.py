@@ -1,4 +1,4 @@
-"""Benchmarks of issue 6: are we as fast as the wire (and curl) allow?
+"""Benchmarks: are we as fast as the wire (and curl, and jq) allow, and how fast do we start?
 
 Run ``uv run python benchmarks/run.py`` (a few minutes) or add ``--quick``
 (under a minute or two). It starts its own loopback servers (a ``StandIn`` in a
@@ -22,327 +22,39 @@ import importlib.util
 import json
 import os
 import platform
-import resource
-import select
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from _action import fig_action, fig_start, runtime_venv  # noqa: E402
+from _cert import make_certificate  # noqa: E402
+from _common import (  # noqa: E402
+    MB,
+    ORG,
+    BenchError,
+    Context,
+    Figure,
+    clear,
+    cli_command,
+    cli_env,
+    serve,
+    size_text,
+    tail,
+    timed,
+    verdict,
+    work,
+)
 from _data import write_users_report  # noqa: E402
-
-MB = 1_000_000
-DAY = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
-ORG = "bench"
-#: Longest any one child (a download of the largest file, a 30-day backfill) may take.
-CHILD_TIMEOUT = 900.0
-
-
-class BenchError(RuntimeError):
-    """A measurement could not be made (a child failed or timed out)."""
-
-
-@dataclass
-class Figure:
-    """One printed line and its machine-readable record."""
-
-    key: str
-    title: str
-    line: str = ""
-    data: dict[str, object] = field(default_factory=dict)
-    #: Target name to True (met) or False (missed); empty when skipped or informative.
-    verdicts: dict[str, bool] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Context:
-    quick: bool
-    repeat: int
-    large_bytes: int
-    wire_bytes: int
-    wire_rate: float
-    many_files: int
-    many_bytes: int
-    users: int
-    concurrency: int
-    startup_runs: int
-    backfill_repeat: int
-    curl: str | None
-    tmp: Path
-
-
-# -- children -------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def serve(spec: dict[str, object]) -> Iterator[dict[str, object]]:
-    """A stand-in in a child process for the block's duration; yields its URLs and links."""
-    lifetime = float(str(spec.setdefault("lifetime", CHILD_TIMEOUT * 2)))
-    proc = subprocess.Popen(
-        [sys.executable, str(HERE / "_serve.py"), json.dumps(spec)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
-        ready, _, _ = select.select([proc.stdout], [], [], 60.0)
-        if not ready:
-            raise BenchError("the stand-in did not start within 60 s")
-        line = proc.stdout.readline()
-        if not line:
-            raise BenchError("the stand-in exited before serving")
-        yield json.loads(line)
-    finally:
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=min(lifetime, 30.0))
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-def work(task: str, spec: dict[str, object]) -> dict[str, object]:
-    """Run one ``_worker.py`` task in a fresh interpreter; its JSON result."""
-    done = subprocess.run(
-        [sys.executable, str(HERE / "_worker.py"), task, json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise BenchError(f"worker {task} failed: {tail(done.stderr)}")
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def tail(text: str, lines: int = 3) -> str:
-    """The last lines of a child's stderr, on one line."""
-    return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:])
-
-
-def timed(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall seconds, exit code and stderr of a command run to completion."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=CHILD_TIMEOUT, check=False, env=env
-    )
-    return time.perf_counter() - start, done.returncode, done.stderr
-
-
-def children_cpu() -> float:
-    """CPU seconds (user and system) of every child that has ended so far."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def sides(
-    repeat: int, ours: Callable[[], float], theirs: Callable[[], float]
-) -> tuple[list[float], list[float]]:
-    """One warm-up each, then ``repeat`` runs of both, alternating which goes first."""
-    ours()
-    theirs()
-    a: list[float] = []
-    b: list[float] = []
-    for i in range(repeat):
-        if i % 2 == 0:
-            a.append(ours())
-            b.append(theirs())
-        else:
-            b.append(theirs())
-            a.append(ours())
-    return a, b
-
-
-def clear(folder: Path) -> None:
-    """Empty a folder (our own temporary one) so the next run starts from nothing."""
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-
-
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISS"
-
-
-def size_text(n: float) -> str:
-    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / MB:.0f} MB"
-
-
-# -- figure 1: one large file, and the same at a real wire's speed ------------------------------
-
-
-@dataclass
-class Sides:
-    """Both sides of a download comparison: wall seconds, CPU seconds, our peak RSS (MB)."""
-
-    ours: list[float] = field(default_factory=list)
-    curl: list[float] = field(default_factory=list)
-    ours_cpu: list[float] = field(default_factory=list)
-    curl_cpu: list[float] = field(default_factory=list)
-    rss: list[float] = field(default_factory=list)
-
-    def cpu_line(self, total: int) -> str:
-        """CPU time per GB of each side: where a CPU-bound ratio comes from."""
-        gb = total / 1e9
-        ours = statistics.median(self.ours_cpu) / gb
-        curl = statistics.median(self.curl_cpu) / gb
-        return f"CPU per GB: ours {ours:.2f} s, curl {curl:.2f} s"
-
-    def data(self) -> dict[str, object]:
-        return {
-            "ours_s": self.ours,
-            "curl_s": self.curl,
-            "ours_cpu_s": self.ours_cpu,
-            "curl_cpu_s": self.curl_cpu,
-            "ours_peak_rss_mb": self.rss,
-        }
-
-
-def _ours_vs_curl(ctx: Context, links: list[str], total: int, *, concurrency: int) -> Sides:
-    """Our ``download_all`` vs curl on the same links, with each side's CPU time."""
-    assert ctx.curl is not None
-    ours_dir, curl_dir = ctx.tmp / "ours", ctx.tmp / "curl"
-    got = Sides()
-
-    def ours() -> float:
-        clear(ours_dir)
-        result = work(
-            "download", {"links": links, "folder": str(ours_dir), "concurrency": concurrency}
-        )
-        if result["bytes"] != total:
-            raise BenchError(f"our download saved {result['bytes']} bytes, not {total}")
-        got.rss.append(float(str(result["peak_rss_mb"])))
-        got.ours_cpu.append(float(str(result["cpu_seconds"])))
-        return float(str(result["seconds"]))
-
-    def theirs() -> float:
-        clear(curl_dir)
-        assert ctx.curl is not None
-        cmd = [ctx.curl, "-sS", "--fail"]
-        if len(links) > 1:
-            cmd += ["--parallel", "--parallel-max", str(concurrency)]
-        for i, url in enumerate(links):
-            cmd += ["-o", str(curl_dir / f"file-{i}.ndjson"), url]
-        before = children_cpu()
-        seconds, code, err = timed(cmd)
-        got.curl_cpu.append(children_cpu() - before)
-        size = sum(p.stat().st_size for p in curl_dir.iterdir())
-        if code != 0 or size != total:
-            raise BenchError(f"curl failed ({code}, {size} of {total} bytes): {err.strip()}")
-        return seconds
-
-    got.ours, got.curl = sides(ctx.repeat, ours, theirs)
-    # The warm-ups' CPU samples are not measurements.
-    got.ours_cpu, got.curl_cpu = got.ours_cpu[1:], got.curl_cpu[1:]
-    got.rss = got.rss[1:]
-    clear(ours_dir)
-    clear(curl_dir)
-    return got
-
-
-def fig_large(ctx: Context) -> Figure:
-    fig = Figure("1", f"one {size_text(ctx.large_bytes)} report file vs curl -o")
-    if ctx.curl is None:
-        fig.line = "skipped: curl is not installed"
-        return fig
-    with serve({"org": ORG, "days": [DAY], "files": [ctx.large_bytes]}) as info:
-        links = info["links"]
-        sizes = info["sizes"]
-        assert isinstance(links, dict) and isinstance(sizes, dict)
-        total = sum(int(v) for v in sizes.values())
-        got = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
-    o, c = statistics.median(got.ours), statistics.median(got.curl)
-    ratio, peak = o / c, max(got.rss)
-    fig.verdicts = {"ratio <= 1.15": ratio <= 1.15, "peak RSS <= 100 MB": peak <= 100}
-    fig.data = {
-        "bytes": total,
-        **got.data(),
-        "ours_median_s": o,
-        "curl_median_s": c,
-        "ratio": ratio,
-        "ours_mb_per_s": total / MB / o,
-        "curl_mb_per_s": total / MB / c,
-    }
-    fig.line = (
-        f"ours {o:.2f} s ({total / MB / o:.0f} MB/s) vs curl {c:.2f} s ({total / MB / c:.0f} MB/s)"
-        f" -> ratio {ratio:.2f} (target <= 1.15) {verdict(ratio <= 1.15)}; "
-        f"peak RSS {peak:.0f} MB (target <= 100 MB) {verdict(peak <= 100)}; "
-        f"{got.cpu_line(total)}"
-    )
-    return fig
-
-
-def fig_wire(ctx: Context) -> Figure:
-    rate_mb = ctx.wire_rate / MB
-    fig = Figure(
-        "1w",
-        f"one {size_text(ctx.wire_bytes)} file on a {rate_mb * 8 / 1000:g} Gbit/s wire vs curl -o",
-    )
-    if ctx.curl is None:
-        fig.line = "skipped: curl is not installed"
-        return fig
-    spec = {"org": ORG, "days": [DAY], "files": [ctx.wire_bytes], "rate": ctx.wire_rate}
-    with serve(spec) as info:
-        links = info["links"]
-        sizes = info["sizes"]
-        assert isinstance(links, dict) and isinstance(sizes, dict)
-        total = sum(int(v) for v in sizes.values())
-        got = _ours_vs_curl(ctx, links[DAY], total, concurrency=1)
-    o, c = statistics.median(got.ours), statistics.median(got.curl)
-    ratio = o / c
-    fig.verdicts = {"ratio <= 1.15": ratio <= 1.15}
-    fig.data = {"bytes": total, "wire_mb_per_s": rate_mb, **got.data(), "ratio": ratio}
-    fig.line = (
-        f"ours {o:.2f} s vs curl {c:.2f} s (wire alone {total / ctx.wire_rate:.2f} s) -> ratio "
-        f"{ratio:.2f} (target <= 1.15) {verdict(ratio <= 1.15)}; {got.cpu_line(total)}"
-    )
-    return fig
-
-
-# -- figure 2: many files at once ----------------------------------------------------------------
-
-
-def fig_many(ctx: Context) -> Figure:
-    n, each = ctx.many_files, ctx.many_bytes
-    fig = Figure(
-        "2",
-        f"{n} x {size_text(each)} files, {ctx.concurrency} at a time, vs curl --parallel",
-    )
-    if ctx.curl is None:
-        fig.line = "skipped: curl is not installed"
-        return fig
-    with serve({"org": ORG, "days": [DAY], "files": [each] * n}) as info:
-        links = info["links"]
-        sizes = info["sizes"]
-        assert isinstance(links, dict) and isinstance(sizes, dict)
-        total = sum(int(v) for v in sizes.values())
-        got = _ours_vs_curl(ctx, links[DAY], total, concurrency=ctx.concurrency)
-    o, c = statistics.median(got.ours), statistics.median(got.curl)
-    ratio = o / c
-    fig.verdicts = {"ratio <= 1.15": ratio <= 1.15}
-    fig.data = {
-        "files": n,
-        "bytes": total,
-        "connections": ctx.concurrency,
-        **got.data(),
-        "ratio": ratio,
-    }
-    fig.line = (
-        f"ours {o:.2f} s vs curl {c:.2f} s -> ratio {ratio:.2f} (target <= 1.15) "
-        f"{verdict(ratio <= 1.15)}; peak RSS {max(got.rss):.0f} MB; {got.cpu_line(total)}"
-    )
-    return fig
-
+from _downloads import fig_large, fig_many, fig_split  # noqa: E402
 
 # -- figure 3: a 30-day backfill ---------------------------------------------------------------
 
@@ -383,14 +95,14 @@ def fig_backfill(ctx: Context) -> Figure:
         "storage_delay": storage_delay,
     }
     out = ctx.tmp / "backfill"
-    cli = _cli()
+    cli = cli_command()
     fig.data = {"days": days_n, "ideal_s": ideal, "sequential_s": sequential}
 
     def saved() -> int:
         return sum(1 for _ in out.rglob("*.ndjson")) if out.exists() else 0
 
     with serve(spec) as info:
-        env = _cli_env(info, out)
+        env = cli_env(info, out)
 
         def ranged() -> tuple[float, int, str]:
             clear(out)
@@ -554,36 +266,11 @@ def slowest_packages(
     return sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:count]
 
 
-def runtime_venv(tmp: Path) -> Path | None:
-    """A venv holding only what the action installs: ``requirements/action.txt`` and the package.
-
-    The development venv also holds the dev tools, and httpx imports ``click`` when it finds it
-    (about 15 ms the action never pays). Installed with bytecode compiled, as pip leaves an
-    install: the figure times starting, not compiling. ``None`` when it cannot be built.
-    """
-    uv = shutil.which("uv")
-    if uv is None:
-        return None
-    venv = tmp / "runtime-venv"
-    root = HERE.parent
-    install = [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(venv)]
-    steps = [
-        [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
-        [*install, "--require-hashes", "-r", str(root / "requirements" / "action.txt")],
-        [*install, "--no-deps", str(root)],
-    ]
-    for step in steps:
-        done = subprocess.run(step, capture_output=True, text=True, timeout=600, check=False)
-        if done.returncode != 0:
-            return None
-    return venv / ("Scripts" if os.name == "nt" else "bin")
-
-
 def fig_startup(ctx: Context) -> Figure:
     fig = Figure("5", "cold start: --version, and the import of the fetch path")
     bin_dir = runtime_venv(ctx.tmp)
     if bin_dir is None:  # measure the development venv instead, and say so
-        python, cli, where = sys.executable, _cli(), "the development venv"
+        python, cli, where = sys.executable, cli_command(), "the development venv"
     else:
         python = str(next(bin_dir.glob("python*")))
         cli, where = [str(next(bin_dir.glob("copilot-usage-report*")))], "the action's venv"
@@ -662,11 +349,13 @@ def curl_with_parallel() -> str | None:
 
 FIGURES: dict[str, Callable[[Context], Figure | list[Figure]]] = {
     "1": fig_large,
-    "1w": fig_wire,
+    "1s": fig_split,
     "2": fig_many,
     "3": fig_backfill,
     "4": fig_parse,
     "5": fig_startup,
+    "6": fig_action,
+    "7": fig_start,
 }
 
 
@@ -677,10 +366,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", help="comma-separated figures to run, e.g. 1,2,5")
     parser.add_argument("--size-mb", type=int, help="figure 1's file (default 1000, quick 100)")
     parser.add_argument(
-        "--wire-mbit", type=float, default=1000.0, help="figure 1w's wire speed (default 1000)"
+        "--wire-mbit",
+        default="1000,3000",
+        help="the paced wires of figures 1 and 2, Mbit/s, comma separated (default 1000,3000)",
     )
     parser.add_argument("--concurrency", type=int, default=4, help="figure 2's connections")
     parser.add_argument("--users", type=int, help="figure 4's users (default 100000)")
+    parser.add_argument(
+        "--action-users", type=int, help="figure 6's per-user report (default 100000)"
+    )
     parser.add_argument("--out", type=Path, help="JSON file to write (default results/<time>.json)")
     return parser.parse_args(argv)
 
@@ -695,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown figure(s): {', '.join(unknown)}; choose from {', '.join(FIGURES)}")
         return 2
+    # A runner does not set it, and figures 5 to 7 measure what a runner does: with it, no
+    # process would keep the bytecode it compiled, and every start would compile again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     started = datetime.now(UTC)
     info = machine()
     print(
@@ -704,19 +401,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="cur-bench-") as tmp:
+        cert = make_certificate(Path(tmp))
         ctx = Context(
             quick=quick,
             repeat=repeat,
             large_bytes=large,
             wire_bytes=min(large, 256 * MB),
-            wire_rate=args.wire_mbit * MB / 8,
+            wires_mbit=tuple(float(w) for w in str(args.wire_mbit).split(",")),
             many_files=32,
             many_bytes=8 * MB,
             users=args.users or (20_000 if quick else 100_000),
+            action_users=args.action_users or (20_000 if quick else 100_000),
             concurrency=args.concurrency,
             startup_runs=9 if quick else 21,
             backfill_repeat=1 if quick else 3,
             curl=curl_with_parallel(),
+            jq=shutil.which("jq"),
+            cert=None if isinstance(cert, str) else cert,
+            cert_why=cert if isinstance(cert, str) else "",
             tmp=Path(tmp),
         )
         for key in selected:
