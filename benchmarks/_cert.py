@@ -61,10 +61,10 @@ def _with_cryptography(cert: Path, key: Path) -> tuple[Path, Path]:
     import datetime
     import ipaddress
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography import x509  # type: ignore[import-not-found, unused-ignore]
+    from cryptography.hazmat.primitives import hashes, serialization  # type: ignore[import-not-found, unused-ignore]
+    from cryptography.hazmat.primitives.asymmetric import ec  # type: ignore[import-not-found, unused-ignore]
+    from cryptography.x509.oid import NameOID  # type: ignore[import-not-found, unused-ignore]
 
     private = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])

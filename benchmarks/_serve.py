@@ -117,7 +117,7 @@ def main() -> None:
     sizes: dict[str, int] = {}
     for day in spec["days"]:
         files: list[tuple[str, bytes | Callable[[], Iterable[bytes]]]] = []
-        bodies: list[tuple[Callable[[], Iterable[bytes]], int]] = [
+        bodies: list[tuple[Callable[[], Iterator[bytes]], int]] = [
             (from_file(Path(p)), Path(p).stat().st_size) for p in spec.get("paths", [])
         ] + [repeated(int(size), seed=index) for index, size in enumerate(spec.get("files", []), 1)]
         for index, (chunks, exact) in enumerate(bodies, start=1):
