@@ -11,6 +11,7 @@ where the CPU goes: receive, TLS, check, hash, write, other.
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 from dataclasses import dataclass, field
 
@@ -213,41 +214,88 @@ PARTS = ("receive", "TLS", "check", "hash", "write", "other")
 
 
 def fig_split(ctx: Context) -> Figure:
-    """Where our CPU goes in one download, https and http (cProfile, CPU time, every thread)."""
+    """Where our CPU goes in one download: each part alone, and cProfile's shares over https.
+
+    Each part is measured alone, in CPU seconds per GB: receiving the body over http (httpx as
+    the download uses it), TLS (the same over https, less that), checking, hashing and writing
+    the same bytes. "other" is what the whole download costs beyond their sum: two threads
+    handing blocks over, the download loop, the GIL changing hands. cProfile (CPU time, every
+    thread) gives the same split from inside one https download; it slows Python calls more than
+    C ones, so its shares are printed beside, as a cross-check.
+    """
     size = min(ctx.large_bytes, 256 * MB)
-    fig = Figure("1s", f"CPU split of one {size_text(size)} download (cProfile, every thread)")
-    lines: list[str] = []
-    for https in (True, False):
-        if https and ctx.cert is None:
-            lines.append(f"https skipped ({ctx.cert_why})")
-            continue
-        spec: dict[str, object] = {"org": ORG, "days": [DAY], "files": [size]}
-        if https:
-            spec["tls"] = ctx.tls()
-        folder = ctx.tmp / "profiled"
-        with serve(spec) as info:
-            links, sizes = info["links"], info["sizes"]
-            assert isinstance(links, dict) and isinstance(sizes, dict)
-            total = sum(int(v) for v in sizes.values())
+    fig = Figure("1s", f"where the CPU of one {size_text(size)} download goes, per GB")
+    folder = ctx.tmp / "parts"
+    https = ctx.cert is not None
+    runs = max(ctx.repeat, 1)
+    with contextlib.ExitStack() as stack:
+        plain = stack.enter_context(serve({"org": ORG, "days": [DAY], "files": [size]}))
+        spec: dict[str, object] = {"org": ORG, "days": [DAY], "files": [size], "tls": ctx.tls()}
+        secure = stack.enter_context(serve(spec)) if https else None
+
+        def link(info: dict[str, object] | None) -> str:
+            if info is None:
+                return ""
+            links = info["links"]
+            assert isinstance(links, dict)
+            return str(links[DAY][0])
+
+        cafile = str(ctx.cert[0]) if ctx.cert else ""
+        task = {"folder": str(folder), "concurrency": 1, "cafile": cafile}
+
+        def whole(url: str) -> float:
             clear(folder)
-            cafile = str(ctx.cert[0]) if https and ctx.cert else ""
-            task = {"links": links[DAY], "folder": str(folder), "concurrency": 1}
-            plain = work("download", {**task, "cafile": cafile})  # unprofiled, for scale
+            return float(str(work("download", {**task, "links": [url]})["cpu_seconds"]))
+
+        def part_runs() -> list[dict[str, object]]:
             clear(folder)
-            profiled = work("profile", {**task, "cafile": cafile})
-            clear(folder)
-        split = profiled["split_s"]
-        assert isinstance(split, dict)
-        gb = total / 1e9
-        profiled_total = sum(float(v) for v in split.values())
-        real = float(str(plain["cpu_seconds"])) / gb
-        # cProfile slows Python calls more than C ones: shares are indicative, scaled to the
-        # unprofiled CPU per GB so they add up to it.
-        scale = real / (profiled_total / gb) if profiled_total else 0.0
-        per_gb = {part: float(split.get(part, 0.0)) / gb * scale for part in PARTS}
-        name = "https" if https else "http"
-        fig.data[name] = {"bytes": total, "cpu_s_per_gb": real, "split_s_per_gb": per_gb}
-        shown = ", ".join(f"{part} {per_gb[part]:.2f}" for part in PARTS)
-        lines.append(f"{name} {real:.2f} s/GB = {shown}")
-    fig.line = "; ".join(lines) + " (no target: where figure 1's CPU goes)"
+            links = {"https": link(secure), "http": link(plain)}
+            return [work("parts", {**task, "links": links, "size": size}) for _ in range(runs)]
+
+        url = link(secure) or link(plain)
+        whole(url)  # warm-up
+        totals = [whole(url) for _ in range(runs)]
+        plain_totals = [whole(link(plain)) for _ in range(runs)] if https else totals
+        measured = part_runs()
+        clear(folder)
+        profiled = work("profile", {**task, "links": [url]})
+        clear(folder)
+    gb = int(str(measured[0]["bytes"])) / 1e9
+
+    def per_gb(key: str) -> float:
+        values = [float(str(m[key])) for m in measured if m.get(key) is not None]
+        return statistics.median(values) / gb if values else 0.0
+
+    total = statistics.median(totals) / gb
+    receive = per_gb("http_receive_cpu_s")
+    tls = max(per_gb("https_receive_cpu_s") - receive, 0.0) if https else 0.0
+    split = {
+        "receive": receive,
+        "TLS": tls,
+        "check": per_gb("check_cpu_s"),
+        "hash": per_gb("hash_cpu_s"),
+        "write": per_gb("write_cpu_s"),
+    }
+    split["other"] = total - sum(split.values())
+    shares = profiled["split_s"]
+    assert isinstance(shares, dict)
+    profiled_total = sum(float(v) for v in shares.values()) or 1.0
+    percent = {part: 100 * float(shares.get(part, 0.0)) / profiled_total for part in PARTS}
+    scheme = "https" if https else f"http (no certificate: {ctx.cert_why})"
+    fig.data = {
+        "scheme": scheme,
+        "bytes": int(str(measured[0]["bytes"])),
+        "download_cpu_s_per_gb": [t / gb for t in totals],
+        "http_download_cpu_s_per_gb": [t / gb for t in plain_totals],
+        "parts_cpu_s_per_gb": split,
+        "parts_runs": measured,
+        "cprofile_percent": percent,
+    }
+    shown = " + ".join(f"{part} {split[part]:.2f}" for part in PARTS)
+    profile = ", ".join(f"{part} {percent[part]:.0f} %" for part in PARTS)
+    fig.line = (
+        f"{scheme}: {total:.2f} s/GB = {shown} (each part alone; other = threads and hand-offs); "
+        f"plain http download {statistics.median(plain_totals) / gb:.2f} s/GB; cProfile shares "
+        f"over {scheme.split()[0]}: {profile} (no target)"
+    )
     return fig

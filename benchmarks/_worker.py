@@ -11,6 +11,9 @@ Tasks:
   the given links, from creating the storage client to the last verified file.
 - ``profile``: the same download under cProfile, every thread profiled, its CPU
   time split by where it goes (receive, TLS, check, hash, write, other).
+- ``parts``: each part of a download alone, for the split of figure 1s: receiving
+  the same body over https and over http (httpx, as the download does, bytes
+  dropped), then checking, hashing and writing those bytes, each timed in CPU.
 - ``cli``: the command line itself (``main(argv)``), for figure 6; not timed here.
 
 A spec's ``cafile`` (the run's loopback certificate) is added to the tool's one TLS
@@ -178,6 +181,73 @@ def profile(spec: dict[str, object]) -> Result:
     return result
 
 
+def parts(spec: dict[str, object]) -> Result:
+    """CPU seconds of each part of a download, alone: receive (https and http), check, hash,
+    write. The body is regenerated from the stand-in's seed: the very bytes it serves."""
+    import hashlib
+
+    import httpx
+    from _data import repeated
+
+    from copilot_usage_report._report import ContentCheck
+    from copilot_usage_report._tls import tls_context
+
+    trust(spec)
+    size = int(str(spec["size"]))
+    chunks, exact = repeated(size, seed=1)
+    body = list(chunks())  # about 1 MiB blocks; the figure keeps the file small enough
+
+    def cpu(work: Callable[[], object]) -> float:
+        start = time.process_time()
+        work()
+        return time.process_time() - start
+
+    def receive(url: str) -> Callable[[], object]:
+        def run() -> object:
+            with (
+                httpx.Client(verify=tls_context(), trust_env=False) as client,
+                client.stream("GET", url) as response,
+            ):
+                got = sum(len(chunk) for chunk in response.iter_bytes())
+            if got != exact:
+                raise RuntimeError(f"received {got} bytes, not {exact}")
+            return got
+
+        return run
+
+    def check() -> object:
+        content = ContentCheck()
+        for chunk in body:
+            content.feed(chunk)
+        return content
+
+    def digest() -> object:
+        sha = hashlib.sha256()
+        for chunk in body:
+            sha.update(chunk)
+        return sha.hexdigest()
+
+    target = Path(str(spec["folder"])) / "parts.ndjson"
+
+    def write() -> object:
+        with target.open("wb") as handle:
+            for chunk in body:
+                handle.write(chunk)
+        target.unlink()
+        return None
+
+    links = spec["links"]
+    assert isinstance(links, dict)
+    return {
+        "bytes": exact,
+        "https_receive_cpu_s": cpu(receive(str(links["https"]))) if links.get("https") else None,
+        "http_receive_cpu_s": cpu(receive(str(links["http"]))),
+        "check_cpu_s": cpu(check),
+        "hash_cpu_s": cpu(digest),
+        "write_cpu_s": cpu(write),
+    }
+
+
 def cli(spec: dict[str, object]) -> Result:
     """The command line, trusting the loopback certificate: figure 6 times this process."""
     trust(spec)
@@ -194,6 +264,7 @@ TASKS: dict[str, Callable[[dict[str, object]], Result]] = {
     "check": check,
     "summarize": summarize,
     "profile": profile,
+    "parts": parts,
     "cli": cli,
 }
 
