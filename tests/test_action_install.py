@@ -5,9 +5,10 @@ The step's own script (read from action.yml, not a copy of it) runs with bash in
 must come from uv's cache, pinned by ``requirements/action.txt``, and nothing may be built.
 Then the fetch step's own script runs the installed command against the loopback stand-in.
 
-uv's cache holds those wheels once ``.ci/run`` has warmed it (its "action wheels" line). Where
-it does not (a developer's fresh clone), the test is skipped with that command, except in CI,
-where it fails.
+``uv sync`` does not leave what an offline ``uv pip install`` needs in uv's cache; ``.ci/run``
+and the CI workflow's test job warm it with the same install into a scratch venv. Where the
+cache is cold (a developer's fresh clone), the test is skipped with that command, except in CI
+(``CI`` set), where it fails.
 """
 
 from __future__ import annotations
