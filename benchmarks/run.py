@@ -1,10 +1,13 @@
 """Benchmarks: are we as fast as the wire (and curl, and jq) allow, and how fast do we start?
 
-Run ``uv run python benchmarks/run.py`` (a few minutes) or add ``--quick``
-(under a minute or two). It starts its own loopback servers (a ``StandIn`` in a
-child process, bound to 127.0.0.1), measures our code and the reference side by
+Run ``uv run python benchmarks/run.py`` (15 to 20 minutes on two cores) or add
+``--quick`` (a few minutes). It starts its own loopback servers (a ``StandIn`` in
+a child process, bound to 127.0.0.1, its storage over https with a certificate
+made for the run, or plain http), measures our code and the reference side by
 side in the same run, and prints one line per figure with the ratio and its
-target, then writes every sample to ``benchmarks/results/<time>.json``.
+target, then writes every sample to ``benchmarks/results/<time>.json``. The
+figures live in ``_downloads.py`` (1, 1s, 2), here (3, 4, 5) and ``_action.py``
+(6, 7); what they share in ``_common.py``.
 
 Invariants: every server and child process is ours, bound to 127.0.0.1, and
 stops by itself (servers on stdin EOF or their lifetime, children on a
