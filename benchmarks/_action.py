@@ -234,6 +234,8 @@ def fig_action(ctx: Context) -> Figure:
     numbers: dict[str, object] = {}
     jq_s: list[float] = []
     curl_s: list[float] = []
+    ours_cpu: list[float] = []  # CPU seconds: the runner minutes each way costs
+    peer_cpu: list[float] = []
     with serve(spec) as info:
         link = info["links"][DAY][0]  # type: ignore[index]
         runner = ctx.tmp / "runner-files"
@@ -250,9 +252,11 @@ def fig_action(ctx: Context) -> Figure:
                 INPUT_DAY=DAY,
             )
             task = {"cafile": str(ctx.cert[0]) if ctx.cert else "", "argv": ["fetch"]}
+            cpu = children_cpu()
             seconds, code, err = timed(
                 [python, "-P", str(HERE / "_worker.py"), "cli", json.dumps(task)], env=env
             )
+            ours_cpu.append(children_cpu() - cpu)
             if code != 0:
                 raise BenchError(f"the action's fetch failed ({code}): {tail(err)}")
             metrics = _outputs(runner / "output").get("metrics", "{}")
@@ -264,6 +268,7 @@ def fig_action(ctx: Context) -> Figure:
             assert ctx.curl is not None and ctx.jq is not None
             target = shell / "users.ndjson"
             curl = [ctx.curl, "-sS", "--fail", *(ctx.curl_trust() if https else [])]
+            cpu = children_cpu()
             got, code, err = timed([*curl, "-o", str(target), str(link)])
             if code != 0:
                 raise BenchError(f"curl failed ({code}): {tail(err)}")
@@ -281,10 +286,12 @@ def fig_action(ctx: Context) -> Figure:
             numbers["jq"] = json.loads(done.stdout)
             curl_s.append(got)
             jq_s.append(summed)
+            peer_cpu.append(children_cpu() - cpu)
             return got + summed
 
         ours_s, peer_s = sides(ctx.repeat, ours, theirs)
-    curl_s, jq_s = curl_s[1:], jq_s[1:]  # the warm-up is not a measurement
+    # The warm-ups are not measurements.
+    curl_s, jq_s, ours_cpu, peer_cpu = curl_s[1:], jq_s[1:], ours_cpu[1:], peer_cpu[1:]
     o, p, c = statistics.median(ours_s), statistics.median(peer_s), statistics.median(curl_s)
     ours_numbers, jq_numbers = numbers.get("ours"), numbers.get("jq")
     ours_day = (
@@ -305,6 +312,8 @@ def fig_action(ctx: Context) -> Figure:
         "curl_jq_s": peer_s,
         "curl_s": curl_s,
         "jq_s": jq_s,
+        "ours_cpu_s": ours_cpu,
+        "curl_jq_cpu_s": peer_cpu,
         "ours_metrics": ours_day,
         "jq_metrics": jq_numbers,
         "differ": differ,
@@ -315,6 +324,7 @@ def fig_action(ctx: Context) -> Figure:
         f"{verdict(speedup >= PEER_SPEEDUP)}; {limit:.2f}x curl -o alone (target <= "
         f"{CURL_LIMIT}x) {verdict(limit <= CURL_LIMIT)}; headline numbers "
         + ("equal jq's" if not differ else f"DIFFER from jq's: {', '.join(differ)}")
-        + f"; {size / MB / o:.0f} MB/s end to end"
+        + f"; {size / MB / o:.0f} MB/s end to end; CPU ours {statistics.median(ours_cpu):.2f} s"
+        f", curl + jq {statistics.median(peer_cpu):.2f} s"
     )
     return fig
