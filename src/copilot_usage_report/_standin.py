@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
 
-__all__ = ["Fault", "Generated", "RecordedRequest", "StandIn"]
+__all__ = ["Fault", "Generated", "Lazy", "RecordedRequest", "StandIn"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,17 @@ class Generated:
         return self.chunks()
 
 
-Body = bytes | Callable[[], Iterable[bytes]]
+@dataclass(frozen=True)
+class Lazy:
+    """A body made when it is first asked for, then served with its ``Content-Length``.
+
+    Lets a stand-in hold a long history (the demo's) without making every file up front.
+    """
+
+    make: Callable[[], bytes]
+
+
+Body = bytes | Lazy | Callable[[], Iterable[bytes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +364,8 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
             if body is None:
                 self._send(404, b"<Error><Code>BlobNotFound</Code></Error>")
                 return
+            if isinstance(body, Lazy):
+                body = body.make()
             if callable(body):
                 self._stream(body)
                 return
