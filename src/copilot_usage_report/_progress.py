@@ -6,8 +6,9 @@ total, bytes, rate) and one line per large download in flight (bytes, rate, time
 left); anywhere else, one plain line per step. Every method may be called from
 download threads; output never interleaves mid-line. ``Progress`` fulfils the
 pipeline's ``ProgressSink``; ``transfer`` is fed by the storage client's response
-hook (``_session``). Our own code, not a library: see the module's commit for
-the start-up figures that decided it.
+hook (``_session``). Our own code, not a library: importing it after the fetch
+path costs under 1 ms, tqdm about 35 ms and rich.progress about 32 ms (``python
+-X importtime``, best of 7, 2026-12-02), for the same few lines of output.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ LARGE_DOWNLOAD = 1024 * 1024
 #: Redraws at most this often; the last state is always drawn when a step ends.
 _REDRAW_SECONDS = 0.1
 _BAR = 20
+_SETTLE_SECONDS = 0.2
 
 
 def _amount(size: float) -> str:
@@ -45,8 +47,13 @@ def _rate(size: float, seconds: float) -> str:
 
 
 def _clock(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    """``42s``, ``3m05s`` or ``2h07m``: short, and never a fraction."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds // 60 % 60:02d}m"
 
 
 @dataclass
@@ -58,13 +65,14 @@ class _Transfer:
 
     def line(self, now: float) -> str:
         elapsed = now - self.started
-        speed = self.received / elapsed if elapsed > 0 else 0.0
+        # A rate from the first few milliseconds says nothing; wait for a fifth of a second.
+        speed = self.received / elapsed if elapsed >= _SETTLE_SECONDS else 0.0
+        rate = f"{_amount(speed)}/s" if speed else "starting"
         if self.total:
-            left = (self.total - self.received) / speed if speed > 0 else None
-            eta = f", {_clock(left)} left" if left is not None else ""
+            eta = f", {_clock((self.total - self.received) / speed)} left" if speed else ""
             share = f"{_amount(self.received)} of {_amount(self.total)}"
-            return f"  {self.name}: {share}, {_rate(self.received, elapsed)}{eta}"
-        return f"  {self.name}: {_amount(self.received)}, {_rate(self.received, elapsed)}"
+            return f"  {self.name}: {share}, {rate}{eta}"
+        return f"  {self.name}: {_amount(self.received)}, {rate}"
 
 
 class Progress:
@@ -98,9 +106,11 @@ class Progress:
     # -- the pipeline's ProgressSink -----------------------------------------------------
 
     def start(self, total: int) -> None:
-        """Begin counting ``total`` steps."""
+        """Begin counting ``total`` steps (at a terminal, the bar appears at once)."""
         self.total = total
         self.started = time.monotonic()
+        if self.mode == "tty":
+            self._redraw(force=True)
 
     @contextmanager
     def step(self, title: str) -> Iterator[None]:

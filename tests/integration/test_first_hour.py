@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def _env(standin: StandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def _records(path: Path) -> list[dict[str, object]]:
+def _records(path: Path) -> list[dict[str, Any]]:
     text = path.read_text("utf-8")
     if path.suffix == ".ndjson":
         return [json.loads(line) for line in text.splitlines() if line.strip()]
