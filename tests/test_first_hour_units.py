@@ -89,7 +89,11 @@ def test_spell_names_options_as_the_reader_types_them(text, terminal, actions):
 
 
 def _subclasses(cls: type) -> list[type]:
-    return [cls] + [s for sub in cls.__subclasses__() for s in _subclasses(sub)]
+    found = [cls]
+    subs: list[type] = cls.__subclasses__()
+    for sub in subs:
+        found += _subclasses(sub)
+    return found
 
 
 @pytest.mark.parametrize(

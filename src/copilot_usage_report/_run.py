@@ -2,8 +2,8 @@
 
 It knows nothing of workflows or terminals: it takes two injected HTTP clients
 (the API one holding the token, the storage one holding none), a ``log``
-callable and a ``ProgressSink`` (its own small protocol, which the glue's
-``_progress.Progress`` fulfils), and returns a ``RunResult`` or raises one of our
+callable and a ``ProgressSink`` (the pipeline's own small protocol, which the
+glue's ``_progress.Progress`` fulfils), and returns a ``RunResult`` or raises one of our
 errors. API calls go one at a time on the calling thread, as GitHub asks;
 downloads run on a bounded pool meanwhile, so day N+1's API call overlaps day
 N's downloads.
@@ -14,11 +14,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 import httpx
 
@@ -32,6 +30,7 @@ from ._errors import (
 )
 from ._kinds import ReportKind
 from ._links import check_url
+from ._progress_sink import ProgressSink, Silent
 from ._report import ReportLinks
 from ._settings import Settings
 from ._store import (
@@ -49,48 +48,10 @@ from ._store import (
     write_manifest as _write_manifest,
 )
 
-__all__ = ["INDEX_NAME", "FetchResult", "Missing", "ProgressSink", "RunResult", "fetch_reports"]
+__all__ = ["INDEX_NAME", "FetchResult", "Missing", "RunResult", "fetch_reports"]
 
 INDEX_NAME = "index.json"
 Log = Callable[[str], None]
-
-
-class ProgressSink(Protocol):
-    """What the pipeline tells of its progress; may be called from download threads."""
-
-    def start(self, total: int) -> None:
-        """``total`` steps (a report of a day) are to come."""
-
-    def step(self, title: str) -> AbstractContextManager[None]:
-        """The lines logged inside belong to the step ``title``."""
-
-    def warn(self, message: str) -> None:
-        """A day without a report, under the ``warn`` policy."""
-
-    def done(self, size: int) -> None:
-        """A step finished, having saved ``size`` bytes (0 for a missing report)."""
-
-    def close(self) -> None:
-        """The run is over (also when it failed)."""
-
-
-class _Silent:
-    """The default progress: shows nothing."""
-
-    def start(self, total: int) -> None:
-        pass
-
-    def step(self, title: str) -> AbstractContextManager[None]:
-        return nullcontext()
-
-    def warn(self, message: str) -> None:
-        pass
-
-    def done(self, size: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +159,7 @@ def fetch_reports(
     files) is not asked again, so a backfill cut off half way resumes where it
     stopped. Days without a report follow ``settings.if_not_available``.
     """
-    progress = progress or _Silent()
+    progress = progress or Silent()
     runner = _Runner(settings, api, storage, log, progress, tool)
     return runner.run()
 
