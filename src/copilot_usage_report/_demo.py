@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import shlex
@@ -25,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Literal
 
 import httpx
 
@@ -61,6 +62,11 @@ _FORBIDDEN = Fault(
     ).encode(),
 )
 Report = Callable[..., "Insight | None"]
+#: Each scope the demo serves: its name in ``_demodata``, login or slug, aggregate, API prefix.
+_SCOPES: tuple[tuple[data.ScopeName, str, str, Literal["orgs", "enterprises"]], ...] = (
+    ("org", DEMO_ORG, "organization", "orgs"),
+    ("enterprise", DEMO_ENTERPRISE, "enterprise", "enterprises"),
+)
 
 
 def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
@@ -76,17 +82,14 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
     if scenario == "forbidden":
         standin.api_fault_always = _FORBIDDEN
     newest = data.newest_day(today)
-    for scope, name, aggregate in (
-        ("org", DEMO_ORG, "organization"),
-        ("enterprise", DEMO_ENTERPRISE, "enterprise"),
-    ):
+    for scope, name, aggregate, prefix in _SCOPES:
+        add = functools.partial(standin.add_report, name, scope=prefix)
         for day in data.history(today):
-            standin.add_report(
-                name, day, [(_file(1), _lazy(data.aggregate_file, scope, day))],
+            add(
+                day, [(_file(1), _lazy(data.aggregate_file, scope, day))],
                 kind=f"{aggregate}-1-day",
             )  # fmt: skip
-            standin.add_report(
-                name,
+            add(
                 day,
                 [
                     (_file(n + 1, "ndjson"), _lazy(data.users_file, scope, day, n, 2))
@@ -94,21 +97,21 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
                 ],
                 kind="users-1-day",
             )
-            standin.add_report(
-                name, day, [(_file(1, "ndjson"), _lazy(data.user_teams_file, scope, day))],
+            add(
+                day, [(_file(1, "ndjson"), _lazy(data.user_teams_file, scope, day))],
                 kind="user-teams-1-day",
             )  # fmt: skip
-            standin.add_report(
-                name, day, [(_file(1, "ndjson"), _lazy(data.repos_file, scope, day))],
+            add(
+                day, [(_file(1, "ndjson"), _lazy(data.repos_file, scope, day))],
                 kind="repos-1-day",
             )  # fmt: skip
         start = newest - timedelta(days=27)
-        standin.add_report(
-            name, newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today))],
+        add(
+            newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today))],
             kind=f"{aggregate}-28-day", start=start,
         )  # fmt: skip
-        standin.add_report(
-            name, newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today, users=True))],
+        add(
+            newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today, users=True))],
             kind="users-28-day", start=start,
         )  # fmt: skip
     return standin

@@ -88,6 +88,8 @@ class _Report:
     files: list[tuple[str, Body]]
     day_field: date
     start: date | None = None
+    #: ``orgs`` or ``enterprises``: the one API prefix it answers on (None: either).
+    scope: str | None = None
 
 
 @dataclass
@@ -129,14 +131,15 @@ class StandIn:
         *,
         kind: str = "organization-1-day",
         start: date | None = None,
+        scope: Literal["orgs", "enterprises"] | None = None,
     ) -> None:
         """Serve ``files`` as the ``kind`` report of ``org`` (or enterprise) for ``day``.
 
         A 28-day kind is served at its ``…/latest`` endpoint as the window
-        ``start`` to ``day``.
+        ``start`` to ``day``. With ``scope``, only under that API prefix.
         """
         key = "latest" if kind.endswith("-28-day") else day.isoformat()
-        self._reports[(org.lower(), kind, key)] = _Report(files, day, start)
+        self._reports[(org.lower(), kind, key)] = _Report(files, day, start, scope)
 
     def start(self) -> StandIn:
         """Bind both servers to ephemeral loopback ports and serve in daemon threads."""
@@ -185,10 +188,12 @@ class StandIn:
         sig = hmac.new(self._secret, f"{path}\n{se}".encode(), hashlib.sha256).hexdigest()
         return f"{self.storage_url}{path}?se={quote(se)}&sp=r&sig={sig}"
 
-    def links_for(self, org: str, kind: str, day: str) -> list[str] | None:
+    def links_for(
+        self, org: str, kind: str, day: str, *, scope: str | None = None
+    ) -> list[str] | None:
         """The signed links the API hands out for a report, or None if there is none."""
         report = self._reports.get((org.lower(), kind, day))
-        if report is None:
+        if report is None or (scope is not None and report.scope not in (None, scope)):
             return None
         expiry = datetime.now(UTC) + timedelta(seconds=self.link_ttl)
         folder = report.day_field.isoformat()
@@ -328,7 +333,7 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
                 return
             org, kind = segments[1], segments[5]
             day = "latest" if rolling else query.get("day", [""])[0]
-            links = standin.links_for(org, kind, day)
+            links = standin.links_for(org, kind, day, scope=segments[0])
             if links is None:
                 status = standin.no_report_status
                 if status == 204:

@@ -236,3 +236,12 @@ def test_readme_terminal_blocks_run_as_written(run_cli, tmp_path):
     teams = _folders(tmp_path / "teams")
     assert len(teams["user-teams-1-day"]) >= 80
     assert "Copilot usage" in proc.stdout  # the summary of the teams folder
+
+
+def test_each_scope_answers_only_under_its_own_api_prefix(demo):
+    """The enterprise's reports are not an organization's, and the other way round."""
+    day = DAY.isoformat()
+    assert demo.links_for(DEMO_ENTERPRISE, "users-1-day", day, scope="enterprises")
+    assert demo.links_for(DEMO_ENTERPRISE, "users-1-day", day, scope="orgs") is None
+    assert demo.links_for(DEMO_ORG, "users-1-day", day, scope="orgs")
+    assert demo.links_for(DEMO_ORG, "users-1-day", day, scope="enterprises") is None
