@@ -9,7 +9,7 @@ The only place the real clients are made.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -73,7 +73,7 @@ def remove_if_empty(folder: Path) -> bool:
     return True
 
 
-def _counting(progress: Progress):  # type: ignore[no-untyped-def]
+def _counting(progress: Progress) -> Callable[[httpx.Response], None]:
     """A response hook that wraps each body so ``progress.transfer`` sees its bytes."""
     keys = itertools.count()
 
@@ -83,7 +83,8 @@ def _counting(progress: Progress):  # type: ignore[no-untyped-def]
         name = unquote(urlsplit(str(response.request.url)).path.rsplit("/", 1)[-1])
         length = response.headers.get("content-length")
         total = int(length) if length and length.isdigit() else None
-        response.stream = _Counted(response.stream, progress, next(keys), name, total)
+        if isinstance(response.stream, httpx.SyncByteStream):  # always, in a sync client
+            response.stream = _Counted(response.stream, progress, next(keys), name, total)
 
     return hook
 
@@ -92,7 +93,7 @@ class _Counted(httpx.SyncByteStream):
     """A body stream that reports the bytes read so far, and its end."""
 
     def __init__(
-        self, inner: object, progress: Progress, key: int, name: str, total: int | None
+        self, inner: Iterable[bytes], progress: Progress, key: int, name: str, total: int | None
     ) -> None:
         self.inner = inner
         self.progress = progress
@@ -103,7 +104,7 @@ class _Counted(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         received = 0
         try:
-            for chunk in self.inner:  # type: ignore[attr-defined]
+            for chunk in self.inner:
                 received += len(chunk)
                 self.progress.transfer(self.key, self.name, received, self.total)
                 yield chunk
