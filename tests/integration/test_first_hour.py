@@ -245,3 +245,18 @@ def test_each_scope_answers_only_under_its_own_api_prefix(demo):
     assert demo.links_for(DEMO_ENTERPRISE, "users-1-day", day, scope="orgs") is None
     assert demo.links_for(DEMO_ORG, "users-1-day", day, scope="orgs")
     assert demo.links_for(DEMO_ORG, "users-1-day", day, scope="enterprises") is None
+
+
+def test_demo_archive_fetches_the_history_with_the_real_pipeline(tmp_path):
+    """The helper the dashboard's demo builds on: days of three reports, gaps skipped."""
+    from copilot_usage_report._demo import demo_archive
+
+    result = demo_archive(tmp_path / "archive", days=12)
+    expected = [d for d in data.history(TODAY) if d >= data.newest_day(TODAY) - timedelta(12)]
+    assert list(result.days) == expected
+    assert {r.report for r in result.reports} == {
+        "organization-1-day",
+        "users-1-day",
+        "user-teams-1-day",
+    }
+    assert len(_folders(tmp_path / "archive")["users-1-day"]) == len(expected)
