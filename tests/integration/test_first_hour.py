@@ -260,3 +260,15 @@ def test_demo_archive_fetches_the_history_with_the_real_pipeline(tmp_path):
         "user-teams-1-day",
     }
     assert len(_folders(tmp_path / "archive")["users-1-day"]) == len(expected)
+
+
+def test_a_warning_is_in_the_readers_spelling_too(demo, run_cli, tmp_path):
+    """Under if-not-available warn, the warning names the option as the reader types it."""
+    env = _env(demo, tmp_path, INPUT_ORG=DEMO_ORG, INPUT_IF_NOT_AVAILABLE="warn")
+    here = run_cli("fetch", "--day", GAP.isoformat(), env=env)
+    assert here.code == 0, here.stderr
+    (warning,) = [ln for ln in here.stderr.splitlines() if ln.startswith("warning:")]
+    assert "--day latest" in warning
+    there = run_cli("fetch", env=env | {"INPUT_DAY": GAP.isoformat()}, actions=True)
+    (annotation,) = [ln for ln in there.stdout.splitlines() if ln.startswith("::warning")]
+    assert "day: latest" in annotation and "--day" not in annotation
