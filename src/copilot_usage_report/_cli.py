@@ -21,7 +21,7 @@ from ._errors import CopilotUsageReportError
 
 if TYPE_CHECKING:
     from ._metrics import Insight
-    from ._run import RunResult
+    from ._run import FetchResult, RunResult
     from ._settings import Settings
 
 __all__ = ["main"]
@@ -459,7 +459,9 @@ def _report(
     if as_json:
         print(json.dumps(outputs, indent=2))
         return insight
-    for report in result.reports:
+    if len(result.reports) > _DETAILED_REPORTS:
+        _print_per_kind(result)
+    for report in result.reports if len(result.reports) <= _DETAILED_REPORTS else ():
         reused = sum(1 for f in report.files if f.reused)
         kept = f" ({reused} kept from an earlier run)" if reused else ""
         print(
@@ -477,6 +479,33 @@ def _report(
     if tables:
         print(f"Wrote {len(tables)} CSV table(s) beside the files.")
     return insight
+
+
+#: Up to this many reports, each is listed with its files; beyond, one line per report kind.
+_DETAILED_REPORTS = 4
+
+
+def _print_per_kind(result: RunResult) -> None:
+    """One line per report kind: its days, files, bytes and where (a backfill stays short)."""
+    import os
+
+    from ._summary import human_bytes
+
+    by_kind: dict[str, list[FetchResult]] = {}
+    for report in result.reports:
+        by_kind.setdefault(report.report, []).append(report)
+    for kind, reports in by_kind.items():
+        days = sorted(r.report_day for r in reports)
+        files = [f for r in reports for f in r.files]
+        reused = sum(1 for f in files if f.reused)
+        kept = f" ({reused} kept from an earlier run)" if reused else ""
+        where = os.path.commonpath([str(r.folder) for r in reports])
+        span = f"{days[0]}" if len(days) == 1 else f"{days[0]}..{days[-1]}"
+        print(
+            f"Saved {len(days)} day(s) of the {kind} report for {reports[0].org}, {span}: "
+            f"{len(files)} file(s){kept}, {human_bytes(sum(f.size for f in files))}, "
+            f"in {where}"
+        )
 
 
 def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple[Path, ...]]:

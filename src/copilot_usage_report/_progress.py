@@ -1,9 +1,10 @@
 """Progress of a run, shown the way its reader sees best.
 
 Inside Actions each step (a report of a day) is a collapsible log group; at a
-terminal a live block is redrawn in place: a bar of the run (reports done of
-total, bytes, rate) and one line per large download in flight (bytes, rate, time
-left); anywhere else, one plain line per step. Every method may be called from
+terminal a live block is redrawn in place: a bar of the run (days or reports
+done of total, bytes, rate), one line per large download in flight (bytes, rate,
+time left) and the current step's latest line; anywhere else, one plain line per
+step. Every method may be called from
 download threads; output never interleaves mid-line. ``Progress`` fulfils the
 pipeline's ``ProgressSink``; ``transfer`` is fed by the storage client's response
 hook (``_session``). Our own code, not a library: importing it after the fetch
@@ -89,6 +90,10 @@ class Progress:
         self._drawn = 0  # lines of the live block on screen now
         self._last_draw = 0.0
         self._transfers: dict[int, _Transfer] = {}
+        #: What the steps count, for the bar: "days" when each step is a day of one report.
+        self.unit = "reports"
+        self._stepping: int | None = None  # the thread inside ``step``, at a terminal
+        self._note = ""  # that step's latest routine line, shown in the live block
 
     @classmethod
     def silent(cls) -> Progress:
@@ -124,7 +129,16 @@ class Progress:
             return
         if self.mode == "plain" and self.total > 1:
             self._write(f"[{self.finished + 1}/{self.total}] {title}")
-        yield
+        if self.mode != "tty":
+            yield
+            return
+        # At a terminal the step's routine lines replace each other under the bar instead of
+        # scrolling by, one per day; lines from other threads (download retries) still scroll.
+        self._stepping = threading.get_ident()
+        try:
+            yield
+        finally:
+            self._stepping = None
 
     def warn(self, message: str) -> None:
         """A warning: an annotation inside Actions, a marked line elsewhere."""
@@ -151,6 +165,7 @@ class Progress:
         with self._lock:
             if self._drawn:
                 self._transfers.clear()
+                self._note = ""
                 self._draw(time.monotonic())
                 self.stream.write("\n")
                 self.stream.flush()
@@ -161,6 +176,11 @@ class Progress:
     def log(self, message: str) -> None:
         """A log line; on a terminal the live block is redrawn beneath it."""
         if self.mode == "silent":
+            return
+        if self._stepping is not None and self._stepping == threading.get_ident():
+            with self._lock:
+                self._note = message
+            self._redraw(force=False)
             return
         self._write(message)
 
@@ -189,13 +209,15 @@ class Progress:
         bar = "#" * filled + "-" * (_BAR - filled)
         moving = self.bytes + sum(t.received for t in self._transfers.values())
         return (
-            f"[{bar}] {self.finished}/{self.total} reports, {_amount(moving)}, "
+            f"[{bar}] {self.finished}/{self.total} {self.unit}, {_amount(moving)}, "
             f"{_rate(moving, elapsed)}"
         )
 
     def _block(self, now: float) -> list[str]:
         width = max(20, shutil.get_terminal_size((100, 24)).columns - 1)
         lines = [self._status(now)] + [t.line(now) for t in self._transfers.values()]
+        if self._note:
+            lines.append(f"  {self._note}")
         return [line[:width] for line in lines]
 
     def _clear(self) -> str:

@@ -33,6 +33,8 @@ def run_fetch(
     created: Path | None = None,
 ) -> RunResult:
     """Fetch as ``settings`` say; on any failure, remove ``created`` if nothing is in it."""
+    if len(settings.kinds) == 1 and not settings.kinds[0].rolling:
+        progress.unit = "days"
     try:
         with (
             make_api_client(

@@ -165,6 +165,8 @@ def test_runs_of_missing_days_are_one_line_each(demo, run_cli, tmp_path):
         re.fullmatch(r"No organization-1-day report for \S+\.\.\S+: 3 days\.", ln) for ln in lines
     )
     assert "skipped" not in run.stderr
+    (saved,) = [ln for ln in run.stdout.splitlines() if ln.startswith("Saved")]  # one line, too
+    assert saved.startswith(f"Saved {len(data.history(TODAY))} day(s) of the organization-1-day")
     summary = run_cli(
         "fetch", "--org", DEMO_ORG, "--day", f"{first}..{newest}",
         env=_env(demo, tmp_path), actions=True,

@@ -90,8 +90,11 @@ def test_a_large_download_shows_its_bytes_moving_on_a_terminal(tmp_path):
     assert seen == sorted(seen)  # bytes only grow
     assert "left" in screen  # a time left, from the announced length and the rate
     assert "\x1b[J" in screen  # the block is redrawn in place
-    assert re.search(r"\[#{20}\] 1/1 reports, 8\.0 MiB", screen)  # the final state stays
+    assert re.search(r"\[#{20}\] 1/1 days, 8\.0 MiB", screen)  # the final state stays
     assert (tmp_path / "out").exists()
+    # The step's routine line is shown under the bar, never scrolled out as a line of its own.
+    assert "big.ndjson" in screen and "1 file(s) to save" in screen
+    assert not re.search(r"file\(s\) to save for \S+\.\r\n", screen)
 
 
 def test_without_a_terminal_there_is_one_line_per_step_and_no_redraw(tmp_path, run_cli):
