@@ -21,7 +21,7 @@ from ._errors import CopilotUsageReportError
 
 if TYPE_CHECKING:
     from ._metrics import Insight
-    from ._run import RunResult
+    from ._run import FetchResult, RunResult
     from ._settings import Settings
 
 __all__ = ["main"]
@@ -51,25 +51,102 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+_EXIT_CODES = """exit codes:
+  0    done: every report asked for is saved (days without one skipped or warned, by policy)
+  1    failed: GitHub refused or failed, a download or the output folder failed
+  2    bad input: the message names it; nothing was sent to GitHub
+  130  interrupted (Ctrl-C): no partial file is left behind"""
+
+_CREDENTIAL_ADVICE = """the token:
+  Put it in GH_TOKEN (or GITHUB_TOKEN), not on the command line: a --token value is
+  visible to every user of this machine in the process list (ps). For example
+    export GH_TOKEN="$(gh auth token)"      # GitHub CLI's token, if it may read the metrics
+  It needs the organization permission "Organization Copilot metrics: read" (fine-grained
+  token or GitHub App) or read:org (classic token)."""
+
+_FETCH_EPILOG = f"""{_CREDENTIAL_ADVICE}
+
+{_EXIT_CODES}
+
+examples:
+  copilot-usage-report fetch --org my-org
+      the newest day GitHub has a report for, into copilot-usage-metrics/
+  copilot-usage-report fetch --org my-org --day last-30-days --report organization-1-day,users-1-day
+      a backfill of 30 days, two reports each; days without a report are skipped
+  copilot-usage-report fetch --enterprise my-enterprise --report enterprise-28-day --json
+      the enterprise's latest 28-day report; the outputs as JSON on stdout
+
+Try any of them without a token against the built-in stand-in of GitHub:
+  eval "$(copilot-usage-report serve-demo --env)"; copilot-usage-report fetch --org "$ORG"
+"""
+
+_DEMO_EPILOG = f"""The stand-in serves organization octo-demo and enterprise octo-demo-enterprise:
+every report kind, 121 days up to the day before yesterday, with a few gaps.
+
+{_EXIT_CODES}
+
+examples:
+  copilot-usage-report demo
+      the newest day's organization report, its outputs and job summary
+  copilot-usage-report demo --day last-90-days --output-dir demo-history
+      90 days of history (gaps skipped), e.g. for a dashboard
+  copilot-usage-report demo --report users-1-day,user-teams-1-day --format csv
+      per-user and team rows, with CSV tables beside the files"""
+
+_SUMMARIZE_EPILOG = f"""{_EXIT_CODES}
+
+examples:
+  copilot-usage-report summarize copilot-usage-metrics/
+      every report file under the folder, as Markdown
+  copilot-usage-report summarize copilot-usage-metrics/ --json
+      the metrics as one JSON object
+  copilot-usage-report summarize downloaded-artifact/ --format csv
+      also write CSV tables beside the files"""
+
+_SERVE_EPILOG = """exit codes:
+  0    serving (or stopped, with --stop)
+  1    the stand-in did not start
+  2    bad input
+
+examples:
+  eval "$(copilot-usage-report serve-demo --env)"
+      serve in the background and point this shell at it (GH_TOKEN, GITHUB_API_URL,
+      ORG, ENTERPRISE); then: copilot-usage-report fetch --org "$ORG"
+  copilot-usage-report serve-demo --scenario forbidden --lifetime 300
+      a stand-in that refuses every request with 403, for five minutes; prints its URL
+  copilot-usage-report serve-demo --stop
+      stop the stand-in serve-demo started (it also stops by itself after --lifetime)"""
+
+_MAIN_EPILOG = """examples:
+  copilot-usage-report demo                                try it: no token, no network
+  copilot-usage-report fetch --org my-org                  the newest day (token from GH_TOKEN)
+  copilot-usage-report summarize copilot-usage-metrics/    numbers of files on disk
+
+Run "copilot-usage-report COMMAND --help" for a command's options, defaults and exit codes."""
+
+
 def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
     env = "" if demo else " (env: {})"
     if not demo:
         parser.add_argument(
-            "--org", help="organization login" + env.format("INPUT_ORG"), metavar="ORG"
+            "--org",
+            help="organization login; this or --enterprise is required" + env.format("INPUT_ORG"),
+            metavar="ORG",
         )
         parser.add_argument(
             "--enterprise",
             help="enterprise slug, instead of --org" + env.format("INPUT_ENTERPRISE"),
             metavar="SLUG",
         )
-        parser.add_argument(
-            "--report",
-            help="report(s), comma separated: organization-1-day (default; the enterprise's "
-            "aggregate with --enterprise), enterprise-1-day, users-1-day, user-teams-1-day, "
-            "repos-1-day, organization-28-day, enterprise-28-day, users-28-day"
-            + env.format("INPUT_REPORT"),
-            metavar="KINDS",
-        )
+    parser.add_argument(
+        "--report",
+        help="report(s), comma separated: organization-1-day (default; the enterprise's "
+        "aggregate with --enterprise), enterprise-1-day, users-1-day, user-teams-1-day, "
+        "repos-1-day, organization-28-day, enterprise-28-day, users-28-day"
+        + env.format("INPUT_REPORT"),
+        metavar="KINDS",
+    )
+    if not demo:
         parser.add_argument(
             "--if-not-available",
             help="when a day has no report: error (default for one day), warn, or skip "
@@ -78,12 +155,13 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         )
         parser.add_argument(
             "--token",
-            help="token that may read the org's Copilot metrics"
-            + env.format("INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN"),
+            help="token that may read the Copilot metrics; prefer the environment: a value "
+            "given here shows in the process list (ps) to every user of the machine; default "
+            "from GH_TOKEN" + env.format("INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN"),
         )
         parser.add_argument(
             "--api-url",
-            help="API base URL, for GHE.com data residency"
+            help="API base URL, for GHE.com data residency or the demo stand-in"
             + env.format("INPUT_API_URL, GITHUB_API_URL; default https://api.github.com"),
         )
         parser.add_argument(
@@ -99,7 +177,11 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
     parser.add_argument(
         "--output-dir",
         help="folder the files go to"
-        + (" (default copilot-usage-demo)" if demo else env.format("INPUT_OUTPUT_DIR")),
+        + (
+            " (default copilot-usage-demo)"
+            if demo
+            else env.format("INPUT_OUTPUT_DIR; default copilot-usage-metrics")
+        ),
         metavar="DIR",
     )
     parser.add_argument(
@@ -138,7 +220,26 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="FORMAT",
     )
     parser.add_argument(
-        "--json", action="store_true", help="print the outputs as one JSON object on stdout"
+        "--json",
+        action="store_true",
+        help="print the outputs as one JSON object on stdout (default: a few lines of text)",
+    )
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    description: str,
+    epilog: str,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
 
@@ -147,31 +248,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Archive GitHub Copilot usage metrics reports.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    fetch = commands.add_parser(
+    fetch = _command(
+        commands,
         "fetch",
         help="fetch Copilot usage metrics reports into a folder",
         description="Fetch Copilot usage metrics reports of an organization or enterprise, for "
         "one day, the latest day, or a range of days; verify every file and write it with a "
         "manifest per folder and an index of the run. Every option falls back to the "
         "environment variable named in its help.",
+        epilog=_FETCH_EPILOG,
     )
     _fetch_options(fetch, demo=False)
-    demo = commands.add_parser(
+    demo = _command(
+        commands,
         "demo",
         help="run fetch against a built-in stand-in of GitHub (no token, no network)",
-        description="Start a loopback stand-in of GitHub's API and report storage, fetch its "
-        "sample report with a dummy token, and show what a workflow would see.",
+        description="Start a loopback stand-in of GitHub's API and report storage, fetch from "
+        "it with a dummy token, and show what a workflow would see: the files, the step "
+        "outputs and the job summary.",
+        epilog=_DEMO_EPILOG,
     )
     _fetch_options(demo, demo=True)
-    summarize = commands.add_parser(
+    summarize = _command(
+        commands,
         "summarize",
         help="summarise report files already on disk, as Markdown on stdout",
         description="Read report files (an artifact downloaded later, a folder of backfilled "
         "days) and print the usage summary a fetch writes to the job summary, as Markdown. "
         "Inside a workflow step it also sets the metrics outputs.",
+        epilog=_SUMMARIZE_EPILOG,
     )
     summarize.add_argument(
         "paths",
@@ -185,21 +295,28 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FORMAT",
     )
     summarize.add_argument(
-        "--json", action="store_true", help="print the metrics as one JSON object, not Markdown"
+        "--json",
+        action="store_true",
+        help="print the metrics as one JSON object (default: Markdown)",
     )
-    serve = commands.add_parser(
+    serve = _command(
+        commands,
         "serve-demo",
         help="serve the demo stand-in of GitHub in the background and print its URL",
         description="Start the demo's loopback stand-in of GitHub's API and report storage in "
-        "a background process that stops by itself, print its API URL on stdout, and (inside "
-        "Actions) set the step outputs api-url, org, token, latest-day and pid. Point the "
-        "action's api-url input or fetch --api-url at it; the action's self-test does.",
+        "a background process that stops by itself after --lifetime seconds (or with "
+        "serve-demo --stop), print its API URL on stdout (with --env, shell exports), and "
+        "(inside Actions) set the step outputs api-url, org, enterprise, token, latest-day and "
+        "pid. Point fetch at it with --env, or the action's api-url input; the action's "
+        "self-test does.",
+        epilog=_SERVE_EPILOG,
     )
     serve.add_argument(
         "--scenario",
         choices=SCENARIOS,
         default="ok",
-        help="ok: reports for the week before yesterday (yesterday has none yet); "
+        help="ok: every report kind of organization octo-demo and enterprise "
+        "octo-demo-enterprise up to the day before yesterday (yesterday has none yet); "
         "forbidden: every API request is refused with 403 (default ok)",
     )
     serve.add_argument(
@@ -210,9 +327,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop serving after this many seconds (default 1800)",
     )
     serve.add_argument(
+        "--env",
+        action="store_true",
+        help="print shell exports instead of the URL: GH_TOKEN, GITHUB_API_URL, ORG and "
+        'ENTERPRISE, for eval "$(copilot-usage-report serve-demo --env)"; reuses a stand-in '
+        "serve-demo started that still runs (default off)",
+    )
+    serve.add_argument(
+        "--stop",
+        action="store_true",
+        help="stop the stand-in the last serve-demo started, and exit (default off)",
+    )
+    serve.add_argument(
         "--foreground",
         action="store_true",
-        help="serve in this process until interrupted, printing the details as one JSON line",
+        help="serve in this process until interrupted, printing the details as one JSON line "
+        "(default off)",
     )
     return parser
 
@@ -296,36 +426,18 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
 
 
 def _run(settings: Settings) -> RunResult:
-    """Build the two real clients and run the pipeline; the only place clients are made."""
-    from ._api import make_api_client
-    from ._download import make_storage_client
+    """Run the pipeline with the real clients (``_session``), progress as the reader sees it."""
     from ._progress import Progress
-    from ._run import fetch_reports
+    from ._session import run_fetch
     from ._workflow import in_actions
 
-    progress = Progress.detect(in_actions=in_actions())
-
-    agent = f"{PROG}/{_version()}"
-    with (
-        make_api_client(
-            settings.api_url,
-            settings.token,
-            api_version=settings.api_version,
-            user_agent=agent,
-            timeout=settings.timeout,
-        ) as api,
-        make_storage_client(
-            concurrency=settings.concurrency, user_agent=agent, timeout=settings.timeout
-        ) as storage,
-    ):
-        return fetch_reports(
-            settings,
-            api,
-            storage,
-            log=progress.log,
-            progress=progress,
-            tool=f"{PROG} {_version()}",
-        )
+    return run_fetch(
+        settings,
+        progress=Progress.detect(in_actions=in_actions()),
+        user_agent=f"{PROG}/{_version()}",
+        tool=f"{PROG} {_version()}",
+        created=settings.output_dir if settings.created_output_dir else None,
+    )
 
 
 def _report(
@@ -347,7 +459,9 @@ def _report(
     if as_json:
         print(json.dumps(outputs, indent=2))
         return insight
-    for report in result.reports:
+    if len(result.reports) > _DETAILED_REPORTS:
+        _print_per_kind(result)
+    for report in result.reports if len(result.reports) <= _DETAILED_REPORTS else ():
         reused = sum(1 for f in report.files if f.reused)
         kept = f" ({reused} kept from an earlier run)" if reused else ""
         print(
@@ -357,12 +471,41 @@ def _report(
         )
         for f in report.files:
             print(f"  {f.path}  {human_bytes(f.size)}  sha256:{f.sha256[:16]}…")
-    for missing in result.missing:
-        when = f" on {missing.day}" if missing.day else ""
-        print(f"No {missing.report} report{when}: skipped.")
+    from ._missing import missing_runs
+
+    for run in missing_runs(result.missing):
+        line = run.describe()
+        print(f"{line[0].upper()}{line[1:]}.")
     if tables:
         print(f"Wrote {len(tables)} CSV table(s) beside the files.")
     return insight
+
+
+#: Up to this many reports, each is listed with its files; beyond, one line per report kind.
+_DETAILED_REPORTS = 4
+
+
+def _print_per_kind(result: RunResult) -> None:
+    """One line per report kind: its days, files, bytes and where (a backfill stays short)."""
+    import os
+
+    from ._summary import human_bytes
+
+    by_kind: dict[str, list[FetchResult]] = {}
+    for report in result.reports:
+        by_kind.setdefault(report.report, []).append(report)
+    for kind, reports in by_kind.items():
+        days = sorted(r.report_day for r in reports)
+        files = [f for r in reports for f in r.files]
+        reused = sum(1 for f in files if f.reused)
+        kept = f" ({reused} kept from an earlier run)" if reused else ""
+        where = os.path.commonpath([str(r.folder) for r in reports])
+        span = f"{days[0]}" if len(days) == 1 else f"{days[0]}..{days[-1]}"
+        print(
+            f"Saved {len(days)} day(s) of the {kind} report for {reports[0].org}, {span}: "
+            f"{len(files)} file(s){kept}, {human_bytes(sum(f.size for f in files))}, "
+            f"in {where}"
+        )
 
 
 def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple[Path, ...]]:
@@ -396,8 +539,10 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
 
 def _warn(message: str, *, title: str) -> None:
     """A warning: an annotation inside Actions, one line on stderr elsewhere."""
+    from ._spelling import spell
     from ._workflow import annotate_warning, in_actions
 
+    message = spell(message, actions=in_actions())
     if in_actions():
         annotate_warning(message, title=title)
     else:
@@ -432,8 +577,12 @@ def _summarize(args: argparse.Namespace) -> int:
 
 def _fail(error: CopilotUsageReportError) -> None:
     """Print one line for the log, and the longer what-to-do in the job summary."""
+    from ._spelling import spell
     from ._workflow import in_actions, write_summary
 
+    # In the reader's words: "--day latest" at a terminal, "day: latest" in Actions.
+    error.args = (spell(error.message, actions=in_actions()),)
+    error.hint = spell(error.hint, actions=in_actions())
     if in_actions():
         from ._workflow import annotate_error, error_outputs, write_outputs
 

@@ -1,38 +1,58 @@
 """``demo`` and ``serve-demo``: the real pipeline against the loopback stand-in.
 
-No token and no network: a ``StandIn`` serves the shipped sample report on two
-loopback origins. ``demo`` runs ``fetch_report`` exactly as in a workflow and
-prints what a workflow would see (the step outputs and the job summary).
-``serve-demo`` leaves the stand-in running in the background and prints its URL,
-so that the action itself (``uses: ./``) can be run against it in a self-test.
+No token and no network: a ``StandIn`` serves the demo's made-up history
+(``_demodata``: every report kind of organization ``octo-demo`` and enterprise
+``octo-demo-enterprise``, 121 days with a few gaps) on two loopback origins.
+``demo`` builds its settings and runs the pipeline exactly as ``fetch`` does,
+then prints what a workflow would see (the step outputs and the job summary).
+``serve-demo`` leaves the stand-in running in the background, for the README's
+terminal examples (``--env``) and the action's self-test; ``--stop`` ends it.
+This module sits beside ``_cli`` (which calls it), never under it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
+import shlex
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from importlib.resources import files
-from typing import IO, TYPE_CHECKING
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Literal
 
-from ._standin import Fault, StandIn
+import httpx
+
+from . import _demodata as data
+from ._demodata import DEMO_ENTERPRISE, DEMO_ORG
+from ._standin import Fault, Lazy, StandIn
 
 if TYPE_CHECKING:
     from ._metrics import Insight
+    from ._progress import Progress
     from ._run import RunResult
+    from ._settings import Settings
 
-__all__ = ["DEMO_ORG", "demo_standin", "run_demo", "sample_report", "serve_demo"]
+__all__ = [
+    "DEMO_ENTERPRISE",
+    "DEMO_ORG",
+    "DEMO_TOKEN",
+    "demo_archive",
+    "demo_standin",
+    "run_demo",
+    "serve_demo",
+]
 
-DEMO_ORG = "octo-demo"
 DEMO_TOKEN = "demo-token-not-a-secret"  # noqa: S105 - the stand-in's dummy credential
 DEMO_OUTPUT_DIR = "copilot-usage-demo"
+_AGENT = "copilot-usage-report-demo"
 #: The answer of the ``forbidden`` scenario to every API request.
 _FORBIDDEN = Fault(
     status=403,
@@ -41,48 +61,160 @@ _FORBIDDEN = Fault(
         {"message": "Resource not accessible by personal access token", "status": "403"}
     ).encode(),
 )
-
-
-def sample_report(day: date) -> bytes:
-    """The shipped sample aggregate report, dated ``day`` (one JSON document)."""
-    text = files(__package__).joinpath("_demo_data/organization-1-day.json").read_text("utf-8")
-    record = json.loads(text)
-    record["day"] = day.isoformat()
-    return (json.dumps(record, indent=2) + "\n").encode()
+Report = Callable[..., "Insight | None"]
+#: Each scope the demo serves: its name in ``_demodata``, login or slug, aggregate, API prefix.
+_SCOPES: tuple[tuple[data.ScopeName, str, str, Literal["orgs", "enterprises"]], ...] = (
+    ("org", DEMO_ORG, "organization", "orgs"),
+    ("enterprise", DEMO_ENTERPRISE, "enterprise", "enterprises"),
+)
 
 
 def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
-    """A stand-in with reports for the week before yesterday; yesterday is "not ready yet".
+    """A stand-in serving the demo's history up to the day before yesterday.
 
+    Every report kind of both scopes: the one-day kinds for each day of
+    ``_demodata.history`` (a gap day answers 404, as does yesterday, which GitHub
+    has not readied yet), the 28-day kinds as the window ending on the newest day.
     In the ``forbidden`` scenario every API request is refused with a 403, as
     GitHub refuses a token that lacks the "Organization Copilot metrics" permission.
     """
     standin = StandIn(token=DEMO_TOKEN)
     if scenario == "forbidden":
         standin.api_fault_always = _FORBIDDEN
-    for back in range(2, 9):
-        day = today - timedelta(days=back)
-        standin.add_report(DEMO_ORG, day, [("copilot-usage-report-1.json", sample_report(day))])
+    newest = data.newest_day(today)
+    for scope, name, aggregate, prefix in _SCOPES:
+        add = functools.partial(standin.add_report, name, scope=prefix)
+        for day in data.history(today):
+            add(
+                day, [(_file(1), _lazy(data.aggregate_file, scope, day))],
+                kind=f"{aggregate}-1-day",
+            )  # fmt: skip
+            add(
+                day,
+                [
+                    (_file(n + 1, "ndjson"), _lazy(data.users_file, scope, day, n, 2))
+                    for n in (0, 1)
+                ],
+                kind="users-1-day",
+            )
+            add(
+                day, [(_file(1, "ndjson"), _lazy(data.user_teams_file, scope, day))],
+                kind="user-teams-1-day",
+            )  # fmt: skip
+            add(
+                day, [(_file(1, "ndjson"), _lazy(data.repos_file, scope, day))],
+                kind="repos-1-day",
+            )  # fmt: skip
+        start = newest - timedelta(days=27)
+        add(
+            newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today))],
+            kind=f"{aggregate}-28-day", start=start,
+        )  # fmt: skip
+        add(
+            newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today, users=True))],
+            kind="users-28-day", start=start,
+        )  # fmt: skip
     return standin
 
 
-def run_demo(args: argparse.Namespace, *, report: Callable[..., Insight | None]) -> int:
-    """Serve the sample, fetch it like a workflow would, print outputs and summary."""
-    from ._cli import _run, _settings
+def _file(n: int, extension: str = "json") -> str:
+    return f"copilot-usage-report-{n}.{extension}"
+
+
+def _lazy(make: Callable[..., bytes], *args: object, **kwargs: object) -> Lazy:
+    return Lazy(lambda: make(*args, **kwargs))
+
+
+def demo_settings(
+    api_url: str,
+    *,
+    output_dir: Path | str = DEMO_OUTPUT_DIR,
+    day: str | None = None,
+    report: str | None = None,
+    enterprise: bool = False,
+    options: dict[str, str | None] | None = None,
+) -> Settings:
+    """Settings for a fetch from a demo stand-in at ``api_url`` (no environment read)."""
+    from ._settings import RawInputs, build_settings
+
+    raw = RawInputs(
+        org=None if enterprise else DEMO_ORG,
+        enterprise=DEMO_ENTERPRISE if enterprise else None,
+        report=report,
+        day=day,
+        token=DEMO_TOKEN,
+        api_url=api_url,
+        output_dir=str(output_dir),
+        **(options or {}),
+    )
+    return build_settings(raw, today=datetime.now(UTC).date(), env={})
+
+
+def demo_archive(
+    output_dir: Path,
+    *,
+    days: int = data.HISTORY_DAYS,
+    report: str = "organization-1-day,users-1-day,user-teams-1-day",
+    enterprise: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Fetch the demo's history (``last-N-days``, gaps skipped) into ``output_dir``.
+
+    For the dashboard's demo and tests: a real archive, made by the real pipeline.
+    """
+    from ._progress import Progress
+    from ._session import run_fetch
+
+    with demo_standin(datetime.now(UTC).date()) as standin:
+        settings = demo_settings(
+            standin.api_url,
+            output_dir=output_dir,
+            day=f"last-{days + 2}-days",
+            report=report,
+            enterprise=enterprise,
+            options={"if_not_available": "skip"},
+        )
+        return run_fetch(
+            settings, progress=progress or Progress.silent(), user_agent=_AGENT, tool=_AGENT
+        )
+
+
+def run_demo(args: argparse.Namespace, *, report: Report) -> int:
+    """Serve the history, fetch from it like a workflow would, print outputs and summary."""
     from ._links import redact_text
+    from ._progress import Progress
+    from ._session import run_fetch
     from ._summary import render_result
-    from ._workflow import outputs_of
+    from ._workflow import in_actions, outputs_of
 
     today = datetime.now(UTC).date()
     with demo_standin(today) as standin:
-        args.org, args.token = DEMO_ORG, DEMO_TOKEN
-        args.api_url, args.api_version = standin.api_url, None
-        settings = _settings(args, default_output_dir=DEMO_OUTPUT_DIR)
+        settings = demo_settings(
+            standin.api_url,
+            output_dir=args.output_dir or DEMO_OUTPUT_DIR,
+            day=args.day,
+            report=args.report,
+            options={
+                "retries": args.retries,
+                "max_wait": args.max_wait,
+                "concurrency": args.concurrency,
+                "timeout": args.timeout,
+                "job_summary": None if args.summary is None else str(args.summary).lower(),
+                "format": args.format,
+            },
+        )
         print(
             f"Demo: a loopback stand-in of GitHub's API ({standin.api_url}) and report storage "
-            f"({standin.storage_url}) serves organization {DEMO_ORG!r}; no token, no network.\n"
+            f"({standin.storage_url}) serves organization {DEMO_ORG!r} and enterprise "
+            f"{DEMO_ENTERPRISE!r}; no token, no network.\n"
         )
-        result: RunResult = _run(settings)
+        result = run_fetch(
+            settings,
+            progress=Progress.detect(in_actions=in_actions()),
+            user_agent=_AGENT,
+            tool=_AGENT,
+            created=settings.output_dir if settings.created_output_dir else None,
+        )
     if args.json:
         report(result, as_json=True, settings=settings)
         return 0
@@ -96,26 +228,34 @@ def run_demo(args: argparse.Namespace, *, report: Callable[..., Insight | None])
     return 0
 
 
+# -- serve-demo ------------------------------------------------------------------------------
+
+
 def serve_demo(args: argparse.Namespace) -> int:
     """Serve the stand-in: in this process (``--foreground``), or in a detached one."""
+    if args.stop:
+        return _stop()
     if args.foreground:
         return _serve_here(args.scenario, args.lifetime)
-    return _serve_detached(args.scenario, args.lifetime)
+    return _serve_detached(args.scenario, args.lifetime, env=args.env)
 
 
 def _serve_here(scenario: str, lifetime: float) -> int:
-    """Serve until ``lifetime`` seconds pass or the process is interrupted.
+    """Serve until ``lifetime`` seconds pass or the process is interrupted or terminated.
 
     The first and only line on stdout is a JSON object with what a client needs
-    (``api-url``, ``org``, ``token``, ``latest-day``, ``pid``).
+    (``api-url``, ``org``, ``enterprise``, ``token``, ``latest-day``, ``pid``).
     """
     today = datetime.now(UTC).date()
+    signal.signal(signal.SIGTERM, _interrupt)
     with demo_standin(today, scenario=scenario) as standin:
         details = {
             "api-url": standin.api_url,
             "org": DEMO_ORG,
+            "enterprise": DEMO_ENTERPRISE,
             "token": DEMO_TOKEN,
-            "latest-day": (today - timedelta(days=2)).isoformat(),
+            "latest-day": data.newest_day(today).isoformat(),
+            "first-day": data.history(today)[0].isoformat(),
             "scenario": scenario,
             "pid": str(os.getpid()),
         }
@@ -125,26 +265,81 @@ def _serve_here(scenario: str, lifetime: float) -> int:
     return 0
 
 
-def _serve_detached(scenario: str, lifetime: float) -> int:
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _state_file() -> Path:
+    """Where ``serve-demo`` notes the server it started, so ``--stop`` finds that one."""
+    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    return Path(base) / f"copilot-usage-report-serve-demo-{user}.json"
+
+
+def _serving(details: dict[str, str]) -> bool:
+    """True when the stand-in named in ``details`` still answers (a 401 from ``standin``)."""
+    try:
+        answer = httpx.get(details["api-url"], timeout=2.0, trust_env=False)
+    except (httpx.HTTPError, KeyError):
+        return False
+    return str(answer.headers.get("server", "")).startswith("standin")
+
+
+def _recorded() -> dict[str, str] | None:
+    try:
+        details = json.loads(_state_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return details if isinstance(details, dict) else None
+
+
+def _stop() -> int:
+    """Stop the stand-in the last ``serve-demo`` started, if it still runs."""
+    details = _recorded()
+    if details is None or not _serving(details):
+        _state_file().unlink(missing_ok=True)
+        print("No demo stand-in started by serve-demo is running.", file=sys.stderr)
+        return 0
+    os.kill(int(details["pid"]), signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while _serving(details) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    _state_file().unlink(missing_ok=True)
+    print(f"Stopped the demo stand-in at {details['api-url']} (process {details['pid']}).",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def env_lines(details: dict[str, str]) -> list[str]:
+    """Shell lines that point this tool at the stand-in, for ``eval "$(serve-demo --env)"``."""
+    values = {
+        "GH_TOKEN": details["token"],
+        "GITHUB_API_URL": details["api-url"],
+        "ORG": details["org"],
+        "ENTERPRISE": details.get("enterprise", DEMO_ENTERPRISE),
+    }
+    exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in values.items())
+    return [f"export {exports}"]
+
+
+def _serve_detached(scenario: str, lifetime: float, *, env: bool) -> int:
     """Start ``serve-demo --foreground`` detached, wait for its URL, print it and return.
 
-    The server outlives this command (a later workflow step talks to it) and stops
-    by itself after ``lifetime`` seconds. Inside Actions its details become step
-    outputs. Stdout holds the API URL alone, so ``url=$(… serve-demo)`` works.
+    The server outlives this command (a later step or command talks to it) and
+    stops by itself after ``lifetime`` seconds, or with ``serve-demo --stop``.
+    Inside Actions its details become step outputs. Stdout holds the API URL
+    alone (``url=$(… serve-demo)``), or with ``env`` the shell exports.
     """
     from ._workflow import write_outputs
 
+    details = _recorded()
+    if env and details and details.get("scenario") == scenario and _serving(details):
+        print("\n".join(env_lines(details)))  # the one already running
+        return 0
     command = [
-        sys.executable,
-        "-m",
-        "copilot_usage_report",
-        "serve-demo",
-        "--foreground",
-        "--scenario",
-        scenario,
-        "--lifetime",
-        f"{lifetime:g}",
-    ]
+        sys.executable, "-m", "copilot_usage_report", "serve-demo", "--foreground",
+        "--scenario", scenario, "--lifetime", f"{lifetime:g}",
+    ]  # fmt: skip
     with tempfile.TemporaryFile() as errors:
         server = _start_detached(command, errors=errors)
         line = server.stdout.readline() if server.stdout else b""
@@ -160,20 +355,23 @@ def _serve_detached(scenario: str, lifetime: float) -> int:
                 file=sys.stderr,
             )
             return 1
-    details: dict[str, str] = json.loads(line)
-    write_outputs(details)
-    print(details["api-url"])
+    details = json.loads(line)
+    with contextlib.suppress(OSError):  # else --stop cannot find it; it still stops by itself
+        _state_file().write_text(json.dumps(details), "utf-8")
+    write_outputs({k: v for k, v in details.items() if k != "first-day"})
+    print("\n".join(env_lines(details)) if env else details["api-url"])
     print(
         f"Demo stand-in of GitHub ({details['scenario']}) serving organization "
-        f"{details['org']!r} at {details['api-url']} with token {details['token']!r}; newest "
-        f"report day {details['latest-day']}; process {details['pid']}, stops by itself "
-        f"after {lifetime:g} s.",
+        f"{details['org']!r} and enterprise {details['enterprise']!r} at {details['api-url']} "
+        f"with token {details['token']!r}; report days {details['first-day']} to "
+        f"{details['latest-day']} with a few gaps; process {details['pid']}, stops by itself "
+        f"after {lifetime:g} s or with: copilot-usage-report serve-demo --stop",
         file=sys.stderr,
     )
     return 0
 
 
-def _start_detached(command: list[str], *, errors: IO[bytes]) -> subprocess.Popen[bytes]:
+def _start_detached(command: Sequence[str], *, errors: IO[bytes]) -> subprocess.Popen[bytes]:
     """Start ``command`` in its own session (process group on Windows), stdout piped to us."""
     if sys.platform == "win32":
         flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP

@@ -2,7 +2,8 @@
 
 It knows nothing of workflows or terminals: it takes two injected HTTP clients
 (the API one holding the token, the storage one holding none), a ``log``
-callable and a ``Progress``, and returns a ``RunResult`` or raises one of our
+callable and a ``ProgressSink`` (the pipeline's own small protocol, which the
+glue's ``_progress.Progress`` fulfils), and returns a ``RunResult`` or raises one of our
 errors. API calls go one at a time on the calling thread, as GitHub asks;
 downloads run on a bounded pool meanwhile, so day N+1's API call overlaps day
 N's downloads.
@@ -29,7 +30,7 @@ from ._errors import (
 )
 from ._kinds import ReportKind
 from ._links import check_url
-from ._progress import Progress
+from ._progress_sink import ProgressSink, Silent
 from ._report import ReportLinks
 from ._settings import Settings
 from ._store import (
@@ -149,7 +150,7 @@ def fetch_reports(
     storage: httpx.Client,
     *,
     log: Log = _quiet,
-    progress: Progress | None = None,
+    progress: ProgressSink | None = None,
     tool: str = "copilot-usage-report",
 ) -> RunResult:
     """Fetch every report of every day asked; verify, save and index them.
@@ -158,7 +159,7 @@ def fetch_reports(
     files) is not asked again, so a backfill cut off half way resumes where it
     stopped. Days without a report follow ``settings.if_not_available``.
     """
-    progress = progress or Progress.silent()
+    progress = progress or Silent()
     runner = _Runner(settings, api, storage, log, progress, tool)
     return runner.run()
 
@@ -172,7 +173,7 @@ class _Runner:
         api: httpx.Client,
         storage: httpx.Client,
         log: Log,
-        progress: Progress,
+        progress: ProgressSink,
         tool: str,
     ) -> None:
         self.settings = settings
@@ -303,8 +304,8 @@ class _Runner:
                 raise error
             case "warn":
                 self.progress.warn(error.message)
-            case "skip":
-                self.log(f"{job.label}: no report; skipped.")
+            case "skip":  # said once per run of days, at its end (``_missing``), not per day
+                pass
         newest = job.tried[0] if job.tried else None
         self.missing.append(
             Missing(report=job.kind.name, day=job.day or newest, days_tried=tuple(job.tried))

@@ -106,6 +106,8 @@ class Settings:
     job_summary: bool = True
     #: ``ndjson``: the files as GitHub serves them; ``csv``: also flattened CSVs beside them.
     report_format: ReportFormat = "ndjson"
+    #: True when validating the inputs made ``output_dir``: a failed run removes it if empty.
+    created_output_dir: bool = False
 
     @property
     def is_latest(self) -> bool:
@@ -306,9 +308,11 @@ def _check_api_url(api_url: str) -> str:
     return api_url
 
 
-def _check_output_dir(text: str) -> Path:
+def _check_output_dir(text: str) -> tuple[Path, bool]:
+    """The output folder, made if need be, and whether this call made it."""
     path = Path(text).expanduser()
-    if path.exists() and not path.is_dir():
+    existed = path.exists()
+    if existed and not path.is_dir():
         raise InputError(f"output folder {_show(str(path), 200)} exists and is not a folder.")
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -318,7 +322,7 @@ def _check_output_dir(text: str) -> Path:
         raise InputError(
             f"output folder {_show(str(path), 200)} cannot be written: {exc.strerror or exc}."
         ) from None
-    return path
+    return path, not existed
 
 
 def _int(name: str, text: str | None, default: int, low: int, high: int) -> int:
@@ -458,7 +462,7 @@ def build_settings(
     report_format = parse_format(
         raw.format if raw.format is not None else _env(env, "INPUT_FORMAT")
     )
-    output_dir = _check_output_dir(
+    output_dir, created = _check_output_dir(
         raw.output_dir
         if raw.output_dir is not None
         else _env(env, "INPUT_OUTPUT_DIR") or default_output_dir
@@ -479,4 +483,5 @@ def build_settings(
         timeout=timeout,
         job_summary=job_summary,
         report_format=report_format,
+        created_output_dir=created,
     )

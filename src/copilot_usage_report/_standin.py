@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
 
-__all__ = ["Fault", "Generated", "RecordedRequest", "StandIn"]
+__all__ = ["Fault", "Generated", "Lazy", "RecordedRequest", "StandIn"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,17 @@ class Generated:
         return self.chunks()
 
 
-Body = bytes | Callable[[], Iterable[bytes]]
+@dataclass(frozen=True)
+class Lazy:
+    """A body made when it is first asked for, then served with its ``Content-Length``.
+
+    Lets a stand-in hold a long history (the demo's) without making every file up front.
+    """
+
+    make: Callable[[], bytes]
+
+
+Body = bytes | Lazy | Callable[[], Iterable[bytes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,8 @@ class _Report:
     files: list[tuple[str, Body]]
     day_field: date
     start: date | None = None
+    #: ``orgs`` or ``enterprises``: the one API prefix it answers on (None: either).
+    scope: str | None = None
 
 
 @dataclass
@@ -119,14 +131,15 @@ class StandIn:
         *,
         kind: str = "organization-1-day",
         start: date | None = None,
+        scope: Literal["orgs", "enterprises"] | None = None,
     ) -> None:
         """Serve ``files`` as the ``kind`` report of ``org`` (or enterprise) for ``day``.
 
         A 28-day kind is served at its ``…/latest`` endpoint as the window
-        ``start`` to ``day``.
+        ``start`` to ``day``. With ``scope``, only under that API prefix.
         """
         key = "latest" if kind.endswith("-28-day") else day.isoformat()
-        self._reports[(org.lower(), kind, key)] = _Report(files, day, start)
+        self._reports[(org.lower(), kind, key)] = _Report(files, day, start, scope)
 
     def start(self) -> StandIn:
         """Bind both servers to ephemeral loopback ports and serve in daemon threads."""
@@ -175,10 +188,12 @@ class StandIn:
         sig = hmac.new(self._secret, f"{path}\n{se}".encode(), hashlib.sha256).hexdigest()
         return f"{self.storage_url}{path}?se={quote(se)}&sp=r&sig={sig}"
 
-    def links_for(self, org: str, kind: str, day: str) -> list[str] | None:
+    def links_for(
+        self, org: str, kind: str, day: str, *, scope: str | None = None
+    ) -> list[str] | None:
         """The signed links the API hands out for a report, or None if there is none."""
         report = self._reports.get((org.lower(), kind, day))
-        if report is None:
+        if report is None or (scope is not None and report.scope not in (None, scope)):
             return None
         expiry = datetime.now(UTC) + timedelta(seconds=self.link_ttl)
         folder = report.day_field.isoformat()
@@ -318,7 +333,7 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
                 return
             org, kind = segments[1], segments[5]
             day = "latest" if rolling else query.get("day", [""])[0]
-            links = standin.links_for(org, kind, day)
+            links = standin.links_for(org, kind, day, scope=segments[0])
             if links is None:
                 status = standin.no_report_status
                 if status == 204:
@@ -354,6 +369,8 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
             if body is None:
                 self._send(404, b"<Error><Code>BlobNotFound</Code></Error>")
                 return
+            if isinstance(body, Lazy):
+                body = body.make()
             if callable(body):
                 self._stream(body)
                 return

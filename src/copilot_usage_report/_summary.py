@@ -75,10 +75,11 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
             skipped = ", ".join(d.isoformat() for d in report.days_tried[:-1])
             lines += ["", f"No report yet for {skipped}; the newest available day was used."]
     if result.missing:
-        lines += ["", "### Not available", "", "| Report | Day |", "| --- | --- |"]
-        for m in result.missing:
-            when = m.day.isoformat() if m.day else "latest"
-            lines.append(f"| `{m.report}` | {when} |")
+        from ._missing import missing_runs
+
+        lines += ["", "### Not available", "", "| Report | Days | Count |", "| --- | --- | ---: |"]
+        for run in missing_runs(result.missing):
+            lines.append(f"| `{run.report}` | {run.span} | {run.days} |")
     text = "\n".join(lines) + "\n"
     if insight is None:
         return text

@@ -1,0 +1,276 @@
+"""A new user's first hour, through the real CLI: the demo stand-in serves every report kind
+of both scopes, serve-demo hands its settings to a shell and stops on request, messages use
+the reader's spelling, runs of missing days are one line, and a failed run leaves no empty
+folder behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copilot_usage_report import _demodata as data
+from copilot_usage_report._demo import DEMO_ENTERPRISE, DEMO_ORG, DEMO_TOKEN, demo_standin
+from copilot_usage_report._kinds import KINDS
+from copilot_usage_report._standin import StandIn
+
+TODAY = datetime.now(UTC).date()
+#: A day of the history with every report (the newest days never have a gap).
+DAY = data.newest_day(TODAY) - timedelta(days=3)
+GAP = next(d for d in (TODAY - timedelta(days=n) for n in range(12, 122)) if data.is_gap(d, TODAY))
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[StandIn]:
+    """The demo's stand-in, as serve-demo runs it."""
+    with demo_standin(TODAY) as standin:
+        yield standin
+
+
+def _env(standin: StandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "GH_TOKEN": DEMO_TOKEN,
+        "GITHUB_API_URL": standin.api_url,
+        "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
+        **extra,
+    }
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    text = path.read_text("utf-8")
+    if path.suffix == ".ndjson":
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    document = json.loads(text)
+    return list(document["day_totals"])
+
+
+def _folders(out: Path) -> dict[str, list[Path]]:
+    """Report name -> its day folders, whatever the archive layout above them."""
+    found: dict[str, list[Path]] = {}
+    for manifest in sorted(out.rglob("manifest.json")):
+        found.setdefault(manifest.parent.parent.name, []).append(manifest.parent)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("scope", "name"), [("org", DEMO_ORG), ("enterprise", DEMO_ENTERPRISE)], ids=["org", "ent"]
+)
+def test_every_report_kind_of_both_scopes_through_the_cli(demo, run_cli, tmp_path, scope, name):
+    """Each kind GitHub offers for the scope is fetched, saved and holds records of its shape."""
+    kinds = [k.name for k in KINDS[scope]]
+    option = "--org" if scope == "org" else "--enterprise"
+    run = run_cli(
+        "fetch", option, name, "--report", ",".join(kinds), "--day", DAY.isoformat(),
+        env=_env(demo, tmp_path),
+    )  # fmt: skip
+    assert run.code == 0, run.stderr
+    folders = _folders(tmp_path / "out")
+    assert sorted(folders) == sorted(kinds)
+    for kind in kinds:
+        (folder,) = folders[kind]
+        files = sorted(p for p in folder.iterdir() if p.name != "manifest.json")
+        records = [r for f in files for r in _records(f)]
+        assert records, kind
+        if kind.endswith("-28-day"):
+            assert folder.name == data.newest_day(TODAY).isoformat()
+            assert len({r["day"] for r in records}) >= 25  # 28 days less any gap
+            if kind == "users-28-day":
+                assert all("user_id" in r for r in records)
+            continue
+        assert folder.name == DAY.isoformat()
+        assert {r["day"] for r in records} == {DAY.isoformat()}
+        if kind in ("organization-1-day", "enterprise-1-day"):
+            (record,) = records
+            assert record["daily_active_users"] > 0
+            assert {"totals_by_ide", "totals_by_feature", "pull_requests", "totals_by_cli"} <= set(
+                record
+            )
+        elif kind == "users-1-day":
+            assert len(files) == 2  # a report split over several files, as GitHub does
+            assert all({"user_id", "user_login", "totals_by_feature"} <= set(r) for r in records)
+        elif kind == "user-teams-1-day":
+            slugs = {r["slug"] for r in records}
+            assert len(slugs) >= 4
+            for slug in slugs:  # GitHub leaves out teams of fewer than five seated users
+                assert sum(r["slug"] == slug for r in records) >= 5
+        elif kind == "repos-1-day":
+            assert all("pull_requests" in r for r in records)
+
+
+def test_the_aggregate_agrees_with_the_users_rows(demo, run_cli, tmp_path):
+    """The day's totals are the sum of its users' rows, as a history dashboard expects."""
+    run = run_cli(
+        "fetch", "--org", DEMO_ORG, "--report", "organization-1-day,users-1-day",
+        "--day", DAY.isoformat(), env=_env(demo, tmp_path),
+    )  # fmt: skip
+    assert run.code == 0, run.stderr
+    folders = _folders(tmp_path / "out")
+    (total,) = _records(next(folders["organization-1-day"][0].glob("*.json")))
+    users = [r for f in folders["users-1-day"][0].glob("*.ndjson") for r in _records(f)]
+    assert total["daily_active_users"] == len(users)
+    for count in ("code_generation_activity_count", "loc_added_sum"):
+        assert total[count] == sum(u[count] for u in users)
+
+
+def test_a_gap_day_is_not_available_in_the_readers_spelling(demo, run_cli, tmp_path):
+    """The same error says --day latest at a terminal and day: latest inside Actions."""
+    env = _env(demo, tmp_path, INPUT_ORG=DEMO_ORG)
+    here = run_cli("fetch", "--day", GAP.isoformat(), env=env)
+    assert here.code == 1
+    assert "--day latest" in here.stderr and "day: latest" not in here.stderr
+    there = run_cli("fetch", env=env | {"INPUT_DAY": GAP.isoformat()}, actions=True)
+    assert there.code == 1
+    assert there.outputs["error-type"] == "ReportNotAvailableError"
+    assert "day: latest" in there.outputs["error"] and "--day" not in there.outputs["error"]
+    assert "day: latest" in there.summary and "--day" not in there.summary
+
+
+def test_a_failed_fetch_leaves_no_empty_output_folder(demo, run_cli, tmp_path):
+    """The folder the run made is gone after a failure; one that existed before is kept."""
+    env = _env(demo, tmp_path, INPUT_ORG=DEMO_ORG)
+    run = run_cli("fetch", "--day", GAP.isoformat(), env=env)
+    assert run.code == 1
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "out").mkdir()
+    run = run_cli("fetch", "--day", GAP.isoformat(), env=env)
+    assert run.code == 1
+    assert (tmp_path / "out").is_dir()
+
+
+def test_runs_of_missing_days_are_one_line_each(demo, run_cli, tmp_path):
+    """A range over the gaps says each run of missing days once, at the terminal and in the
+    summary, with its length."""
+    first, newest = data.history(TODAY)[0], data.newest_day(TODAY)
+    gaps = [
+        first + timedelta(days=n)
+        for n in range((newest - first).days)
+        if data.is_gap(first + timedelta(days=n), TODAY)
+    ]
+    run = run_cli(
+        "fetch", "--org", DEMO_ORG, "--day", f"{first}..{newest}",
+        env=_env(demo, tmp_path), actions=False,
+    )  # fmt: skip
+    assert run.code == 0, run.stderr
+    lines = [ln for ln in run.stdout.splitlines() if ln.startswith("No ")]
+    runs = [g for g in gaps if g - timedelta(days=1) not in gaps]
+    assert len(lines) == len(runs) >= 3
+    assert any(
+        re.fullmatch(r"No organization-1-day report for \S+\.\.\S+: 3 days\.", ln) for ln in lines
+    )
+    assert "skipped" not in run.stderr
+    (saved,) = [ln for ln in run.stdout.splitlines() if ln.startswith("Saved")]  # one line, too
+    assert saved.startswith(f"Saved {len(data.history(TODAY))} day(s) of the organization-1-day")
+    summary = run_cli(
+        "fetch", "--org", DEMO_ORG, "--day", f"{first}..{newest}",
+        env=_env(demo, tmp_path), actions=True,
+    ).summary  # fmt: skip
+    assert summary.count("| `organization-1-day` |") == len(runs)
+    assert "| 3 |" in summary
+
+
+def test_serve_demo_env_exports_what_fetch_reads_and_stop_ends_it(run_cli, tmp_path):
+    """eval "$(serve-demo --env)" points fetch at the stand-in; --stop ends that server."""
+    runtime = {"XDG_RUNTIME_DIR": str(tmp_path)}
+    started = run_cli("serve-demo", "--env", "--lifetime", "120", env=runtime)
+    assert started.code == 0, started.stderr
+    (line,) = started.stdout.splitlines()
+    assert line.startswith("export ")
+    exports = dict(item.split("=", 1) for item in line.removeprefix("export ").split())
+    assert exports["GH_TOKEN"] == DEMO_TOKEN
+    assert exports["ORG"] == DEMO_ORG and exports["ENTERPRISE"] == DEMO_ENTERPRISE
+    assert exports["GITHUB_API_URL"].startswith("http://127.0.0.1:")
+    try:
+        again = run_cli("serve-demo", "--env", "--lifetime", "120", env=runtime)
+        assert again.stdout == started.stdout  # the running one is reused, not a second one
+        fetched = run_cli("fetch", "--org", exports["ORG"], env=exports | runtime)
+        assert fetched.code == 0, fetched.stderr
+    finally:
+        stopped = run_cli("serve-demo", "--stop", env=runtime)
+    assert stopped.code == 0
+    assert "Stopped the demo stand-in" in stopped.stderr
+    after = run_cli("fetch", "--org", exports["ORG"], env=exports | runtime)
+    assert after.code == 1 and "error:" in after.stderr  # nothing answers any more
+    assert run_cli("serve-demo", "--stop", env=runtime).stderr.startswith("No demo stand-in")
+
+
+def test_readme_terminal_blocks_run_as_written(run_cli, tmp_path):
+    """The doc test: the README's terminal examples, run by bash as written, all succeed."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    section = re.search(
+        r"<!-- terminal-examples:.*?-->(.*?)<!-- terminal-examples: end -->", readme, re.S
+    )
+    assert section is not None
+    blocks = re.findall(r"```sh\n(.*?)```", section.group(1), re.S)
+    assert len(blocks) >= 4
+    script = tmp_path / "readme.sh"
+    script.write_text("set -euo pipefail\n" + "\n".join(blocks), "utf-8")
+    from .conftest import SCRIPT
+
+    env = {
+        "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash on this machine")
+    full = {"HOME": str(tmp_path), "COPILOT_USAGE_REPORT_TESTING": "1", "PYTHONUTF8": "1"} | env
+    try:
+        proc = subprocess.run(
+            [bash, str(script)], cwd=tmp_path, env=full, capture_output=True, text=True,
+            timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        run_cli("serve-demo", "--stop", env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Stopped the demo stand-in" in proc.stderr
+    folders = _folders(tmp_path / "copilot-usage-metrics")
+    assert {"organization-1-day", "enterprise-1-day", "enterprise-28-day"} <= set(folders)
+    teams = _folders(tmp_path / "teams")
+    assert len(teams["user-teams-1-day"]) >= 80
+    assert "Copilot usage" in proc.stdout  # the summary of the teams folder
+
+
+def test_each_scope_answers_only_under_its_own_api_prefix(demo):
+    """The enterprise's reports are not an organization's, and the other way round."""
+    day = DAY.isoformat()
+    assert demo.links_for(DEMO_ENTERPRISE, "users-1-day", day, scope="enterprises")
+    assert demo.links_for(DEMO_ENTERPRISE, "users-1-day", day, scope="orgs") is None
+    assert demo.links_for(DEMO_ORG, "users-1-day", day, scope="orgs")
+    assert demo.links_for(DEMO_ORG, "users-1-day", day, scope="enterprises") is None
+
+
+def test_demo_archive_fetches_the_history_with_the_real_pipeline(tmp_path):
+    """The helper the dashboard's demo builds on: days of three reports, gaps skipped."""
+    from copilot_usage_report._demo import demo_archive
+
+    result = demo_archive(tmp_path / "archive", days=12)
+    expected = [d for d in data.history(TODAY) if d >= data.newest_day(TODAY) - timedelta(12)]
+    assert list(result.days) == expected
+    assert {r.report for r in result.reports} == {
+        "organization-1-day",
+        "users-1-day",
+        "user-teams-1-day",
+    }
+    assert len(_folders(tmp_path / "archive")["users-1-day"]) == len(expected)
+
+
+def test_a_warning_is_in_the_readers_spelling_too(demo, run_cli, tmp_path):
+    """Under if-not-available warn, the warning names the option as the reader types it."""
+    env = _env(demo, tmp_path, INPUT_ORG=DEMO_ORG, INPUT_IF_NOT_AVAILABLE="warn")
+    here = run_cli("fetch", "--day", GAP.isoformat(), env=env)
+    assert here.code == 0, here.stderr
+    (warning,) = [ln for ln in here.stderr.splitlines() if ln.startswith("warning:")]
+    assert "--day latest" in warning
+    there = run_cli("fetch", env=env | {"INPUT_DAY": GAP.isoformat()}, actions=True)
+    (annotation,) = [ln for ln in there.stdout.splitlines() if ln.startswith("::warning")]
+    assert "day: latest" in annotation and "--day" not in annotation
