@@ -187,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "--json", action="store_true", help="print the metrics as one JSON object, not Markdown"
     )
+    _history_parser(commands)
     serve = commands.add_parser(
         "serve-demo",
         help="serve the demo stand-in of GitHub in the background and print its URL",
@@ -233,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(args, report=_report)
         if args.command == "summarize":
             return _summarize(args)
+        if args.command == "history":
+            return _history(args)
         if args.command == "serve-demo":
             from ._demo import serve_demo
 
@@ -427,6 +430,51 @@ def _summarize(args: argparse.Namespace) -> int:
         print(json.dumps(insight.metrics(), indent=2))
     else:
         print(render_insight(insight), end="")
+    return 0
+
+
+def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    history = commands.add_parser(
+        "history",
+        help="build a database, daily.csv and a dashboard page from archived reports",
+        description="Read every day folder with a valid manifest under the given folders "
+        "(fetch output, downloaded artifacts merged or not, any mix of organizations and "
+        "enterprises), check each file against its manifest, and write copilot-usage.sqlite "
+        "(updated incrementally), daily.csv and a self-contained index.html into --out.",
+    )
+    history.add_argument("archives", nargs="+", metavar="ARCHIVE", help="archive folders")
+    history.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    history.add_argument(
+        "--show-logins",
+        action="store_true",
+        help="show user logins on the page and keep them in the database (default: left out)",
+    )
+    history.add_argument(
+        "--no-users",
+        dest="users",
+        action="store_false",
+        help="leave per-user rows out of the database (teams are still computed)",
+    )
+
+
+def _history(args: argparse.Namespace) -> int:
+    """``history ARCHIVE... --out DIR``: the database, daily.csv and the dashboard page."""
+    from .history import build
+
+    result = build(
+        [Path(p) for p in args.archives],
+        Path(args.out),
+        show_logins=args.show_logins,
+        users=args.users,
+    )
+    for reason in result.skipped:
+        _warn(reason, title="Skipped in the history")
+    scopes = ", ".join(result.scopes) or "none"
+    print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
+    print(f"  {result.page}")
+    print(f"  {result.csv}")
+    if result.database is not None:
+        print(f"  {result.database}")
     return 0
 
 

@@ -18,7 +18,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._errors import OutputError
+from .._errors import InputError, OutputError
 from ._archive import ArchiveFile, scan
 from ._page import render_page
 from ._schema import DAY_COLUMNS, SCHEMA_VERSION, create
@@ -65,6 +65,12 @@ def build(
     incrementally (only files not yet in it are read); without, the same tables
     live in memory for this build only.
     """
+    for source in sources:
+        if not Path(source).exists():
+            raise InputError(
+                f"the archive {source} does not exist: name a folder holding day folders with "
+                "a manifest.json (a fetch --output-dir, or downloaded artifacts)."
+            )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

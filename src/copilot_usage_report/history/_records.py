@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import msgspec
 
@@ -55,11 +55,16 @@ def grain_of(record: Record) -> Grain | None:
 def records(path: Path) -> Iterator[Record]:
     """Every record object in the file, wrappers opened; raises ``UnreadableFile``."""
     try:
-        handle: IO[bytes] = gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
-        with handle:
+        with _open(path) as handle:
             yield from _objects(handle, path)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise UnreadableFile(f"{path}: cannot be read ({exc})") from None
+
+
+def _open(path: Path) -> IO[bytes]:
+    if path.name.endswith(".gz"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
 
 
 def _objects(handle: IO[bytes], path: Path) -> Iterator[Record]:
