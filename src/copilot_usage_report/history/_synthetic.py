@@ -213,7 +213,6 @@ def write_archive(
     With ``users`` > 0, also per-user (``users-1-day``) and team (``user-teams-1-day``)
     reports for those users.
     """
-    rng = random.Random(f"{seed}:{org}")  # noqa: S311 - test data, not secrets
     skip = set(gaps)
     written = []
     report = "enterprise-1-day" if kind == "enterprise" else "organization-1-day"
@@ -221,6 +220,8 @@ def write_archive(
         day = start + timedelta(days=offset)
         if offset in skip:
             continue
+        # Seeded per day: a day has the same bytes whatever range it is written in.
+        rng = random.Random(f"{seed}:{org}:{day}")  # noqa: S311 - test data, not secrets
         write_day(root, (kind, org), report, day, [aggregate_record(day, rng, max(users, 40), "9")])
         if users:
             write_day(root, (kind, org), "users-1-day", day, _user_rows(day, rng, users, "9"))
