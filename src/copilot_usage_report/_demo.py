@@ -83,6 +83,9 @@ def run_demo(args: argparse.Namespace, *, report: Callable[..., Insight | None])
             f"({standin.storage_url}) serves organization {DEMO_ORG!r}; no token, no network.\n"
         )
         result: RunResult = _run(settings)
+    from .history import build
+
+    dashboard = build([settings.output_dir], settings.output_dir / "dashboard")
     if args.json:
         report(result, as_json=True, settings=settings)
         return 0
@@ -93,6 +96,10 @@ def run_demo(args: argparse.Namespace, *, report: Callable[..., Insight | None])
         print(f"  {name} = {redact_text(value)}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
     print(render_result(result, insight))
+    print(
+        f"Dashboard of the {dashboard.days} archived day(s) (database, daily.csv, page): open "
+        f"{dashboard.page}"
+    )
     return 0
 
 
