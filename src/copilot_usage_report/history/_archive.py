@@ -106,9 +106,9 @@ def _folder(manifest_path: Path, skipped: list[str], trusted: Trusted | None) ->
     folder = manifest_path.parent
     try:
         with manifest_path.open("rb") as handle:
-            raw = handle.read(_MANIFEST_LIMIT + 1)
-        if len(raw) > _MANIFEST_LIMIT:
-            raise ValueError("too large for a manifest")
+            if os.fstat(handle.fileno()).st_size > _MANIFEST_LIMIT:
+                raise ValueError("too large for a manifest")
+            raw = handle.read(_MANIFEST_LIMIT)
         manifest = json.loads(raw)
         scope, report, day = _identity(manifest)
         entries = manifest["files"]

@@ -69,6 +69,8 @@ _SCRIPT = (
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if type(value) is int:
+        return str(value)
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
     return escape(str(value))

@@ -187,9 +187,10 @@ def _headline(rows: list[Any], last: date) -> tuple[Headline, ...]:
 
 def _breakdown(db: sqlite3.Connection, scope: str, dimension: str, column: str) -> Table:
     """Weekly sums per key: the ``TOP`` largest keys over all time, the rest as ``other``."""
+    # date(day, 'weekday 0', '-6 days') is the Monday starting the day's week (as ``weekly``).
     rows = db.execute(
-        f"SELECT day, key, SUM({column}) FROM breakdowns "  # noqa: S608
-        "WHERE scope = ? AND dimension = ? GROUP BY day, key",
+        f"SELECT date(day, 'weekday 0', '-6 days') AS week, key, SUM({column}) "  # noqa: S608
+        "FROM breakdowns WHERE scope = ? AND dimension = ? GROUP BY week, key",
         (scope, dimension),
     ).fetchall()
     totals: dict[str, int] = defaultdict(int)
@@ -198,9 +199,8 @@ def _breakdown(db: sqlite3.Connection, scope: str, dimension: str, column: str) 
     ranked = sorted(totals, key=lambda k: (-totals[k], k))
     shown = set(ranked[:TOP])
     sums: dict[tuple[str, str], int] = defaultdict(int)
-    for day, key, value in rows:
+    for week, key, value in rows:
         label = _label(dimension, key)
-        week = weekly(date.fromisoformat(day)).isoformat()
         sums[(week, label if label in shown else "other")] += value or 0
     order = [k for k in ranked if k in shown] + (["other"] if len(ranked) > TOP else [])
     weeks = sorted({w for w, _ in sums})
