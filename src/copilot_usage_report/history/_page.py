@@ -125,13 +125,15 @@ def _change(card: Headline) -> str:
     if card.value is None or card.previous is None:
         return '<span class="muted">no earlier 28 days to compare</span>'
     if card.kind == "rate":
-        delta = card.value - card.previous
+        delta = round(card.value - card.previous, 1)
         text = f"{delta:+.1f} pp"
     elif card.previous:
-        delta = 100.0 * (card.value - card.previous) / card.previous
+        delta = round(100.0 * (card.value - card.previous) / card.previous, 1)
         text = f"{delta:+.1f} %"
     else:
         return '<span class="muted">none in the 28 days before</span>'
+    if delta == 0:
+        text = "no change"
     css = "up" if delta > 0 else "down" if delta < 0 else "muted"
     return f'<span class="{css}">{text}</span> <span class="muted">vs the 28 days before</span>'
 

@@ -94,7 +94,11 @@ def line_chart(
             f'<text class="axis" x="{_LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">'
             f"{escape(fmt(v))}{escape(unit)}</text>"
         )
+    last_x = -1e9
     for i, label in _x_labels(days):
+        if x(i) - last_x < 48:  # too close to the previous label to read
+            continue
+        last_x = x(i)
         parts.append(
             f'<text class="axis" x="{x(i):.1f}" y="{_H - 8}" text-anchor="middle">'
             f"{escape(label)}</text>"

@@ -222,7 +222,7 @@ def write_archive(
             continue
         # Seeded per day: a day has the same bytes whatever range it is written in.
         rng = random.Random(f"{seed}:{org}:{day}")  # noqa: S311 - test data, not secrets
-        write_day(root, (kind, org), report, day, [aggregate_record(day, rng, max(users, 40), "9")])
+        write_day(root, (kind, org), report, day, [aggregate_record(day, rng, max(2 * users, 80), "9")])
         if users:
             write_day(root, (kind, org), "users-1-day", day, _user_rows(day, rng, users, "9"))
             write_day(root, (kind, org), "user-teams-1-day", day, _team_rows(day, users, "9"))

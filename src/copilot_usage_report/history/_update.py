@@ -33,6 +33,7 @@ _DIMENSIONS = (
     ("model_feature", "totals_by_model_feature", ("model", "feature")),
 )
 Priority = tuple[int, str, str, str]
+_USER_FIELDS = ("user_login", *ACTIVITY, *USER_FLAGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,9 @@ def _read(item: ArchiveFile) -> _FileRows:
         elif grain == "users":
             user_id = record.get("user_id")
             if isinstance(user_id, int):
-                rows.users.setdefault(key, {})[user_id] = record
+                # Only the columns kept: a day of 100,000 users stays a few tens of MB.
+                slim = {name: record.get(name) for name in _USER_FIELDS}
+                rows.users.setdefault(key, {})[user_id] = slim
             else:
                 rows.unknown += 1
         else:
