@@ -104,8 +104,11 @@ def test_the_tables_hold_the_databases_numbers(
     expected_teams = query(
         site.database,
         "SELECT slug, member_count, active_users FROM teams WHERE scope = 'orgs/octo-demo' "
-        "AND day = (SELECT MAX(day) FROM teams) ORDER BY active_users DESC, slug",
+        "AND day = (SELECT MAX(day) FROM teams WHERE scope = 'orgs/octo-demo') "
+        "ORDER BY active_users DESC, slug",
     )
+    [(newest,)] = query(site.database, "SELECT MAX(day) FROM teams")
+    assert f"Teams on {newest}" in [h.content() for h in first.all("h3")]
     assert [tuple(r[:3]) for r in teams] == [(s, str(m), str(a)) for s, m, a in expected_teams]
 
 

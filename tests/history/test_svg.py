@@ -31,7 +31,7 @@ def test_points_span_the_plot_and_the_top_value_is_the_ceiling() -> None:
     d = re.search(r'data-series="a" d="([^"]+)"', svg)
     assert d is not None
     points = [tuple(map(float, p.split())) for p in re.findall(r"[ML]([\d. ]+)", d.group(1))]
-    assert points[0] == (56.0, 232.0) and points[-1] == (708.0, 12.0)
+    assert points[0] == (60.0, 230.0) and points[-1] == (706.0, 12.0)
     assert ">10<" in svg and ">0<" in svg
 
 

@@ -33,14 +33,14 @@ _CSS = """
 color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.25rem;margin:1.5rem 0 .3rem}
 h3{font-size:1.05rem;margin:0 0 .4rem}.muted{color:var(--muted)}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.6rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.6rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.6rem .8rem}
 .card .v{font-size:1.4rem;font-weight:600}.up{color:var(--up)}.down{color:var(--down)}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,520px),1fr));gap:1rem}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;
 padding:.7rem;min-width:0}figcaption{font-weight:600;margin-bottom:.3rem}
 svg{width:100%;height:auto;display:block}svg .grid{stroke:var(--line);stroke-width:1}
-svg .axis{fill:var(--muted);font-size:12px}svg .line{fill:none;stroke-width:2;
+svg .axis{fill:var(--muted);font-size:15px}svg .line{fill:none;stroke-width:2;
 stroke-linejoin:round;stroke-linecap:round}
 .s0{stroke:var(--c0);background:var(--c0)}.s1{stroke:var(--c1);background:var(--c1)}
 .s2{stroke:var(--c2);background:var(--c2)}.s3{stroke:var(--c3);background:var(--c3)}
@@ -247,7 +247,7 @@ def _section(view: ScopeView) -> str:
             )
         )
         teams = (
-            f"<h3>Teams on {escape(max(days).isoformat())}</h3>"
+            f"<h3>Teams on {escape(view.teams_day or '')}</h3>"
             '<p class="muted">Active users: team members with Copilot activity that day '
             "(users-1-day joined with user-teams-1-day, as GitHub defines team metrics); a user "
             "in two teams counts in both, so team sums exceed the totals.</p>"

@@ -19,7 +19,7 @@ __all__ = ["Series", "line_chart", "nice_ceiling"]
 Series = tuple[str, Sequence[float | None]]
 
 _W, _H = 720, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 12, 12, 28
+_LEFT, _RIGHT, _TOP, _BOTTOM = 60, 14, 12, 30
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -68,7 +68,11 @@ def line_chart(
 ) -> str:
     """An SVG line chart of ``series`` over ``days`` (equal-length sequences)."""
     values = [v for _, vs in series for v in vs if v is not None]
-    top = ceiling if ceiling is not None else nice_ceiling(max(values, default=0.0))
+    if ceiling is not None:
+        top, step = ceiling, ceiling / 4
+    else:  # a round step, and as many of them as the largest value needs
+        step = nice_ceiling(max(values, default=0.0) / 4)
+        top = step * max(1, math.ceil(max(values, default=0.0) / step - 1e-9))
     if not days:
         return ""
     first = days[0].toordinal()
@@ -86,19 +90,22 @@ def line_chart(
         f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
-    for tick in range(5):
-        v = top * tick / 4
+    for tick in range(round(top / step) + 1):
+        v = step * tick
         ty = y(v)
         parts.append(
             f'<line class="grid" x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
             f'<text class="axis" x="{_LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">'
             f"{escape(fmt(v))}{escape(unit)}</text>"
         )
-    last_x = -1e9
+    labels: list[tuple[int, str]] = []
     for i, label in _x_labels(days):
-        if x(i) - last_x < 48:  # too close to the previous label to read
-            continue
-        last_x = x(i)
+        if labels and x(i) - x(labels[-1][0]) < 64:  # too close to the previous label to read
+            if labels[-1][0] != 0:
+                continue
+            labels.pop()  # a partial first month gives way to the first whole one
+        labels.append((i, label))
+    for i, label in labels:
         parts.append(
             f'<text class="axis" x="{x(i):.1f}" y="{_H - 8}" text-anchor="middle">'
             f"{escape(label)}</text>"

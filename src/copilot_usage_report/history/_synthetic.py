@@ -87,13 +87,13 @@ def aggregate_record(day: date, rng: random.Random, users: int, org_id: str) -> 
         {"model": m, "feature": "chat_panel_agent_mode", **_counts(rng, dau / (n + 2))}
         for n, m in enumerate(_MODELS)
     ]
-    mau = min(users, int(dau * 1.6) + 1)
+    mau = min(users, int(dau * 1.4) + 1)
     return {
         "day": day.isoformat(),
         "organization_id": org_id,
         "enterprise_id": "4242",
         "daily_active_users": dau,
-        "weekly_active_users": min(users, int(dau * 1.3) + 1),
+        "weekly_active_users": min(users, int(dau * 1.2) + 1),
         "monthly_active_users": mau,
         "monthly_active_chat_users": int(mau * 0.7),
         "monthly_active_agent_users": int(mau * min(0.9, 0.25 * trend)),
@@ -222,7 +222,9 @@ def write_archive(
             continue
         # Seeded per day: a day has the same bytes whatever range it is written in.
         rng = random.Random(f"{seed}:{org}:{day}")  # noqa: S311 - test data, not secrets
-        write_day(root, (kind, org), report, day, [aggregate_record(day, rng, max(2 * users, 80), "9")])
+        write_day(
+            root, (kind, org), report, day, [aggregate_record(day, rng, max(4 * users, 80), "9")]
+        )
         if users:
             write_day(root, (kind, org), "users-1-day", day, _user_rows(day, rng, users, "9"))
             write_day(root, (kind, org), "user-teams-1-day", day, _team_rows(day, users, "9"))

@@ -69,6 +69,7 @@ class ScopeView:
     headline: tuple[Headline, ...]
     daily: Table  # day and every column the daily charts use
     breakdowns: dict[str, Table]  # chart id -> week, key, value
+    teams_day: str | None  # the newest day with team rows
     teams_latest: Table | None
     teams_weekly: Table | None
     users: Table | None
@@ -121,7 +122,7 @@ def _scope(db: sqlite3.Connection, scope: str, *, logins: bool) -> ScopeView:
         chart: _breakdown(db, scope, dimension, column)
         for chart, _, dimension, column in BREAKDOWNS
     }
-    teams_latest, teams_weekly = _teams(db, scope)
+    teams_day, teams_latest, teams_weekly = _teams(db, scope)
     return ScopeView(
         scope=scope,
         first=days[0],
@@ -131,6 +132,7 @@ def _scope(db: sqlite3.Connection, scope: str, *, logins: bool) -> ScopeView:
         headline=_headline(rows, days[-1]),
         daily=daily,
         breakdowns=breakdowns,
+        teams_day=teams_day,
         teams_latest=teams_latest,
         teams_weekly=teams_weekly,
         users=_users(db, scope, days[-1]) if logins else None,
@@ -215,10 +217,10 @@ def _label(dimension: str, key: str) -> str:
     return key
 
 
-def _teams(db: sqlite3.Connection, scope: str) -> tuple[Table | None, Table | None]:
+def _teams(db: sqlite3.Connection, scope: str) -> tuple[str | None, Table | None, Table | None]:
     last = db.execute("SELECT MAX(day) FROM teams WHERE scope = ?", (scope,)).fetchone()[0]
     if last is None:
-        return None, None
+        return None, None, None
     latest = db.execute(
         "SELECT slug, member_count, active_users, user_initiated_interaction_count, "
         "code_generation_activity_count, code_acceptance_activity_count, loc_added_sum "
@@ -250,7 +252,7 @@ def _teams(db: sqlite3.Connection, scope: str) -> tuple[Table | None, Table | No
         ("week", *slugs),
         tuple((w, *(_mean(per_week.get((w, s))) for s in slugs)) for w in weeks),
     )
-    return latest_table, trend
+    return str(last), latest_table, trend
 
 
 def _mean(values: list[int] | None) -> float | None:
