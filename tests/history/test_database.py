@@ -294,3 +294,57 @@ def test_without_a_database(tmp_path: Path) -> None:
     result = build([tmp_path / "a"], tmp_path / "site", database=False)
     assert result.database is None and result.days == 3
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["daily.csv", "index.html"]
+
+
+def test_the_archive_manifest_as_fetch_writes_it(tmp_path: Path) -> None:
+    """Scope kind ``org``, ``report_day``, ``api_origin``, a run folder beside: all read."""
+    folder = day_folder(
+        tmp_path / "a",
+        "organization-1-day",
+        "2026-04-25",
+        {"r.json": _sample("copilot-metrics-viewer", "organization-1-day-report.json")},
+    )
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["day"], manifest["origin"]
+    manifest.update(
+        manifest_version=2,
+        scope={"kind": "org", "name": "octo-demo"},
+        report_day="2026-04-25",
+        api_origin="https://api.github.com",
+    )
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "a" / "runs" / "123").mkdir(parents=True)
+    (tmp_path / "a" / "runs" / "123" / "index.json").write_text("{}")
+    result = build([tmp_path / "a"], tmp_path / "site")
+    assert (result.days, result.scopes, result.skipped) == (1, ("orgs/octo-demo",), ())
+
+
+def test_the_first_layout_names_an_enterprise_by_its_report(tmp_path: Path) -> None:
+    day_folder(
+        tmp_path / "old",
+        "enterprise-28-day",
+        "2025-10-28",
+        {"e.json": _sample("github-docs", "example-schema.enterprise-level.json")},
+        old_org="acme",
+    )
+    assert build([tmp_path / "old"], tmp_path / "site").scopes == ("enterprises/acme",)
+
+
+@pytest.mark.parametrize("one_day_first", [True, False])
+def test_a_1_day_report_wins_whatever_arrives_first(tmp_path: Path, one_day_first: bool) -> None:
+    wrapper = _sample("copilot-metrics-viewer", "organization-28-day-report.json")
+    records = _records(wrapper)
+    day = records[3]["day"]
+    one = dict(records[3], daily_active_users=999_999)
+    steps = [
+        ("organization-1-day", day, {"one.json": json.dumps(one).encode()}),
+        ("organization-28-day", "2026-04-16", {"r.json": wrapper}),
+    ]
+    for report, folder_day, files in steps if one_day_first else steps[::-1]:
+        day_folder(tmp_path / "a", report, folder_day, files)
+        result = build([tmp_path / "a"], tmp_path / "site")
+    assert query(result.database, "SELECT daily_active_users FROM days WHERE day = ?", day) == [
+        (999_999,)
+    ]
+    fresh = build([tmp_path / "a"], tmp_path / "fresh")
+    assert dump(result.database) == dump(fresh.database)
