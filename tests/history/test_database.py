@@ -348,3 +348,21 @@ def test_a_1_day_report_wins_whatever_arrives_first(tmp_path: Path, one_day_firs
     ]
     fresh = build([tmp_path / "a"], tmp_path / "fresh")
     assert dump(result.database) == dump(fresh.database)
+
+
+def test_a_file_that_is_not_json_is_named_on_every_run(tmp_path: Path) -> None:
+    write_archive(tmp_path / "a", days=2)
+    day_folder(tmp_path / "a", "organization-1-day", "2026-01-03", {"r.ndjson": b'{"day": "x"\n'})
+    for _ in range(2):
+        result = build([tmp_path / "a"], tmp_path / "site")
+        assert result.days == 2
+        assert len(result.skipped) == 1 and "r.ndjson" in result.skipped[0]
+        assert "not JSON" in result.skipped[0]
+
+
+def test_a_file_without_a_known_record_is_named(tmp_path: Path) -> None:
+    day_folder(tmp_path / "a", "organization-1-day", "2026-01-03", {"r.json": b'{"hello": 1}'})
+    for _ in range(2):
+        result = build([tmp_path / "a"], tmp_path / "site")
+        assert result.days == 0
+        assert [s.endswith("no record we recognise; skipped") for s in result.skipped] == [True]

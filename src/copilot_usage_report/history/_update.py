@@ -111,6 +111,12 @@ def update(db: sqlite3.Connection, scan: Scan, options: Options) -> tuple[list[s
             rows = _read(item)
         except UnreadableFile as exc:
             skipped.append(f"{exc}; skipped")
+            # Not remembered: the next run reads it again, and names it again.
+            db.execute("DELETE FROM sources WHERE source_id = ?", (ids[item.identity],))
+            continue
+        if not (rows.aggregate or rows.users or rows.teams):
+            skipped.append(f"{item.path}: no record we recognise; skipped")
+            db.execute("DELETE FROM sources WHERE source_id = ?", (ids[item.identity],))
             continue
         if rows.unknown:
             skipped.append(
