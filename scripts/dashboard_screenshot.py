@@ -4,16 +4,18 @@
     python scripts/dashboard_screenshot.py --source synthetic   # a synthetic 120 days
     python scripts/dashboard_screenshot.py --dark --out docs/dashboard-dark.png
 
-``demo`` runs ``copilot-usage-report demo`` over the last 120 days of the stand-in
-(its plausible, deterministic history) into a temporary folder and shoots the
-dashboard it builds; ``synthetic`` builds one from the package's synthetic archive
-(two organizations, gaps, teams). Chromium runs headless with a fresh profile and
-no network. Nothing is written outside the temporary folder but ``--out``.
+``demo`` fetches the demo stand-in's history (its plausible, deterministic days,
+with per-user and team reports) through the real pipeline into a temporary folder
+and shoots the dashboard built from it; ``synthetic`` builds one from the
+package's synthetic archive (two organizations, gaps, teams). Chromium runs
+headless with a fresh profile and no network. Nothing is written outside the
+temporary folder but ``--out``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import shutil
 import subprocess
 import sys
@@ -37,6 +39,13 @@ FLAGS = (
 
 
 def _demo_page(folder: Path) -> Path:
+    from copilot_usage_report.history import build
+
+    demo = importlib.import_module("copilot_usage_report._demo")
+    demo_archive = getattr(demo, "demo_archive", None)
+    if demo_archive is not None:  # the stand-in's history: 90+ days, users and teams
+        demo_archive(folder / "archive")
+        return build([folder / "archive"], folder / "site").page
     subprocess.run(
         [
             sys.executable,
