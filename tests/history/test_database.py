@@ -366,3 +366,10 @@ def test_a_file_without_a_known_record_is_named(tmp_path: Path) -> None:
         result = build([tmp_path / "a"], tmp_path / "site")
         assert result.days == 0
         assert [s.endswith("no record we recognise; skipped") for s in result.skipped] == [True]
+
+
+def test_a_year_of_one_scope_stays_under_1_mb(tmp_path: Path) -> None:
+    write_archive(tmp_path / "a", start=date(2025, 1, 1), days=365, users=10)
+    result = build([tmp_path / "a"], tmp_path / "site", database=False)
+    assert result.days == 365
+    assert result.page.stat().st_size < 1_000_000
