@@ -117,6 +117,16 @@ examples:
   copilot-usage-report serve-demo --stop
       stop the stand-in serve-demo started (it also stops by itself after --lifetime)"""
 
+_HISTORY_EPILOG = f"""{_EXIT_CODES}
+
+examples:
+  copilot-usage-report history copilot-usage-metrics/ --out site/
+      the database, daily.csv and index.html of every day archived so far
+  copilot-usage-report history copilot-usage-metrics/ downloaded-artifacts/ --out site/
+      several archives at once: fetch output and merged or unmerged artifacts
+  copilot-usage-report history copilot-usage-metrics/ --out site/ --no-users
+      leave per-user rows out of the database (teams are still counted)"""
+
 _MAIN_EPILOG = """examples:
   copilot-usage-report demo                                try it: no token, no network
   copilot-usage-report fetch --org my-org                  the newest day (token from GH_TOKEN)
@@ -299,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the metrics as one JSON object (default: Markdown)",
     )
+    _history_parser(commands)
     serve = _command(
         commands,
         "serve-demo",
@@ -363,6 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(args, report=_report)
         if args.command == "summarize":
             return _summarize(args)
+        if args.command == "history":
+            return _history(args)
         if args.command == "serve-demo":
             from ._demo import serve_demo
 
@@ -572,6 +585,55 @@ def _summarize(args: argparse.Namespace) -> int:
         print(json.dumps(insight.metrics(), indent=2))
     else:
         print(render_insight(insight), end="")
+    return 0
+
+
+def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    history = _command(
+        commands,
+        "history",
+        help="build a database, daily.csv and a dashboard page from archived reports",
+        description="Read every day folder with a valid manifest under the given folders "
+        "(fetch output, downloaded artifacts merged or not, any mix of organizations and "
+        "enterprises), check each file against its manifest, and write copilot-usage.sqlite "
+        "(updated incrementally), daily.csv and a self-contained index.html into --out.",
+        epilog=_HISTORY_EPILOG,
+    )
+    history.add_argument("archives", nargs="+", metavar="ARCHIVE", help="archive folders")
+    history.add_argument(
+        "--out", required=True, metavar="DIR", help="folder to write into (required)"
+    )
+    history.add_argument(
+        "--show-logins",
+        action="store_true",
+        help="show user logins on the page and keep them in the database (default: left out)",
+    )
+    history.add_argument(
+        "--no-users",
+        dest="users",
+        action="store_false",
+        help="leave per-user rows out of the database (teams are still computed)",
+    )
+
+
+def _history(args: argparse.Namespace) -> int:
+    """``history ARCHIVE... --out DIR``: the database, daily.csv and the dashboard page."""
+    from .history import build
+
+    result = build(
+        [Path(p) for p in args.archives],
+        Path(args.out),
+        show_logins=args.show_logins,
+        users=args.users,
+    )
+    for reason in result.skipped:
+        _warn(reason, title="Skipped in the history")
+    scopes = ", ".join(result.scopes) or "none"
+    print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
+    print(f"  {result.page}")
+    print(f"  {result.csv}")
+    if result.database is not None:
+        print(f"  {result.database}")
     return 0
 
 

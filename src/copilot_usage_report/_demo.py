@@ -215,6 +215,19 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
             tool=_AGENT,
             created=settings.output_dir if settings.created_output_dir else None,
         )
+        # The dashboard's history: the same stand-in's whole history (gaps skipped) into
+        # the same archive; the day just fetched is complete on disk and not asked again.
+        history = demo_settings(
+            standin.api_url,
+            output_dir=settings.output_dir,
+            day=f"last-{data.HISTORY_DAYS + 2}-days",
+            report="organization-1-day,users-1-day,user-teams-1-day",
+            options={"if_not_available": "skip"},
+        )
+        run_fetch(history, progress=Progress.silent(), user_agent=_AGENT, tool=_AGENT)
+    from .history import build
+
+    dashboard = build([settings.output_dir], settings.output_dir / "dashboard")
     if args.json:
         report(result, as_json=True, settings=settings)
         return 0
@@ -225,6 +238,10 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
         print(f"  {name} = {redact_text(value)}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
     print(render_result(result, insight))
+    print(
+        f"Dashboard of the {dashboard.days} archived day(s) (database, daily.csv, page): open "
+        f"{dashboard.page}"
+    )
     return 0
 
 

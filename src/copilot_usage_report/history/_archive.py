@@ -1,0 +1,233 @@
+"""Finding and verifying the day folders of an archive.
+
+A day folder is any folder holding a ``manifest.json``, at any depth under a
+tree the user names, so a fetch output, one downloaded artifact or many merged
+ones all read the same. A file is used only when its size and SHA-256 match its
+manifest; anything else is skipped with a reason naming it, never read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+__all__ = ["ArchiveFile", "Scan", "scan"]
+
+MANIFEST_NAME = "manifest.json"
+#: The largest manifest read: a day folder lists a handful of files.
+_MANIFEST_LIMIT = 4 * 1024 * 1024
+#: The largest decompressed size checked against a manifest's hash of a ``.gz`` file.
+_GZIP_LIMIT = 2 * 1024 * 1024 * 1024
+_KINDS = {"organization": "orgs", "org": "orgs", "enterprise": "enterprises"}
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveFile:
+    """One verified report file: where it is, and what identifies it in the archive.
+
+    ``identity`` (scope, report, day folder, name) names the file the same way
+    whatever tree it was found in; ``file`` is that identity as a relative path.
+    """
+
+    scope: str  # "orgs/<org>" or "enterprises/<slug>", lower-cased
+    report: str
+    folder_day: date
+    name: str
+    sha256: str
+    size: int
+    path: Path
+    mtime_ns: int
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        return (self.scope, self.report, self.folder_day.isoformat(), self.name)
+
+    @property
+    def file(self) -> str:
+        return f"{self.scope}/{self.report}/{self.folder_day.isoformat()}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What the trees hold: the verified files, in a stable order, and why others were skipped."""
+
+    files: tuple[ArchiveFile, ...]
+    skipped: tuple[str, ...]
+
+
+#: ``trusted(file) -> bool``: True when the file is known unchanged (no need to hash it again).
+Trusted = Callable[[ArchiveFile], bool]
+
+
+def scan(trees: Sequence[Path], *, trusted: Trusted | None = None) -> Scan:
+    """Every verified file under ``trees``; a file already seen in an earlier tree is kept once.
+
+    Two copies of one identity with different content: the first tree named wins,
+    and the other is skipped with both paths named.
+    """
+    found: dict[tuple[str, str, str, str], ArchiveFile] = {}
+    skipped: list[str] = []
+    for tree in trees:
+        if not tree.exists():
+            skipped.append(f"{tree}: no such file or folder")
+            continue
+        for manifest_path in _manifests(tree):
+            for item in _folder(manifest_path, skipped, trusted):
+                earlier = found.get(item.identity)
+                if earlier is None:
+                    found[item.identity] = item
+                elif earlier.sha256 != item.sha256:
+                    skipped.append(
+                        f"{item.path}: differs from {earlier.path}, which holds the same "
+                        f"report file ({item.file}); kept the first"
+                    )
+    files = tuple(sorted(found.values(), key=lambda f: f.identity))
+    return Scan(files=files, skipped=tuple(skipped))
+
+
+def _manifests(tree: Path) -> Iterable[Path]:
+    if tree.is_file():
+        return [tree] if tree.name == MANIFEST_NAME else []
+    paths = []
+    for folder, dirs, names in os.walk(tree):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if MANIFEST_NAME in names:
+            paths.append(Path(folder) / MANIFEST_NAME)
+    return paths
+
+
+def _folder(manifest_path: Path, skipped: list[str], trusted: Trusted | None) -> list[ArchiveFile]:
+    folder = manifest_path.parent
+    try:
+        with manifest_path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size > _MANIFEST_LIMIT:
+                raise ValueError("too large for a manifest")
+            raw = handle.read(_MANIFEST_LIMIT)
+        manifest = json.loads(raw)
+        scope, report, day = _identity(manifest)
+        entries = manifest["files"]
+        if not isinstance(entries, list):
+            raise ValueError("'files' is not a list")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        skipped.append(f"{manifest_path}: not a manifest we can read ({_reason(exc)})")
+        return []
+    result = []
+    for entry in entries:
+        item = _entry(folder, entry, scope, report, day, skipped)
+        if item is None:
+            continue
+        if (trusted is not None and trusted(item)) or (problem := _verify(item)) is None:
+            result.append(item)
+        else:
+            skipped.append(f"{item.path}: {problem}; skipped")
+    return result
+
+
+def _identity(manifest: object) -> tuple[str, str, date]:
+    """Scope, report kind and day of a manifest, in today's form or the older one."""
+    if not isinstance(manifest, dict):
+        raise ValueError("not a JSON object")
+    report = str(manifest.get("report") or manifest.get("report_kind") or "")
+    if not report or "/" in report or report.startswith("."):
+        raise ValueError("no report kind")
+    day = date.fromisoformat(str(manifest.get("day") or manifest.get("report_day")))
+    scope = manifest.get("scope")
+    if isinstance(scope, dict):
+        kind, name = str(scope.get("kind", "")), str(scope.get("name", ""))
+    elif manifest.get("enterprise"):
+        kind, name = "enterprise", str(manifest["enterprise"])
+    elif manifest.get("org"):
+        # The first layout wrote an enterprise's slug as "org" too; its report kind tells.
+        kind = "enterprise" if report.startswith("enterprise-") else "organization"
+        name = str(manifest["org"])
+    else:
+        raise ValueError("no organization or enterprise")
+    prefix = _KINDS.get(kind.lower())
+    name = name.strip().lower()
+    if prefix is None or not name or "/" in name or name.startswith("."):
+        raise ValueError(f"scope {kind!r} {name!r} is not an organization or enterprise")
+    return f"{prefix}/{name}", report, day
+
+
+def _entry(
+    folder: Path, entry: object, scope: str, report: str, day: date, skipped: list[str]
+) -> ArchiveFile | None:
+    if not isinstance(entry, dict):
+        skipped.append(f"{folder / MANIFEST_NAME}: a file entry is not an object; ignored")
+        return None
+    name = entry.get("name")
+    size, sha256 = entry.get("size"), entry.get("sha256")
+    if (
+        not isinstance(name, str)
+        or name in ("", ".", "..", MANIFEST_NAME)
+        or "/" in name
+        or "\\" in name
+        or name.startswith(".")
+    ):
+        skipped.append(f"{folder / MANIFEST_NAME}: file name {name!r} is not a plain name; ignored")
+        return None
+    if not isinstance(size, int) or not isinstance(sha256, str):
+        skipped.append(f"{folder / name}: its manifest entry has no size and sha256; skipped")
+        return None
+    path = folder / name
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        skipped.append(f"{path}: listed in its manifest but unreadable ({_reason(exc)}); skipped")
+        return None
+    return ArchiveFile(scope, report, day, name, sha256.lower(), size, path, stat.st_mtime_ns)
+
+
+def _verify(item: ArchiveFile) -> str | None:
+    """``None`` when the file is what its manifest says, else the reason it is not.
+
+    A ``.gz`` file matches when either its own bytes or its decompressed bytes do
+    (a manifest may record either, or both).
+    """
+    try:
+        size, digest = _measure(item.path)
+        if size == item.size and digest == item.sha256:
+            return None
+        if item.name.endswith(".gz"):
+            size_raw, digest_raw = _measure_gzip(item.path)
+            if size_raw == item.size and digest_raw == item.sha256:
+                return None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        return f"unreadable ({_reason(exc)})"
+    if size != item.size:
+        return f"size {size} bytes, but its manifest says {item.size}"
+    return "SHA-256 differs from its manifest's (the file changed or is corrupt)"
+
+
+def _measure(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _measure_gzip(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with gzip.open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+            if size > _GZIP_LIMIT:
+                return size, ""
+    return size, digest.hexdigest()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
