@@ -214,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve in this process until interrupted, printing the details as one JSON line",
     )
+    from ._publish_history import add_parser as add_publish_history
+
+    add_publish_history(commands)
     return parser
 
 
@@ -233,6 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(args, report=_report)
         if args.command == "summarize":
             return _summarize(args)
+        if args.command == "publish-history":
+            from ._publish_history import run_publish_history
+
+            return run_publish_history(args)
         if args.command == "serve-demo":
             from ._demo import serve_demo
 

@@ -1,0 +1,356 @@
+"""The history branch against a real git server on loopback (git http-backend behind HTTP).
+
+Every run here clones, commits and pushes for real, with the token handed to
+git as a header through the environment: the server records what arrived.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from copilot_usage_report._errors import HistoryBranchError, InputError
+from copilot_usage_report.history._branch import PublishResult, publish_history
+from copilot_usage_report.history._git import BOT_NAME, Git
+
+from ._gitserver import GIT, GitServer, basic, have_git
+
+pytestmark = pytest.mark.skipif(not have_git(), reason="git and git http-backend are needed")
+
+TOKEN = "ghs_HISTORYTOKEN0123456789abcdef"
+COPILOT_TOKEN = "github_pat_COPILOTTOKEN0123456789"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "metrics"
+BRANCH = "copilot-usage"
+
+
+def _secrets() -> list[bytes]:
+    """The token in every form it could leak: plain, and inside the Basic header value."""
+    pair = base64.b64encode(f"x-access-token:{TOKEN}".encode())
+    return [TOKEN.encode(), pair]
+
+
+def add_day(
+    archive: Path,
+    day: str,
+    *,
+    scope: str = "orgs/octo-demo",
+    report: str = "organization-1-day",
+    fixture: str = "organization-1-day.ndjson",
+) -> Path:
+    """A verified day folder in the archive layout, with the fixture's records moved to ``day``."""
+    folder = archive / scope / report / day
+    folder.mkdir(parents=True)
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    data = text.replace('"day": "2026-11-20"', f'"day": "{day}"').encode()
+    name = f"{report}-{day}.ndjson"
+    (folder / name).write_bytes(data)
+    kind, _, who = scope.partition("/")
+    manifest = {
+        "tool": "copilot-usage-report test",
+        "scope": {"kind": kind.rstrip("s"), "name": who},
+        "org": who,
+        "report": report,
+        "report_day": day,
+        "origin": "https://api.github.com",
+        "files": [
+            {
+                "name": name,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "link": f"https://example.com/{name}",
+            }
+        ],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No global or system git config of the machine running the tests."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for role in ("AUTHOR", "COMMITTER"):
+        for field in ("NAME", "EMAIL"):
+            monkeypatch.delenv(f"GIT_{role}_{field}", raising=False)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[GitServer]:
+    with GitServer(tmp_path / "server", TOKEN) as running:
+        yield running
+
+
+class SpyGit(Git):
+    """Our runner, checking the clone for the token just before each push."""
+
+    seen_files: list[Path]
+    remote_urls: list[str]
+
+    def run(self, *args: str, **kwargs: object):
+        if args and args[0] == "push":
+            for path in self.repo.rglob("*"):
+                if path.is_file():
+                    content = path.read_bytes()
+                    for secret in _secrets():
+                        assert secret not in content, f"token found in {path}"
+                    SpyGit.seen_files.append(path)
+            SpyGit.remote_urls.append(
+                super().run("config", "--get", "remote.origin.url").stdout.strip()
+            )
+        return super().run(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def publish(server: GitServer, archive: Path, **kwargs: object) -> tuple[PublishResult, list[Git]]:
+    made: list[Git] = []
+
+    def factory(*args: object, **kw: object) -> Git:
+        git = SpyGit(*args, **kw)  # type: ignore[arg-type]
+        made.append(git)
+        return git
+
+    options: dict[str, object] = {
+        "branch": BRANCH,
+        "repository": server.repository,
+        "server": server.url,
+        "token": TOKEN,
+        "git_factory": factory,
+        "sleep": lambda _: None,
+        **kwargs,
+    }
+    return publish_history(archive, **options), made  # type: ignore[arg-type]
+
+
+def tree(server: GitServer, ref: str = BRANCH) -> list[str]:
+    return server.git("ls-tree", "-r", "--name-only", ref).split()
+
+
+def show(server: GitServer, path: str, ref: str = BRANCH) -> bytes:
+    import subprocess
+
+    return subprocess.run(
+        [GIT, "-C", str(server.bare), "show", f"{ref}:{path}"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
+
+
+@pytest.fixture(autouse=True)
+def _spy_state() -> None:
+    SpyGit.seen_files = []
+    SpyGit.remote_urls = []
+
+
+def test_first_run_creates_the_branch_as_an_orphan_with_the_day_and_the_page(server, tmp_path):
+    """One commit, no parent, the day folder byte-exact, the page, the CSV and the README."""
+    archive = tmp_path / "archive"
+    folder = add_day(archive, "2026-11-20")
+    result, _ = publish(server, archive)
+    assert len(result.commit) == 40
+    assert server.git("rev-parse", BRANCH).strip() == result.commit
+    assert server.git("rev-list", "--count", BRANCH).strip() == "1"
+    day = "orgs/octo-demo/organization-1-day/2026-11-20"
+    assert sorted(tree(server)) == sorted(
+        [
+            ".nojekyll",
+            "README.md",
+            "daily.csv",
+            "index.html",
+            f"{day}/manifest.json",
+            f"{day}/organization-1-day-2026-11-20.ndjson",
+        ]
+    )
+    for name in ("manifest.json", "organization-1-day-2026-11-20.ndjson"):
+        assert show(server, f"{day}/{name}") == (folder / name).read_bytes()
+    assert result.added == (day,)
+    assert result.url == f"{server.url}/{server.repository}/tree/{BRANCH}"
+    log = server.git("log", "-1", "--format=%an <%ae>%n%cn%n%s", BRANCH).splitlines()
+    assert log[0].startswith(BOT_NAME + " <")
+    assert log[1] == BOT_NAME
+    assert log[2] == "Copilot usage of orgs/octo-demo for 2026-11-20"
+    assert b"orgs/octo-demo/" in show(server, "README.md")
+    assert "copilot-usage.sqlite" not in " ".join(tree(server))
+
+
+def test_a_second_day_adds_one_folder_and_a_new_page(server, tmp_path):
+    """The next day's run (a fresh runner: only its own day on disk) adds exactly that day."""
+    add_day(tmp_path / "first", "2026-11-20")
+    first, _ = publish(server, tmp_path / "first")
+    add_day(tmp_path / "second", "2026-11-21")
+    second, _ = publish(server, tmp_path / "second")
+    assert second.commit and second.commit != first.commit
+    assert server.git("rev-parse", f"{BRANCH}^").strip() == first.commit
+    changed = server.git("diff", "--name-status", first.commit, second.commit).splitlines()
+    day = "orgs/octo-demo/organization-1-day/2026-11-21"
+    assert sorted(changed) == sorted(
+        [
+            f"A\t{day}/manifest.json",
+            f"A\t{day}/organization-1-day-2026-11-21.ndjson",
+            "M\tdaily.csv",
+            "M\tindex.html",
+        ]
+    )
+    assert b"2026-11-20" in show(server, "daily.csv")  # rebuilt over the whole branch
+    assert b"2026-11-21" in show(server, "daily.csv")
+    assert second.added == (day,)
+
+
+def test_a_rerun_makes_no_commit_and_pushes_nothing(server, tmp_path):
+    """The same archive again: the branch is untouched and no pack is sent."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    first, _ = publish(server, archive)
+    pushes = len(server.pushes())
+    again, _ = publish(server, archive)
+    assert again.commit == ""
+    assert server.git("rev-parse", BRANCH).strip() == first.commit
+    assert len(server.pushes()) == pushes
+
+
+def test_two_runs_pushing_at_the_same_time_both_land(server, tmp_path):
+    """Two organizations into one branch at once: one push is refused, rebuilt on top, lands."""
+    add_day(tmp_path / "start", "2026-11-19")
+    start, _ = publish(server, tmp_path / "start")
+    add_day(tmp_path / "a", "2026-11-20", scope="orgs/alpha")
+    add_day(tmp_path / "b", "2026-11-20", scope="orgs/beta")
+    server.race_next_pushes(2)
+    results: dict[str, PublishResult] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            results[name], _ = publish(server, tmp_path / name)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=240)
+    assert not errors, errors
+    assert results["a"].commit and results["b"].commit
+    assert sorted(r.attempts for r in results.values()) == [1, 2]
+    names = tree(server)
+    for scope in ("orgs/alpha", "orgs/beta", "orgs/octo-demo"):
+        assert any(n.startswith(scope + "/") for n in names), scope
+    csv = show(server, "daily.csv")
+    assert b"orgs/alpha" in csv and b"orgs/beta" in csv  # rebuilt, not one run's copy
+    assert server.git("rev-list", "--count", BRANCH).strip() == "3"
+    assert start.commit in server.git("rev-list", BRANCH)
+
+
+def test_per_user_reports_stay_out_unless_asked(server, tmp_path):
+    """users-1-day is left out by default, with a warning saying how to keep it."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    add_day(archive, "2026-11-20", report="users-1-day", fixture="users-1-day.ndjson")
+    warnings: list[str] = []
+    publish(server, archive, warn=warnings.append)
+    assert not any("users-1-day" in n for n in tree(server))
+    assert any("history-per-user" in w for w in warnings)
+
+
+def test_per_user_reports_are_gzipped_and_the_manifest_keeps_both_hashes(server, tmp_path):
+    """With per_user, the branch holds .ndjson.gz; gunzipped, it is the original byte for byte."""
+    archive = tmp_path / "archive"
+    folder = add_day(archive, "2026-11-20", report="users-1-day", fixture="users-1-day.ndjson")
+    publish(server, archive, per_user=True)
+    base = "orgs/octo-demo/users-1-day/2026-11-20"
+    original = (folder / "users-1-day-2026-11-20.ndjson").read_bytes()
+    stored = show(server, f"{base}/users-1-day-2026-11-20.ndjson.gz")
+    assert gzip.decompress(stored) == original
+    (entry,) = json.loads(show(server, f"{base}/manifest.json"))["files"]
+    assert entry["name"] == "users-1-day-2026-11-20.ndjson.gz"
+    assert entry["sha256"] == hashlib.sha256(stored).hexdigest()
+    assert entry["size"] == len(stored)
+    assert entry["uncompressed"] == {
+        "name": "users-1-day-2026-11-20.ndjson",
+        "size": len(original),
+        "sha256": hashlib.sha256(original).hexdigest(),
+    }
+
+
+def test_a_per_user_file_over_the_limit_is_refused_before_any_request(server, tmp_path):
+    """Over GitHub's per-file limit (lowered here): one line naming it; the server saw nothing."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20", report="users-1-day", fixture="users-1-day.ndjson")
+    with pytest.raises(HistoryBranchError) as caught:
+        publish(server, archive, per_user=True, max_file_bytes=100)
+    message = caught.value.message
+    assert "users-1-day-2026-11-20.ndjson.gz" in message
+    assert "over GitHub's 100-byte limit" in message
+    assert "\n" not in message
+    assert server.requests == []
+
+
+def test_a_folder_that_does_not_match_its_manifest_is_not_committed(server, tmp_path):
+    """A file changed after its manifest was written is skipped and named."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    bad = add_day(archive, "2026-11-21")
+    (bad / "organization-1-day-2026-11-21.ndjson").write_bytes(b"{}\n")
+    warnings: list[str] = []
+    publish(server, archive, warn=warnings.append)
+    assert not any("2026-11-21" in n for n in tree(server))
+    assert any("2026-11-21" in w and "does not match its manifest" in w for w in warnings)
+
+
+def test_the_token_went_as_a_header_and_nowhere_else(server, tmp_path):
+    """Every request carried the header; no argv, remote URL or file of the clone holds it."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    result, made = publish(server, archive)
+    assert result.commit
+    assert server.requests
+    sent = {str(r["headers"].get("authorization")).lower() for r in server.requests}
+    assert sent == {basic(TOKEN).lower()}
+    (git,) = made
+    assert any(c[:2] == ("git", "push") for c in git.commands)
+    for command in git.commands:
+        for secret in _secrets():
+            assert secret.decode() not in " ".join(command)
+    assert SpyGit.remote_urls == [f"{server.url}/{server.repository}.git"]
+    assert any(p.parts[-2:] == (".git", "config") for p in SpyGit.seen_files)
+
+
+def test_the_users_own_git_identity_is_kept(server, tmp_path):
+    """An identity set with git config (an earlier step) signs the commit instead of the bot."""
+    home = Path(str(tmp_path / "home"))
+    (home / ".gitconfig").write_text("[user]\n\tname = Mona Lisa\n\temail = mona@example.com\n")
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    publish(server, archive)
+    assert server.git("log", "-1", "--format=%an <%ae>", BRANCH).strip() == (
+        "Mona Lisa <mona@example.com>"
+    )
+
+
+def test_a_wrong_token_fails_in_one_line_without_the_token(server, tmp_path):
+    """The server refuses the token: one line, git's reason, no token, nothing pushed."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    with pytest.raises(HistoryBranchError) as caught:
+        publish(server, archive, token="ghs_WRONGTOKEN999")
+    assert "ghs_WRONGTOKEN999" not in caught.value.message
+    assert "\n" not in caught.value.message
+    assert "read the history branch" in caught.value.message
+    assert server.pushes() == []
+
+
+def test_a_bad_branch_name_is_an_input_error_before_any_request(server, tmp_path):
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    with pytest.raises(InputError, match="not a valid branch name"):
+        publish(server, archive, branch="bad..name")
+    assert server.requests == []
