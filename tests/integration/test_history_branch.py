@@ -354,3 +354,73 @@ def test_a_bad_branch_name_is_an_input_error_before_any_request(server, tmp_path
     with pytest.raises(InputError, match="not a valid branch name"):
         publish(server, archive, branch="bad..name")
     assert server.requests == []
+
+
+def _action_env(server: GitServer, archive: Path, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment action.yml's history step gives the CLI (plus the fetch's token)."""
+    return {
+        "INPUT_OUTPUT_DIR": str(archive),
+        "INPUT_HISTORY_BRANCH": BRANCH,
+        "INPUT_HISTORY_TOKEN": TOKEN,
+        "INPUT_HISTORY_PER_USER": "false",
+        "INPUT_HISTORY_SITE": str(tmp_path / "site"),
+        "INPUT_TOKEN": COPILOT_TOKEN,  # the Copilot metrics token: must never reach git
+        "GITHUB_SERVER_URL": server.url,
+        "GITHUB_REPOSITORY": server.repository,
+        "RUNNER_TEMP": str(tmp_path),
+        **extra,
+    }
+
+
+def test_the_action_step_publishes_sets_outputs_and_leaks_nothing(server, tmp_path, run_cli):
+    """publish-history as the action runs it: outputs, site, masked token, rerun without commit."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    env = _action_env(server, archive, tmp_path)
+    run = run_cli("publish-history", env=env, actions=True)
+    assert run.code == 0, run.stderr
+    commit = run.outputs["history-commit"]
+    assert commit == server.git("rev-parse", BRANCH).strip()
+    assert run.outputs["history-url"] == f"{server.url}/{server.repository}/tree/{BRANCH}"
+    site = Path(run.outputs["history-site"])
+    assert {p.name for p in site.iterdir()} >= {"index.html", "daily.csv", "copilot-usage.sqlite"}
+    assert f"::add-mask ::{TOKEN}" in run.stdout.splitlines()
+    assert "$ git push --porcelain origin HEAD:refs/heads/copilot-usage" in run.stderr
+    for secret in _secrets():
+        assert secret.decode() not in run.everything
+    copilot = base64.b64encode(f"x-access-token:{COPILOT_TOKEN}".encode()).decode()
+    for request in server.requests:
+        headers = json.dumps(request["headers"])
+        assert COPILOT_TOKEN not in headers and copilot not in headers
+    assert "committed to [copilot-usage]" in run.summary
+
+    again = run_cli("publish-history", env=env, actions=True)
+    assert again.code == 0, again.stderr
+    assert again.outputs["history-commit"] == ""
+    assert server.git("rev-parse", BRANCH).strip() == commit
+    assert "no commit" in again.summary
+
+
+def test_without_a_history_token_the_copilot_token_is_not_used(server, tmp_path, run_cli):
+    """history-token empty: exit 2 before any request, though INPUT_TOKEN is set."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    env = _action_env(server, archive, tmp_path, INPUT_HISTORY_TOKEN="")
+    run = run_cli("publish-history", env=env, actions=True)
+    assert run.code == 2
+    assert run.outputs["error-type"] == "InputError"
+    assert "history-token" in run.outputs["error"]
+    assert server.requests == []
+
+
+def test_a_refused_token_is_one_annotation_and_exit_1(server, tmp_path, run_cli):
+    """The server says 401: one ::error:: line naming the step, no traceback, no token."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    env = _action_env(server, archive, tmp_path, INPUT_HISTORY_TOKEN="ghs_REFUSED000")
+    run = run_cli("publish-history", env=env, actions=True)
+    assert run.code == 1
+    assert run.outputs["error-type"] == "HistoryBranchError"
+    assert "Traceback" not in run.stderr
+    assert "ghs_REFUSED000" not in run.everything
+    assert "contents: write" in run.summary
