@@ -43,12 +43,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--repository",
         metavar="OWNER/NAME",
-        help="repository holding the branch (env: GITHUB_REPOSITORY)",
+        help="repository holding the branch (env: INPUT_REPOSITORY, GITHUB_REPOSITORY)",
     )
     parser.add_argument(
         "--server-url",
         metavar="URL",
-        help="GitHub server (env: GITHUB_SERVER_URL; default https://github.com)",
+        help="GitHub server (env: INPUT_SERVER_URL, GITHUB_SERVER_URL; default https://github.com)",
     )
     parser.add_argument(
         "--per-user",
@@ -91,8 +91,11 @@ def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None 
         mask(auth_header(token).partition(" ")[2])
     archive = _value(args.archive, env, "INPUT_OUTPUT_DIR")
     branch = _value(args.branch, env, "INPUT_HISTORY_BRANCH")
-    repository = _value(args.repository, env, "GITHUB_REPOSITORY")
-    server = _value(args.server_url, env, "GITHUB_SERVER_URL") or "https://github.com"
+    repository = _value(args.repository, env, "INPUT_REPOSITORY", "GITHUB_REPOSITORY")
+    server = (
+        _value(args.server_url, env, "INPUT_SERVER_URL", "GITHUB_SERVER_URL")
+        or "https://github.com"
+    )
     site = _value(args.site, env, "INPUT_HISTORY_SITE")
     per_user = args.per_user
     if per_user is None:
