@@ -57,3 +57,23 @@ def test_the_dashboard_and_database_are_uploaded_beside_the_archive():
     assert upload["with"]["path"] == "${{ steps.history.outputs.history-site }}"
     assert upload["with"]["name"].endswith("-history")
     assert "inputs.upload-artifact == 'true'" in upload["if"]
+
+
+def test_the_self_test_checks_of_history_outputs():
+    """selftest_check.py history / history-rerun accept the right outputs and refuse others."""
+    import json
+
+    from tests._scripts import load_script
+
+    check = load_script("selftest_check")
+    url = "https://github.com/o/r/tree/b"
+    good = {"OUTPUTS": json.dumps({"history-commit": "a" * 40, "history-url": url})}
+    none = {"OUTPUTS": json.dumps({"history-commit": "", "history-url": url})}
+    assert check.main(["history", "b"], env=good) == 0
+    assert check.main(["history", "b"], env=none) == 1
+    assert check.main(["history-rerun", "b"], env=none) == 0
+    assert check.main(["history-rerun", "b"], env=good) == 1
+    assert check.main(["history", "other"], env=good) == 1
+    skipped = {"NEEDS": json.dumps({"a": {"result": "success"}, "history": {"result": "skipped"}})}
+    assert check.main(["gate"], env={**skipped, "MAY_SKIP": "history"}) == 0
+    assert check.main(["gate"], env=skipped) == 1
