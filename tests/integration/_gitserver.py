@@ -43,9 +43,12 @@ class GitServer:
         repository: str = "octo-demo/usage",
         lifetime: float = 120.0,
         max_requests: int = 2000,
+        read_only_token: str | None = None,
     ) -> None:
         self.root = root
         self.token = token
+        #: A token that may fetch but not push (a workflow token with contents: read).
+        self.read_only_token = read_only_token
         self.repository = repository
         self.bare = root / f"{repository}.git"
         self.bare.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +155,15 @@ class GitServer:
                     return
                 body = self._body() if self.command == "POST" else b""
                 scheme, _, credentials = self.headers.get("Authorization", "").partition(" ")
-                if (scheme.lower(), credentials) != ("basic", basic(server.token).split()[1]):
+                pushing = "git-receive-pack" in parts.path + parts.query
+                if server.read_only_token and (scheme.lower(), credentials) == (
+                    "basic",
+                    basic(server.read_only_token).split()[1],
+                ):
+                    if pushing:
+                        self.send_error(403, "Write access to repository not granted.")
+                        return
+                elif (scheme.lower(), credentials) != ("basic", basic(server.token).split()[1]):
                     self.send_response(401)
                     self.send_header("WWW-Authenticate", 'Basic realm="test"')
                     self.send_header("Content-Length", "0")

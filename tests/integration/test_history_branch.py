@@ -28,6 +28,7 @@ TOKEN = "ghs_HISTORYTOKEN0123456789abcdef"
 COPILOT_TOKEN = "github_pat_COPILOTTOKEN0123456789"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "metrics"
 BRANCH = "copilot-usage"
+READ_ONLY = "ghs_READONLY0123456789"
 
 
 def _secrets() -> list[bytes]:
@@ -86,7 +87,7 @@ def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[GitServer]:
-    with GitServer(tmp_path / "server", TOKEN) as running:
+    with GitServer(tmp_path / "server", TOKEN, read_only_token=READ_ONLY) as running:
         yield running
 
 
@@ -424,3 +425,16 @@ def test_a_refused_token_is_one_annotation_and_exit_1(server, tmp_path, run_cli)
     assert "Traceback" not in run.stderr
     assert "ghs_REFUSED000" not in run.everything
     assert "contents: write" in run.summary
+
+
+def test_a_token_that_may_not_push_says_what_permission_is_missing(server, tmp_path):
+    """A read-only workflow token: the fetch works, the push is refused; the message says why."""
+    add_day(tmp_path / "first", "2026-11-20")
+    first, _ = publish(server, tmp_path / "first")
+    add_day(tmp_path / "second", "2026-11-21")
+    with pytest.raises(HistoryBranchError) as caught:
+        publish(server, tmp_path / "second", token=READ_ONLY)
+    assert "403" in caught.value.message
+    assert "permissions: contents: write" in caught.value.message
+    assert READ_ONLY not in caught.value.message
+    assert server.git("rev-parse", BRANCH).strip() == first.commit

@@ -195,7 +195,13 @@ def _push(git: Git, branch: str) -> bool:
     if report and any(reason in line for line in report for reason in _MOVED):
         return False
     words = git.scrub(report[0].split("\t")[-1]) if report else git.last_words(done)
-    raise HistoryBranchError(f"git could not push the history branch {branch!r}: {words}")
+    advice = ""
+    if "403" in words or "denied" in words.lower():
+        advice = (
+            " The token may read but not push: give the job `permissions: contents: write`, "
+            "or set history-token to a token that may push."
+        )
+    raise HistoryBranchError(f"git could not push the history branch {branch!r}: {words}.{advice}")
 
 
 def publish_history(
