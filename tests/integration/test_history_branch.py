@@ -438,3 +438,42 @@ def test_a_token_that_may_not_push_says_what_permission_is_missing(server, tmp_p
     assert "permissions: contents: write" in caught.value.message
     assert READ_ONLY not in caught.value.message
     assert server.git("rev-parse", BRANCH).strip() == first.commit
+
+
+def test_retries_are_bounded(server, tmp_path):
+    """With one attempt allowed, the run that loses the race fails in one line; the other lands."""
+    add_day(tmp_path / "start", "2026-11-19")
+    publish(server, tmp_path / "start")
+    add_day(tmp_path / "a", "2026-11-20", scope="orgs/alpha")
+    add_day(tmp_path / "b", "2026-11-20", scope="orgs/beta")
+    server.race_next_pushes(2)
+    outcomes: list[object] = []
+
+    def run(name: str) -> None:
+        try:
+            outcomes.append(publish(server, tmp_path / name, attempts=1)[0])
+        except HistoryBranchError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=240)
+    failed = [o for o in outcomes if isinstance(o, HistoryBranchError)]
+    landed = [o for o in outcomes if isinstance(o, PublishResult)]
+    assert len(failed) == 1 and len(landed) == 1, outcomes
+    assert "gave up after 1 attempts" in failed[0].message
+    assert server.git("rev-parse", BRANCH).strip() == landed[0].commit
+
+
+def test_a_backfill_commit_names_its_span():
+    """Many days in one commit: the subject gives first, last and count; the body each folder."""
+    from copilot_usage_report.history._branch import _message
+
+    days = [f"orgs/octo-demo/organization-1-day/2026-11-{d:02d}" for d in range(1, 31)]
+    message = _message(days, [])
+    subject, _, body = message.partition("\n\n")
+    assert subject == "Copilot usage of orgs/octo-demo for 2026-11-01..2026-11-30 (30 days)"
+    assert body.splitlines()[0] == f"added {days[0]}"
+    assert len(body.splitlines()) == 30
