@@ -477,3 +477,28 @@ def test_a_backfill_commit_names_its_span():
     assert subject == "Copilot usage of orgs/octo-demo for 2026-11-01..2026-11-30 (30 days)"
     assert body.splitlines()[0] == f"added {days[0]}"
     assert len(body.splitlines()) == 30
+
+
+def test_fetch_then_publish_history_the_way_the_action_chains_them(
+    server, standin, tmp_path, run_cli
+):
+    """The fetch's own archive goes to the branch: the day folder byte-exact, the page rebuilt."""
+    from ._common import DAY, FILES, serve
+    from ._common import env as fetch_env
+
+    serve(standin)
+    fetched = run_cli("fetch", env=fetch_env(standin, tmp_path), actions=True)
+    assert fetched.code == 0, fetched.stderr
+    archive = tmp_path / "out"
+    if not (archive / "orgs").is_dir():
+        pytest.skip("this fetch writes the archive layout before orgs/<org>/ (issue 11)")
+    env = _action_env(server, archive, tmp_path)
+    run = run_cli("publish-history", env=env, actions=True)
+    assert run.code == 0, run.stderr
+    day = f"orgs/my-org/organization-1-day/{DAY.isoformat()}"
+    names = tree(server)
+    for name, data in FILES:
+        assert f"{day}/{name}" in names
+        assert show(server, f"{day}/{name}") == data
+    assert f"{day}/manifest.json" in names
+    assert run.outputs["history-commit"] == server.git("rev-parse", BRANCH).strip()
