@@ -31,8 +31,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Bring a branch of a GitHub repository (shallow; created empty on the first "
         "run), add the archive's verified day folders, rebuild index.html, daily.csv and "
         "README.md over the whole branch, commit and push, retrying when another run pushed "
-        "first. The token goes to git only as an HTTP header in its environment. Every option "
-        "falls back to the environment variable named in its help.",
+        "first. The token is read from HISTORY_TOKEN (INPUT_HISTORY_TOKEN in the action), "
+        "never from an option, and goes to git only as an HTTP header in its environment. "
+        "Every option falls back to the environment variable named in its help.",
     )
     parser.add_argument(
         "--archive", metavar="DIR", help="the fetch's output folder (env: INPUT_OUTPUT_DIR)"
