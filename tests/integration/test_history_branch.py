@@ -502,3 +502,15 @@ def test_fetch_then_publish_history_the_way_the_action_chains_them(
         assert show(server, f"{day}/{name}") == data
     assert f"{day}/manifest.json" in names
     assert run.outputs["history-commit"] == server.git("rev-parse", BRANCH).strip()
+
+
+def test_a_working_copy_that_cannot_be_written_is_one_line(server, tmp_path):
+    """An OS error on the runner's disk (here: the work folder is a file) is one clear line."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(HistoryBranchError, match="cannot write the working copy") as caught:
+        publish(server, archive, work_dir=blocker)
+    assert "\n" not in caught.value.message
+    assert server.requests == []

@@ -227,66 +227,74 @@ def publish_history(
     ``site``, when given, receives the dashboard and the SQLite database built
     over the whole branch after the push (for the artifact).
     """
-    with tempfile.TemporaryDirectory(prefix="copilot-usage-history-", dir=work_dir) as tmp:
-        scratch = Path(tmp)
-        clone = scratch / "clone"
-        clone.mkdir()
-        git = git_factory(clone, server=server, token=token, log=git_log)
-        _check_inputs(git, branch, repository, server)
-        days = stage_days(
-            archive,
-            scratch / "staged",
-            per_user=per_user,
-            max_file_bytes=max_file_bytes,
-            warn=warn,
-        )
-        git.run("init", "--quiet")
-        git.run("remote", "add", "origin", f"{server.rstrip('/')}/{repository}.git")
-        identity = git.identity_env()
-        commit = ""
-        added: list[str] = []
-        replaced: list[str] = []
-        for attempt in range(1, attempts + 1):
-            existed = _checkout(git, branch)
-            added, replaced = _place(clone, days)
-            _regenerate(clone, scratch, per_user=per_user, max_file_bytes=max_file_bytes)
-            git.run("add", "--all")
-            if git.run("diff", "--cached", "--quiet", check=False).returncode == 0:
-                log(f"The history branch {branch!r} already holds everything; no commit.")
-                break
-            git.run(
-                "commit",
-                "--quiet",
-                "--no-verify",
-                "-m",
-                _message(added, replaced),
-                env=identity,
-                what="commit to the history branch",
+    try:
+        with tempfile.TemporaryDirectory(prefix="copilot-usage-history-", dir=work_dir) as tmp:
+            scratch = Path(tmp)
+            clone = scratch / "clone"
+            clone.mkdir()
+            git = git_factory(clone, server=server, token=token, log=git_log)
+            _check_inputs(git, branch, repository, server)
+            days = stage_days(
+                archive,
+                scratch / "staged",
+                per_user=per_user,
+                max_file_bytes=max_file_bytes,
+                warn=warn,
             )
-            if _push(git, branch):
-                commit = git.run("rev-parse", "HEAD").stdout.strip()
-                how = "updated" if existed else "created"
-                log(f"History branch {branch!r} {how}: commit {commit[:12]}.")
-                break
-            if attempt == attempts:
-                raise HistoryBranchError(
-                    f"the history branch {branch!r} kept moving while this run pushed; gave up "
-                    f"after {attempts} attempts. Rerun the job: its folders will be added then."
+            git.run("init", "--quiet")
+            git.run("remote", "add", "origin", f"{server.rstrip('/')}/{repository}.git")
+            identity = git.identity_env()
+            commit = ""
+            added: list[str] = []
+            replaced: list[str] = []
+            for attempt in range(1, attempts + 1):
+                existed = _checkout(git, branch)
+                added, replaced = _place(clone, days)
+                _regenerate(clone, scratch, per_user=per_user, max_file_bytes=max_file_bytes)
+                git.run("add", "--all")
+                if git.run("diff", "--cached", "--quiet", check=False).returncode == 0:
+                    log(f"The history branch {branch!r} already holds everything; no commit.")
+                    break
+                git.run(
+                    "commit",
+                    "--quiet",
+                    "--no-verify",
+                    "-m",
+                    _message(added, replaced),
+                    env=identity,
+                    what="commit to the history branch",
                 )
-            log(
-                f"The history branch {branch!r} moved while this run pushed; rebuilding on top "
-                f"of it (attempt {attempt + 1} of {attempts})."
+                if _push(git, branch):
+                    commit = git.run("rev-parse", "HEAD").stdout.strip()
+                    how = "updated" if existed else "created"
+                    log(f"History branch {branch!r} {how}: commit {commit[:12]}.")
+                    break
+                if attempt == attempts:
+                    raise HistoryBranchError(
+                        f"the history branch {branch!r} kept moving while this run pushed; gave up "
+                        f"after {attempts} attempts. Rerun the job: its folders will be added then."
+                    )
+                log(
+                    f"The history branch {branch!r} moved while this run pushed; rebuilding on top "
+                    f"of it (attempt {attempt + 1} of {attempts})."
+                )
+                sleep(random.uniform(0.5, 2.0) * attempt)  # noqa: S311 - jitter, not a secret
+            built = None
+            if site is not None:
+                built = build([clone], site, users=per_user, database=True)
+            return PublishResult(
+                branch=branch,
+                commit=commit,
+                url=history_url(server, repository, branch),
+                added=tuple(added) if commit else (),
+                replaced=tuple(replaced) if commit else (),
+                attempts=attempt,
+                site=built,
             )
-            sleep(random.uniform(0.5, 2.0) * attempt)  # noqa: S311 - jitter, not a secret
-        built = None
-        if site is not None:
-            built = build([clone], site, users=per_user, database=True)
-        return PublishResult(
-            branch=branch,
-            commit=commit,
-            url=history_url(server, repository, branch),
-            added=tuple(added) if commit else (),
-            replaced=tuple(replaced) if commit else (),
-            attempts=attempt,
-            site=built,
-        )
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise HistoryBranchError(
+            f"cannot write the working copy of the history branch{where}: "
+            f"{exc.strerror or exc}. Check that the runner's temporary folder is writable and has "
+            "space, then rerun the job."
+        ) from None
