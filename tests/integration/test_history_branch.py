@@ -514,3 +514,38 @@ def test_a_working_copy_that_cannot_be_written_is_one_line(server, tmp_path):
         publish(server, archive, work_dir=blocker)
     assert "\n" not in caught.value.message
     assert server.requests == []
+
+
+def test_the_same_day_fetched_again_by_another_run_changes_nothing(server, tmp_path):
+    """A backfill re-fetching a day the cron committed: same files, other manifest; no commit."""
+    add_day(tmp_path / "cron", "2026-11-20")
+    first, _ = publish(server, tmp_path / "cron")
+    again = add_day(tmp_path / "backfill", "2026-11-20")
+    manifest = json.loads((again / "manifest.json").read_text())
+    manifest["tool"] = "copilot-usage-report 9.9.9"
+    (again / "manifest.json").write_text(json.dumps(manifest))
+    second, _ = publish(server, tmp_path / "backfill")
+    assert second.commit == ""
+    assert server.git("rev-parse", BRANCH).strip() == first.commit
+
+
+def test_a_day_served_differently_replaces_its_folder_whole(server, tmp_path):
+    """GitHub served the day again, other content: the folder is replaced, the commit says so."""
+    add_day(tmp_path / "first", "2026-11-20")
+    publish(server, tmp_path / "first")
+    folder = add_day(tmp_path / "second", "2026-11-20")
+    name = "organization-1-day-2026-11-20.ndjson"
+    data = (
+        (folder / name)
+        .read_bytes()
+        .replace(b'"daily_active_users": 42', b'"daily_active_users": 43')
+    )
+    (folder / name).write_bytes(data)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"][0].update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    result, _ = publish(server, tmp_path / "second")
+    day = "orgs/octo-demo/organization-1-day/2026-11-20"
+    assert result.replaced == (day,)
+    assert show(server, f"{day}/{name}") == data
+    assert f"replaced {day}" in server.git("log", "-1", "--format=%B", BRANCH)

@@ -26,7 +26,7 @@ from pathlib import Path
 from .._errors import HistoryBranchError, InputError
 from . import BuildResult, build
 from ._git import Git
-from ._stage import MANIFEST, MAX_FILE_BYTES, StagedDay, stage_days
+from ._stage import MANIFEST, MAX_FILE_BYTES, StagedDay, content_of, stage_days
 
 __all__ = ["DEFAULT_ATTEMPTS", "PublishResult", "history_url", "publish_history"]
 
@@ -114,14 +114,27 @@ def _checkout(git: Git, branch: str) -> bool:
 
 
 def _place(clone: Path, days: Sequence[StagedDay]) -> tuple[list[str], list[str]]:
-    """Copy each day folder in; one already there with the same manifest is left alone."""
+    """Copy each day folder in; one already there with the same content is left alone.
+
+    Same content means the same files as GitHub served them (names, sizes,
+    SHA-256), all present: a re-fetch of a day the branch holds (a backfill
+    next to the cron) changes nothing, while a day GitHub served differently
+    replaces the folder as a whole.
+    """
     added: list[str] = []
     replaced: list[str] = []
     for day in days:
         target = clone / day.relative
         manifest = target / MANIFEST
-        if manifest.is_file() and manifest.read_bytes() == day.manifest:
-            continue
+        if manifest.is_file():
+            there = manifest.read_bytes()
+            same = content_of(there)
+            if (
+                same is not None
+                and same == content_of(day.manifest)
+                and all((target / name).is_file() for name, _ in day.files)
+            ):
+                continue
         (replaced if target.exists() else added).append(day.relative.as_posix())
         if target.exists():
             shutil.rmtree(target)

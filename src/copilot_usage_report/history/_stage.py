@@ -28,7 +28,7 @@ from typing import Any
 
 from .._errors import HistoryBranchError
 
-__all__ = ["MAX_FILE_BYTES", "StagedDay", "is_per_user", "stage_days"]
+__all__ = ["MAX_FILE_BYTES", "StagedDay", "content_of", "is_per_user", "stage_days"]
 
 #: GitHub refuses a pushed file over 100 MiB.
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -58,6 +58,23 @@ class StagedDay:
     def relative(self) -> Path:
         """``orgs/<org>/<report>/<day>`` (or ``enterprises/…``)."""
         return Path(self.kind, self.scope, self.report, self.day)
+
+
+def content_of(manifest: bytes) -> frozenset[tuple[str, int, str]] | None:
+    """What a manifest says the folder holds, as GitHub served it: (name, size, sha256) per file.
+
+    A compressed file counts as its original (``uncompressed``), so the same day
+    compressed by another zlib, or fetched again by another run or tool version
+    (a manifest differing only in who wrote it), is the same content.
+    """
+    try:
+        data: Any = json.loads(manifest)
+        return frozenset(
+            (str(f["name"]), int(f["size"]), str(f["sha256"]))
+            for f in (e.get("uncompressed") or e for e in data["files"])
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def _sha256(path: Path) -> str:
