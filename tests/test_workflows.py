@@ -250,6 +250,8 @@ def test_self_test_keeps_a_per_run_history_branch_and_deletes_it():
     """The action pushes a branch named for the run, a rerun adds nothing, the branch goes."""
     job = _workflow("self-test.yml")["jobs"]["history"]
     assert job["permissions"] == {"contents": "write"}
+    assert "head.repo.full_name == github.repository" in job["if"]  # forks: read-only token
+    assert "dependabot[bot]" in job["if"]
     branch = job["env"]["HISTORY_BRANCH"]
     assert "${{ github.run_id }}" in branch and "${{ github.run_attempt }}" in branch
     first, again = _action_steps(job)
