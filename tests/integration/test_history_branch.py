@@ -549,3 +549,20 @@ def test_a_day_served_differently_replaces_its_folder_whole(server, tmp_path):
     assert result.replaced == (day,)
     assert show(server, f"{day}/{name}") == data
     assert f"replaced {day}" in server.git("log", "-1", "--format=%B", BRANCH)
+
+
+@pytest.mark.parametrize("for_server", [False, True], ids=["any-host", "this-server"])
+def test_a_header_left_in_the_users_git_config_is_not_sent_beside_ours(
+    server, tmp_path, for_server
+):
+    """An extraheader in the global git config (an earlier step's) is reset: one header arrives."""
+    stale = "AUTHORIZATION: basic " + base64.b64encode(b"x-access-token:ghs_STALE").decode()
+    section = f'[http "{server.url}/"]' if for_server else "[http]"
+    home = tmp_path / "home"
+    (home / ".gitconfig").write_text(f'{section}\n\textraheader = "{stale}"\n')
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    result, _ = publish(server, archive)
+    assert result.commit
+    sent = {str(r["headers"].get("authorization")).lower() for r in server.requests}
+    assert sent == {basic(TOKEN).lower()}

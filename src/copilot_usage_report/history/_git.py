@@ -94,6 +94,9 @@ class Git:
             ("gc.auto", "0"),
             ("init.defaultBranch", "main"),
         ]
+        # An empty value resets the list: a header an earlier step left in a git config file
+        # (actions/checkout's, another token's) is never sent beside ours.
+        settings += [("http.extraheader", ""), (f"http.{self.server}.extraheader", "")]
         if self._header:
             settings.append((f"http.{self.server}.extraheader", f"AUTHORIZATION: {self._header}"))
         try:
