@@ -566,3 +566,18 @@ def test_a_header_left_in_the_users_git_config_is_not_sent_beside_ours(
     assert result.commit
     sent = {str(r["headers"].get("authorization")).lower() for r in server.requests}
     assert sent == {basic(TOKEN).lower()}
+
+
+def test_git_variables_of_the_job_cannot_point_git_elsewhere(server, tmp_path, monkeypatch):
+    """GIT_DIR / GIT_WORK_TREE set by an earlier step do not redirect our commits."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("GIT_DIR", str(elsewhere / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(elsewhere))
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    result, _ = publish(server, archive)
+    monkeypatch.delenv("GIT_DIR")  # for the test's own look at the server
+    monkeypatch.delenv("GIT_WORK_TREE")
+    assert result.commit == server.git("rev-parse", BRANCH).strip()
+    assert list(elsewhere.iterdir()) == []

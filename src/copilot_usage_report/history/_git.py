@@ -74,7 +74,17 @@ class Git:
 
     def _environment(self, base: Mapping[str, str]) -> dict[str, str]:
         """The child's environment: the caller's, plus our settings after any it already has."""
-        env = dict(base)
+        # Variables that would point git at another repository than our clone.
+        redirect = {
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_COMMON_DIR",
+            "GIT_NAMESPACE",
+        }
+        env = {k: v for k, v in base.items() if k not in redirect}
         env.update(
             {
                 "GIT_TERMINAL_PROMPT": "0",
