@@ -10,6 +10,7 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,10 @@ from copilot_usage_report.history._git import BOT_NAME, Git
 
 from ._gitserver import GIT, GitServer, basic, have_git
 
-pytestmark = pytest.mark.skipif(not have_git(), reason="git and git http-backend are needed")
+pytestmark = [
+    pytest.mark.skipif(os.name == "nt", reason="the tests' CGI git server runs on POSIX only"),
+    pytest.mark.skipif(not have_git(), reason="git and git http-backend are needed"),
+]
 
 TOKEN = "ghs_HISTORYTOKEN0123456789abcdef"
 COPILOT_TOKEN = "github_pat_COPILOTTOKEN0123456789"
