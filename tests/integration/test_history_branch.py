@@ -585,3 +585,13 @@ def test_git_variables_of_the_job_cannot_point_git_elsewhere(server, tmp_path, m
     monkeypatch.delenv("GIT_WORK_TREE")
     assert result.commit == server.git("rev-parse", BRANCH).strip()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_git_versions_are_read_and_old_ones_named():
+    """git 2.31 brought GIT_CONFIG_COUNT; the version parser reads the forms git prints."""
+    from copilot_usage_report.history._git import MIN_VERSION, parse_version
+
+    assert parse_version("git version 2.39.5") == (2, 39)
+    assert parse_version("git version 2.45.1.windows.1") == (2, 45)
+    assert parse_version("git version 2.30.9 (Apple Git-130)") == (2, 30) < MIN_VERSION
+    assert parse_version("nonsense") is None

@@ -246,6 +246,7 @@ def publish_history(
             clone = scratch / "clone"
             clone.mkdir()
             git = git_factory(clone, server=server, token=token, log=git_log)
+            git.check_version()
             _check_inputs(git, branch, repository, server)
             days = stage_days(
                 archive,

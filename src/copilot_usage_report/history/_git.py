@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +38,16 @@ def auth_header(token: str) -> str:
     """The header value git sends: Basic ``x-access-token:<token>``, as actions/checkout does."""
     pair = base64.b64encode(f"x-access-token:{token}".encode()).decode("ascii")
     return f"basic {pair}"
+
+
+#: GIT_CONFIG_COUNT (how the header reaches git) exists since git 2.31.
+MIN_VERSION = (2, 31)
+
+
+def parse_version(text: str) -> tuple[int, int] | None:
+    """``(2, 39)`` from ``git version 2.39.5`` (or ``2.45.1.windows.1``); None if unreadable."""
+    match = re.search(r"(\d+)\.(\d+)", text)
+    return (int(match[1]), int(match[2])) if match else None
 
 
 class Git:
@@ -118,6 +129,15 @@ class Git:
             env[f"GIT_CONFIG_VALUE_{first + offset}"] = value
         env["GIT_CONFIG_COUNT"] = str(first + len(settings))
         return env
+
+    def check_version(self) -> None:
+        """Refuse a git too old to take settings from the environment (the header would be lost)."""
+        found = parse_version(self.run("version").stdout)
+        if found is not None and found < MIN_VERSION:
+            raise HistoryBranchError(
+                f"git {found[0]}.{found[1]} is too old for the history branch: git "
+                f"{MIN_VERSION[0]}.{MIN_VERSION[1]} or newer is needed (GitHub's runners have it)."
+            )
 
     def scrub(self, text: str) -> str:
         """``text`` without the token or the header that carries it."""
