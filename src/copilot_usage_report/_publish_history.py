@@ -128,20 +128,26 @@ def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None 
         else:
             print(f"copilot-usage-report: warning: {line}", file=sys.stderr)
 
-    result = publish_history(
-        Path(archive),
-        branch=branch,
-        repository=repository,
-        server=server,
-        token=token,
-        per_user=per_user,
-        site=Path(site) if site else None,
-        work_dir=Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else None,
-        log=say,
-        warn=warn,
-        sleep=(lambda _: None) if testing_mode(env) else time.sleep,
-        git_log=lambda line: say(f"  $ {line}"),
-    )
+    if in_actions():
+        print("::group::History branch: git", file=sys.stderr, flush=True)
+    try:
+        result = publish_history(
+            Path(archive),
+            branch=branch,
+            repository=repository,
+            server=server,
+            token=token,
+            per_user=per_user,
+            site=Path(site) if site else None,
+            work_dir=Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else None,
+            log=say,
+            warn=warn,
+            sleep=(lambda _: None) if testing_mode(env) else time.sleep,
+            git_log=lambda line: say(f"  $ {line}"),
+        )
+    finally:
+        if in_actions():
+            print("::endgroup::", file=sys.stderr, flush=True)
     outputs = {
         "history-commit": result.commit,
         "history-url": result.url,

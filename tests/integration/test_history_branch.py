@@ -391,6 +391,8 @@ def test_the_action_step_publishes_sets_outputs_and_leaks_nothing(server, tmp_pa
     assert {p.name for p in site.iterdir()} >= {"index.html", "daily.csv", "copilot-usage.sqlite"}
     assert f"::add-mask ::{TOKEN}" in run.stdout.splitlines()
     assert "$ git push --porcelain origin HEAD:refs/heads/copilot-usage" in run.stderr
+    assert run.stderr.index("::group::History branch: git") < run.stderr.index("$ git push")
+    assert run.stderr.index("$ git push") < run.stderr.index("::endgroup::")
     for secret in _secrets():
         assert secret.decode() not in run.everything
     copilot = base64.b64encode(f"x-access-token:{COPILOT_TOKEN}".encode()).decode()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -160,7 +161,8 @@ class Git:
         argv = (self.executable, "-C", str(self.repo), *args)
         self.commands.append(("git", *args))
         if self._log is not None:
-            self._log("git " + " ".join(args))
+            shown = (a.splitlines()[0] + " …" if "\n" in a else a for a in args)
+            self._log("git " + " ".join(shlex.quote(a) for a in shown))
         try:
             done = subprocess.run(
                 argv,

@@ -210,6 +210,6 @@ def stage_days(
     if left_out:
         warn(
             f"Per-user reports ({', '.join(sorted(left_out))}) stay out of the history branch; "
-            "set history-per-user to true to keep them there, compressed."
+            "set history-per-user: true (--per-user at a terminal) to keep them there, compressed."
         )
     return staged
