@@ -18,13 +18,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-GIT = shutil.which("git") or "/usr/bin/git"
-BACKEND = Path("/usr/lib/git-core/git-http-backend")
-if not BACKEND.exists():  # another layout of git: ask git where its helpers are
-    exec_path = subprocess.run(
-        [GIT, "--exec-path"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    BACKEND = Path(exec_path) / "git-http-backend"
+GIT = shutil.which("git") or "git"
+
+
+def _backend() -> Path:
+    """git http-backend, where this git keeps its helper programs (``git --exec-path``)."""
+    try:
+        done = subprocess.run(
+            [GIT, "--exec-path"], capture_output=True, text=True, check=False, timeout=60
+        )
+    except OSError:
+        return Path("git-http-backend-not-found")
+    return Path(done.stdout.strip()) / "git-http-backend"
+
+
+BACKEND = _backend()
 
 
 def basic(token: str) -> str:
@@ -216,4 +224,4 @@ class GitServer:
 
 def have_git() -> bool:
     """True when git and its http-backend are installed."""
-    return Path(GIT).exists() and BACKEND.exists()
+    return shutil.which("git") is not None and BACKEND.is_file()
