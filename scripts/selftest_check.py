@@ -8,7 +8,9 @@ that does not hold, naming it, so the failing step says what broke.
     python scripts/selftest_check.py outputs          # OUTPUTS, STANDIN
     python scripts/selftest_check.py artifact DIR     # OUTPUTS; DIR: the downloaded artifact
     python scripts/selftest_check.py failure TYPE     # OUTCOME, OUTPUTS
-    python scripts/selftest_check.py gate             # NEEDS
+    python scripts/selftest_check.py gate             # NEEDS (MAY_SKIP: jobs that may be skipped)
+    python scripts/selftest_check.py history BRANCH   # OUTPUTS of a run with history-branch
+    python scripts/selftest_check.py history-rerun BRANCH
 
 The test suite runs the same checks on the outputs of a real CLI run.
 """
@@ -101,11 +103,26 @@ def check_failure(env: Mapping[str, str], error_type: str) -> None:
 
 
 def check_gate(env: Mapping[str, str]) -> None:
-    """Every job the gate needs succeeded."""
+    """Every job the gate needs succeeded (or, if named in MAY_SKIP, was skipped)."""
     needs: dict[str, dict[str, Any]] = _json_env(env, "NEEDS")
+    may_skip = set(env.get("MAY_SKIP", "").split())
     _check(bool(needs), "the gate needs at least one job")
     for job, info in sorted(needs.items()):
+        if job in may_skip and info.get("result") == "skipped":
+            _check(True, f"job {job} was skipped, as it may be")
+            continue
         _check(info.get("result") == "success", f"job {job} succeeded")
+
+
+def check_history(env: Mapping[str, str], branch: str, *, rerun: bool) -> None:
+    """The history outputs: a pushed commit and the branch's link (or no commit on a rerun)."""
+    out: dict[str, str] = _json_env(env, "OUTPUTS")
+    commit = out.get("history-commit", "")
+    if rerun:
+        _check(commit == "", "a rerun that adds nothing makes no commit")
+    else:
+        _check(re.fullmatch(r"[0-9a-f]{40}", commit) is not None, "history-commit is a commit")
+    _check(out.get("history-url", "").endswith(f"/tree/{branch}"), "history-url shows the branch")
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
@@ -118,6 +135,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     failure = commands.add_parser("failure", help="an expected failure")
     failure.add_argument("error_type")
     commands.add_parser("gate", help="results of the jobs the gate needs")
+    for name in ("history", "history-rerun"):
+        history = commands.add_parser(name, help="outputs of a run with history-branch")
+        history.add_argument("branch")
     args = parser.parse_args(argv)
     env = os.environ if env is None else env
     checks: dict[str, Callable[[], None]] = {
@@ -125,6 +145,8 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         "artifact": lambda: check_artifact(env, args.dir),
         "failure": lambda: check_failure(env, args.error_type),
         "gate": lambda: check_gate(env),
+        "history": lambda: check_history(env, args.branch, rerun=False),
+        "history-rerun": lambda: check_history(env, args.branch, rerun=True),
     }
     try:
         checks[args.check]()

@@ -87,12 +87,16 @@ def test_every_output_is_wired_to_a_step_output():
     }
     for name, spec in ACTION["outputs"].items():
         assert spec["description"].strip()
-        match = re.fullmatch(r"\$\{\{ steps\.(fetch|upload)\.outputs\.([\w-]+) \}\}", spec["value"])
+        match = re.fullmatch(
+            r"\$\{\{ steps\.(fetch|upload|history)\.outputs\.([\w-]+) \}\}", spec["value"]
+        )
         assert match, name
         step, output = match.groups()
         assert output == name
         if name.startswith("artifact-"):
             assert step == "upload", name
+        elif name.startswith("history-"):
+            assert step == "history", name
         else:
             assert step == "fetch", name
     assert set(ACTION["outputs"]) >= fetch_outputs | {

@@ -244,3 +244,28 @@ def test_dependabot_updates_the_actions_and_the_python_pins():
     assert set(ecosystems) == {"github-actions", "pip"}
     assert ecosystems["pip"]["directory"] == "/"
     assert (ROOT / "requirements" / "action.txt").exists()
+
+
+def test_self_test_keeps_a_per_run_history_branch_and_deletes_it():
+    """The action pushes a branch named for the run, a rerun adds nothing, the branch goes."""
+    job = _workflow("self-test.yml")["jobs"]["history"]
+    assert job["permissions"] == {"contents": "write"}
+    assert "head.repo.full_name == github.repository" in job["if"]  # forks: read-only token
+    assert "dependabot[bot]" in job["if"]
+    branch = job["env"]["HISTORY_BRANCH"]
+    assert "${{ github.run_id }}" in branch and "${{ github.run_attempt }}" in branch
+    first, again = _action_steps(job)
+    for step in (first, again):
+        assert step["with"]["history-branch"] == "${{ env.HISTORY_BRANCH }}"
+        assert step["with"]["api-url"] == "${{ steps.standin.outputs.api-url }}"
+    later = yaml.safe_dump(job["steps"])
+    assert "selftest_check.py history " in later
+    assert "selftest_check.py history-rerun" in later
+    delete = job["steps"][-1]
+    assert delete["if"] == "always()"
+    assert "--method DELETE" in delete["run"] and "$HISTORY_BRANCH" in delete["run"]
+    # Called from the release workflow, the self-test may only have what release grants it.
+    release = _workflow("release.yml")["jobs"]["self-test"]
+    assert release["permissions"]["contents"] == "write"
+    gate = _workflow("self-test.yml")["jobs"]["passed"]
+    assert gate["steps"][-1]["env"]["MAY_SKIP"].split() == ["history"]

@@ -355,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve in this process until interrupted, printing the details as one JSON line "
         "(default off)",
     )
+    from ._publish_history import add_parser as add_publish_history
+
+    add_publish_history(commands)
     return parser
 
 
@@ -376,6 +379,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _summarize(args)
         if args.command == "history":
             return _history(args)
+        if args.command == "publish-history":
+            from ._publish_history import run_publish_history
+
+            return run_publish_history(args)
         if args.command == "serve-demo":
             from ._demo import serve_demo
 

@@ -35,6 +35,7 @@ __all__ = [
     "BadCredentialsError",
     "CopilotUsageReportError",
     "DownloadError",
+    "HistoryBranchError",
     "IncompleteDownloadError",
     "InputError",
     "LinkExpiredError",
@@ -244,3 +245,14 @@ class OutputError(CopilotUsageReportError):
 
     title = "Cannot write output"
     hint = "Choose an output folder (the path input or --output-dir) the job can write."
+
+
+class HistoryBranchError(CopilotUsageReportError):
+    """The history branch could not be read, built or pushed (see ``history._branch``)."""
+
+    title = "History branch not updated"
+    hint = (
+        "The report files are saved and uploaded either way. The history token needs "
+        "`permissions: contents: write` in the workflow (or a token that may push to the "
+        "repository); rerun the job to try again."
+    )
