@@ -209,13 +209,22 @@ def _user_record(user: _User, day: date, scope: ScopeName) -> Record:
     if used_agent:
         turns = rng.randint(1, 8)
         added = turns * rng.randint(10, 60)
+        # As GitHub reports agent mode: the turns under chat_panel_agent_mode, the lines the
+        # agent wrote into files itself under agent_edit (agent-initiated activity).
         features.append(
             _feature(
                 "chat_panel_agent_mode",
                 user_initiated_interaction_count=turns,
+                code_generation_activity_count=turns,
+                code_acceptance_activity_count=turns // 2,
+                loc_suggested_to_add_sum=turns * 4,
+                loc_added_sum=turns * 2,
+            )
+        )
+        features.append(
+            _feature(
+                "agent_edit",
                 code_generation_activity_count=turns * 3,
-                code_acceptance_activity_count=turns * 2,
-                loc_suggested_to_add_sum=added,
                 loc_added_sum=added,
                 loc_deleted_sum=added // 5,
             )
