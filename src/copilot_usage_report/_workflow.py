@@ -70,9 +70,11 @@ def outputs_of(result: RunResult, insight: Insight | None = None) -> dict[str, s
 def metric_outputs(insight: Insight) -> dict[str, str]:
     """``metrics`` (JSON) and the newest day's most used numbers ('' where the reports have none).
 
-    ``metrics`` holds one day's headline numbers, or ``days`` for several days.
+    ``metrics`` follows the shipped ``metrics.schema.json`` (breakdowns cut to the top ten
+    keys and ``other``, to keep the output small); ``acceptance-rate`` is GitHub's code
+    completion acceptance rate.
     """
-    from ._metrics import rounded_rate
+    from ._metrics import TOP, rounded_rate
 
     newest = insight.newest
 
@@ -80,11 +82,13 @@ def metric_outputs(insight: Insight) -> dict[str, str]:
         return "" if value is None else str(value)
 
     return {
-        "metrics": json.dumps(insight.metrics()),
+        "metrics": json.dumps(insight.metrics(top=TOP)),
         "daily-active-users": text(newest.daily_active_users if newest else None),
         "weekly-active-users": text(newest.weekly_active_users if newest else None),
         "monthly-active-users": text(newest.monthly_active_users if newest else None),
-        "acceptance-rate": text(rounded_rate(newest.activity.acceptance_rate) if newest else None),
+        "acceptance-rate": text(
+            rounded_rate(newest.code_completion_acceptance_rate) if newest else None
+        ),
     }
 
 

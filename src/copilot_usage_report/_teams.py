@@ -1,0 +1,74 @@
+"""Teams as GitHub's team-level metrics page builds them: user-teams joined with per-user rows.
+
+For one scope's day, each user-teams row says a user belongs to a team; each
+per-user row gives that user's activity. Joined on the user (the day and scope
+are the caller's key): per team, the distinct members with activity
+(``active_users``) and the sum of their activity. A member with no per-user
+row, or one without activity, belongs to the team but is not active. A user
+in two teams counts in both, which is why team sums can exceed the
+organization's totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._model import ACTIVITY_FIELDS, UNKNOWN, Activity, TeamRow
+
+__all__ = ["Teams"]
+
+_UserId = int | str
+
+
+class Teams:
+    """One scope's day of memberships and of the activity of users who were active.
+
+    Holds one tuple of seven counts per active user of the day, and one entry
+    per membership row, until ``rows`` joins them.
+    """
+
+    __slots__ = ("activity", "memberships", "names", "records")
+
+    def __init__(self) -> None:
+        self.memberships: dict[str, set[_UserId]] = {}
+        self.names: dict[str, int | str | None] = {}
+        self.activity: dict[_UserId, tuple[int, ...]] = {}
+        self.records = 0
+
+    def add_member(
+        self, user_id: _UserId | None, slug: str | None, team_id: int | str | None
+    ) -> None:
+        """Count one user-teams row (a row without a user counts as a member nobody can match)."""
+        self.records += 1
+        shown = slug or (str(team_id) if team_id is not None else UNKNOWN)
+        members = self.memberships.setdefault(shown, set())
+        self.names.setdefault(shown, team_id)
+        members.add(user_id if user_id is not None else f"row {self.records}")
+
+    def add_active_user(self, user_id: _UserId | None, counts: Sequence[int]) -> None:
+        """Keep an active user's seven counts (summed, if the user has two rows that day)."""
+        if user_id is None:
+            return
+        known = self.activity.get(user_id)
+        self.activity[user_id] = (
+            tuple(counts)
+            if known is None
+            else tuple(a + b for a, b in zip(known, counts, strict=True))
+        )
+
+    def rows(self) -> list[TeamRow]:
+        """Every team of the day: most active users first, then by slug."""
+        out = []
+        for slug, members in self.memberships.items():
+            sums = [0] * len(ACTIVITY_FIELDS)
+            active = 0
+            for user in members:
+                counts = self.activity.get(user)
+                if counts is None:
+                    continue
+                active += 1
+                for i, value in enumerate(counts):
+                    sums[i] += value
+            out.append(TeamRow(slug, self.names[slug], active, len(members), Activity(*sums)))
+        out.sort(key=lambda t: (-t.active_users, t.slug))
+        return out
