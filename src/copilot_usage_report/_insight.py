@@ -27,7 +27,7 @@ _TITLES: dict[Dimension, str] = {
 _LABELS = {
     "daily_active_users": "Daily active users",
     "weekly_active_users": "Weekly active users",
-    "monthly_active_users": "Total active users (monthly)",
+    "monthly_active_users": "Total (monthly) active users",
     "monthly_active_chat_users": "Monthly active chat users",
     "monthly_active_agent_users": "Monthly active agent users",
     "daily_active_cli_users": "Daily active CLI users",
