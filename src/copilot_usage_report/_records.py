@@ -199,7 +199,8 @@ def record_error(error: RecordError, path: Path | str, where: str) -> ReportForm
     The kind's model names the field; never the value (it may be a login).
     """
     try:
-        _MODELS[error.kind].model_validate(error.record)
+        # JSON mode: strict types, as the report's JSON has them (a date is a string there)
+        _MODELS[error.kind].model_validate_json(json.dumps(error.record))
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         loc = first["loc"]

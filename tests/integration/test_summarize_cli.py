@@ -19,8 +19,10 @@ HEADLINE = (
     "| --- | ---: |\n"
     "| Daily active users | 42 |\n"
     "| Weekly active users | 58 |\n"
-    "| Monthly active users | 77 |\n"
+    "| Total (monthly) active users | 77 |\n"
 )
+#: GitHub's code completion acceptance rate of the fixture: the code_completion feature only.
+RATE = str(round(100 * 210 / 640, 2))
 
 
 @pytest.fixture
@@ -65,8 +67,8 @@ def test_summarize_prints_the_markdown_and_sets_outputs(run_cli, reports):
     assert run.outputs["daily-active-users"] == "42"
     assert run.outputs["weekly-active-users"] == "58"
     assert run.outputs["monthly-active-users"] == "77"
-    assert run.outputs["acceptance-rate"] == "28.96"
-    assert json.loads(run.outputs["metrics"])["code_generation_activity_count"] == 998
+    assert run.outputs["acceptance-rate"] == RATE == "32.81"
+    assert json.loads(run.outputs["metrics"])["days"][0]["code_generation_activity_count"] == 998
     assert run.summary == ""  # stdout is the summary; the step decides where it goes
     assert not list(reports.glob("*.csv"))
 
@@ -76,9 +78,11 @@ def test_summarize_json_prints_the_metrics(run_cli, reports):
     run = run_cli("summarize", "--json", str(reports / "organization-1-day.ndjson"))
     assert run.code == 0, run.stderr
     metrics = json.loads(run.stdout)
-    assert metrics["day"] == "2026-11-20"
-    assert metrics["acceptance_rate"] == 28.96
-    assert metrics["daily_active_chat_users"] is None
+    (day,) = metrics["days"]
+    assert day["day"] == "2026-11-20"
+    assert day["code_completion_acceptance_rate"] == float(RATE)
+    assert day["code_completions_suggested"] == 640
+    assert "daily_active_chat_users" not in day  # not a GitHub field, so not a name we use
 
 
 def test_summarize_csv_writes_tables_beside_the_files(run_cli, reports):
@@ -93,11 +97,12 @@ def test_summarize_csv_writes_tables_beside_the_files(run_cli, reports):
             "by_feature.csv",
             "by_language.csv",
             "by_model.csv",
+            "teams.csv",
             "users.csv",
             "user_teams.csv",
         ]
     )
-    assert run.stderr.count("Wrote ") == 7
+    assert run.stderr.count("Wrote ") == 8
     assert run.stdout.startswith("## Copilot usage on 2026-11-20\n")
 
 
@@ -141,14 +146,14 @@ def test_fetch_adds_the_usage_summary_outputs_and_csv(standin, run_cli, tmp_path
     run = run_cli("fetch", env=_env(standin, tmp_path, INPUT_FORMAT="csv"), actions=True)
     assert run.code == 0, run.stdout + run.stderr
     folder = tmp_path / "out" / "organization-1-day" / DAY.isoformat()
-    assert (folder / "totals.csv").read_text().splitlines()[1].startswith(f"{DAY},42,58,77,")
+    assert (folder / "totals.csv").read_text().splitlines()[1].startswith(f"{DAY},999,13213,42,58,77,")
     assert (folder / "by_model.csv").is_file()
     assert f"## Copilot usage on {DAY}\n\n{HEADLINE}" in run.summary
     assert "```mermaid\npie showData\n" in run.summary
     assert run.summary.index("report.json") < run.summary.index("## Copilot usage on")
     assert run.outputs["daily-active-users"] == "42"
-    assert run.outputs["acceptance-rate"] == "28.96"
-    assert json.loads(run.outputs["metrics"])["day"] == DAY.isoformat()
+    assert run.outputs["acceptance-rate"] == RATE
+    assert json.loads(run.outputs["metrics"])["days"][0]["day"] == DAY.isoformat()
     assert json.loads(run.outputs["files"]) == [str(folder / "report.json")]
     assert "Wrote 5 CSV table(s) beside the files." in run.stdout
 
@@ -199,7 +204,7 @@ def test_demo_shows_the_full_summary(run_cli, tmp_path):
     run = run_cli("demo", "--output-dir", str(tmp_path / "demo"))
     assert run.code == 0, run.stderr
     assert "  daily-active-users = 42\n" in run.stdout
-    assert "  acceptance-rate = 28.96\n" in run.stdout
+    assert f"  acceptance-rate = {RATE}\n" in run.stdout  # the demo day is the fixture day
     assert "## Copilot usage on " in run.stdout
     for section in ("### Activity by feature", "### By IDE", "### By language", "### By model"):
         assert section in run.stdout
