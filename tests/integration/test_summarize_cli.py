@@ -57,8 +57,10 @@ def test_summarize_prints_the_markdown_and_sets_outputs(run_cli, reports):
     run = run_cli("summarize", str(reports.parent), actions=True)
     assert run.code == 0, run.stderr
     assert run.stdout.startswith("## Copilot usage on 2026-11-20\n\n" + HEADLINE)
-    assert "| Daily active chat users | 2 |\n" in run.stdout
-    assert "### Users by team\n" in run.stdout
+    assert "| Users with `used_chat` (per-user rows) | 2 |\n" in run.stdout
+    assert "| Code completion acceptance rate | 32.8% |\n" in run.stdout
+    assert "| `backend` | 2 | 2 | 62 | 49 | 12 | 102 |\n" in run.stdout  # alice + carol
+    assert "### Teams on 2026-11-20\n" in run.stdout
     assert run.stdout.endswith(
         "Read 3 file(s): 1 aggregate day record(s), 3 per-user record(s), 4 user-team record(s).\n"
     )
