@@ -56,6 +56,10 @@ _TABLES: Final[tuple[tuple[Dimension, str, str, str | None], ...]] = (
 )
 #: Top-level fields of an aggregate day passed on as GitHub's user counts.
 _USER_COUNT_PREFIXES: Final = ("daily_", "weekly_", "monthly_")
+#: User counts whose type is checked (the rest GitHub may add are passed on when integers).
+_KNOWN_COUNTS: Final = frozenset(
+    {"daily_active_users", "weekly_active_users", "monthly_active_users"}
+)
 _TOKENS: Final = ("output_tokens_sum", "prompt_tokens_sum")
 _SESSION_COUNTS: Final = ("session_count", "request_count", "prompt_count")
 #: ``used_*`` flags that are not activity (being assigned a review is not using Copilot).
@@ -204,7 +208,12 @@ class _Aggregate:
         self.sums.add(record)
         self.counts: dict[str, int | None] = {}
         for name, value in record.items():
-            if name.startswith(_USER_COUNT_PREFIXES) and name.endswith("_users"):
+            # a count GitHub adds later is passed on; a field of another type is not a count
+            if (
+                name.startswith(_USER_COUNT_PREFIXES)
+                and name.endswith("_users")
+                and (value is None or type(value) is int or name in _KNOWN_COUNTS)
+            ):
                 self.counts[name] = None if value is None else _count(value)
         self.cli = _usage(record.get("totals_by_cli"))
         self.copilot_app = _usage(record.get("totals_by_copilot_app"))
@@ -429,7 +438,8 @@ class FileTally:
 
     def add(self, value: object, *, where: str = "") -> None:
         """Add one parsed JSON value: a record, or an array or wrapper of them."""
-        for record in unwrap(value):
+        records = list(unwrap(value))
+        for number, record in enumerate(records, 1):
             kind = kind_of(record)
             if kind is None:
                 continue
@@ -439,7 +449,10 @@ class FileTally:
                 for tally in self._tallies:
                     tally.add(kind, record, source=source)
             except RecordError as exc:
-                raise record_error(exc, self._path, where or "a record") from None
+                place = where or "a record"
+                if len(records) > 1:
+                    place += f", record {number}"
+                raise record_error(exc, self._path, place) from None
             self.records += 1
             if self._on_record is not None:
                 self._on_record(kind, record)
