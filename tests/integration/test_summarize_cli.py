@@ -212,3 +212,32 @@ def test_demo_shows_the_full_summary(run_cli, tmp_path):
     assert "## Copilot usage on " in run.stdout
     for section in ("### Activity by feature", "### By IDE", "### By language", "### By model"):
         assert section in run.stdout
+
+
+def test_fetch_warns_naming_a_file_with_no_record_it_recognises(standin, run_cli, tmp_path):
+    """A saved file holding no usage record is a warning naming it, never a silent skip."""
+    other = b'{"note": "no usage record here"}\n'
+    standin.add_report(
+        "my-org", DAY, [("report.json", _aggregate(DAY.isoformat())), ("other.ndjson", other)]
+    )
+    run = run_cli("fetch", env=_env(standin, tmp_path), actions=True)
+    assert run.code == 0, run.stdout + run.stderr
+    warnings = [ln for ln in run.stdout.splitlines() if ln.startswith("::warning")]
+    assert len(warnings) == 1
+    assert "title=Not summarised" in warnings[0]
+    assert "other.ndjson" in warnings[0] and "no Copilot usage record" in warnings[0]
+    assert run.outputs["daily-active-users"] == "42"
+    assert run.outputs["file-count"] == "2"
+
+
+def test_summarize_says_when_a_later_record_replaces_an_earlier_one(run_cli, tmp_path):
+    """Two aggregate records of one organization's day: the later wins, and stderr says so."""
+    first = json.loads((FIXTURES / "organization-1-day.ndjson").read_text())
+    later = {**first, "daily_active_users": 43}
+    path = tmp_path / "twice.ndjson"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(later) + "\n")
+    run = run_cli("summarize", "--json", str(path))
+    assert run.code == 0
+    assert json.loads(run.stdout)["days"][0]["daily_active_users"] == 43
+    (note,) = run.stderr.splitlines()
+    assert f"{path}, line 2" in note and "the later wins" in note
