@@ -15,19 +15,14 @@ one tuple of seven counts per active user and day; never with a login.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
 from ._errors import ReportFormatError
 from ._model import (
-    ACTIVITY_FIELDS,
-    DIMENSIONS,
-    UNKNOWN,
-    Activity,
     DayInsight,
-    Dimension,
     Insight,
 )
 from ._records import (
@@ -39,6 +34,7 @@ from ._records import (
     record_error,
     unwrap,
 )
+from ._sums import Aggregate, Bad, Sums, add_usage, key, usage, usage_out
 from ._teams import Teams
 
 __all__ = ["FileTally", "OnRecord", "Tally", "day_insight"]
@@ -47,135 +43,8 @@ _Sums = list[int]
 #: Called with each recognised record (its kind, and the dict), once it is added.
 OnRecord = Callable[[Kind, dict[str, Any]], None]
 _Scope = tuple[str, str]  # ("organization" | "enterprise" | "", id)
-#: Each breakdown: the record's table, the key of its elements, and the fallback table.
-_TABLES: Final[tuple[tuple[Dimension, str, str, str | None], ...]] = (
-    ("ide", "totals_by_ide", "ide", None),
-    ("feature", "totals_by_feature", "feature", None),
-    ("language", "totals_by_language_feature", "language", "totals_by_language_model"),
-    ("model", "totals_by_model_feature", "model", "totals_by_language_model"),
-)
-#: Top-level fields of an aggregate day passed on as GitHub's user counts.
-_USER_COUNT_PREFIXES: Final = ("daily_", "weekly_", "monthly_")
-#: User counts whose type is checked (the rest GitHub may add are passed on when integers).
-_KNOWN_COUNTS: Final = frozenset(
-    {"daily_active_users", "weekly_active_users", "monthly_active_users"}
-)
-_TOKENS: Final = ("output_tokens_sum", "prompt_tokens_sum")
-_SESSION_COUNTS: Final = ("session_count", "request_count", "prompt_count")
 #: ``used_*`` flags that are not activity (being assigned a review is not using Copilot).
 _PASSIVE: Final = frozenset({"used_copilot_code_review_passive"})
-
-
-class _Bad(Exception):
-    """A used field has the wrong type (the reader turns it into a ``RecordError``)."""
-
-
-def _count(value: object) -> int:
-    if value is None:
-        return 0
-    if type(value) is int:
-        return value
-    raise _Bad
-
-
-def _counts(item: Mapping[str, Any]) -> list[int]:
-    return [_count(item.get(name)) for name in ACTIVITY_FIELDS]
-
-
-def _key(value: object) -> str:
-    if value is None or value == "":
-        return UNKNOWN
-    if type(value) is str:
-        return value
-    raise _Bad
-
-
-def _elements(record: Mapping[str, Any], table: str, fallback: str | None) -> list[Any]:
-    items = record.get(table)
-    if items is None and fallback is not None:
-        items = record.get(fallback)
-    if items is None:
-        return []
-    if type(items) is not list or not all(type(i) is dict for i in items):
-        raise _Bad
-    return items
-
-
-def _add(into: _Sums, values: Iterable[int]) -> None:
-    for i, value in enumerate(values):
-        into[i] += value
-
-
-class _Sums7:
-    """Activity and its four breakdowns; with ``count_users``, users per IDE and feature."""
-
-    __slots__ = ("by", "count_users", "total", "users")
-
-    def __init__(self, *, count_users: bool = False) -> None:
-        self.total = [0] * len(ACTIVITY_FIELDS)
-        self.by: dict[Dimension, dict[str, _Sums]] = {d: {} for d in DIMENSIONS}
-        self.count_users = count_users
-        self.users: dict[Dimension, Counter[str]] = {"ide": Counter(), "feature": Counter()}
-
-    def add(self, record: Mapping[str, Any]) -> list[int]:
-        """Add one record; returns its seven counts."""
-        counts = _counts(record)
-        _add(self.total, counts)
-        for dimension, table, key, fallback in _TABLES:
-            seen = set()
-            into = self.by[dimension]
-            for item in _elements(record, table, fallback):
-                name = _key(item.get(key))
-                sums = into.get(name)
-                if sums is None:
-                    sums = into[name] = [0] * len(ACTIVITY_FIELDS)
-                _add(sums, _counts(item))
-                seen.add(name)
-            if self.count_users and dimension in self.users:
-                self.users[dimension].update(seen)
-        return counts
-
-    def frozen(self) -> tuple[Activity, dict[Dimension, dict[str, Activity]]]:
-        return Activity(*self.total), {
-            d: {k: Activity(*v) for k, v in self.by[d].items()} for d in DIMENSIONS
-        }
-
-
-def _usage(value: object) -> dict[str, int] | None:
-    """``totals_by_cli`` or ``totals_by_copilot_app`` reduced to its summable counts."""
-    if value is None:
-        return None
-    if type(value) is not dict:
-        raise _Bad
-    tokens = value.get("token_usage") or {}
-    if type(tokens) is not dict:
-        raise _Bad
-    out = {name: _count(value.get(name)) for name in _SESSION_COUNTS}
-    out.update({name: _count(tokens.get(name)) for name in _TOKENS})
-    return out
-
-
-def _add_usage(into: dict[str, int] | None, value: dict[str, int] | None) -> dict[str, int] | None:
-    if value is None:
-        return into
-    if into is None:
-        return dict(value)
-    for name, n in value.items():
-        into[name] += n
-    return into
-
-
-def _usage_out(sums: dict[str, int] | None) -> dict[str, Any] | None:
-    """GitHub's shape again, with ``avg_tokens_per_request`` recomputed from the sums."""
-    if sums is None:
-        return None
-    requests = sums["request_count"]
-    tokens = {name: sums[name] for name in _TOKENS}
-    average = round(sum(tokens.values()) / requests, 2) if requests else None
-    return {
-        **{name: sums[name] for name in _SESSION_COUNTS},
-        "token_usage": {**tokens, "avg_tokens_per_request": average},
-    }
 
 
 def _scope_of(record: Mapping[str, Any]) -> tuple[_Scope, str | None]:
@@ -191,47 +60,11 @@ def _scope_of(record: Mapping[str, Any]) -> tuple[_Scope, str | None]:
 def _day_of(record: Mapping[str, Any]) -> date:
     value = record.get("day")
     if type(value) is not str:
-        raise _Bad
+        raise Bad
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _Bad from None
-
-
-class _Aggregate:
-    """One aggregate record reduced to what the insight shows."""
-
-    __slots__ = ("cli", "copilot_app", "counts", "phases", "pull_requests", "sums")
-
-    def __init__(self, record: Mapping[str, Any]) -> None:
-        self.sums = _Sums7()
-        self.sums.add(record)
-        self.counts: dict[str, int | None] = {}
-        for name, value in record.items():
-            # a count GitHub adds later is passed on; a field of another type is not a count
-            if (
-                name.startswith(_USER_COUNT_PREFIXES)
-                and name.endswith("_users")
-                and (value is None or type(value) is int or name in _KNOWN_COUNTS)
-            ):
-                self.counts[name] = None if value is None else _count(value)
-        self.cli = _usage(record.get("totals_by_cli"))
-        self.copilot_app = _usage(record.get("totals_by_copilot_app"))
-        pulls = record.get("pull_requests")
-        if pulls is not None and type(pulls) is not dict:
-            raise _Bad
-        self.pull_requests = pulls
-        phases = record.get("totals_by_ai_adoption_phase") or []
-        if type(phases) is not list or not all(type(p) is dict for p in phases):
-            raise _Bad
-        self.phases = [
-            {
-                "phase": p.get("phase"),
-                "phase_number": p.get("phase_number"),
-                "total_engaged_users": _count(p.get("total_engaged_users")),
-            }
-            for p in phases
-        ]
+        raise Bad from None
 
 
 class _Day:
@@ -254,9 +87,9 @@ class _Day:
 
     def __init__(self, enterprise_id: str | None) -> None:
         self.enterprise_id = enterprise_id
-        self.aggregate: _Aggregate | None = None
+        self.aggregate: Aggregate | None = None
         self.aggregates = 0
-        self.users = _Sums7(count_users=True)
+        self.users = Sums(count_users=True)
         self.user_rows = 0
         self.user_counts: Counter[str] = Counter()
         self.used: Counter[str] = Counter()
@@ -275,19 +108,19 @@ class _Day:
                 if value is True:
                     flags.append(name)
                 elif value is not None and value is not False:
-                    raise _Bad
+                    raise Bad
         self.used.update(flags)
         ide_active = any(counts) or "used_chat" in flags or "used_agent" in flags
         if ide_active:
             self.user_counts["daily_active_users"] += 1
         if ide_active or any(flag not in _PASSIVE for flag in flags):
             self.teams.add_active_user(record.get("user_id"), counts)
-        self.cli = _add_usage(self.cli, _usage(record.get("totals_by_cli")))
-        self.copilot_app = _add_usage(self.copilot_app, _usage(record.get("totals_by_copilot_app")))
+        self.cli = add_usage(self.cli, usage(record.get("totals_by_cli")))
+        self.copilot_app = add_usage(self.copilot_app, usage(record.get("totals_by_copilot_app")))
         credits = record.get("ai_credits_used")
         if credits is not None:
             if type(credits) not in (int, float):
-                raise _Bad
+                raise Bad
             self.credits = (self.credits or 0) + credits
         phase = record.get("ai_adoption_phase")
         if type(phase) is dict:
@@ -321,8 +154,8 @@ class _Day:
             breakdowns=breakdowns,
             active_users={d: dict(c) for d, c in self.users.users.items()} if has_users else {},
             users_used=dict(self.used),
-            totals_by_cli=_usage_out(cli),
-            totals_by_copilot_app=_usage_out(app),
+            totals_by_cli=usage_out(cli),
+            totals_by_copilot_app=usage_out(app),
             pull_requests=self.aggregate.pull_requests if self.aggregate else None,
             ai_credits_used=None if self.credits is None else round(self.credits, 6),
             ai_adoption_phases=phases,
@@ -362,11 +195,11 @@ class Tally:
                 team = record.get("slug")
                 entry.teams.add_member(
                     record.get("user_id"),
-                    None if team is None else _key(team),
+                    None if team is None else key(team),
                     record.get("team_id"),
                 )
             else:
-                aggregate = _Aggregate(record)
+                aggregate = Aggregate(record)
                 if entry.aggregate is not None:
                     where = f"{source}: " if source else ""
                     self._notes.append(
@@ -375,7 +208,7 @@ class Tally:
                     )
                 entry.aggregate = aggregate
                 entry.aggregates = 1
-        except _Bad:
+        except Bad:
             raise RecordError(record, kind) from None
 
     def file(self, path: Path | str, *also: Tally, on_record: OnRecord | None = None) -> FileTally:
