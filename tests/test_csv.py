@@ -88,10 +88,8 @@ def test_every_table_lands_beside_the_files_with_its_columns_and_rows(reference)
     assert named[2]["features"] == "copilot_cli"
     assert named[0]["loc_added_sum"] == "88"
     # The team join, computed here from the fixture's rows: members' activity summed per team.
-    rows = [
-        json.loads(line) for line in (reference / "users-1-day.ndjson").read_text().splitlines()
-    ]
-    by_id = {r["user_id"]: r for r in rows}
+    lines = (reference / "users-1-day.ndjson").read_text().splitlines()
+    by_id = {r["user_id"]: r for r in map(json.loads, lines)}
     members = {"backend": (1001, 1003), "frontend": (1001, 1002)}
     expected = [
         [

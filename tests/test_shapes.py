@@ -59,7 +59,7 @@ TEAMS = [
     }
     for n in (1, 2)
 ]
-KINDS = {"aggregate": AGGREGATES, "user": USERS, "team": TEAMS}
+KINDS: dict[str, list[dict[str, Any]]] = {"aggregate": AGGREGATES, "user": USERS, "team": TEAMS}
 
 Shape = Callable[[list[dict[str, Any]]], str]
 SHAPES: dict[str, Shape] = {

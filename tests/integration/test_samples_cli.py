@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from copilot_usage_report._metrics import metrics_schema
@@ -130,12 +130,12 @@ def expected_days(paths: list[Path]) -> dict[tuple[str | None, str], dict[str, A
             "code_completions_accepted": accepted,
             "code_completion_acceptance_rate": _rate(accepted, shown),
         }
-    for key, rows in members.items():
-        active = {r["user_id"]: r for r in users.get(key, [])}
+    for key, memberships in members.items():
+        by_user = {r["user_id"]: r for r in users.get(key, []) if any(r.get(n) for n in COUNTS)}
         teams: dict[str, dict[str, Any]] = {}
-        for row in rows:
+        for row in memberships:
             team = teams.setdefault(row["slug"], {"slug": row["slug"], "active_users": 0})
-            user = active.get(row["user_id"])
+            user = by_user.get(row["user_id"])
             if user is not None:
                 team["active_users"] += 1
                 for name in COUNTS:
