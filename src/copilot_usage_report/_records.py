@@ -25,6 +25,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import takewhile
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeAlias
 
@@ -50,6 +51,8 @@ __all__ = [
 
 #: A line longer than this is refused rather than read into memory.
 MAX_LINE_BYTES: Final = 64 * 1024 * 1024
+#: NDJSON after its first line is read this many bytes at a time (``read_records(blocks=True)``).
+_BLOCK_BYTES: Final = 256 * 1024
 #: File name endings taken as report files when a folder has no manifest.
 REPORT_SUFFIXES: Final = (".ndjson", ".jsonl", ".json")
 _NOT_REPORTS: Final = frozenset({MANIFEST_NAME, "index.json"})
@@ -79,12 +82,12 @@ def kind_of(record: object) -> Kind | None:
     A ``day_totals`` wrapper is not a record (``unwrap`` opens it), nor is a
     per-repository row.
     """
-    if not isinstance(record, dict) or "day_totals" in record:
-        return None
-    if any(key.startswith(("repository", "repo_")) for key in record):
+    if type(record) is not dict or "day_totals" in record:
         return None
     if "user_id" in record or "user_login" in record:
         return "team" if "team_id" in record or "slug" in record else "user"
+    if any(key.startswith(("repository", "repo_")) for key in record):
+        return None
     if "day" in record and not _AGGREGATE_KEYS.isdisjoint(record):
         return "aggregate"
     return None
@@ -285,6 +288,35 @@ def _lines(handle: IO[bytes], path: Path) -> Iterator[bytes]:
         yield line
 
 
+def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes]]:
+    """The rest of a file's lines (without their newline), a block of ``_BLOCK_BYTES`` at a time.
+
+    The lines are those ``_lines`` gives, refused at the same line: a line longer than
+    ``MAX_LINE_BYTES`` (newline included) is an error once every line before it has been
+    delivered. Memory holds one block and at most one such line, however large the file.
+    """
+    head: list[bytes] = []  # the start of a line that goes on in the next block
+    size = 0
+    while block := handle.read(_BLOCK_BYTES):
+        lines = block.split(b"\n")
+        tail = lines.pop()
+        if lines:
+            if head:
+                lines[0] = b"".join((*head, lines[0]))
+                head, size = [], 0
+            if max(map(len, lines)) >= MAX_LINE_BYTES:
+                yield list(takewhile(lambda line: len(line) < MAX_LINE_BYTES, lines))
+                raise _too_long(path)
+            yield lines
+        if tail:
+            head.append(tail)
+            size += len(tail)
+            if size > MAX_LINE_BYTES:
+                raise _too_long(path)
+    if head:
+        yield [b"".join(head)]
+
+
 def parse_line(raw: bytes) -> object:
     """One NDJSON line as a JSON value (msgspec first, the standard library for the rest).
 
@@ -296,14 +328,16 @@ def parse_line(raw: bytes) -> object:
         return json.loads(raw)  # big integers, or the error that stands
 
 
-def read_records(path: Path) -> Iterator[tuple[str, object]]:
+def read_records(path: Path, *, blocks: bool = False) -> Iterator[tuple[str, object]]:
     """Every JSON value of one file, with where it is (``line N`` or ``its JSON document``).
 
     NDJSON is read one line at a time; a file whose first non-blank line is
     not a JSON value on its own is one JSON document (pretty-printed), read
     whole only up to ``MAX_DOCUMENT_BYTES``. Values are yielded as parsed, for
     ``unwrap`` and ``kind_of``. A damaged line after good ones is a
-    ``ReportFormatError`` naming file and line.
+    ``ReportFormatError`` naming file and line. With ``blocks``, an NDJSON file's first
+    record comes parsed and the rest as lists of raw lines (without their newline, blank
+    lines too), a block of about 256 KiB at a time, for ``FileTally.add_lines`` to parse.
     """
     try:
         handle = path.open("rb")
@@ -328,6 +362,11 @@ def read_records(path: Path) -> Iterator[tuple[str, object]]:
                 ) from None
             started = True
             yield f"line {line_no}", value
+            if blocks:
+                for lines in _line_blocks(handle, path):
+                    yield f"line {line_no + 1}", lines
+                    line_no += len(lines)
+                return
 
 
 def _document(path: Path, size: int) -> Iterator[tuple[str, object]]:

@@ -15,12 +15,16 @@ one tuple of seven counts per active user and day; never with a login.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from itertools import compress
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
+
 from ._errors import ReportFormatError
+from ._fast import FastPhase, FastUser, decode_user, decode_users
 from ._model import (
     DayInsight,
     Insight,
@@ -34,7 +38,7 @@ from ._records import (
     record_error,
     unwrap,
 )
-from ._sums import Aggregate, Bad, Sums, add_usage, key, usage, usage_out
+from ._sums import Aggregate, Bad, Sums, add_usage, column, key, usage, usage_out
 from ._teams import Teams
 
 __all__ = ["FileTally", "OnRecord", "Tally", "day_insight"]
@@ -43,12 +47,23 @@ _Sums = list[int]
 #: Called with each recognised record (its kind, and the dict), once it is added.
 OnRecord = Callable[[Kind, dict[str, Any]], None]
 _Scope = tuple[str, str]  # ("organization" | "enterprise" | "", id)
+#: The per-user ``used_*`` flags GitHub documents, each counted as ``users_<flag>``.
+_FLAGS: Final = (
+    "used_chat",
+    "used_agent",
+    "used_cli",
+    "used_copilot_coding_agent",
+    "used_copilot_cloud_agent",
+    "used_copilot_code_review_active",
+    "used_copilot_code_review_passive",
+)
+_BOOLS: Final = frozenset({bool, type(None)})
+_NUMBERS: Final = frozenset({int, float})
 #: ``used_*`` flags that are not activity (being assigned a review is not using Copilot).
 _PASSIVE: Final = frozenset({"used_copilot_code_review_passive"})
 
 
-def _scope_of(record: Mapping[str, Any]) -> tuple[_Scope, str | None]:
-    org, ent = record.get("organization_id"), record.get("enterprise_id")
+def _scope_of(org: object, ent: object) -> tuple[_Scope, str | None]:
     enterprise = None if ent is None else str(ent)
     if org is not None:
         return ("organization", str(org)), enterprise
@@ -57,8 +72,7 @@ def _scope_of(record: Mapping[str, Any]) -> tuple[_Scope, str | None]:
     return ("", ""), None
 
 
-def _day_of(record: Mapping[str, Any]) -> date:
-    value = record.get("day")
+def _day_of(value: object) -> date:
     if type(value) is not str:
         raise Bad
     try:
@@ -99,32 +113,51 @@ class _Day:
         self.phases: Counter[tuple[Any, Any]] = Counter()
         self.teams = Teams()
 
-    def add_user(self, record: Mapping[str, Any]) -> None:
-        counts = self.users.add(record)
-        self.user_rows += 1
-        flags = []
-        for name, value in record.items():
-            if name.startswith("used_"):
-                if value is True:
-                    flags.append(name)
-                elif value is not None and value is not False:
-                    raise Bad
-        self.used.update(flags)
-        ide_active = any(counts) or "used_chat" in flags or "used_agent" in flags
-        if ide_active:
-            self.user_counts["daily_active_users"] += 1
-        if ide_active or any(flag not in _PASSIVE for flag in flags):
-            self.teams.add_active_user(record.get("user_id"), counts)
-        self.cli = add_usage(self.cli, usage(record.get("totals_by_cli")))
-        self.copilot_app = add_usage(self.copilot_app, usage(record.get("totals_by_copilot_app")))
-        credits = record.get("ai_credits_used")
-        if credits is not None:
-            if type(credits) not in (int, float):
+    def add_users(self, records: Sequence[Any]) -> None:
+        """Add per-user rows (dicts, or the fast path's structs) of this scope's day, in bulk."""
+        columns = self.users.add_many(records)
+        self.user_rows += len(records)
+        flags: dict[str, list[Any]] = {}
+        typed = type(records[0]) is not dict
+        for flag in _FLAGS:
+            values = column(records, flag)
+            if not typed and not _BOOLS.issuperset(map(type, values)):
                 raise Bad
-            self.credits = (self.credits or 0) + credits
-        phase = record.get("ai_adoption_phase")
-        if type(phase) is dict:
-            self.phases[(phase.get("phase_number"), phase.get("phase"))] += 1
+            if True in values:
+                flags[flag] = values
+                self.used[flag] += values.count(True)
+        none = [None] * len(records)
+        ide = list(
+            map(
+                any,
+                zip(
+                    *columns,
+                    flags.get("used_chat", none),
+                    flags.get("used_agent", none),
+                    strict=True,
+                ),
+            )
+        )
+        self.user_counts["daily_active_users"] += sum(ide)
+        other = [values for flag, values in flags.items() if flag not in _PASSIVE]
+        active = list(map(any, zip(ide, *other, strict=True))) if other else ide
+        rows = zip(column(records, "user_id"), zip(*columns, strict=True), strict=True)
+        self.teams.activity.update(compress(rows, active))
+        self.teams.activity.pop(None, None)  # type: ignore[call-overload]
+        for value in filter(None, column(records, "totals_by_cli")):
+            self.cli = add_usage(self.cli, usage(value))
+        for value in filter(None, column(records, "totals_by_copilot_app")):
+            self.copilot_app = add_usage(self.copilot_app, usage(value))
+        credits = [c for c in column(records, "ai_credits_used") if c is not None]
+        if credits:
+            if not _NUMBERS.issuperset(map(type, credits)):
+                raise Bad
+            self.credits = (self.credits or 0) + sum(credits)
+        for phase in filter(None, column(records, "ai_adoption_phase")):
+            if type(phase) is dict:
+                self.phases[(phase.get("phase_number"), phase.get("phase"))] += 1
+            elif isinstance(phase, FastPhase):
+                self.phases[(phase.phase_number, phase.phase)] += 1
 
     def insight(self, day: date, scope: _Scope) -> DayInsight:
         has_users = self.user_rows > 0
@@ -176,8 +209,13 @@ class Tally:
         self._notes: list[str] = []
 
     def _day(self, record: Mapping[str, Any]) -> _Day:
-        scope, enterprise = _scope_of(record)
-        key = (scope, _day_of(record))
+        return self._day_at(
+            record.get("day"), record.get("organization_id"), record.get("enterprise_id")
+        )
+
+    def _day_at(self, day: object, org: object, ent: object) -> _Day:
+        scope, enterprise = _scope_of(org, ent)
+        key = (scope, _day_of(day))
         entry = self._days.get(key)
         if entry is None:
             entry = self._days[key] = _Day(enterprise)
@@ -190,7 +228,7 @@ class Tally:
         try:
             entry = self._day(record)
             if kind == "user":
-                entry.add_user(record)
+                entry.add_users([record])
             elif kind == "team":
                 team = record.get("slug")
                 entry.teams.add_member(
@@ -211,6 +249,25 @@ class Tally:
         except Bad:
             raise RecordError(record, kind) from None
 
+    def add_users(self, records: Sequence[Any]) -> None:
+        """Add per-user rows in bulk; ``Bad`` (not located) when any has a wrong type.
+
+        Rows are grouped by scope and day first (a 28-day file holds many days).
+        """
+        names = ("day", "organization_id", "enterprise_id")
+        keys = list(zip(*(column(records, n) for n in names), strict=True))
+        try:
+            if keys.count(keys[0]) == len(keys):
+                groups: dict[Any, Sequence[Any]] = {keys[0]: records}
+            else:
+                groups = {}
+                for k, record in zip(keys, records, strict=True):
+                    groups.setdefault(k, []).append(record)  # type: ignore[attr-defined]
+        except TypeError:  # an unhashable id
+            raise Bad from None
+        for (day, org, ent), group in groups.items():
+            self._day_at(day, org, ent).add_users(group)
+
     def file(self, path: Path | str, *also: Tally, on_record: OnRecord | None = None) -> FileTally:
         """An accumulator for one file's records, added into this tally (and ``also``) as they come.
 
@@ -221,8 +278,12 @@ class Tally:
     def add_file(self, path: Path, *also: Tally, on_record: OnRecord | None = None) -> int:
         """Count every record of a file on disk; returns how many were recognised."""
         tally = self.file(path, *also, on_record=on_record)
-        for where, value in read_records(path):
-            tally.add(value, where=where)
+        for where, value in read_records(path, blocks=True):
+            if isinstance(value, list) and value and type(value[0]) is bytes:
+                tally.add_lines(value)
+            else:
+                tally.skip_to(where)
+                tally.add(value, where=where)
         return tally.finish()
 
     def insight(self) -> Insight:
@@ -236,15 +297,39 @@ class Tally:
         )
 
 
+def _all_users(rows: list[FastUser]) -> bool:
+    """Whether every decoded row is a per-user row (a user id, and no team)."""
+    n = len(rows)
+    return (
+        None not in column(rows, "user_id")
+        and column(rows, "team_id").count(None) == n
+        and column(rows, "slug").count(None) == n
+    )
+
+
 class FileTally:
     """One file's records, fed as they arrive (``add_line`` or ``add``), then ``finish()``.
 
-    The records go straight into the ``Tally``; this object only knows the file's
-    name, its line number and how many records it recognised, so a download can
-    feed each line once while it writes it.
+    The records go into the ``Tally``: aggregate and user-team records at once, per-user rows
+    a block of ``BLOCK`` at a time (added up in bulk); ``finish`` adds the last block. This
+    object knows the file's name, its line number and how many records it recognised, so a
+    download can feed each line once while it writes it.
     """
 
-    __slots__ = ("_line", "_on_record", "_path", "_tallies", "records")
+    __slots__ = (
+        "_fast",
+        "_fast_lines",
+        "_line",
+        "_on_record",
+        "_path",
+        "_pending",
+        "_tallies",
+        "_where",
+        "records",
+    )
+
+    #: Per-user rows held before they are added up together.
+    BLOCK: Final = 512
 
     def __init__(
         self, tallies: tuple[Tally, ...], path: Path, on_record: OnRecord | None = None
@@ -253,11 +338,29 @@ class FileTally:
         self._on_record = on_record
         self._path = path
         self._line = 0
+        self._pending: list[dict[str, Any]] = []
+        self._where: list[str] = []
+        #: Per-user rows of the fast path (``_fast``), with their line numbers.
+        self._fast: list[FastUser] = []
+        self._fast_lines: list[int] = []
         self.records = 0
 
     def add_line(self, raw: bytes) -> None:
-        """Add one NDJSON line (blank lines count as lines and add nothing)."""
+        """Add one NDJSON line (blank lines count as lines and add nothing).
+
+        A per-user row takes the fast path (``decode_user``) unless someone asked for the
+        records (``on_record``, which is handed dicts); anything else is parsed as JSON.
+        """
         self._line += 1
+        if self._on_record is None:
+            row = decode_user(raw)
+            if row is not None:
+                self._fast.append(row)
+                self._fast_lines.append(self._line)
+                self.records += 1
+                if len(self._fast) >= self.BLOCK:
+                    self._flush_fast()
+                return
         if not raw.strip():
             return
         try:
@@ -269,6 +372,33 @@ class FileTally:
             ) from None
         self.add(value, where=f"line {self._line}")
 
+    def skip_to(self, where: str) -> None:
+        """Set the line number from ``line N`` (a reader that parsed that line itself)."""
+        if where.startswith("line "):
+            self._line = int(where[5:])
+
+    def add_lines(self, lines: list[bytes]) -> None:
+        """Add a block of NDJSON lines: per-user rows are decoded and added in bulk.
+
+        A block that is not all per-user rows the fast path accepts goes line by line.
+        """
+        if self._on_record is None and all(map(bytes.isascii, lines)):
+            try:
+                rows = list(map(decode_users, lines))
+            except (msgspec.DecodeError, RecursionError):
+                rows = []
+            if rows and _all_users(rows):
+                start = self._line + 1
+                self._line += len(rows)
+                self._fast += rows
+                self._fast_lines += range(start, start + len(rows))
+                self.records += len(rows)
+                if len(self._fast) >= self.BLOCK:
+                    self._flush_fast()
+                return
+        for raw in lines:
+            self.add_line(raw)
+
     def add(self, value: object, *, where: str = "") -> None:
         """Add one parsed JSON value: a record, or an array or wrapper of them."""
         records = list(unwrap(value))
@@ -277,21 +407,67 @@ class FileTally:
             if kind is None:
                 continue
             assert isinstance(record, dict)
-            source = f"{self._path}, {where}" if where else str(self._path)
-            try:
-                for tally in self._tallies:
-                    tally.add(kind, record, source=source)
-            except RecordError as exc:
-                place = where or "a record"
-                if len(records) > 1:
-                    place += f", record {number}"
-                raise record_error(exc, self._path, place) from None
+            place = where or "a record"
+            if len(records) > 1:
+                place += f", record {number}"
+            if kind == "user":
+                self._pending.append(record)
+                self._where.append(place)
+                if len(self._pending) >= self.BLOCK:
+                    self._flush()
+            else:
+                source = f"{self._path}, {place}"
+                try:
+                    for tally in self._tallies:
+                        tally.add(kind, record, source=source)
+                except RecordError as exc:
+                    raise record_error(exc, self._path, place) from None
             self.records += 1
             if self._on_record is not None:
                 self._on_record(kind, record)
 
+    def _flush(self) -> None:
+        """Add the pending per-user rows; a wrong type is located by adding them one by one."""
+        records, self._pending = self._pending, []
+        wheres, self._where = self._where, []
+        if not records:
+            return
+        try:
+            for tally in self._tallies:
+                tally.add_users(records)
+        except Bad:
+            for record, place in zip(records, wheres, strict=True):
+                try:
+                    Tally().add("user", record)
+                except RecordError as exc:
+                    raise record_error(exc, self._path, place) from None
+            raise ReportFormatError(  # pragma: no cover - one by one, some record fails
+                f"{self._path}, {wheres[0]}: a per-user row has a field of the wrong type."
+            ) from None
+
+    def _flush_fast(self) -> None:
+        """Add the fast path's pending rows; a refused one is located through the dict path."""
+        rows, self._fast = self._fast, []
+        lines, self._fast_lines = self._fast_lines, []
+        if not rows:
+            return
+        try:
+            for tally in self._tallies:
+                tally.add_users(rows)
+        except Bad:
+            for row, line in zip(rows, lines, strict=True):
+                try:
+                    Tally().add("user", msgspec.to_builtins(row))
+                except RecordError as exc:
+                    raise record_error(exc, self._path, f"line {line}") from None
+            raise ReportFormatError(  # pragma: no cover - one by one, some record fails
+                f"{self._path}, line {lines[0]}: a per-user row has a field of the wrong type."
+            ) from None
+
     def finish(self) -> int:
         """Close the file: it counts as read, or as skipped when nothing in it was recognised."""
+        self._flush_fast()
+        self._flush()
         for tally in self._tallies:
             (tally._files if self.records else tally._skipped).append(self._path)
         return self.records

@@ -32,7 +32,8 @@ class Teams:
     def __init__(self) -> None:
         self.memberships: dict[str, set[_UserId]] = {}
         self.names: dict[str, int | str | None] = {}
-        self.activity: dict[_UserId, tuple[int, ...]] = {}
+        #: The seven counts of each active user (a null count is 0).
+        self.activity: dict[_UserId, tuple[int | None, ...]] = {}
         self.records = 0
 
     def add_member(
@@ -45,7 +46,7 @@ class Teams:
         self.names.setdefault(shown, team_id)
         members.add(user_id if user_id is not None else f"row {self.records}")
 
-    def add_active_user(self, user_id: _UserId | None, counts: Sequence[int]) -> None:
+    def add_active_user(self, user_id: _UserId | None, counts: Sequence[int | None]) -> None:
         """Keep an active user's seven counts (summed, if the user has two rows that day)."""
         if user_id is None:
             return
@@ -53,7 +54,7 @@ class Teams:
         self.activity[user_id] = (
             tuple(counts)
             if known is None
-            else tuple(a + b for a, b in zip(known, counts, strict=True))
+            else tuple((a or 0) + (b or 0) for a, b in zip(known, counts, strict=True))
         )
 
     def rows(self) -> list[TeamRow]:
@@ -68,7 +69,7 @@ class Teams:
                     continue
                 active += 1
                 for i, value in enumerate(counts):
-                    sums[i] += value
+                    sums[i] += value or 0
             out.append(TeamRow(slug, self.names[slug], active, len(members), Activity(*sums)))
         out.sort(key=lambda t: (-t.active_users, t.slug))
         return out
