@@ -457,3 +457,50 @@ def test_an_overlong_line_is_refused_without_reading_it_whole(tmp_path):
         handle.write(b" " * (MAX_LINE_BYTES + 1))
     with pytest.raises(ReportFormatError, match="longer than 64 MiB"):
         summarize_paths([path])
+
+
+def _varied_user(n: int) -> dict:
+    """Per-user rows varied in every way the fast path and the dict path must agree on."""
+    record = user(n, ides=("vscode", "vim")[: n % 3], features=("a", "b", "c")[: n % 4])
+    record["day"] = f"2026-11-{18 + n % 3:02d}"
+    record["used_chat"] = (True, False, None)[n % 3]
+    record["used_cli"] = n % 5 == 0
+    record["organization_id"] = "999" if n % 2 else 999
+    if n % 7 == 0:
+        record["totals_by_ide"].append({"ide": None, **counts(g=n)})
+    if n % 11 == 0:
+        record["totals_by_feature"].append({"feature": "", "loc_added_sum": None})
+        record["user_login"] = "zoë"  # not ASCII: the dict path
+    if n % 2:
+        record["totals_by_language_feature"] = [{"language": "go", **counts(g=1, la=n)}]
+    record["totals_by_language_model"] = [{"language": "rust", "model": "lm", **counts(sd=n)}]
+    record["code_generation_activity_count"] = None if n % 13 == 0 else n
+    if n % 17 == 0:
+        record["loc_added_sum"] = 2**70  # beyond 64 bits: the dict path
+    if n % 5 == 0:
+        record["totals_by_cli"] = {"request_count": n, "token_usage": {"prompt_tokens_sum": 3}}
+        record["ai_credits_used"] = n / 4
+        record["ai_adoption_phase"] = {"phase": f"Phase {n % 3}", "phase_number": n % 3}
+    record["later_field"] = {"any": ["thing"]}
+    return record
+
+
+def test_the_fast_path_and_the_dict_path_agree(tmp_path):
+    """Summing structs in blocks gives exactly what summing the dicts one by one gives."""
+    from copilot_usage_report._csv import write_csv
+
+    path = write(tmp_path / "users.ndjson", *(_varied_user(n) for n in range(1, 1400)))
+    fast = summarize_paths([path])
+    slow = write_csv([path]).insight  # hands every record to the CSV writer: dicts only
+    assert fast.metrics() == slow.metrics()
+    assert [d.active_users for d in fast.days] == [d.active_users for d in slow.days]
+    assert sum(d.user_records for d in fast.days) == 1399
+
+
+def test_a_bool_count_in_a_per_user_block_is_located(tmp_path):
+    """msgspec refuses a bool count in a block; the dict path then names line and field."""
+    bad = user(3)
+    bad["code_generation_activity_count"] = True
+    path = write(tmp_path / "users.ndjson", *(user(n) for n in range(1, 1000)), bad, user(4))
+    with pytest.raises(ReportFormatError, match=r"line 1000: field code_generation_activity"):
+        summarize_paths([path])
