@@ -1,10 +1,17 @@
 """Report records and what they add up to: the public names of the metrics area.
 
 The work is done in private modules, one per concept: ``_records`` (which files
-hold records, how a file holds them, which kind each record is), ``_tally``
-(adding up, record by record), ``_teams`` (GitHub's team join) and ``_model``
-(the frozen ``Insight`` and GitHub's metric definitions). Other modules import
-from here. The JSON Schema of ``Insight.metrics()`` ships beside this module as
+hold records, how a file holds them, which kind each record is), ``_feed``
+(feeding one file's lines or values as they arrive), ``_fast`` (per-user lines
+decoded into typed structs), ``_tally`` and ``_sums`` (adding up by scope and
+day), ``_teams`` (GitHub's team join) and ``_model`` (the frozen ``Insight`` and
+GitHub's metric definitions). Other modules import from here.
+
+For a download that decodes each line once (``Tally.file(path)`` gives a
+``FileTally``: ``add_line(bytes)``, ``add_lines(list[bytes])``, ``add(value)``,
+then ``finish()``; ``Tally.insight()`` at the end) and for the history database
+(``day_metrics(record)``: one aggregate day's headline fields, derived metrics
+and breakdowns) the entry points are named here. The JSON Schema of ``Insight.metrics()`` ships beside this module as
 ``metrics.schema.json``.
 """
 

@@ -1,30 +1,26 @@
-"""Adding up: records, one at a time, into running sums by scope and day.
+"""Adding up: records into running sums by scope (organization or enterprise) and day.
 
-``Tally`` holds the sums; ``Tally.file(path)`` gives a ``FileTally`` that is fed
-one file's records as they come: ``add_line(bytes)`` for an NDJSON line,
-``add(value)`` for a parsed JSON value (a record, an array, a ``day_totals``
-wrapper), then ``finish()``. ``Tally.add_file`` does all three from disk, and
-``insight()`` freezes the result. A record is read as the dict JSON gives it;
-a used field of the wrong type is a ``ReportFormatError`` naming file, line and
-field.
+``Tally`` holds the sums; ``Tally.file(path)`` gives a ``FileTally`` (``_feed``) that is fed
+one file's records as they come, and ``Tally.add_file`` feeds one from disk; ``insight()``
+freezes the result. Aggregate records of one scope's day replace each other (the later wins,
+with a note); per-user rows add up, in bulk; user-team rows are kept for the team join.
 
-Memory grows with scopes, days and breakdown keys, and, for the team join, by
-one tuple of seven counts per active user and day; never with a login.
+Memory grows with scopes, days and breakdown keys, and, for the team join, by one tuple of
+seven counts per active user and day; never with a login.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from itertools import compress
 from pathlib import Path
 from typing import Any, Final
 
-import msgspec
-
 from ._errors import ReportFormatError
-from ._fast import FastPhase, FastUser, decode_user, decode_users
+from ._fast import FastPhase
+from ._feed import FileTally, OnRecord
 from ._model import (
     DayInsight,
     Insight,
@@ -33,10 +29,8 @@ from ._records import (
     Kind,
     RecordError,
     kind_of,
-    parse_line,
     read_records,
     record_error,
-    unwrap,
 )
 from ._sums import Aggregate, Bad, Sums, add_usage, column, key, usage, usage_out
 from ._teams import Teams
@@ -44,8 +38,6 @@ from ._teams import Teams
 __all__ = ["FileTally", "OnRecord", "Tally", "day_insight"]
 
 _Sums = list[int]
-#: Called with each recognised record (its kind, and the dict), once it is added.
-OnRecord = Callable[[Kind, dict[str, Any]], None]
 _Scope = tuple[str, str]  # ("organization" | "enterprise" | "", id)
 #: The per-user ``used_*`` flags GitHub documents, each counted as ``users_<flag>``.
 _FLAGS: Final = (
@@ -268,6 +260,10 @@ class Tally:
         for (day, org, ent), group in groups.items():
             self._day_at(day, org, ent).add_users(group)
 
+    def file_done(self, path: Path, *, recognised: bool) -> None:
+        """Record a file as read, or as skipped when it held no record of a known kind."""
+        (self._files if recognised else self._skipped).append(path)
+
     def file(self, path: Path | str, *also: Tally, on_record: OnRecord | None = None) -> FileTally:
         """An accumulator for one file's records, added into this tally (and ``also``) as they come.
 
@@ -295,182 +291,6 @@ class Tally:
             skipped=tuple(self._skipped),
             notes=tuple(self._notes),
         )
-
-
-def _all_users(rows: list[FastUser]) -> bool:
-    """Whether every decoded row is a per-user row (a user id, and no team)."""
-    n = len(rows)
-    return (
-        None not in column(rows, "user_id")
-        and column(rows, "team_id").count(None) == n
-        and column(rows, "slug").count(None) == n
-    )
-
-
-class FileTally:
-    """One file's records, fed as they arrive (``add_line`` or ``add``), then ``finish()``.
-
-    The records go into the ``Tally``: aggregate and user-team records at once, per-user rows
-    a block of ``BLOCK`` at a time (added up in bulk); ``finish`` adds the last block. This
-    object knows the file's name, its line number and how many records it recognised, so a
-    download can feed each line once while it writes it.
-    """
-
-    __slots__ = (
-        "_fast",
-        "_fast_lines",
-        "_line",
-        "_on_record",
-        "_path",
-        "_pending",
-        "_tallies",
-        "_where",
-        "records",
-    )
-
-    #: Per-user rows held before they are added up together.
-    BLOCK: Final = 512
-
-    def __init__(
-        self, tallies: tuple[Tally, ...], path: Path, on_record: OnRecord | None = None
-    ) -> None:
-        self._tallies = tallies
-        self._on_record = on_record
-        self._path = path
-        self._line = 0
-        self._pending: list[dict[str, Any]] = []
-        self._where: list[str] = []
-        #: Per-user rows of the fast path (``_fast``), with their line numbers.
-        self._fast: list[FastUser] = []
-        self._fast_lines: list[int] = []
-        self.records = 0
-
-    def add_line(self, raw: bytes) -> None:
-        """Add one NDJSON line (blank lines count as lines and add nothing).
-
-        A per-user row takes the fast path (``decode_user``) unless someone asked for the
-        records (``on_record``, which is handed dicts); anything else is parsed as JSON.
-        """
-        self._line += 1
-        if self._on_record is None:
-            row = decode_user(raw)
-            if row is not None:
-                self._fast.append(row)
-                self._fast_lines.append(self._line)
-                self.records += 1
-                if len(self._fast) >= self.BLOCK:
-                    self._flush_fast()
-                return
-        if not raw.strip():
-            return
-        try:
-            value = parse_line(raw)
-        except (ValueError, RecursionError):
-            raise ReportFormatError(
-                f"{self._path}, line {self._line}: not a JSON record; the file is damaged or "
-                "cut off."
-            ) from None
-        self.add(value, where=f"line {self._line}")
-
-    def skip_to(self, where: str) -> None:
-        """Set the line number from ``line N`` (a reader that parsed that line itself)."""
-        if where.startswith("line "):
-            self._line = int(where[5:])
-
-    def add_lines(self, lines: list[bytes]) -> None:
-        """Add a block of NDJSON lines: per-user rows are decoded and added in bulk.
-
-        A block that is not all per-user rows the fast path accepts goes line by line.
-        """
-        if self._on_record is None and all(map(bytes.isascii, lines)):
-            try:
-                rows = list(map(decode_users, lines))
-            except (msgspec.DecodeError, RecursionError):
-                rows = []
-            if rows and _all_users(rows):
-                start = self._line + 1
-                self._line += len(rows)
-                self._fast += rows
-                self._fast_lines += range(start, start + len(rows))
-                self.records += len(rows)
-                if len(self._fast) >= self.BLOCK:
-                    self._flush_fast()
-                return
-        for raw in lines:
-            self.add_line(raw)
-
-    def add(self, value: object, *, where: str = "") -> None:
-        """Add one parsed JSON value: a record, or an array or wrapper of them."""
-        records = list(unwrap(value))
-        for number, record in enumerate(records, 1):
-            kind = kind_of(record)
-            if kind is None:
-                continue
-            assert isinstance(record, dict)
-            place = where or "a record"
-            if len(records) > 1:
-                place += f", record {number}"
-            if kind == "user":
-                self._pending.append(record)
-                self._where.append(place)
-                if len(self._pending) >= self.BLOCK:
-                    self._flush()
-            else:
-                source = f"{self._path}, {place}"
-                try:
-                    for tally in self._tallies:
-                        tally.add(kind, record, source=source)
-                except RecordError as exc:
-                    raise record_error(exc, self._path, place) from None
-            self.records += 1
-            if self._on_record is not None:
-                self._on_record(kind, record)
-
-    def _flush(self) -> None:
-        """Add the pending per-user rows; a wrong type is located by adding them one by one."""
-        records, self._pending = self._pending, []
-        wheres, self._where = self._where, []
-        if not records:
-            return
-        try:
-            for tally in self._tallies:
-                tally.add_users(records)
-        except Bad:
-            for record, place in zip(records, wheres, strict=True):
-                try:
-                    Tally().add("user", record)
-                except RecordError as exc:
-                    raise record_error(exc, self._path, place) from None
-            raise ReportFormatError(  # pragma: no cover - one by one, some record fails
-                f"{self._path}, {wheres[0]}: a per-user row has a field of the wrong type."
-            ) from None
-
-    def _flush_fast(self) -> None:
-        """Add the fast path's pending rows; a refused one is located through the dict path."""
-        rows, self._fast = self._fast, []
-        lines, self._fast_lines = self._fast_lines, []
-        if not rows:
-            return
-        try:
-            for tally in self._tallies:
-                tally.add_users(rows)
-        except Bad:
-            for row, line in zip(rows, lines, strict=True):
-                try:
-                    Tally().add("user", msgspec.to_builtins(row))
-                except RecordError as exc:
-                    raise record_error(exc, self._path, f"line {line}") from None
-            raise ReportFormatError(  # pragma: no cover - one by one, some record fails
-                f"{self._path}, line {lines[0]}: a per-user row has a field of the wrong type."
-            ) from None
-
-    def finish(self) -> int:
-        """Close the file: it counts as read, or as skipped when nothing in it was recognised."""
-        self._flush_fast()
-        self._flush()
-        for tally in self._tallies:
-            (tally._files if self.records else tally._skipped).append(self._path)
-        return self.records
 
 
 def day_insight(record: dict[str, Any]) -> DayInsight:
