@@ -11,8 +11,8 @@ For a download that decodes each line once (``Tally.file(path)`` gives a
 ``FileTally``: ``add_line(bytes)``, ``add_lines(list[bytes])``, ``add(value)``,
 then ``finish()``; ``Tally.insight()`` at the end) and for the history database
 (``day_metrics(record)``: one aggregate day's headline fields, derived metrics
-and breakdowns) the entry points are named here. The JSON Schema of ``Insight.metrics()`` ships beside this module as
-``metrics.schema.json``.
+and breakdowns) the entry points are named here. The JSON Schema of
+``Insight.metrics()`` ships beside this module as ``metrics.schema.json``.
 """
 
 from __future__ import annotations
