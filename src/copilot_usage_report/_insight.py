@@ -32,6 +32,8 @@ _LABELS = {
     "monthly_active_agent_users": "Monthly active agent users",
     "daily_active_cli_users": "Daily active CLI users",
 }
+#: The user counts of GitHub's dashboard, shown first; the other counts follow its metrics.
+_DASHBOARD = frozenset({"daily_active_users", "weekly_active_users", "monthly_active_users"})
 _MERMAID_LABEL = re.compile(r"[^A-Za-z0-9 ._+/()-]")
 
 
@@ -78,11 +80,13 @@ def _headline(insight: Insight, newest: DayInsight) -> str:
     """GitHub's dashboard metrics first, then the activity counts, then our own counts."""
     several = len(insight.days) > 1
     suffix = f" ({newest.day})" if several else ""
-    rows = [
-        [_label(name) + suffix, number(value)]
+    counts = [
+        (name, [_label(name) + suffix, number(value)])
         for name, value in newest.user_counts.items()
         if value is not None
     ]
+    rows = [row for name, row in counts if name in _DASHBOARD]
+    others = [row for name, row in counts if name not in _DASHBOARD]
     if newest.agent_adoption_rate is not None:
         rows.append(["Agent adoption" + suffix, percent(newest.agent_adoption_rate)])
     completions = insight.feature("code_completion")
@@ -103,6 +107,7 @@ def _headline(insight: Insight, newest: DayInsight) -> str:
         ["Lines deleted, user-initiated", number(lines["loc_deleted_user_initiated"])],
         ["Lines added, agent-initiated", number(lines["loc_added_agent_initiated"])],
         ["Lines deleted, agent-initiated", number(lines["loc_deleted_agent_initiated"])],
+        *others,
         ["User-initiated interactions", number(total.user_initiated_interaction_count)],
         ["Code generations (all features)", number(total.code_generation_activity_count)],
         ["Code acceptances (all features)", number(total.code_acceptance_activity_count)],

@@ -220,6 +220,23 @@ def usage_out(sums: dict[str, int] | None) -> dict[str, Any] | None:
     }
 
 
+_FIRST: Final = (
+    "daily_active_users",
+    "weekly_active_users",
+    "monthly_active_users",
+    "monthly_active_chat_users",
+    "monthly_active_agent_users",
+)
+
+
+def _count_order(item: tuple[str, object]) -> tuple[int, int, str]:
+    name = item[0]
+    if name in _FIRST:
+        return (0, _FIRST.index(name), "")
+    period = next(i for i, p in enumerate(_USER_COUNT_PREFIXES) if name.startswith(p))
+    return (1, period, name)
+
+
 class Aggregate:
     """One aggregate record reduced to what the insight shows."""
 
@@ -228,7 +245,7 @@ class Aggregate:
     def __init__(self, record: Mapping[str, Any]) -> None:
         self.sums = Sums()
         self.sums.add(record)
-        self.counts: dict[str, int | None] = {}
+        counts: dict[str, int | None] = {}
         for name, value in record.items():
             # a count GitHub adds later is passed on; a field of another type is not a count
             if (
@@ -236,7 +253,9 @@ class Aggregate:
                 and name.endswith("_users")
                 and (value is None or type(value) is int or name in _KNOWN_COUNTS)
             ):
-                self.counts[name] = None if value is None else count(value)
+                counts[name] = None if value is None else count(value)
+        #: GitHub's dashboard counts first, then the others by period and name.
+        self.counts = dict(sorted(counts.items(), key=_count_order))
         self.cli = usage(record.get("totals_by_cli"))
         self.copilot_app = usage(record.get("totals_by_copilot_app"))
         pulls = record.get("pull_requests")
