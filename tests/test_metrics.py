@@ -504,3 +504,27 @@ def test_a_bool_count_in_a_per_user_block_is_located(tmp_path):
     path = write(tmp_path / "users.ndjson", *(user(n) for n in range(1, 1000)), bad, user(4))
     with pytest.raises(ReportFormatError, match=r"line 1000: field code_generation_activity"):
         summarize_paths([path])
+
+
+def test_the_metrics_object_and_the_step_output_follow_the_shipped_schema(tmp_path):
+    """Every kind together, a cut to the top ten with "other", and one day_metrics element."""
+    import jsonschema  # type: ignore[import-untyped]
+
+    from copilot_usage_report._metrics import TOP, metrics_schema
+
+    schema = metrics_schema()
+    for name in ("organization-1-day.ndjson", "users-1-day.ndjson", "user-teams-1-day.ndjson"):
+        shutil.copy(FIXTURES / name, tmp_path)
+    ides = [{"ide": f"ide-{n:02d}", **counts(g=n)} for n in range(1, 13)]
+    write(tmp_path / "more" / "agg.ndjson", aggregate(day="2026-11-19", totals_by_ide=ides))
+    insight = summarize_paths([tmp_path])
+    for metrics in (insight.metrics(), insight.metrics(top=TOP)):
+        jsonschema.validate(metrics, schema, format_checker=jsonschema.FormatChecker())
+    assert [row["ide"] for row in insight.metrics(top=TOP)["days"][0]["breakdowns"]["ide"]][
+        -1
+    ] == "other"
+    (line,) = (FIXTURES / "organization-1-day.ndjson").read_text().splitlines()
+    day = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/day"}
+    jsonschema.validate(day_metrics(json.loads(line)), day)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**day_metrics(json.loads(line)), "acceptance_rate": 1.0}, day)
