@@ -373,7 +373,8 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     """
     from ._errors import OutputError, ReportFormatError
 
-    paths = [f.path for f in result.files]
+    # per-repository reports hold no record the summary reads: not summarised, not warned about
+    paths = [f.path for r in result.reports if not r.report.startswith("repos-") for f in r.files]
     if not paths:
         return None, ()
     try:

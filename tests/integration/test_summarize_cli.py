@@ -241,3 +241,13 @@ def test_summarize_says_when_a_later_record_replaces_an_earlier_one(run_cli, tmp
     assert json.loads(run.stdout)["days"][0]["daily_active_users"] == 43
     (note,) = run.stderr.splitlines()
     assert f"{path}, line 2" in note and "the later wins" in note
+
+
+def test_fetch_of_a_repos_report_neither_summarises_nor_warns(standin, run_cli, tmp_path):
+    """Per-repository rows are no kind the summary reads: the fetch stays quiet about them."""
+    row = {"day": DAY.isoformat(), "repository_id": 5, "code_generation_activity_count": 7}
+    standin.add_report("my-org", DAY, [("r.ndjson", json.dumps(row).encode())], kind="repos-1-day")
+    run = run_cli("fetch", env=_env(standin, tmp_path, INPUT_REPORT="repos-1-day"), actions=True)
+    assert run.code == 0, run.stdout + run.stderr
+    assert not [ln for ln in run.stdout.splitlines() if ln.startswith("::warning")]
+    assert run.outputs["file-count"] == "1"
