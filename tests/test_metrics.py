@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from copilot_usage_report._errors import InputError, ReportFormatError
@@ -508,8 +509,6 @@ def test_a_bool_count_in_a_per_user_block_is_located(tmp_path):
 
 def test_the_metrics_object_and_the_step_output_follow_the_shipped_schema(tmp_path):
     """Every kind together, a cut to the top ten with "other", and one day_metrics element."""
-    import jsonschema  # type: ignore[import-untyped]
-
     from copilot_usage_report._metrics import TOP, metrics_schema
 
     schema = metrics_schema()
@@ -528,3 +527,29 @@ def test_the_metrics_object_and_the_step_output_follow_the_shipped_schema(tmp_pa
     jsonschema.validate(day_metrics(json.loads(line)), day)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**day_metrics(json.loads(line)), "acceptance_rate": 1.0}, day)
+
+
+def test_the_metrics_output_sheds_detail_rather_than_outgrow_a_step_output(monkeypatch, tmp_path):
+    """Past the size limit: no breakdowns first, then each scope's newest day only."""
+    from copilot_usage_report import _workflow
+    from copilot_usage_report._metrics import metrics_schema
+
+    path = write(tmp_path / "a.ndjson", aggregate(day="2026-11-19"), aggregate(day="2026-11-20"))
+    insight = summarize_paths([path])
+
+    def output() -> dict:
+        value = json.loads(_workflow.metric_outputs(insight)["metrics"])
+        jsonschema.validate(value, metrics_schema())
+        return value
+
+    assert "breakdowns" in output()["days"][0]
+    lean = len(json.dumps(insight.metrics(top=10, breakdowns=False)))
+    monkeypatch.setattr(_workflow, "_METRICS_MAX", lean)
+    assert [("breakdowns" in d, d["day"]) for d in output()["days"]] == [
+        (False, "2026-11-19"),
+        (False, "2026-11-20"),
+    ]
+    monkeypatch.setattr(_workflow, "_METRICS_MAX", lean - 1)
+    newest = output()
+    assert [d["day"] for d in newest["days"]] == ["2026-11-20"]
+    assert (newest["start_day"], newest["end_day"]) == ("2026-11-19", "2026-11-20")

@@ -285,8 +285,10 @@ class DayInsight:
             "totals_by_ai_adoption_phase": list(self.ai_adoption_phases),
         }
 
-    def metrics(self, *, top: int | None = None) -> dict[str, Any]:
+    def metrics(self, *, top: int | None = None, breakdowns: bool = True) -> dict[str, Any]:
         """``headline`` plus the breakdowns (every key, or ``top`` and ``other``) and teams."""
+        if not breakdowns:
+            return self.headline()
         return {
             **self.headline(),
             "breakdowns": {
@@ -407,11 +409,21 @@ class Insight:
         with_users = any(dimension in day.active_users for day in self.days)
         return _top(_rank(dimension, activity, users, with_users=with_users), top)
 
-    def metrics(self, *, top: int | None = None) -> dict[str, Any]:
-        """The ``metrics`` object (``metrics.schema.json``): every scope's days, in order."""
+    def metrics(
+        self, *, top: int | None = None, breakdowns: bool = True, newest_only: bool = False
+    ) -> dict[str, Any]:
+        """The ``metrics`` object (``metrics.schema.json``): every scope's days, in order.
+
+        ``breakdowns=False`` leaves out breakdowns, teams and record counts; ``newest_only``
+        keeps each scope's newest day (``start_day`` and ``end_day`` still span them all).
+        """
         days = [day.day for day in self.days]
         return {
             "start_day": min(days).isoformat() if days else None,
             "end_day": max(days).isoformat() if days else None,
-            "days": [day.metrics(top=top) for day in self.days],
+            "days": [
+                day.metrics(top=top, breakdowns=breakdowns)
+                for day in self.days
+                if not newest_only or day is self.for_scope(day.scope).days[-1]
+            ],
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import github_action_utils as gha
 
@@ -74,7 +74,7 @@ def metric_outputs(insight: Insight) -> dict[str, str]:
     keys and ``other``, to keep the output small); ``acceptance-rate`` is GitHub's code
     completion acceptance rate.
     """
-    from ._metrics import TOP, rounded_rate
+    from ._metrics import rounded_rate
 
     newest = insight.newest
 
@@ -82,7 +82,7 @@ def metric_outputs(insight: Insight) -> dict[str, str]:
         return "" if value is None else str(value)
 
     return {
-        "metrics": json.dumps(insight.metrics(top=TOP)),
+        "metrics": _metrics_json(insight),
         "daily-active-users": text(newest.daily_active_users if newest else None),
         "weekly-active-users": text(newest.weekly_active_users if newest else None),
         "monthly-active-users": text(newest.monthly_active_users if newest else None),
@@ -90,6 +90,22 @@ def metric_outputs(insight: Insight) -> dict[str, str]:
             rounded_rate(newest.code_completion_acceptance_rate) if newest else None
         ),
     }
+
+
+#: A step output may hold 1 MB: past this, ``metrics`` sheds detail rather than fail the step.
+_METRICS_MAX: Final = 512 * 1024
+
+
+def _metrics_json(insight: Insight) -> str:
+    """``metrics`` for the step output: breakdowns cut to the top ten, then (for long ranges)
+    without breakdowns, then only each scope's newest day, whichever first fits."""
+    from ._metrics import TOP
+
+    for options in ({}, {"breakdowns": False}, {"breakdowns": False, "newest_only": True}):
+        text = json.dumps(insight.metrics(top=TOP, **options))
+        if len(text) <= _METRICS_MAX:
+            break
+    return text
 
 
 def _fetch_outputs(result: RunResult) -> dict[str, str]:
