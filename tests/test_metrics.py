@@ -553,3 +553,18 @@ def test_the_metrics_output_sheds_detail_rather_than_outgrow_a_step_output(monke
     newest = output()
     assert [d["day"] for d in newest["days"]] == ["2026-11-20"]
     assert (newest["start_day"], newest["end_day"]) == ("2026-11-19", "2026-11-20")
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"user_id": [1], "day": DAY, "team_id": 1, "slug": "a"}, "user_id"),
+        ({**user(1), "user_id": {"x": 1}}, "user_id"),
+        ({**aggregate(), "organization_id": [999]}, "organization_id"),
+    ],
+)
+def test_an_id_of_the_wrong_type_is_a_format_error_not_a_crash(tmp_path, record, field):
+    """Ids are joined and grouped on: a list or object there is refused with its field named."""
+    path = write(tmp_path / "a.ndjson", record)
+    with pytest.raises(ReportFormatError, match=f"line 1: field {field}"):
+        summarize_paths([path])

@@ -237,6 +237,10 @@ def _count_order(item: tuple[str, object]) -> tuple[int, int, str]:
     return (1, period, name)
 
 
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 class Aggregate:
     """One aggregate record reduced to what the insight shows."""
 
@@ -267,8 +271,10 @@ class Aggregate:
             raise Bad
         self.phases = [
             {
-                "phase": p.get("phase"),
-                "phase_number": p.get("phase_number"),
+                "phase": _text(p.get("phase")),
+                "phase_number": p.get("phase_number")
+                if type(p.get("phase_number")) is int
+                else None,
                 "total_engaged_users": count(p.get("total_engaged_users")),
             }
             for p in phases

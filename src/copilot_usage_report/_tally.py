@@ -55,7 +55,12 @@ _NUMBERS: Final = frozenset({int, float})
 _PASSIVE: Final = frozenset({"used_copilot_code_review_passive"})
 
 
+_IDS: Final = frozenset({int, str, type(None)})
+
+
 def _scope_of(org: object, ent: object) -> tuple[_Scope, str | None]:
+    if type(org) not in _IDS or type(ent) not in _IDS:
+        raise Bad
     enterprise = None if ent is None else str(ent)
     if org is not None:
         return ("organization", str(org)), enterprise
@@ -133,7 +138,10 @@ class _Day:
         self.user_counts["daily_active_users"] += sum(ide)
         other = [values for flag, values in flags.items() if flag not in _PASSIVE]
         active = list(map(any, zip(ide, *other, strict=True))) if other else ide
-        rows = zip(column(records, "user_id"), zip(*columns, strict=True), strict=True)
+        ids = column(records, "user_id")
+        if not typed and not _IDS.issuperset(map(type, ids)):
+            raise Bad
+        rows = zip(ids, zip(*columns, strict=True), strict=True)
         self.teams.activity.update(compress(rows, active))
         self.teams.activity.pop(None, None)  # type: ignore[call-overload]
         for value in filter(None, column(records, "totals_by_cli")):
@@ -223,6 +231,11 @@ class Tally:
                 entry.add_users([record])
             elif kind == "team":
                 team = record.get("slug")
+                if (
+                    type(record.get("user_id")) not in _IDS
+                    or type(record.get("team_id")) not in _IDS
+                ):
+                    raise Bad
                 entry.teams.add_member(
                     record.get("user_id"),
                     None if team is None else key(team),
