@@ -86,6 +86,8 @@ class FileTally:
         if self._on_record is None:
             row = decode_user(raw)
             if row is not None:
+                if self._pending:  # rows are added in file order, so errors come in it
+                    self._flush()
                 self._fast.append(row)
                 self._fast_lines.append(self._line)
                 self.records += 1
@@ -119,6 +121,8 @@ class FileTally:
             except (msgspec.DecodeError, RecursionError):
                 rows = []
             if rows and _all_users(rows):
+                if self._pending:
+                    self._flush()
                 start = self._line + 1
                 self._line += len(rows)
                 self._fast += rows
@@ -141,19 +145,23 @@ class FileTally:
             place = where or "a record"
             if len(records) > 1:
                 place += f", record {number}"
-            if kind == "user":
+            self.records += 1
+            if kind == "user":  # handed to on_record once added: checked, in order
+                if self._fast:
+                    self._flush_fast()
                 self._pending.append(record)
                 self._where.append(place)
                 if len(self._pending) >= self.BLOCK:
                     self._flush()
-            else:
-                source = f"{self._path}, {place}"
-                try:
-                    for tally in self._tallies:
-                        tally.add(kind, record, source=source)
-                except RecordError as exc:
-                    raise record_error(exc, self._path, place) from None
-            self.records += 1
+                continue
+            self._flush_fast()
+            self._flush()
+            source = f"{self._path}, {place}"
+            try:
+                for tally in self._tallies:
+                    tally.add(kind, record, source=source)
+            except RecordError as exc:
+                raise record_error(exc, self._path, place) from None
             if self._on_record is not None:
                 self._on_record(kind, record)
 
@@ -175,6 +183,9 @@ class FileTally:
             raise ReportFormatError(  # pragma: no cover - one by one, some record fails
                 f"{self._path}, {wheres[0]}: a per-user row has a field of the wrong type."
             ) from None
+        if self._on_record is not None:
+            for record in records:
+                self._on_record("user", record)
 
     def _flush_fast(self) -> None:
         """Add the fast path's pending rows; a refused one is located through the dict path."""
