@@ -77,3 +77,57 @@ def test_fast_and_dict_paths_agree(rows: list[dict[str, Any]]) -> None:
                 name.unlink()
         slow = _outcome(lambda p: write_csv([p]).insight, path)
         assert fast == slow
+
+
+KEYS = st.sampled_from(
+    [
+        "day",
+        "user_id",
+        "slug",
+        "team_id",
+        "organization_id",
+        "enterprise_id",
+        "daily_active_users",
+        "monthly_active_users",
+        "day_totals",
+        "totals_by_ide",
+        "totals_by_feature",
+        "totals_by_language_model",
+        "totals_by_cli",
+        "pull_requests",
+        "totals_by_ai_adoption_phase",
+        "ai_adoption_phase",
+        "used_cli",
+        "ide",
+        "feature",
+        "token_usage",
+        *COUNTS,
+    ]
+)
+ANY_JSON = st.recursive(
+    st.one_of(VALUES, st.just("2026-11-20"), st.floats(allow_nan=False, allow_infinity=False)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=6),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(ANY_JSON, min_size=1, max_size=5), one_document=st.booleans())
+def test_any_json_is_summarised_or_refused_in_one_line(
+    values: list[Any], one_document: bool
+) -> None:
+    """Whatever JSON a file holds, in any shape: numbers, or a ReportFormatError; no crash."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.json"
+        text = (
+            json.dumps(values, indent=1)
+            if one_document
+            else "".join(json.dumps(v) + "\n" for v in values)
+        )
+        path.write_text(text)
+        try:
+            insight = summarize_paths([path], unrecognised="skip")
+        except ReportFormatError as exc:
+            assert "\n" not in exc.message
+        else:
+            json.dumps(insight.metrics())
