@@ -5,8 +5,8 @@ one file's records as they come, and ``Tally.add_file`` feeds one from disk; ``i
 freezes the result. Aggregate records of one scope's day replace each other (the later wins,
 with a note); per-user rows add up, in bulk; user-team rows are kept for the team join.
 
-Memory grows with scopes, days and breakdown keys, and, for the team join, by one tuple of
-seven counts per active user and day; never with a login.
+Memory grows with scopes, days and breakdown keys, and, for the team join, with the seven
+counts of each per-user row (kept as the columns they were added up from); never with a login.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
-from itertools import compress
 from pathlib import Path
 from typing import Any, Final
 
@@ -141,9 +140,7 @@ class _Day:
         ids = column(records, "user_id")
         if not typed and not _IDS.issuperset(map(type, ids)):
             raise Bad
-        rows = zip(ids, zip(*columns, strict=True), strict=True)
-        self.teams.activity.update(compress(rows, active))
-        self.teams.activity.pop(None, None)  # type: ignore[call-overload]
+        self.teams.add_active_users(ids, columns, active)
         for value in filter(None, column(records, "totals_by_cli")):
             self.cli = add_usage(self.cli, usage(value))
         for value in filter(None, column(records, "totals_by_copilot_app")):
@@ -259,12 +256,13 @@ class Tally:
 
         Rows are grouped by scope and day first (a 28-day file holds many days).
         """
-        names = ("day", "organization_id", "enterprise_id")
-        keys = list(zip(*(column(records, n) for n in names), strict=True))
+        n = len(records)
+        scope = [column(records, name) for name in ("day", "organization_id", "enterprise_id")]
         try:
-            if keys.count(keys[0]) == len(keys):
-                groups: dict[Any, Sequence[Any]] = {keys[0]: records}
+            if all(values.count(values[0]) == n for values in scope):  # the usual: one day
+                groups: dict[Any, Sequence[Any]] = {tuple(v[0] for v in scope): records}
             else:
+                keys = list(zip(*scope, strict=True))
                 groups = {}
                 for k, record in zip(keys, records, strict=True):
                     groups.setdefault(k, []).append(record)  # type: ignore[attr-defined]

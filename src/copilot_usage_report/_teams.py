@@ -12,6 +12,8 @@ organization's totals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
+from typing import Any
 
 from ._model import ACTIVITY_FIELDS, UNKNOWN, Activity, TeamRow
 
@@ -23,17 +25,19 @@ _UserId = int | str
 class Teams:
     """One scope's day of memberships and of the activity of users who were active.
 
-    Holds one tuple of seven counts per active user of the day, and one entry
-    per membership row, until ``rows`` joins them.
+    Holds the ids, count columns and active flags of the day's per-user rows as added (no
+    copy), and one entry per membership row, until ``rows`` joins them.
     """
 
-    __slots__ = ("activity", "memberships", "names", "records")
+    __slots__ = ("_activity", "_batches", "memberships", "names", "records")
 
     def __init__(self) -> None:
         self.memberships: dict[str, set[_UserId]] = {}
         self.names: dict[str, int | str | None] = {}
-        #: The seven counts of each active user (a null count is 0).
-        self.activity: dict[_UserId, tuple[int | None, ...]] = {}
+        #: Per-user rows as added: their ids, seven count columns and whether each is active;
+        #: joined into ``_activity`` only when ``rows`` needs it (most days have no teams).
+        self._batches: list[tuple[Sequence[Any], Sequence[Sequence[Any]], Sequence[bool]]] = []
+        self._activity: dict[_UserId, tuple[int | None, ...]] = {}
         self.records = 0
 
     def add_member(
@@ -46,25 +50,31 @@ class Teams:
         self.names.setdefault(shown, team_id)
         members.add(user_id if user_id is not None else f"row {self.records}")
 
-    def add_active_user(self, user_id: _UserId | None, counts: Sequence[int | None]) -> None:
-        """Keep an active user's seven counts (summed, if the user has two rows that day)."""
-        if user_id is None:
-            return
-        known = self.activity.get(user_id)
-        self.activity[user_id] = (
-            tuple(counts)
-            if known is None
-            else tuple((a or 0) + (b or 0) for a, b in zip(known, counts, strict=True))
-        )
+    def add_active_users(
+        self, ids: Sequence[Any], columns: Sequence[Sequence[Any]], active: Sequence[bool]
+    ) -> None:
+        """Keep a block of per-user rows for the join: ids, count columns, active flags."""
+        self._batches.append((ids, columns, active))
+
+    @property
+    def activity(self) -> dict[_UserId, tuple[int | None, ...]]:
+        """The seven counts of each active user (a later row of a user replaces an earlier)."""
+        for ids, columns, active in self._batches:
+            rows = zip(ids, zip(*columns, strict=True), strict=True)
+            self._activity.update(compress(rows, active))
+        self._batches.clear()
+        self._activity.pop(None, None)  # type: ignore[call-overload]
+        return self._activity
 
     def rows(self) -> list[TeamRow]:
         """Every team of the day: most active users first, then by slug."""
         out = []
+        activity = self.activity if self.memberships else {}
         for slug, members in self.memberships.items():
             sums = [0] * len(ACTIVITY_FIELDS)
             active = 0
             for user in members:
-                counts = self.activity.get(user)
+                counts = activity.get(user)
                 if counts is None:
                     continue
                 active += 1
