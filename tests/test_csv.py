@@ -46,57 +46,59 @@ def test_every_table_lands_beside_the_files_with_its_columns_and_rows(reference)
     assert [p.name for p in result.files] == list(CSV_NAMES)
     assert all(p.parent == reference for p in result.files)
     tables = {p.name: read(p) for p in result.files}
-    assert tables["totals.csv"][0] == [
-        "day",
-        "daily_active_users",
-        "weekly_active_users",
-        "monthly_active_users",
-        "monthly_active_chat_users",
-        "monthly_active_agent_users",
-        "daily_active_cli_users",
-        "daily_active_chat_users",
-        "daily_active_agent_users",
-        *ACTIVITY,
-        "acceptance_rate",
+    header, row = tables["totals.csv"]
+    assert header[:6] == [
+        *["day", "organization_id", "enterprise_id"],
+        *["daily_active_users", "weekly_active_users", "monthly_active_users"],
     ]
-    assert tables["totals.csv"][1] == [
-        "2026-11-20",
-        *["42", "58", "77", "35", "19", "3", "2", "1"],
-        *["239", "998", "289", "2405", "0", "1830", "349"],
-        "28.96",
-    ]
+    totals = dict(zip(header, row, strict=True))
+    assert row[:6] == ["2026-11-20", "999", "13213", "42", "58", "77"]
+    assert [totals[name] for name in ACTIVITY] == ["239", "998", "289", "2405", "0", "1830", "349"]
+    assert totals["code_completions_suggested"] == "640"
+    assert totals["code_completions_accepted"] == "210"
+    assert totals["code_completion_acceptance_rate"] == str(round(100 * 210 / 640, 2))
+    assert totals["agent_adoption_rate"] == str(round(100 * 19 / 77, 2))
+    assert totals["daily_passive_copilot_code_review_users"] == "7"
+    assert totals["totals_by_cli.token_usage.prompt_tokens_sum"] == "96000"
+    assert totals["pull_requests.total_created"] == "14"
+    # Our counts from the per-user rows, under names GitHub does not use:
+    assert (totals["users_used_chat"], totals["users_used_agent"], totals["users_used_cli"]) == (
+        *("2", "1", "1"),
+    )
+    assert "daily_active_chat_users" not in totals
     for dimension, rows in (("ide", 2), ("feature", 5), ("language", 3), ("model", 2)):
         table = tables[f"by_{dimension}.csv"]
-        assert table[0] == ["day", dimension, *ACTIVITY, "acceptance_rate", "active_users"]
+        assert table[0] == [
+            *["day", "organization_id", "enterprise_id", dimension],
+            *[*ACTIVITY, "acceptance_rate", "active_users"],
+        ]
         assert len(table) == 1 + rows, dimension
     assert tables["by_ide.csv"][1] == [
-        *["2026-11-20", "vscode"],
+        *["2026-11-20", "999", "13213", "vscode"],
         *["170", "760", "226", "1840", "0", "1420", "300"],
         *["29.74", "1"],
     ]
     assert tables["by_language.csv"][1][-1] == ""  # no user counts per language
-    assert tables["users.csv"][0] == [
-        *["day", "user_id", "user_login", "used_chat", "used_agent", "used_cli"],
-        *ACTIVITY,
-        *["acceptance_rate", "ides", "features"],
+    users = tables["users.csv"]
+    assert users[0][:5] == ["day", "organization_id", "enterprise_id", "user_id", "user_login"]
+    named = [dict(zip(users[0], row, strict=True)) for row in users[1:]]
+    assert [u["user_login"] for u in named] == ["alice", "bob", "carol"]
+    assert [u["used_chat"] for u in named] == ["true", "true", "false"]
+    assert [u["ides"] for u in named] == ["vscode", "intellij", ""]
+    assert named[2]["features"] == "copilot_cli"
+    assert named[0]["loc_added_sum"] == "88"
+    # The team join, computed here from the fixture's rows: members' activity summed per team.
+    lines = (reference / "users-1-day.ndjson").read_text().splitlines()
+    by_id = {r["user_id"]: r for r in map(json.loads, lines)}
+    members = {"backend": (1001, 1003), "frontend": (1001, 1002)}
+    expected = [
+        [
+            *["2026-11-20", "999", "13213", slug, str(team_id), "2", "2"],
+            *[str(sum(by_id[u].get(name, 0) for u in ids)) for name in ACTIVITY],
+        ]
+        for (slug, ids), team_id in zip(members.items(), (43, 42), strict=True)
     ]
-    assert tables["users.csv"][1:] == [
-        [
-            *["2026-11-20", "1001", "alice", "true", "true", "false"],
-            *["50", "40", "12", "200", "0", "88", "6", "30.0"],
-            *["vscode", "chat_panel_agent_mode;code_completion"],
-        ],
-        [
-            *["2026-11-20", "1002", "bob", "true", "false", "false"],
-            *["30", "25", "7", "80", "0", "24", "0", "28.0"],
-            *["intellij", "chat_panel_ask_mode;code_completion"],
-        ],
-        [
-            *["2026-11-20", "1003", "carol", "false", "false", "true"],
-            *["12", "9", "0", "20", "0", "14", "2", "0.0"],
-            *["", "copilot_cli"],
-        ],
-    ]
+    assert tables["teams.csv"][1:] == expected
     assert tables["user_teams.csv"] == [
         ["day", "user_id", "user_login", "team_id", "slug"],
         ["2026-11-20", "1001", "alice", "42", "frontend"],

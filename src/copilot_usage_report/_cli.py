@@ -536,18 +536,20 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     """
     from ._errors import OutputError, ReportFormatError
 
-    paths = [f.path for f in result.files]
+    # per-repository reports hold no record the summary reads: not summarised, not warned about
+    paths = [f.path for r in result.reports if not r.report.startswith("repos-") for f in r.files]
     if not paths:
         return None, ()
     try:
         if report_format == "csv":
             from ._csv import write_csv
 
-            written = write_csv(paths)
-            return written.insight, written.files
-        from ._metrics import summarize_paths
+            written = write_csv(paths, unrecognised="skip")
+            insight, tables = written.insight, written.files
+        else:
+            from ._metrics import summarize_paths
 
-        return summarize_paths(paths), ()
+            insight, tables = summarize_paths(paths, unrecognised="skip"), ()
     except (ReportFormatError, OutputError) as problem:
         _warn(
             f"The report files are saved, but their usage numbers were not summarised: "
@@ -555,6 +557,15 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
             title="No usage summary",
         )
         return None, ()
+    from ._metrics import unrecognised_error
+
+    for path in insight.skipped:
+        _warn(
+            f"The file is saved, but {unrecognised_error([path]).message}", title="Not summarised"
+        )
+    for note in insight.notes:
+        _warn(note, title="Usage summary")
+    return insight, tables
 
 
 def _warn(message: str, *, title: str) -> None:
@@ -587,6 +598,8 @@ def _summarize(args: argparse.Namespace) -> int:
         from ._metrics import summarize_paths
 
         insight = summarize_paths(paths)
+    for note in insight.notes:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
     write_outputs(metric_outputs(insight))
     if args.json:
         print(json.dumps(insight.metrics(), indent=2))

@@ -1,9 +1,13 @@
 """Flattened CSV tables written beside the report files, for spreadsheets.
 
 Each folder of report files gets, from its own files: ``totals.csv`` (one row
-per day), ``by_ide.csv``, ``by_feature.csv``, ``by_language.csv`` and
-``by_model.csv`` (one row per day and key, every key), and when it holds such
-records ``users.csv`` (one row per user and day) and ``user_teams.csv``. Every
+per organization or enterprise and day: the ``metrics`` headline, nested
+objects flattened as ``parent.field``), ``by_ide.csv``, ``by_feature.csv``,
+``by_language.csv`` and ``by_model.csv`` (one row per day and key, every key,
+as GitHub sent it: an IDE version label stays as it is), ``teams.csv`` (the
+team join, when the run read both per-user and user-teams rows), and when it
+holds such records ``users.csv`` (one row per user and day) and
+``user_teams.csv``. Every
 CSV appears whole or not at all (written under a temporary name and renamed),
 and the per-user rows stream to disk as the records are read, so memory stays
 bounded. A text cell that a spreadsheet would run as a formula is quoted with
@@ -14,12 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final, Literal
 
 from ._errors import OutputError
 from ._metrics import (
@@ -28,35 +33,49 @@ from ._metrics import (
     UNKNOWN,
     Activity,
     Insight,
-    Record,
+    Kind,
     Tally,
-    UserDay,
-    UserTeam,
     require_report_files,
     rounded_rate,
+    unrecognised_error,
 )
 from ._store import atomic_write, partial_file
 
 __all__ = ["CSV_NAMES", "CsvResult", "write_csv"]
 
 TOTALS: Final = "totals.csv"
+TEAMS: Final = "teams.csv"
 USERS: Final = "users.csv"
 USER_TEAMS: Final = "user_teams.csv"
 #: Every name this module writes; a report file of the same name is never overwritten.
-CSV_NAMES: Final = (TOTALS, *(f"by_{d}.csv" for d in DIMENSIONS), USERS, USER_TEAMS)
+CSV_NAMES: Final = (TOTALS, *(f"by_{d}.csv" for d in DIMENSIONS), TEAMS, USERS, USER_TEAMS)
 
-_USER_COLUMNS: Final = (
-    "day",
-    "user_id",
-    "user_login",
+_FLAGS: Final = (
     "used_chat",
     "used_agent",
     "used_cli",
+    "used_copilot_coding_agent",
+    "used_copilot_cloud_agent",
+    "used_copilot_code_review_active",
+    "used_copilot_code_review_passive",
+)
+_USER_COLUMNS: Final = (
+    "day",
+    "organization_id",
+    "enterprise_id",
+    "user_id",
+    "user_login",
+    *_FLAGS,
     *ACTIVITY_FIELDS,
     "acceptance_rate",
     "ides",
     "features",
+    "ide_versions",
+    "last_known_cli_version",
+    "ai_credits_used",
+    "ai_adoption_phase",
 )
+_SCOPE: Final = ("day", "organization_id", "enterprise_id")
 _TEAM_COLUMNS: Final = ("day", "user_id", "user_login", "team_id", "slug")
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -94,26 +113,55 @@ def _activity_cells(activity: Activity) -> list[Cell]:
     return [*activity.as_dict().values(), rounded_rate(activity.acceptance_rate)]
 
 
+def _flat(value: object, prefix: str, into: dict[str, Cell]) -> None:
+    """Nested objects as ``parent.field`` columns; lists as JSON text."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flat(item, f"{prefix}.{key}" if prefix else str(key), into)
+    elif isinstance(value, list):
+        into[prefix] = json.dumps(value, separators=(",", ":")) if value else None
+    else:
+        into[prefix] = value  # type: ignore[assignment]
+
+
 def _tables(insight: Insight) -> dict[str, bytes]:
-    """The totals and breakdown tables of one folder's insight, by file name."""
+    """The totals, breakdown and team tables of one folder's insight, by file name."""
     if not insight.days:
         return {}
-    first = insight.days[0].metrics()
-    tables = {TOTALS: _csv_bytes(list(first), [list(d.metrics().values()) for d in insight.days])}
+    rows: list[dict[str, Cell]] = []
+    for day in insight.days:
+        flat: dict[str, Cell] = {}
+        _flat(day.headline(), "", flat)
+        rows.append(flat)
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    tables = {TOTALS: _csv_bytes(header, [[row.get(k) for k in header] for row in rows])}
     for dimension in DIMENSIONS:
-        header = [
-            "day",
-            dimension,
-            *ACTIVITY_FIELDS,
-            "acceptance_rate",
-            "active_users",
-        ]
-        rows = [
-            [day.day.isoformat(), row.key, *_activity_cells(row.activity), row.users]
-            for day in insight.days
-            for row in day.rows(dimension)
-        ]
-        tables[f"by_{dimension}.csv"] = _csv_bytes(header, rows)
+        header = [*_SCOPE, dimension, *ACTIVITY_FIELDS, "acceptance_rate", "active_users"]
+        body = []
+        for day in insight.days:
+            users = day.active_users.get(dimension)
+            for key, activity in sorted(
+                day.breakdowns[dimension].items(), key=lambda i: (-i[1].volume, i[0])
+            ):
+                body.append(
+                    [
+                        day.day.isoformat(),
+                        day.organization_id,
+                        day.enterprise_id,
+                        key,
+                        *_activity_cells(activity),
+                        None if users is None else users.get(key, 0),
+                    ]
+                )
+        tables[f"by_{dimension}.csv"] = _csv_bytes(header, body)
+    team_rows = [
+        [day.day.isoformat(), day.organization_id, day.enterprise_id, *team.as_dict().values()]
+        for day in insight.days
+        for team in day.teams
+    ]
+    if team_rows:
+        header = [*_SCOPE, "slug", "team_id", "active_users", "members", *ACTIVITY_FIELDS]
+        tables[TEAMS] = _csv_bytes(header, team_rows)
     return tables
 
 
@@ -146,6 +194,17 @@ def _pending_csv(folder: Path, name: str) -> Iterator[_Pending]:
         yield _Pending(handle, temp, folder / name)
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _ide_version(item: dict[str, Any]) -> str | None:
+    """``ide version`` from an IDE entry's ``last_known_ide_version``, when it has one."""
+    known = item.get("last_known_ide_version")
+    version = _text(known.get("ide_version")) if isinstance(known, dict) else None
+    return None if version is None else f"{item.get('ide') or UNKNOWN} {version}"
+
+
 class _RowSink:
     """Streams per-user and user-team rows into their CSVs, each opened on its first row."""
 
@@ -154,36 +213,49 @@ class _RowSink:
         self._stack = stack
         self._open: dict[str, _Pending] = {}
 
-    def __call__(self, record: Record) -> None:
-        if isinstance(record, UserDay):
-            activity = Activity(*(getattr(record, name) or 0 for name in ACTIVITY_FIELDS))
-            ides = {t.ide or UNKNOWN for t in record.totals_by_ide or ()}
-            features = {t.feature or UNKNOWN for t in record.totals_by_feature or ()}
+    def __call__(self, kind: Kind, record: dict[str, Any]) -> None:
+        scope = [record.get("day"), record.get("organization_id"), record.get("enterprise_id")]
+        if kind == "user":
+            activity = Activity(*(record.get(name) or 0 for name in ACTIVITY_FIELDS))
+            ides = record.get("totals_by_ide") or ()
+            cli = record.get("totals_by_cli") or {}
+            phase = record.get("ai_adoption_phase")
             self._row(
                 USERS,
                 _USER_COLUMNS,
                 [
-                    record.day.isoformat(),
-                    record.user_id,
-                    record.user_login,
-                    record.used_chat,
-                    record.used_agent,
-                    record.used_cli,
+                    *scope,
+                    record.get("user_id"),
+                    record.get("user_login"),
+                    *(record.get(flag) for flag in _FLAGS),
                     *_activity_cells(activity),
-                    ";".join(sorted(ides)),
-                    ";".join(sorted(features)),
+                    ";".join(sorted({t.get("ide") or UNKNOWN for t in ides})),
+                    ";".join(
+                        sorted(
+                            {
+                                t.get("feature") or UNKNOWN
+                                for t in record.get("totals_by_feature") or ()
+                            }
+                        )
+                    ),
+                    ";".join(sorted(filter(None, map(_ide_version, ides)))),
+                    _text((cli.get("last_known_cli_version") or {}).get("cli_version"))
+                    if isinstance(cli, dict)
+                    else None,
+                    record.get("ai_credits_used"),
+                    _text(phase.get("phase")) if isinstance(phase, dict) else None,
                 ],
             )
-        elif isinstance(record, UserTeam):
+        elif kind == "team":
             self._row(
                 USER_TEAMS,
                 _TEAM_COLUMNS,
                 [
-                    record.day.isoformat(),
-                    record.user_id,
-                    record.user_login,
-                    record.team_id,
-                    record.slug,
+                    record.get("day"),
+                    record.get("user_id"),
+                    record.get("user_login"),
+                    record.get("team_id"),
+                    record.get("slug"),
                 ],
             )
 
@@ -199,12 +271,16 @@ class _RowSink:
         return [self._open[name].commit() for name in (USERS, USER_TEAMS) if name in self._open]
 
 
-def write_csv(paths: Iterable[Path]) -> CsvResult:
+def write_csv(
+    paths: Iterable[Path], *, unrecognised: Literal["error", "skip"] = "error"
+) -> CsvResult:
     """Read the report files under ``paths`` once, writing each folder's CSVs beside its files.
 
     Returns the ``Insight`` of all the files together, as ``summarize_paths``
-    would. A CSV name that is also one of the folder's report files is an
-    ``OutputError``: a report file is never overwritten.
+    would (the team join sees every folder). A CSV name that is also one of the
+    folder's report files is an ``OutputError``: a report file is never
+    overwritten. A file with no record of a known kind is an error unless
+    ``unrecognised="skip"``.
     """
     by_folder: dict[Path, list[Path]] = {}
     for path in require_report_files(paths):
@@ -222,11 +298,13 @@ def write_csv(paths: Iterable[Path]) -> CsvResult:
         with ExitStack() as stack:
             sink = _RowSink(folder, stack)
             for path in files:
-                tally.add_file(path, on_record=sink)
-            tables = _tables(tally.insight())
+                tally.add_file(path, total, on_record=sink)
+            insight = tally.insight()
+            if insight.skipped and unrecognised == "error":
+                raise unrecognised_error(insight.skipped)
+            tables = _tables(insight)
             for name, data in tables.items():
                 atomic_write(folder / name, data)
                 written.append(folder / name)
             written += sink.commit()
-        total.merge(tally)
     return CsvResult(insight=total.insight(), files=tuple(written))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import github_action_utils as gha
 
@@ -70,7 +70,9 @@ def outputs_of(result: RunResult, insight: Insight | None = None) -> dict[str, s
 def metric_outputs(insight: Insight) -> dict[str, str]:
     """``metrics`` (JSON) and the newest day's most used numbers ('' where the reports have none).
 
-    ``metrics`` holds one day's headline numbers, or ``days`` for several days.
+    ``metrics`` follows the shipped ``metrics.schema.json`` (breakdowns cut to the top ten
+    keys and ``other``, to keep the output small); ``acceptance-rate`` is GitHub's code
+    completion acceptance rate.
     """
     from ._metrics import rounded_rate
 
@@ -80,12 +82,30 @@ def metric_outputs(insight: Insight) -> dict[str, str]:
         return "" if value is None else str(value)
 
     return {
-        "metrics": json.dumps(insight.metrics()),
+        "metrics": _metrics_json(insight),
         "daily-active-users": text(newest.daily_active_users if newest else None),
         "weekly-active-users": text(newest.weekly_active_users if newest else None),
         "monthly-active-users": text(newest.monthly_active_users if newest else None),
-        "acceptance-rate": text(rounded_rate(newest.activity.acceptance_rate) if newest else None),
+        "acceptance-rate": text(
+            rounded_rate(newest.code_completion_acceptance_rate) if newest else None
+        ),
     }
+
+
+#: A step output may hold 1 MB: past this, ``metrics`` sheds detail rather than fail the step.
+_METRICS_MAX: Final = 512 * 1024
+
+
+def _metrics_json(insight: Insight) -> str:
+    """``metrics`` for the step output: breakdowns cut to the top ten, then (for long ranges)
+    without breakdowns, then only each scope's newest day, whichever first fits."""
+    from ._metrics import TOP
+
+    for options in ({}, {"breakdowns": False}, {"breakdowns": False, "newest_only": True}):
+        text = json.dumps(insight.metrics(top=TOP, **options))
+        if len(text) <= _METRICS_MAX:
+            break
+    return text
 
 
 def _fetch_outputs(result: RunResult) -> dict[str, str]:

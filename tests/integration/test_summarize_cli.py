@@ -20,8 +20,10 @@ HEADLINE = (
     "| --- | ---: |\n"
     "| Daily active users | 42 |\n"
     "| Weekly active users | 58 |\n"
-    "| Monthly active users | 77 |\n"
+    "| Total (monthly) active users | 77 |\n"
 )
+#: GitHub's code completion acceptance rate of the fixture: the code_completion feature only.
+RATE = str(round(100 * 210 / 640, 2))
 
 
 @pytest.fixture
@@ -56,8 +58,10 @@ def test_summarize_prints_the_markdown_and_sets_outputs(run_cli, reports):
     run = run_cli("summarize", str(reports.parent), actions=True)
     assert run.code == 0, run.stderr
     assert run.stdout.startswith("## Copilot usage on 2026-11-20\n\n" + HEADLINE)
-    assert "| Daily active chat users | 2 |\n" in run.stdout
-    assert "### Users by team\n" in run.stdout
+    assert "| Users with `used_chat` (per-user rows) | 2 |\n" in run.stdout
+    assert "| Code completion acceptance rate | 32.8% |\n" in run.stdout
+    assert "| `backend` | 2 | 2 | 62 | 49 | 12 | 102 |\n" in run.stdout  # alice + carol
+    assert "### Teams on 2026-11-20\n" in run.stdout
     assert run.stdout.endswith(
         "Read 3 file(s): 1 aggregate day record(s), 3 per-user record(s), 4 user-team record(s).\n"
     )
@@ -66,8 +70,8 @@ def test_summarize_prints_the_markdown_and_sets_outputs(run_cli, reports):
     assert run.outputs["daily-active-users"] == "42"
     assert run.outputs["weekly-active-users"] == "58"
     assert run.outputs["monthly-active-users"] == "77"
-    assert run.outputs["acceptance-rate"] == "28.96"
-    assert json.loads(run.outputs["metrics"])["code_generation_activity_count"] == 998
+    assert run.outputs["acceptance-rate"] == RATE == "32.81"
+    assert json.loads(run.outputs["metrics"])["days"][0]["code_generation_activity_count"] == 998
     assert run.summary == ""  # stdout is the summary; the step decides where it goes
     assert not list(reports.glob("*.csv"))
 
@@ -77,9 +81,11 @@ def test_summarize_json_prints_the_metrics(run_cli, reports):
     run = run_cli("summarize", "--json", str(reports / "organization-1-day.ndjson"))
     assert run.code == 0, run.stderr
     metrics = json.loads(run.stdout)
-    assert metrics["day"] == "2026-11-20"
-    assert metrics["acceptance_rate"] == 28.96
-    assert metrics["daily_active_chat_users"] is None
+    (day,) = metrics["days"]
+    assert day["day"] == "2026-11-20"
+    assert day["code_completion_acceptance_rate"] == float(RATE)
+    assert day["code_completions_suggested"] == 640
+    assert "daily_active_chat_users" not in day  # not a GitHub field, so not a name we use
 
 
 def test_summarize_csv_writes_tables_beside_the_files(run_cli, reports):
@@ -94,11 +100,12 @@ def test_summarize_csv_writes_tables_beside_the_files(run_cli, reports):
             "by_feature.csv",
             "by_language.csv",
             "by_model.csv",
+            "teams.csv",
             "users.csv",
             "user_teams.csv",
         ]
     )
-    assert run.stderr.count("Wrote ") == 7
+    assert run.stderr.count("Wrote ") == 8
     assert run.stdout.startswith("## Copilot usage on 2026-11-20\n")
 
 
@@ -142,14 +149,16 @@ def test_fetch_adds_the_usage_summary_outputs_and_csv(standin, run_cli, tmp_path
     run = run_cli("fetch", env=_env(standin, tmp_path, INPUT_FORMAT="csv"), actions=True)
     assert run.code == 0, run.stdout + run.stderr
     folder = tmp_path / "out" / "organization-1-day" / DAY.isoformat()
-    assert (folder / "totals.csv").read_text().splitlines()[1].startswith(f"{DAY},42,58,77,")
+    assert (
+        (folder / "totals.csv").read_text().splitlines()[1].startswith(f"{DAY},999,13213,42,58,77,")
+    )
     assert (folder / "by_model.csv").is_file()
     assert f"## Copilot usage on {DAY}\n\n{HEADLINE}" in run.summary
     assert "```mermaid\npie showData\n" in run.summary
     assert run.summary.index("report.json") < run.summary.index("## Copilot usage on")
     assert run.outputs["daily-active-users"] == "42"
-    assert run.outputs["acceptance-rate"] == "28.96"
-    assert json.loads(run.outputs["metrics"])["day"] == DAY.isoformat()
+    assert run.outputs["acceptance-rate"] == RATE
+    assert json.loads(run.outputs["metrics"])["days"][0]["day"] == DAY.isoformat()
     assert json.loads(run.outputs["files"]) == [str(folder / "report.json")]
     assert "Wrote 5 CSV table(s) beside the files." in run.stdout
 
@@ -204,8 +213,54 @@ def test_demo_shows_the_full_summary(run_cli, tmp_path):
     newest = _demodata.newest_day(datetime.now(UTC).date())
     record = json.loads(_demodata.aggregate_file("org", newest))["day_totals"][0]
     assert f"  daily-active-users = {record['daily_active_users']}\n" in run.stdout
+    # GitHub's code completion acceptance rate: the code_completion feature's accepted / shown.
+    (completion,) = [f for f in record["totals_by_feature"] if f["feature"] == "code_completion"]
+    expected = (
+        100
+        * completion["code_acceptance_activity_count"]
+        / completion["code_generation_activity_count"]
+    )
     rate = re.search(r"^  acceptance-rate = ([\d.]+)$", run.stdout, re.M)
-    assert rate is not None and 0 < float(rate.group(1)) < 100
+    assert rate is not None and abs(float(rate.group(1)) - expected) < 0.01
     assert "## Copilot usage on " in run.stdout
     for section in ("### Activity by feature", "### By IDE", "### By language", "### By model"):
         assert section in run.stdout
+
+
+def test_fetch_warns_naming_a_file_with_no_record_it_recognises(standin, run_cli, tmp_path):
+    """A saved file holding no usage record is a warning naming it, never a silent skip."""
+    other = b'{"note": "no usage record here"}\n'
+    standin.add_report(
+        "my-org", DAY, [("report.json", _aggregate(DAY.isoformat())), ("other.ndjson", other)]
+    )
+    run = run_cli("fetch", env=_env(standin, tmp_path), actions=True)
+    assert run.code == 0, run.stdout + run.stderr
+    warnings = [ln for ln in run.stdout.splitlines() if ln.startswith("::warning")]
+    assert len(warnings) == 1
+    assert "title=Not summarised" in warnings[0]
+    assert "other.ndjson" in warnings[0] and "no Copilot usage record" in warnings[0]
+    assert run.outputs["daily-active-users"] == "42"
+    assert run.outputs["file-count"] == "2"
+
+
+def test_summarize_says_when_a_later_record_replaces_an_earlier_one(run_cli, tmp_path):
+    """Two aggregate records of one organization's day: the later wins, and stderr says so."""
+    first = json.loads((FIXTURES / "organization-1-day.ndjson").read_text())
+    later = {**first, "daily_active_users": 43}
+    path = tmp_path / "twice.ndjson"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(later) + "\n")
+    run = run_cli("summarize", "--json", str(path))
+    assert run.code == 0
+    assert json.loads(run.stdout)["days"][0]["daily_active_users"] == 43
+    (note,) = run.stderr.splitlines()
+    assert f"{path}, line 2" in note and "the later wins" in note
+
+
+def test_fetch_of_a_repos_report_neither_summarises_nor_warns(standin, run_cli, tmp_path):
+    """Per-repository rows are no kind the summary reads: the fetch stays quiet about them."""
+    row = {"day": DAY.isoformat(), "repository_id": 5, "code_generation_activity_count": 7}
+    standin.add_report("my-org", DAY, [("r.ndjson", json.dumps(row).encode())], kind="repos-1-day")
+    run = run_cli("fetch", env=_env(standin, tmp_path, INPUT_REPORT="repos-1-day"), actions=True)
+    assert run.code == 0, run.stdout + run.stderr
+    assert not [ln for ln in run.stdout.splitlines() if ln.startswith("::warning")]
+    assert run.outputs["file-count"] == "1"
