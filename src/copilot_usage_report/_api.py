@@ -3,6 +3,10 @@
 The API client is the only holder of the token. It never follows a redirect to
 another origin (the token would go with it), and every httpx or pydantic error
 is translated here into our own error tree, with link query strings removed.
+
+Whatever the API (or a proxy in front of it) sends, an answer is bounded: its
+body by ``MAX_BODY_BYTES``, its pace by the floor rate (``_bounds.Pace``), and
+its headers are read as ASCII digits only, each wait bounded by ``MAX_WAIT_SECONDS``.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from urllib.parse import urljoin
 import httpx
 import stamina
 
+from ._bounds import Pace, check_cancel
 from ._errors import (
     AccessDeniedError,
     ApiError,
     ApiRedirectError,
     ApiUnreachableError,
     BadCredentialsError,
+    CopilotUsageReportError,
     PolicyDisabledError,
     RateLimitedError,
     ReportFormatError,
@@ -37,14 +43,19 @@ from ._tls import tls_context
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "MAX_WAIT_SECONDS",
     "RetryPolicy",
     "backoff_for",
     "get_report_links",
     "make_api_client",
+    "parse_ratelimit_reset",
+    "parse_retry_after",
 ]
 
 #: An API body larger than this is refused: a link list is a few kilobytes.
 MAX_BODY_BYTES = 4 * 1024 * 1024
+#: A wait a header names is read as at most this (a year): longer is "not today", never retried.
+MAX_WAIT_SECONDS = 366 * 24 * 3600.0
 #: GitHub's guidance for a secondary rate limit that names no time: wait at least a minute.
 SECONDARY_LIMIT_WAIT = 60.0
 _MAX_REDIRECTS = 3
@@ -123,9 +134,13 @@ def backoff_for(exc: Exception, *, max_wait: float, log: Log | None = None) -> b
     else:
         return False
     if log is not None:
-        when = "after a backoff" if wait is True else f"in {float(wait):.0f} s"
-        log(f"{exc.message} Retrying {when}.")
+        log(_retry_note(exc, wait))
     return wait
+
+
+def _retry_note(exc: CopilotUsageReportError, wait: bool | float, note: str = "") -> str:
+    when = "Retrying" if wait is True else f"Retrying in {float(wait):.0f} s"
+    return f"{exc.message} {when}{note}."
 
 
 def get_report_links(
@@ -142,14 +157,21 @@ def get_report_links(
     raised as one of our ``ApiError`` subclasses.
     """
     for attempt in stamina.retry_context(
-        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait, log=log),
+        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait),
         attempts=policy.retries + 1,
         timeout=None,
         wait_initial=policy.wait_initial,
         wait_max=policy.wait_max,
     ):
         with attempt:
-            return _get_once(client, path, params or {})
+            try:
+                return _get_once(client, path, params or {})
+            except ApiError as exc:
+                # A note only when another attempt follows.
+                wait = backoff_for(exc, max_wait=policy.max_wait)
+                if log is not None and wait is not False and attempt.num <= policy.retries:
+                    log(_retry_note(exc, wait, f" (retry {attempt.num} of {policy.retries})"))
+                raise
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
@@ -177,12 +199,21 @@ def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Report
 def _send(
     client: httpx.Client, url: str, params: dict[str, str]
 ) -> tuple[int, httpx.Headers, bytes]:
-    """One request, its body read with a size bound; transport errors become ours."""
+    """One request, its body read with a size and a pace bound; transport errors become ours."""
+    check_cancel()
+    timeout = client.timeout.read or 30.0
     try:
         with client.stream("GET", url, params=params) as response:
             chunks: list[bytes] = []
             size = 0
+            pace = Pace(timeout)
             for chunk in response.iter_bytes():
+                check_cancel()
+                if not pace.update(response.num_bytes_downloaded):
+                    raise ApiUnreachableError(
+                        f"GitHub's API at {redact(url)} answered too slowly (less than 1 KiB/s "
+                        f"for {timeout:g} s, the timeout input, --timeout)."
+                    )
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise ReportFormatError(
@@ -196,20 +227,37 @@ def _send(
         raise ApiUnreachableError(
             f"GitHub's API at {redact(url)} did not answer in time."
         ) from None
+    except httpx.ConnectError as exc:
+        if "refused" in str(exc).lower() or isinstance(exc.__context__, ConnectionRefusedError):
+            raise ApiUnreachableError(
+                f"GitHub's API at {redact(url)} refused the connection."
+            ) from None
+        raise ApiUnreachableError(
+            f"GitHub's API at {redact(url)} could not be reached: {_reason(exc)}."
+        ) from None
+    except httpx.DecodingError:
+        raise ReportFormatError(
+            f"GitHub's answer from {redact(url)} does not decode as its Content-Encoding says."
+        ) from None
     except httpx.TransportError as exc:
         raise ApiUnreachableError(
-            f"GitHub's API at {redact(url)} could not be reached: "
-            f"{redact_text(str(exc)) or type(exc).__name__}."
+            f"GitHub's API at {redact(url)} broke off the answer: {_reason(exc)}."
         ) from None
-    except httpx.InvalidURL as exc:  # pragma: no cover - settings validated the URL
-        raise ApiError(f"invalid API URL: {redact_text(str(exc))}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+        raise ApiError(f"the request to {redact(url)} failed: {_reason(exc)}.") from None
+
+
+def _reason(exc: Exception) -> str:
+    """httpx's words for a failure, one bounded line with no query string."""
+    text = " ".join(redact_text(str(exc)).split())[:200]
+    return text or type(exc).__name__
 
 
 def _github_message(body: bytes) -> str:
     """GitHub's ``message`` field, as one bounded line, or ''."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reading
         return ""
     message = data.get("message") if isinstance(data, dict) else None
     if not isinstance(message, str):
@@ -291,20 +339,18 @@ def _rate_limit(status: int, headers: httpx.Headers, message: str) -> RateLimite
     secondary = False
     retry_after = headers.get("retry-after")
     if retry_after is not None:
-        wait = _parse_retry_after(retry_after, now)
+        wait = parse_retry_after(retry_after, now)
         secondary = True
-    elif headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset"):
-        try:
-            wait = max(0.0, float(headers["x-ratelimit-reset"]) - now) + 1.0
-        except ValueError:
-            wait = None
+    elif headers.get("x-ratelimit-remaining", "").strip() == "0" and headers.get(
+        "x-ratelimit-reset"
+    ):
+        wait = parse_ratelimit_reset(headers["x-ratelimit-reset"], now)
     elif "rate limit" in message.lower() or status == 429:
         secondary = True
     else:
         return None
     if wait is not None:
-        until = datetime.fromtimestamp(now + wait, tz=UTC).strftime("%H:%M:%S UTC")
-        when = f"retry after {until} (in {wait:.0f} s)"
+        when = f"retry after {_moment(now, wait)} (in {wait:.0f} s)"
     else:
         when = "retry in a minute or more"
     kind = "secondary rate limit" if secondary else "rate limit"
@@ -317,18 +363,50 @@ def _rate_limit(status: int, headers: httpx.Headers, message: str) -> RateLimite
     )
 
 
-def _parse_retry_after(value: str, now: float) -> float | None:
-    """Retry-After in seconds, from either of its two forms (seconds or an HTTP date)."""
+def _moment(now: float, wait: float) -> str:
+    """The time ``wait`` seconds from ``now``, in UTC, with its date when it is not today."""
+    then = datetime.fromtimestamp(now + wait, tz=UTC)
+    today = datetime.fromtimestamp(now, tz=UTC).date()
+    return then.strftime("%H:%M:%S UTC" if then.date() == today else "%Y-%m-%d %H:%M:%S UTC")
+
+
+def _digits(value: str) -> int | None:
+    """A whole number of plain ASCII digits (at most 12, bounded), or ``None``."""
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 12:
+        return None
+    return int(value)
+
+
+def parse_retry_after(value: str, now: float) -> float | None:
+    """``Retry-After`` in seconds, from either of its two forms (seconds or an HTTP date).
+
+    Anything else (other digits than ASCII, a number past 12 digits, a date that
+    does not parse) is ``None``: no wait was named. A wait is at most
+    ``MAX_WAIT_SECONDS``.
+    """
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        seconds = _digits(value)
+        return None if seconds is None else min(float(seconds), MAX_WAIT_SECONDS)
+    if not value.isascii() or len(value) > 64:
+        return None
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        wait = moment.timestamp() - now
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, moment.timestamp() - now)
+    return min(max(0.0, wait), MAX_WAIT_SECONDS)
+
+
+def parse_ratelimit_reset(value: str, now: float) -> float | None:
+    """Seconds until ``x-ratelimit-reset`` (a Unix time, ASCII digits), plus one; or ``None``."""
+    reset = _digits(value)
+    if reset is None:
+        return None
+    return min(max(0.0, reset - now) + 1.0, MAX_WAIT_SECONDS)
 
 
 def report_path(org: str, kind: str) -> str:

@@ -1,15 +1,18 @@
 """The command line: argv and environment in, one exit code out.
 
 ``main`` is the one boundary where errors become exit codes: our errors print
-one line (an ``::error::`` annotation inside Actions) and exit 1, or 2 for bad
-input; Ctrl-C exits 130; anything else is a bug and keeps its traceback, with
-the token masked. Heavy imports happen inside the commands, so ``--version``
-and ``--help`` start fast.
+one line (an ``::error::`` annotation inside Actions, with the ``error`` and
+``error-type`` outputs and the summary's what-to-do) and exit 1, or 2 for bad
+input; SIGINT exits 130 and SIGTERM 143 within two seconds (``_stop``); anything
+else is a bug, reported in the same one-line shape as an ``InternalError``, its
+message scrubbed, its traceback shown only with ``--debug`` or ``RUNNER_DEBUG=1``.
+Heavy imports happen inside the commands, so ``--version`` and ``--help`` start fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -17,12 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import CopilotUsageReportError
+from ._errors import CopilotUsageReportError, Interrupted, scrub
 
 if TYPE_CHECKING:
     from ._metrics import Insight
     from ._run import RunResult
     from ._settings import Settings
+    from ._stop import Stopper
 
 __all__ = ["main"]
 
@@ -138,8 +142,42 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="FORMAT",
     )
     parser.add_argument(
+        "--max-file-size",
+        help="largest file kept: bytes, or a number with KiB, MiB or GiB (default 16GiB)"
+        + env.format("INPUT_MAX_FILE_SIZE"),
+        metavar="SIZE",
+    )
+    parser.add_argument(
+        "--deadline",
+        help="seconds the whole run may take (default 3600)" + env.format("INPUT_DEADLINE"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the outputs as one JSON object on stdout"
     )
+    _debug_option(parser)
+
+
+def _debug_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an unexpected failure (also RUNNER_DEBUG=1)",
+    )
+
+
+def _lifetime(text: str) -> float:
+    """``serve-demo --lifetime``: positive, finite seconds, in ASCII digits."""
+    from ._settings import parse_seconds
+
+    try:
+        value = parse_seconds("--lifetime", text, high=7 * 24 * 3600.0)
+    except CopilotUsageReportError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("--lifetime must be more than 0 seconds.")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Archive GitHub Copilot usage metrics reports.",
     )
     parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an unexpected failure (also RUNNER_DEBUG=1)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     fetch = commands.add_parser(
         "fetch",
@@ -187,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument(
         "--json", action="store_true", help="print the metrics as one JSON object, not Markdown"
     )
+    _debug_option(summarize)
     serve = commands.add_parser(
         "serve-demo",
         help="serve the demo stand-in of GitHub in the background and print its URL",
@@ -204,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--lifetime",
-        type=float,
+        type=_lifetime,
         default=1800.0,
         metavar="SECONDS",
         help="stop serving after this many seconds (default 1800)",
@@ -218,43 +262,86 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. Never raises, never prints a traceback
+    unless ``--debug`` or ``RUNNER_DEBUG=1`` asks for it."""
+    import os
+
+    from ._download import abandon
+    from ._stop import Stopper
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False)) or os.environ.get("RUNNER_DEBUG") == "1"
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    token: str | None = None
-    try:
-        _configure_retries()
-        if args.command == "demo":
-            from ._demo import run_demo
+    with Stopper(abandon) as stopper:
+        try:
+            return _command(args, stopper)
+        except CopilotUsageReportError as error:
+            _fail(error)
+            return error.exit_code
+        except Interrupted as stop:
+            print(
+                f"{PROG}: stopped by {stop.name}; no partial file was left behind.",
+                file=sys.stderr,
+                flush=True,
+            )
+            return stop.exit_code
+        except KeyboardInterrupt:  # a SIGINT before our handler was in place
+            print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
+            return 130
+        except Exception as bug:  # the last resort: a bug, still one scrubbed line
+            if debug:
+                _print_traceback(bug)
+            _fail(_internal(bug, debug=debug))
+            return 1
 
-            return run_demo(args, report=_report)
-        if args.command == "summarize":
-            return _summarize(args)
-        if args.command == "serve-demo":
-            from ._demo import serve_demo
 
-            return serve_demo(args)
-        settings = _settings(args)
-        token = settings.token
-        from ._workflow import mask
+def _command(args: argparse.Namespace, stopper: Stopper) -> int:
+    """Run one subcommand; errors go up to ``main``."""
+    _configure_retries()
+    if args.command == "demo":
+        from ._demo import run_demo
 
-        mask(token)
-        result = _run(settings)
-        _report(result, as_json=args.json, settings=settings)
-        return 0
-    except CopilotUsageReportError as error:
-        _fail(error)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
-        return 130
-    except BaseException as bug:
-        if token and isinstance(bug, Exception):
-            raise _scrubbed(bug, token) from None
-        raise
+        return run_demo(args, report=_report)
+    if args.command == "summarize":
+        return _summarize(args)
+    if args.command == "serve-demo":
+        from ._demo import serve_demo
+
+        return serve_demo(args)
+    settings = _settings(args)
+    from ._workflow import mask
+
+    # Before anything else is printed or sent: the runner hides the token from here on,
+    # and every message scrubs it whatever a server echoes.
+    mask(settings.token)
+    stopper.deadline(settings.deadline)
+    result = _run(settings)
+    _report(result, as_json=args.json, settings=settings)
+    return 0
+
+
+def _internal(bug: BaseException, *, debug: bool) -> CopilotUsageReportError:
+    """A bug, in the shape of our errors: one line, scrubbed, bounded."""
+    from ._errors import InternalError
+
+    text = " ".join(scrub(str(bug)).split())[:300]
+    where = "" if debug else " Rerun with --debug (RUNNER_DEBUG=1 in a workflow) for details."
+    return InternalError(
+        f"unexpected {type(bug).__name__}{': ' + text if text else ''}; this is a bug in "
+        f"{PROG}.{where}"
+    )
+
+
+def _print_traceback(bug: BaseException) -> None:
+    """The traceback on stderr, every line scrubbed (``--debug`` only)."""
+    import traceback
+
+    for chunk in traceback.format_exception(bug):
+        for line in chunk.splitlines():
+            print(scrub(line), file=sys.stderr)
 
 
 def _configure_retries() -> None:
@@ -287,6 +374,8 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         timeout=args.timeout,
         job_summary=None if args.summary is None else str(args.summary).lower(),
         format=args.format,
+        max_file_size=args.max_file_size,
+        deadline=args.deadline,
     )
     return build_settings(
         raw,
@@ -315,7 +404,10 @@ def _run(settings: Settings) -> RunResult:
             timeout=settings.timeout,
         ) as api,
         make_storage_client(
-            concurrency=settings.concurrency, user_agent=agent, timeout=settings.timeout
+            concurrency=settings.concurrency,
+            user_agent=agent,
+            timeout=settings.timeout,
+            max_file_size=settings.max_file_size,
         ) as storage,
     ):
         return fetch_reports(
@@ -337,15 +429,17 @@ def _report(
     not be read (a warning says why; the files stay archived either way).
     """
     from ._summary import human_bytes, render_result
-    from ._workflow import outputs_of, write_outputs, write_summary
+    from ._workflow import mask_links, outputs_of, write_outputs, write_summary
 
     insight, tables = _usage(result, "ndjson" if settings is None else settings.report_format)
     outputs = outputs_of(result, insight)
+    mask_links(result.download_links)
     write_outputs(outputs)
     if settings is None or settings.job_summary:
         write_summary(render_result(result, insight))
     if as_json:
-        print(json.dumps(outputs, indent=2))
+        # The links' signatures stay in the outputs file; what is printed holds none.
+        print(scrub(json.dumps(outputs, indent=2)))
         return insight
     for report in result.reports:
         reused = sum(1 for f in report.files if f.reused)
@@ -401,7 +495,7 @@ def _warn(message: str, *, title: str) -> None:
     if in_actions():
         annotate_warning(message, title=title)
     else:
-        print(f"{PROG}: warning: {message}", file=sys.stderr)
+        print(f"{PROG}: warning: {scrub(message)}", file=sys.stderr)
 
 
 def _summarize(args: argparse.Namespace) -> int:
@@ -431,24 +525,23 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _fail(error: CopilotUsageReportError) -> None:
-    """Print one line for the log, and the longer what-to-do in the job summary."""
+    """Print one line for the log, and the longer what-to-do in the job summary.
+
+    Never raises: the line is printed first, and a workflow file that cannot be
+    written (a full disk) costs only that file.
+    """
     from ._workflow import in_actions, write_summary
 
-    if in_actions():
-        from ._workflow import annotate_error, error_outputs, write_outputs
+    if not in_actions():
+        print(f"{PROG}: error: {scrub(error.message)}", file=sys.stderr)
+        return
+    from ._summary import render_error
+    from ._workflow import annotate_error, error_outputs, write_outputs
 
-        annotate_error(error)
-        write_outputs(error_outputs(error))
-        from ._summary import render_error
-
-        write_summary(render_error(error))
-    else:
-        print(f"{PROG}: error: {error.message}", file=sys.stderr)
-
-
-def _scrubbed(bug: Exception, token: str) -> Exception:
-    """The same bug, with the token removed from its message (the traceback is kept)."""
-    text = str(bug).replace(token, "***")
-    scrubbed = RuntimeError(f"{type(bug).__name__}: {text}")
-    scrubbed.__traceback__ = bug.__traceback__
-    return scrubbed
+    annotate_error(error)
+    for write in (
+        lambda: write_outputs(error_outputs(error)),
+        lambda: write_summary(render_error(error)),
+    ):
+        with contextlib.suppress(Exception):  # the annotation already said it all
+            write()

@@ -12,10 +12,18 @@ fsynced: a rename makes a file whole or absent for any reader, and after an OS
 crash a rerun hashes every kept file against its manifest and fetches what does
 not match (``_run._reusable``), so forcing every byte to disk first (a quarter to
 a half more time for a download on a fast link) would buy nothing.
+
+Whatever the storage host sends, a download stays inside its ``TransferBounds``
+(``_bounds``): refused as soon as it passes ``max-file-size`` or inflates like a
+decompression bomb, retried when it stalls below the floor rate, and stopped at
+its next chunk when the run stops. Every failure the host can cause is one of
+our errors, one line, with the link's query string cut.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import queue
 import threading
@@ -28,12 +36,14 @@ from typing import IO
 import httpx
 import stamina
 
+from ._bounds import Pace, TransferBounds, check_cancel, human_size
 from ._errors import (
     DownloadError,
     IncompleteDownloadError,
     LinkExpiredError,
     OutputError,
     ReportFormatError,
+    TooLargeError,
 )
 from ._links import check_url, is_expired, redact, redact_text
 from ._report import ContentCheck
@@ -44,6 +54,8 @@ __all__ = [
     "Download",
     "DownloadBatch",
     "SavedFile",
+    "StorageClient",
+    "abandon",
     "download_all",
     "download_one",
     "make_storage_client",
@@ -87,18 +99,36 @@ def _refuse_unsafe(request: httpx.Request) -> None:
     check_url(str(request.url), what="download link")
 
 
+class StorageClient(httpx.Client):
+    """An httpx client for signed links that carries the bounds every download through it keeps."""
+
+    def __init__(self, *, bounds: TransferBounds, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.bounds = bounds
+
+
+#: Redirects followed for one link at most (httpx's own default is 20).
+_MAX_REDIRECTS = 5
+
+
 def make_storage_client(
     *,
     concurrency: int = 4,
     transport: httpx.BaseTransport | None = None,
     timeout: float = 60.0,
     user_agent: str = "copilot-usage-report",
-) -> httpx.Client:
+    max_file_size: int | None = None,
+) -> StorageClient:
     """The client for signed links: no token, no auth, redirects checked hop by hop."""
-    return httpx.Client(
+    bounds = TransferBounds(timeout=timeout)
+    if max_file_size is not None:
+        bounds = TransferBounds(max_file_size=max_file_size, timeout=timeout)
+    return StorageClient(
+        bounds=bounds,
         headers={"User-Agent": user_agent},
         timeout=httpx.Timeout(timeout, connect=10.0),
         follow_redirects=True,
+        max_redirects=_MAX_REDIRECTS,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         transport=transport,
         # A given transport (a test's) needs no TLS context; ours shares the run's one.
@@ -131,23 +161,40 @@ def download_one(
         raise LinkExpiredError(
             f"the download link for {item.name} ({redact(item.url)}) expired before it was used."
         )
+    bounds = client.bounds if isinstance(client, StorageClient) else TransferBounds()
     for attempt in stamina.retry_context(
-        on=lambda exc: _log_retry(exc, item.name, log),
+        on=_retryable,
         attempts=retries + 1,
         timeout=None,
         wait_initial=0.5,
         wait_max=10.0,
     ):
         with attempt:
-            return _fetch(client, item, folder)
+            try:
+                return _fetch(client, item, folder, bounds)
+            except DownloadError as exc:
+                # Said only when another attempt follows, and each fact once.
+                if log is not None and _retryable(exc) and attempt.num <= retries:
+                    log(f"{exc.message} Downloading it again (retry {attempt.num} of {retries}).")
+                raise
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
-def _log_retry(exc: Exception, name: str, log: Log | None) -> bool:
-    retry = _retryable(exc)
-    if retry and log is not None:
-        log(f"{name}: {exc}; downloading it again.")
-    return retry
+_IN_FLIGHT: set[Path] = set()
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+def abandon() -> None:
+    """Remove the temporary file of every download still running: the process is ending.
+
+    Called when a stop's grace period ends with a download blocked on a stalled
+    server; a download that ends by itself removes its own.
+    """
+    with _IN_FLIGHT_LOCK:
+        paths = list(_IN_FLIGHT)
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 class _Writer:
@@ -231,41 +278,32 @@ class _Writer:
         self.close()
 
 
-def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
-    where = redact(item.url)
+def _fetch(client: httpx.Client, item: Download, folder: Path, bounds: TransferBounds) -> SavedFile:
+    check_cancel()
     with partial_file(folder, item.name) as (handle, temp), _Writer(handle, item.name) as writer:
-        check = ContentCheck()
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.add(temp)
         try:
-            with client.stream("GET", item.url) as response:
-                _check_status(response, item)
-                expected = response.headers.get("content-length")
-                # Chunks as they arrive (a socket read, 64 KiB, or what it decompresses to):
-                # the writer gets them first, so its write and hash overlap the check.
-                for chunk in response.iter_bytes():
-                    writer.put(chunk)
-                    check.feed(chunk)
-                received = response.num_bytes_downloaded
-        except httpx.TimeoutException:
-            raise IncompleteDownloadError(f"{item.name}: the storage host timed out.") from None
-        except httpx.TransportError as exc:
-            reason = redact_text(str(exc)) or type(exc).__name__
-            raise IncompleteDownloadError(
-                f"{item.name}: the download from {where} broke off ({reason})."
-            ) from None
-        except ReportFormatError as exc:
-            raise ReportFormatError(f"{item.name}: {exc.message}") from None
-        if expected is not None and expected.isdigit() and int(expected) != received:
-            raise IncompleteDownloadError(
-                f"{item.name}: received {received} bytes of the {expected} announced."
-            )
-        sha256 = writer.finish()
-        handle.close()
-        try:
-            check.finish(temp.read_bytes)
-        except ReportFormatError as exc:
-            raise ReportFormatError(f"{item.name} from {where}: {exc.message}") from None
-        final = folder / item.name
-        temp.replace(final)
+            check = ContentCheck()
+            received, expected = _receive(client, item, bounds, writer, check)
+            if expected is not None and expected != received:
+                raise IncompleteDownloadError(
+                    f"{item.name}: received {received} bytes of the {expected} announced."
+                )
+            sha256 = writer.finish()
+            handle.close()
+            check_cancel()
+            try:
+                check.finish(temp.read_bytes)
+            except ReportFormatError as exc:
+                raise ReportFormatError(
+                    f"{item.name} from {redact(item.url)}: {exc.message}"
+                ) from None
+            final = folder / item.name
+            temp.replace(final)
+        finally:
+            with _IN_FLIGHT_LOCK:
+                _IN_FLIGHT.discard(temp)
     return SavedFile(
         name=item.name,
         path=final,
@@ -273,6 +311,130 @@ def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
         sha256=sha256,
         records=check.records,
     )
+
+
+def _receive(
+    client: httpx.Client,
+    item: Download,
+    bounds: TransferBounds,
+    writer: _Writer,
+    check: ContentCheck,
+) -> tuple[int, int | None]:
+    """Stream the body to the writer and the check, inside the bounds.
+
+    Returns the bytes received on the wire and the ``Content-Length`` announced
+    (``None`` when absent or not plain digits); every httpx failure becomes ours.
+    """
+    where = redact(item.url)
+    try:
+        with client.stream("GET", item.url) as response:
+            _check_status(response, item)
+            expected = _announced(response.headers.get("content-length"))
+            encoded = response.headers.get("content-encoding", "").strip().lower() not in (
+                "",
+                "identity",
+            )
+            if expected is not None and not encoded and expected > bounds.max_file_size:
+                raise _too_large(item, expected, bounds, announced=True)
+            pace = Pace(bounds.timeout)
+            # Chunks as they arrive (a socket read, 64 KiB, or what it decompresses to):
+            # the writer gets them first, so its write and hash overlap the check.
+            for chunk in response.iter_bytes():
+                check_cancel()
+                size = check.size + len(chunk)
+                wire = response.num_bytes_downloaded
+                if size > bounds.max_file_size:
+                    raise _too_large(item, size, bounds)
+                if encoded and bounds.inflation_refused(size, wire):
+                    raise TooLargeError(
+                        f"{item.name}: the {human_size(wire)} the storage host sent inflated to "
+                        f"more than {human_size(size)}, over 100 times its size: a decompression "
+                        "bomb, refused. No report compresses that well."
+                    )
+                if not pace.update(wire):
+                    raise IncompleteDownloadError(
+                        f"{item.name}: the download from {where} stalled (less than 1 KiB/s for "
+                        f"{bounds.timeout:g} s, the timeout input, --timeout)."
+                    )
+                writer.put(chunk)
+                check.feed(chunk)
+            return response.num_bytes_downloaded, expected
+    except httpx.TimeoutException:
+        raise IncompleteDownloadError(
+            f"{item.name}: the storage host sent nothing for {bounds.timeout:g} s "
+            "(the timeout input, --timeout)."
+        ) from None
+    except httpx.ConnectError as exc:
+        if _refused(exc):
+            raise IncompleteDownloadError(
+                f"{item.name}: the storage host {where} refused the connection."
+            ) from None
+        raise IncompleteDownloadError(
+            f"{item.name}: the storage host {where} could not be reached ({_reason(exc)})."
+        ) from None
+    except httpx.TooManyRedirects:
+        raise DownloadError(
+            f"{item.name}: the storage host redirected {where} more than {_MAX_REDIRECTS} times; "
+            "the link leads nowhere."
+        ) from None
+    except httpx.DecodingError:
+        raise ReportFormatError(
+            f"{item.name}: the storage host sent a body its Content-Encoding does not decode "
+            f"({where})."
+        ) from None
+    except httpx.TransportError as exc:
+        raise IncompleteDownloadError(
+            f"{item.name}: the download from {where} broke off ({_reason(exc)})."
+        ) from None
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+        raise DownloadError(
+            f"{item.name}: the download from {where} failed ({_reason(exc)})."
+        ) from None
+    except ReportFormatError as exc:
+        if exc.message.startswith(f"{item.name}:"):
+            raise
+        raise ReportFormatError(f"{item.name}: {exc.message}") from None
+
+
+def _announced(value: str | None) -> int | None:
+    """A ``Content-Length`` of plain ASCII digits, or ``None``."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 30:
+        return None
+    return int(value)
+
+
+def _too_large(
+    item: Download, size: int, bounds: TransferBounds, *, announced: bool = False
+) -> TooLargeError:
+    said = f"announced {size} bytes" if announced else "sent more"
+    return TooLargeError(
+        f"{item.name}: the storage host {said} than max-file-size allows "
+        f"({human_size(bounds.max_file_size)}); the download was refused. Raise max-file-size "
+        "(--max-file-size) if a report file really is this large."
+    )
+
+
+def _refused(exc: Exception) -> bool:
+    """True when the connection was refused (ECONNREFUSED), wherever httpx keeps the cause."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, ConnectionRefusedError) or getattr(seen, "errno", None) == (
+            errno.ECONNREFUSED
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "refused" in str(exc).lower()
+
+
+def _reason(exc: Exception) -> str:
+    """httpx's words for a failure, one bounded line with no query string."""
+    text = " ".join(redact_text(str(exc)).split())[:200]
+    return text or type(exc).__name__
 
 
 def _check_status(response: httpx.Response, item: Download) -> None:
