@@ -266,7 +266,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     unless ``--debug`` or ``RUNNER_DEBUG=1`` asks for it."""
     import os
 
-    from ._download import abandon
     from ._stop import Stopper
 
     parser = build_parser()
@@ -275,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    with Stopper(abandon) as stopper:
+    with Stopper(_abandon) as stopper:
         try:
             return _command(args, stopper)
         except CopilotUsageReportError as error:
@@ -296,6 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _print_traceback(bug)
             _fail(_internal(bug, debug=debug))
             return 1
+
+
+def _abandon() -> None:
+    """Remove the temporary files of downloads still blocked (the stop's grace period ended)."""
+    if "copilot_usage_report._download" in sys.modules:
+        from ._download import abandon
+
+        abandon()
 
 
 def _command(args: argparse.Namespace, stopper: Stopper) -> int:
@@ -539,9 +546,7 @@ def _fail(error: CopilotUsageReportError) -> None:
     from ._workflow import annotate_error, error_outputs, write_outputs
 
     annotate_error(error)
-    for write in (
-        lambda: write_outputs(error_outputs(error)),
-        lambda: write_summary(render_error(error)),
-    ):
-        with contextlib.suppress(Exception):  # the annotation already said it all
-            write()
+    with contextlib.suppress(Exception):  # the annotation already said it all
+        write_outputs(error_outputs(error))
+    with contextlib.suppress(Exception):
+        write_summary(render_error(error))

@@ -361,8 +361,8 @@ def _receive(
             return response.num_bytes_downloaded, expected
     except httpx.TimeoutException:
         raise IncompleteDownloadError(
-            f"{item.name}: the storage host sent nothing for {bounds.timeout:g} s "
-            "(the timeout input, --timeout)."
+            f"{item.name}: the storage host timed out (nothing for {bounds.timeout:g} s, the "
+            "timeout input, --timeout)."
         ) from None
     except httpx.ConnectError as exc:
         if _refused(exc):

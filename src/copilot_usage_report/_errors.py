@@ -73,7 +73,7 @@ DOCS_URL = "https://docs.github.com/en/rest/copilot/copilot-usage-metrics?apiVer
 _SECRETS: set[str] = set()
 _SECRETS_LOCK = threading.Lock()
 #: A URL's query string (signatures live there), up to the next space or quote.
-_QUERY = re.compile(r"((?:https?|wss?)://[^\s?#'\"<>]*)\?[^\s'\"<>]*", re.IGNORECASE)
+_QUERY = re.compile(r"((?:https?|wss?)://[^\s?#'\"<>\\]*)\?[^\s'\"<>\\]*", re.IGNORECASE)
 #: Secrets shorter than this are not registered: replacing them would garble every message.
 _MIN_SECRET = 4
 

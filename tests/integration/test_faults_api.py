@@ -102,7 +102,7 @@ def test_wait_beyond_max_wait_fails_saying_when(standin, run_cli, tmp_path):
     run = run_cli("fetch", "--max-wait", "60", env=env(standin, tmp_path), actions=True)
     assert time.monotonic() - started < 30
     assert run.code == 1
-    (line,) = [ln for ln in run.stdout.splitlines() if ln.startswith("::error")]
+    (line,) = [ln for ln in run.stderr.splitlines() if ln.startswith("::error")]
     assert "retry after" in line and "UTC" in line
     assert len(standin.of("api")) == 1
 
