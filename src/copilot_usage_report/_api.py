@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 import httpx
 import stamina
 
-from ._bounds import Pace, check_cancel
+from ._bounds import ACCEPT_ENCODING, Inflater, Pace, UndecodableBody, check_cancel
 from ._errors import (
     AccessDeniedError,
     ApiError,
@@ -96,6 +96,7 @@ def make_api_client(
             "X-GitHub-Api-Version": api_version,
             "Authorization": f"Bearer {token}",
             "User-Agent": user_agent,
+            "Accept-Encoding": ACCEPT_ENCODING,
         },
         timeout=httpx.Timeout(timeout, connect=10.0),
         follow_redirects=False,
@@ -207,21 +208,26 @@ def _send(
             chunks: list[bytes] = []
             size = 0
             pace = Pace(timeout)
-            for chunk in response.iter_bytes():
+            inflater = Inflater(response.headers.get("content-encoding"))
+            # Raw reads inflated in bounded steps, so a compressed bomb costs no more memory
+            # than the size bound.
+            for raw in response.iter_raw():
                 check_cancel()
                 if not pace.update(response.num_bytes_downloaded):
                     raise ApiUnreachableError(
                         f"GitHub's API at {redact(url)} answered too slowly (less than 1 KiB/s "
                         f"for {timeout:g} s, the timeout input, --timeout)."
                     )
-                size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise ReportFormatError(
-                        f"GitHub's answer from {redact(url)} is larger than "
-                        f"{MAX_BODY_BYTES // (1024 * 1024)} MiB; a report link list is a few "
-                        "kilobytes, so it was refused."
-                    )
-                chunks.append(chunk)
+                for chunk in inflater.feed(raw):
+                    size += len(chunk)
+                    if size > MAX_BODY_BYTES:
+                        raise ReportFormatError(
+                            f"GitHub's answer from {redact(url)} is larger than "
+                            f"{MAX_BODY_BYTES // (1024 * 1024)} MiB; a report link list is a few "
+                            "kilobytes, so it was refused."
+                        )
+                    chunks.append(chunk)
+            inflater.finish()
             return response.status_code, response.headers, b"".join(chunks)
     except httpx.TimeoutException:
         raise ApiUnreachableError(
@@ -235,9 +241,10 @@ def _send(
         raise ApiUnreachableError(
             f"GitHub's API at {redact(url)} could not be reached: {_reason(exc)}."
         ) from None
-    except httpx.DecodingError:
+    except (httpx.DecodingError, UndecodableBody) as exc:
         raise ReportFormatError(
-            f"GitHub's answer from {redact(url)} does not decode as its Content-Encoding says."
+            f"GitHub's answer from {redact(url)} does not decode as its Content-Encoding says "
+            f"({exc})."
         ) from None
     except httpx.TransportError as exc:
         raise ApiUnreachableError(

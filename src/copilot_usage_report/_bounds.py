@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "BOMB_FLOOR",
     "BOMB_RATIO",
     "CANCEL",
     "DEFAULT_MAX_FILE_SIZE",
     "FLOOR_RATE",
     "Cancelled",
+    "Inflater",
     "Pace",
     "TransferBounds",
+    "UndecodableBody",
     "check_cancel",
     "human_size",
 ]
@@ -35,6 +40,11 @@ BOMB_RATIO = 100
 BOMB_FLOOR = 64 * 1024**2
 #: Bytes per second a transfer must keep up, measured over the timeout (1 KiB/s).
 FLOOR_RATE = 1024
+
+#: The encodings ``Inflater`` decodes: what the clients ask for, and all they accept.
+ACCEPT_ENCODING = "gzip, deflate"
+#: The most one step of inflation produces: a bomb costs this much memory, not its size.
+_INFLATE_STEP = 1024 * 1024
 
 #: Set when the run must stop (a signal or the deadline); cleared when a run starts.
 CANCEL = threading.Event()
@@ -98,3 +108,60 @@ class Pace:
             return False
         self._mark, self._mark_bytes = now, received
         return True
+
+
+class UndecodableBody(ValueError):
+    """A body its ``Content-Encoding`` does not decode (garbage, cut off, or an unknown coding)."""
+
+
+class Inflater:
+    """Decodes a body by its ``Content-Encoding`` in steps of at most ``_INFLATE_STEP`` bytes.
+
+    httpx inflates each socket read whole (a 64 KiB read of a bomb is 64 MiB at
+    once, and more while zlib grows its buffer); this yields bounded pieces, so
+    the bounds are checked before memory grows. ``identity`` passes bytes through;
+    ``gzip`` and ``deflate`` (zlib-wrapped or raw) are decoded; any other coding
+    raises ``UndecodableBody``.
+    """
+
+    __slots__ = ("_coding", "_z")
+
+    def __init__(self, coding: str | None) -> None:
+        self._coding = (coding or "").strip().lower()
+        self._z: zlib._Decompress | None = None
+        if self._coding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self._coding not in ("", "identity", "deflate"):
+            raise UndecodableBody(f"Content-Encoding {self._coding[:40]!r} was not asked for")
+
+    @property
+    def encoded(self) -> bool:
+        """True when the body is compressed (so its inflation is watched)."""
+        return self._coding not in ("", "identity")
+
+    def feed(self, raw: bytes) -> Iterator[bytes]:
+        """The decoded pieces of ``raw``, each at most ``_INFLATE_STEP`` bytes."""
+        if not self.encoded:
+            if raw:
+                yield raw
+            return
+        if self._z is None:  # deflate: zlib-wrapped (RFC 1950) as sent by most, or raw
+            wrapped = len(raw) >= 2 and raw[0] & 0x0F == 8 and (raw[0] << 8 | raw[1]) % 31 == 0
+            self._z = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        data = raw
+        try:
+            while not self._z.eof:
+                piece = self._z.decompress(data, _INFLATE_STEP)
+                data = self._z.unconsumed_tail
+                if piece:
+                    yield piece
+                # Done with this input once it is consumed and zlib had no more to give.
+                if not data and len(piece) < _INFLATE_STEP:
+                    break
+        except zlib.error:
+            raise UndecodableBody("the body does not decode") from None
+
+    def finish(self) -> None:
+        """Raise ``UndecodableBody`` when a compressed body ended before its end."""
+        if self.encoded and (self._z is None or not self._z.eof):
+            raise UndecodableBody("the compressed body was cut off")

@@ -274,27 +274,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    with Stopper(_abandon) as stopper:
+    with Stopper(_abandon, _report_stop) as stopper:
         try:
             return _command(args, stopper)
         except CopilotUsageReportError as error:
-            _fail(error)
+            if stopper.claim():
+                _fail(error)
             return error.exit_code
         except Interrupted as stop:
-            print(
-                f"{PROG}: stopped by {stop.name}; no partial file was left behind.",
-                file=sys.stderr,
-                flush=True,
-            )
+            if stopper.claim():
+                _report_stop(stop)
             return stop.exit_code
         except KeyboardInterrupt:  # a SIGINT before our handler was in place
             print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
             return 130
         except Exception as bug:  # the last resort: a bug, still one scrubbed line
-            if debug:
-                _print_traceback(bug)
-            _fail(_internal(bug, debug=debug))
+            if stopper.claim():
+                if debug:
+                    _print_traceback(bug)
+                _fail(_internal(bug, debug=debug))
             return 1
+
+
+def _report_stop(stop: BaseException) -> None:
+    """How a stop is told: a signal as one line on stderr, the deadline as an error."""
+    if isinstance(stop, CopilotUsageReportError):
+        _fail(stop)
+    elif isinstance(stop, Interrupted):
+        print(
+            f"{PROG}: stopped by {stop.name}; no partial file was left behind.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _abandon() -> None:

@@ -36,7 +36,15 @@ from typing import IO
 import httpx
 import stamina
 
-from ._bounds import Pace, TransferBounds, check_cancel, human_size
+from ._bounds import (
+    ACCEPT_ENCODING,
+    Inflater,
+    Pace,
+    TransferBounds,
+    UndecodableBody,
+    check_cancel,
+    human_size,
+)
 from ._errors import (
     DownloadError,
     IncompleteDownloadError,
@@ -125,7 +133,7 @@ def make_storage_client(
         bounds = TransferBounds(max_file_size=max_file_size, timeout=timeout)
     return StorageClient(
         bounds=bounds,
-        headers={"User-Agent": user_agent},
+        headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(timeout, connect=10.0),
         follow_redirects=True,
         max_redirects=_MAX_REDIRECTS,
@@ -330,35 +338,31 @@ def _receive(
         with client.stream("GET", item.url) as response:
             _check_status(response, item)
             expected = _announced(response.headers.get("content-length"))
-            encoded = response.headers.get("content-encoding", "").strip().lower() not in (
-                "",
-                "identity",
-            )
-            if expected is not None and not encoded and expected > bounds.max_file_size:
+            inflater = Inflater(response.headers.get("content-encoding"))
+            if expected is not None and not inflater.encoded and expected > bounds.max_file_size:
                 raise _too_large(item, expected, bounds, announced=True)
             pace = Pace(bounds.timeout)
-            # Chunks as they arrive (a socket read, 64 KiB, or what it decompresses to):
-            # the writer gets them first, so its write and hash overlap the check.
-            for chunk in response.iter_bytes():
+            # Raw socket reads (64 KiB at most), inflated here in bounded steps: each piece
+            # goes to the writer first, so its write and hash overlap the check.
+            for raw in response.iter_raw():
                 check_cancel()
-                size = check.size + len(chunk)
                 wire = response.num_bytes_downloaded
-                if size > bounds.max_file_size:
-                    raise _too_large(item, size, bounds)
-                if encoded and bounds.inflation_refused(size, wire):
-                    raise TooLargeError(
-                        f"{item.name}: the {human_size(wire)} the storage host sent inflated to "
-                        f"more than {human_size(size)}, over 100 times its size: a decompression "
-                        "bomb, refused. No report compresses that well."
-                    )
                 if not pace.update(wire):
                     raise IncompleteDownloadError(
                         f"{item.name}: the download from {where} stalled (less than 1 KiB/s for "
                         f"{bounds.timeout:g} s, the timeout input, --timeout)."
                     )
-                writer.put(chunk)
-                check.feed(chunk)
+                for chunk in inflater.feed(raw):
+                    _bound(item, bounds, check.size + len(chunk), wire, inflater.encoded)
+                    writer.put(chunk)
+                    check.feed(chunk)
+            inflater.finish()
             return response.num_bytes_downloaded, expected
+    except UndecodableBody as exc:
+        raise ReportFormatError(
+            f"{item.name}: the storage host sent a body its Content-Encoding does not decode "
+            f"({exc}; {where})."
+        ) from None
     except httpx.TimeoutException:
         raise IncompleteDownloadError(
             f"{item.name}: the storage host timed out (nothing for {bounds.timeout:g} s, the "
@@ -394,6 +398,18 @@ def _receive(
         if exc.message.startswith(f"{item.name}:"):
             raise
         raise ReportFormatError(f"{item.name}: {exc.message}") from None
+
+
+def _bound(item: Download, bounds: TransferBounds, size: int, wire: int, encoded: bool) -> None:
+    """Refuse a body that passed max-file-size, or inflated like a decompression bomb."""
+    if size > bounds.max_file_size:
+        raise _too_large(item, size, bounds)
+    if encoded and bounds.inflation_refused(size, wire):
+        raise TooLargeError(
+            f"{item.name}: the {human_size(wire)} the storage host sent inflated to more than "
+            f"{human_size(size)}, over 100 times its size: a decompression bomb, refused. No "
+            "report compresses that well."
+        )
 
 
 def _announced(value: str | None) -> int | None:

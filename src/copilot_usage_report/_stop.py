@@ -5,9 +5,11 @@ through ``_thread.interrupt_main``) sets ``CANCEL``, so every transfer stops at
 its next chunk and removes its temporary file, and raises on the main thread:
 ``Interrupted`` for a signal, ``DeadlineError`` for the deadline, which ``main``
 reports like any other. A transfer blocked in a read of a stalled server cannot
-see ``CANCEL``; for it a watchdog thread waits ``GRACE`` seconds, removes the
-temporary files still open (``abandon``), and ends the process with the run's
-exit code. So a stop never waits for a download, and never leaves a partial file.
+see ``CANCEL`` (and the main thread, unwinding, waits for it to end); for it a
+watchdog thread waits ``GRACE`` seconds, reports the stop if ``main`` could not
+(``report``), removes the temporary files still open (``abandon``), and ends the
+process with the run's exit code. So a stop never waits for a download, is
+reported once, and never leaves a partial file.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ._errors import DeadlineError, Interrupted
 __all__ = ["GRACE", "Stopper"]
 
 #: Seconds a stop waits for transfers to end by themselves before the process ends anyway.
-GRACE = 1.5
+GRACE = 1.0
 _SIGNALS: dict[int, str] = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
 
 Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
@@ -37,12 +39,19 @@ Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | No
 class Stopper:
     """Signal handlers and the deadline of one run; restores the previous handlers on exit.
 
-    ``abandon`` removes what transfers left open; it is called by the watchdog
-    only, when the grace period ends with transfers still blocked.
+    ``abandon`` removes what transfers left open, and ``report`` tells the
+    reader about the stop (the ``Interrupted`` or ``DeadlineError``); the
+    watchdog calls them only when the grace period ends with the run still
+    there. Whoever reports first (``claim``) reports alone.
     """
 
-    def __init__(self, abandon: Callable[[], None]) -> None:
+    def __init__(
+        self, abandon: Callable[[], None], report: Callable[[BaseException], None]
+    ) -> None:
         self._abandon = abandon
+        self._report = report
+        self._claimed = False
+        self._claim_lock = threading.Lock()
         self._previous: dict[int, Handler] = {}
         self._timer: threading.Timer | None = None
         self._deadline: float | None = None
@@ -67,6 +76,12 @@ class Stopper:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
 
+    def claim(self) -> bool:
+        """True for the first caller only: it reports how the run ended."""
+        with self._claim_lock:
+            first, self._claimed = not self._claimed, True
+            return first
+
     def deadline(self, seconds: float) -> None:
         """End the run with ``DeadlineError`` after ``seconds`` (from now)."""
         self._deadline = seconds
@@ -90,26 +105,31 @@ class Stopper:
             return
         self._stopping = True
         CANCEL.set()
+        stop: DeadlineError | Interrupted
         if self._expired and signum == signal.SIGINT:
-            self._watch(1)
-            raise DeadlineError(
+            stop = DeadlineError(
                 f"the run did not finish within its deadline of {self._deadline:g} s, so it "
                 "stopped; no partial file was left behind. Raise the deadline input "
                 "(--deadline) if the servers are slow but working.",
             )
-        interrupted = Interrupted(signum, _SIGNALS.get(signum, f"signal {signum}"))
-        self._watch(interrupted.exit_code)
-        raise interrupted
+            self._watch(stop, 1)
+        else:
+            stop = Interrupted(signum, _SIGNALS.get(signum, f"signal {signum}"))
+            self._watch(stop, stop.exit_code)
+        raise stop
 
-    def _watch(self, code: int) -> None:
-        """After ``GRACE`` seconds, end the process with ``code`` if it is still running."""
+    def _watch(self, stop: BaseException, code: int) -> None:
+        """After ``GRACE`` seconds, report ``stop`` and end with ``code`` if still running."""
 
         def watchdog() -> None:
             # If the process ends by itself first, this daemon thread ends with it.
             time.sleep(GRACE)
             self._abandon()
+            if self.claim():
+                with contextlib.suppress(Exception):
+                    self._report(stop)
             for stream in (sys.stdout, sys.stderr):
-                with contextlib.suppress(OSError, ValueError):
+                with contextlib.suppress(Exception):
                     stream.flush()
             os._exit(code)
 
