@@ -15,7 +15,7 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -522,7 +522,7 @@ def _summarize(args: argparse.Namespace) -> int:
     from ._settings import parse_format
     from ._workflow import metric_outputs, write_outputs
 
-    paths = [Path(p) for p in args.paths]
+    paths = _regular(Path(p) for p in args.paths)
     if parse_format(args.format) == "csv":
         from ._csv import write_csv
 
@@ -540,6 +540,30 @@ def _summarize(args: argparse.Namespace) -> int:
     else:
         print(render_insight(insight), end="")
     return 0
+
+
+def _regular(given: Iterable[Path]) -> list[Path]:
+    """The paths to summarise: anything that is neither a regular file nor a folder (a FIFO,
+    a device, a socket), given or inside a given folder, is skipped with a warning naming it,
+    never opened (reading a FIFO would wait forever)."""
+    from ._metrics import REPORT_SUFFIXES
+
+    kept: list[Path] = []
+    for path in given:
+        special = path.exists() and not path.is_file() and not path.is_dir()
+        if special:
+            _warn(f"skipped {path}: not a regular file.", title="Not a report file")
+            continue
+        kept.append(path)
+        if path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                if (
+                    inner.name.lower().endswith(REPORT_SUFFIXES)
+                    and not inner.is_file()
+                    and not inner.is_dir()
+                ):
+                    _warn(f"skipped {inner}: not a regular file.", title="Not a report file")
+    return kept
 
 
 def _fail(error: CopilotUsageReportError) -> None:

@@ -60,7 +60,12 @@ def in_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
+#: Characters some readers take for line breaks, though the runner does not: made spaces.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _escape_data(text: str) -> str:
+    text = _OTHER_BREAKS.sub(" ", text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -72,7 +77,8 @@ def command(name: str, message: str = "", **properties: str) -> str:
     """One workflow command line, canonical: ``::name k=v,k=v::message`` or ``::name::message``.
 
     Escapes as ``@actions/core`` does (``%``, CR and LF in the message; also ``:``
-    and ``,`` in property values), so the line is one line whatever it carries.
+    and ``,`` in property values), so the line is one line whatever it carries;
+    other characters some readers break lines at (VT, FF, U+2028...) become spaces.
     """
     if name not in COMMAND_NAMES:
         raise ValueError(f"not a workflow command this tool prints: {name!r}")

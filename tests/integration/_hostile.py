@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ..test_workflow_commands import assert_canonical
 from .conftest import SCRIPT, parse_outputs
 
 TOKEN = "ghp_HOSTILETOKEN0123456789abcdef"
@@ -297,7 +298,12 @@ def assert_failed_cleanly(tmp_path: Path, result: Result, code: int, *fragments:
 
 
 def assert_no_secret(tmp_path: Path, result: Result) -> None:
-    """Neither the token nor the signature in anything the run wrote."""
+    """Neither the token nor the signature in anything the run wrote; every workflow command
+    canonical, on stderr only (stdout is the command's own output)."""
+    assert not [ln for ln in result.stdout.splitlines() if ln.startswith("::")]
+    for line in result.stderr.splitlines():
+        if line.startswith("::"):
+            assert_canonical(line)
     text = everything_written(tmp_path, result)
     assert TOKEN not in text
     assert SIGNATURE not in text
