@@ -40,7 +40,8 @@ SETTINGS = settings(
 )
 #: Digits of other scripts, signs, exponents, words: what a server or a user may send.
 numberish = st.text(
-    alphabet=st.sampled_from("0123456789\uff10\uff11\uff12\uff13²³٣.-+eEinfaNINF _,:") | st.characters(),
+    alphabet=st.sampled_from("0123456789\uff10\uff11\uff12\uff13²³٣.-+eEinfaNINF _,:")
+    | st.characters(),
     max_size=40,
 )
 
@@ -89,7 +90,9 @@ def test_retry_after_examples(value, expected):
     assert parse_retry_after(value, NOW) == expected
 
 
-@pytest.mark.parametrize("value", ["inf", "1e300", "nan", "-1", "\uff11\uff18\uff10\uff10", "1800000000.5"])
+@pytest.mark.parametrize(
+    "value", ["inf", "1e300", "nan", "-1", "\uff11\uff18\uff10\uff10", "1800000000.5"]
+)
 def test_ratelimit_reset_refuses_what_is_not_a_unix_time(value):
     """Only plain ASCII digits are a reset time."""
     assert parse_ratelimit_reset(value, NOW) is None
