@@ -90,7 +90,7 @@ def test_connection_refused_is_reported_after_retries(run_cli, tmp_path):
         },
     )
     assert run.code == 1
-    assert "could not be reached" in run.stderr
+    assert "refused the connection" in run.stderr  # not "broke off" or "unreachable"
     assert "Traceback" not in run.stderr
 
 
