@@ -274,7 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    with Stopper(_abandon, _report_stop) as stopper:
+    # serve-demo serves until interrupted: Ctrl-C is its normal end, not a stop to report.
+    signals = args.command != "serve-demo"
+    with Stopper(_abandon, _report_stop, signals=signals) as stopper:
         try:
             return _command(args, stopper)
         except CopilotUsageReportError as error:

@@ -39,6 +39,8 @@ Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | No
 class Stopper:
     """Signal handlers and the deadline of one run; restores the previous handlers on exit.
 
+    With ``signals=False`` (a server meant to run until interrupted) the
+    process keeps Python's own handling of SIGINT and SIGTERM.
     ``abandon`` removes what transfers left open, and ``report`` tells the
     reader about the stop (the ``Interrupted`` or ``DeadlineError``); the
     watchdog calls them only when the grace period ends with the run still
@@ -46,8 +48,13 @@ class Stopper:
     """
 
     def __init__(
-        self, abandon: Callable[[], None], report: Callable[[BaseException], None]
+        self,
+        abandon: Callable[[], None],
+        report: Callable[[BaseException], None],
+        *,
+        signals: bool = True,
     ) -> None:
+        self._signals = signals
         self._abandon = abandon
         self._report = report
         self._claimed = False
@@ -60,7 +67,7 @@ class Stopper:
 
     def __enter__(self) -> Stopper:
         CANCEL.clear()
-        if threading.current_thread() is threading.main_thread():
+        if self._signals and threading.current_thread() is threading.main_thread():
             for signum in _SIGNALS:
                 self._previous[signum] = signal.signal(signum, self._on_signal)
         return self
