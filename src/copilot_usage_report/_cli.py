@@ -276,26 +276,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # serve-demo serves until interrupted: Ctrl-C is its normal end, not a stop to report.
     signals = args.command != "serve-demo"
-    with Stopper(_abandon, _report_stop, signals=signals) as stopper:
-        try:
-            return _command(args, stopper)
-        except CopilotUsageReportError as error:
-            if stopper.claim():
-                _fail(error)
-            return error.exit_code
-        except Interrupted as stop:
-            if stopper.claim():
-                _report_stop(stop)
-            return stop.exit_code
-        except KeyboardInterrupt:  # a SIGINT before our handler was in place
-            print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
-            return 130
-        except Exception as bug:  # the last resort: a bug, still one scrubbed line
-            if stopper.claim():
-                if debug:
-                    _print_traceback(bug)
-                _fail(_internal(bug, debug=debug))
-            return 1
+    stopper = Stopper(_abandon, _report_stop, signals=signals)
+    try:
+        with stopper:
+            return _guarded(args, stopper, debug=debug)
+    except (Interrupted, CopilotUsageReportError) as late:
+        # A stop that arrived while the run was already being reported (or ending): it is
+        # told once, by whoever claims it first, and sets the exit code.
+        if stopper.claim():
+            _report_stop(late)
+        return late.exit_code
+
+
+def _guarded(args: argparse.Namespace, stopper: Stopper, *, debug: bool) -> int:
+    """Run the command; every way it can end becomes one report and an exit code."""
+    try:
+        return _command(args, stopper)
+    except CopilotUsageReportError as error:
+        if stopper.claim():
+            _fail(error)
+        return error.exit_code
+    except Interrupted as stop:
+        if stopper.claim():
+            _report_stop(stop)
+        return stop.exit_code
+    except KeyboardInterrupt:  # a SIGINT before our handler was in place
+        print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
+        return 130
+    except Exception as bug:  # the last resort: a bug, still one scrubbed line
+        if stopper.claim():
+            if debug:
+                _print_traceback(bug)
+            _fail(_internal(bug, debug=debug))
+        return 1
 
 
 def _report_stop(stop: BaseException) -> None:

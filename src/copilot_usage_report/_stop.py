@@ -58,6 +58,8 @@ class Stopper:
         self._abandon = abandon
         self._report = report
         self._claimed = False
+        self._closed = False
+        self._exiting = False
         self._claim_lock = threading.Lock()
         self._previous: dict[int, Handler] = {}
         self._timer: threading.Timer | None = None
@@ -78,6 +80,9 @@ class Stopper:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._exiting = True  # a signal from here on is ignored: the run has ended
+        with self._claim_lock:  # a deadline firing now sends no signal past this point
+            self._closed = True
         if self._timer is not None:
             self._timer.cancel()
         for signum, handler in self._previous.items():
@@ -97,8 +102,15 @@ class Stopper:
         self._timer.start()
 
     def _expire(self) -> None:
-        self._expired = True
-        CANCEL.set()
+        with self._claim_lock:
+            if self._closed:
+                return
+            self._expired = True
+            CANCEL.set()
+            self._interrupt_main()
+
+    @staticmethod
+    def _interrupt_main() -> None:
         # A real signal to the main thread wakes it from a blocking read or wait (EINTR);
         # ``interrupt_main`` alone would wait for its next bytecode.
         main = threading.main_thread().ident
@@ -108,7 +120,7 @@ class Stopper:
             _thread.interrupt_main(signal.SIGINT)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self._stopping:  # already on its way out; the watchdog ends it in time
+        if self._stopping or self._exiting:  # on its way out already; the watchdog ends it
             return
         self._stopping = True
         CANCEL.set()
