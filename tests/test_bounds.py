@@ -282,3 +282,20 @@ def test_human_sizes():
         "1.5 KiB",
         "100 bytes",
     ]
+
+
+@SETTINGS
+@given(text=st.text(max_size=20))
+def test_any_lifetime_is_positive_finite_seconds_or_a_usage_error(text):
+    """serve-demo --lifetime: a positive, finite number of seconds, or argparse's usage error."""
+    import argparse
+    import math
+
+    from copilot_usage_report._cli import _lifetime
+
+    try:
+        value = _lifetime(text)
+    except argparse.ArgumentTypeError:
+        pass
+    else:
+        assert 0 < value < math.inf

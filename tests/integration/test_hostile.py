@@ -314,3 +314,18 @@ def test_a_refused_connection_is_called_refused(tmp_path):
     result = run_cli(tmp_path, "--api-url", server.url, "--retries", "0")
     assert_failed_cleanly(tmp_path, result, 1, "refused the connection")
     assert "Retrying" not in result.log
+
+
+def test_a_dripping_api_answer_counts_as_stalled(tmp_path):
+    """The API's answer is paced like a download: a drip below 1 KiB/s is unreachable, exit 1."""
+
+    def api(c: Connection) -> None:
+        if c.head(200, {"Content-Type": "application/json"}):
+            for _ in range(300):
+                if not c.send(b" "):
+                    return
+                time.sleep(0.1)
+
+    result = _fetch(tmp_path, _server(lambda c: c.answer(200, GOOD), api=api), "--timeout", "1")
+    assert_failed_cleanly(tmp_path, result, 1, "answered too slowly", "--timeout")
+    assert result.outputs["error-type"] == "ApiUnreachableError"
