@@ -22,9 +22,9 @@ from copilot_usage_report._api import (
     parse_retry_after,
 )
 from copilot_usage_report._bounds import Inflater, Pace, UndecodableBody, human_size
-from copilot_usage_report._download import _announced
 from copilot_usage_report._errors import InputError, UnsafeLinkError, add_secret, scrub
 from copilot_usage_report._links import check_url, safe_file_name
+from copilot_usage_report._receive import announced as _announced
 from copilot_usage_report._settings import (
     RawInputs,
     build_settings,

@@ -14,7 +14,7 @@ not match (``_run._reusable``), so forcing every byte to disk first (a quarter t
 a half more time for a download on a fast link) would buy nothing.
 
 Whatever the storage host sends, a download stays inside its ``TransferBounds``
-(``_bounds``): refused as soon as it passes ``max-file-size`` or inflates like a
+(``_bounds``; the network half is ``_receive``): refused as soon as it passes ``max-file-size`` or inflates like a
 decompression bomb, retried when it stalls below the floor rate, and stopped at
 its next chunk when the run stops. Every failure the host can cause is one of
 our errors, one line, with the link's query string cut.
@@ -23,7 +23,6 @@ our errors, one line, with the link's query string cut.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import queue
 import threading
@@ -38,12 +37,8 @@ import stamina
 
 from ._bounds import (
     ACCEPT_ENCODING,
-    Inflater,
-    Pace,
     TransferBounds,
-    UndecodableBody,
     check_cancel,
-    human_size,
 )
 from ._errors import (
     DownloadError,
@@ -51,9 +46,9 @@ from ._errors import (
     LinkExpiredError,
     OutputError,
     ReportFormatError,
-    TooLargeError,
 )
-from ._links import check_url, is_expired, redact, redact_text
+from ._links import check_url, is_expired, redact
+from ._receive import MAX_REDIRECTS, _StorageUnavailable, receive
 from ._report import ContentCheck
 from ._store import partial_file
 from ._tls import tls_context
@@ -98,10 +93,6 @@ class SavedFile:
     reused: bool = False
 
 
-class _StorageUnavailable(DownloadError):
-    """A 5xx or 429 from the storage host: worth another try."""
-
-
 def _refuse_unsafe(request: httpx.Request) -> None:
     """Checked before every request, redirects included: only https (or loopback http)."""
     check_url(str(request.url), what="download link")
@@ -113,10 +104,6 @@ class StorageClient(httpx.Client):
     def __init__(self, *, bounds: TransferBounds, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.bounds = bounds
-
-
-#: Redirects followed for one link at most (httpx's own default is 20).
-_MAX_REDIRECTS = 5
 
 
 def make_storage_client(
@@ -136,7 +123,7 @@ def make_storage_client(
         headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(timeout, connect=10.0),
         follow_redirects=True,
-        max_redirects=_MAX_REDIRECTS,
+        max_redirects=MAX_REDIRECTS,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         transport=transport,
         # A given transport (a test's) needs no TLS context; ours shares the run's one.
@@ -293,7 +280,12 @@ def _fetch(client: httpx.Client, item: Download, folder: Path, bounds: TransferB
             _IN_FLIGHT.add(temp)
         try:
             check = ContentCheck()
-            received, expected = _receive(client, item, bounds, writer, check)
+
+            def sink(chunk: bytes) -> None:
+                writer.put(chunk)  # first, so the write and hash overlap the check
+                check.feed(chunk)
+
+            received, expected = receive(client, item.url, item.name, bounds, sink)
             if expected is not None and expected != received:
                 raise IncompleteDownloadError(
                     f"{item.name}: received {received} bytes of the {expected} announced."
@@ -319,153 +311,6 @@ def _fetch(client: httpx.Client, item: Download, folder: Path, bounds: TransferB
         sha256=sha256,
         records=check.records,
     )
-
-
-def _receive(
-    client: httpx.Client,
-    item: Download,
-    bounds: TransferBounds,
-    writer: _Writer,
-    check: ContentCheck,
-) -> tuple[int, int | None]:
-    """Stream the body to the writer and the check, inside the bounds.
-
-    Returns the bytes received on the wire and the ``Content-Length`` announced
-    (``None`` when absent or not plain digits); every httpx failure becomes ours.
-    """
-    where = redact(item.url)
-    try:
-        with client.stream("GET", item.url) as response:
-            _check_status(response, item)
-            expected = _announced(response.headers.get("content-length"))
-            inflater = Inflater(response.headers.get("content-encoding"))
-            if expected is not None and not inflater.encoded and expected > bounds.max_file_size:
-                raise _too_large(item, expected, bounds, announced=True)
-            pace = Pace(bounds.timeout)
-            # Raw socket reads (64 KiB at most), inflated here in bounded steps: each piece
-            # goes to the writer first, so its write and hash overlap the check.
-            for raw in response.iter_raw():
-                check_cancel()
-                wire = response.num_bytes_downloaded
-                if not pace.update(wire):
-                    raise IncompleteDownloadError(
-                        f"{item.name}: the download from {where} stalled (less than 1 KiB/s for "
-                        f"{bounds.timeout:g} s, the timeout input, --timeout)."
-                    )
-                for chunk in inflater.feed(raw):
-                    _bound(item, bounds, check.size + len(chunk), wire, inflater.encoded)
-                    writer.put(chunk)
-                    check.feed(chunk)
-            inflater.finish()
-            return response.num_bytes_downloaded, expected
-    except UndecodableBody as exc:
-        raise ReportFormatError(
-            f"{item.name}: the storage host sent a body its Content-Encoding does not decode "
-            f"({exc}; {where})."
-        ) from None
-    except httpx.TimeoutException:
-        raise IncompleteDownloadError(
-            f"{item.name}: the storage host timed out (nothing for {bounds.timeout:g} s, the "
-            "timeout input, --timeout)."
-        ) from None
-    except httpx.ConnectError as exc:
-        if _refused(exc):
-            raise IncompleteDownloadError(
-                f"{item.name}: the storage host {where} refused the connection."
-            ) from None
-        raise IncompleteDownloadError(
-            f"{item.name}: the storage host {where} could not be reached ({_reason(exc)})."
-        ) from None
-    except httpx.TooManyRedirects:
-        raise DownloadError(
-            f"{item.name}: the storage host redirected {where} more than {_MAX_REDIRECTS} times; "
-            "the link leads nowhere."
-        ) from None
-    except httpx.DecodingError:
-        raise ReportFormatError(
-            f"{item.name}: the storage host sent a body its Content-Encoding does not decode "
-            f"({where})."
-        ) from None
-    except httpx.TransportError as exc:
-        raise IncompleteDownloadError(
-            f"{item.name}: the download from {where} broke off ({_reason(exc)})."
-        ) from None
-    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
-        raise DownloadError(
-            f"{item.name}: the download from {where} failed ({_reason(exc)})."
-        ) from None
-    except ReportFormatError as exc:
-        if exc.message.startswith(f"{item.name}:"):
-            raise
-        raise ReportFormatError(f"{item.name}: {exc.message}") from None
-
-
-def _bound(item: Download, bounds: TransferBounds, size: int, wire: int, encoded: bool) -> None:
-    """Refuse a body that passed max-file-size, or inflated like a decompression bomb."""
-    if size > bounds.max_file_size:
-        raise _too_large(item, size, bounds)
-    if encoded and bounds.inflation_refused(size, wire):
-        raise TooLargeError(
-            f"{item.name}: the {human_size(wire)} the storage host sent inflated to more than "
-            f"{human_size(size)}, over 100 times its size: a decompression bomb, refused. No "
-            "report compresses that well."
-        )
-
-
-def _announced(value: str | None) -> int | None:
-    """A ``Content-Length`` of plain ASCII digits, or ``None``."""
-    if value is None:
-        return None
-    value = value.strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 30:
-        return None
-    return int(value)
-
-
-def _too_large(
-    item: Download, size: int, bounds: TransferBounds, *, announced: bool = False
-) -> TooLargeError:
-    said = f"announced {size} bytes" if announced else "sent more"
-    return TooLargeError(
-        f"{item.name}: the storage host {said} than max-file-size allows "
-        f"({human_size(bounds.max_file_size)}); the download was refused. Raise max-file-size "
-        "(--max-file-size) if a report file really is this large."
-    )
-
-
-def _refused(exc: Exception) -> bool:
-    """True when the connection was refused (ECONNREFUSED), wherever httpx keeps the cause."""
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            break
-        if isinstance(seen, ConnectionRefusedError) or getattr(seen, "errno", None) == (
-            errno.ECONNREFUSED
-        ):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return "refused" in str(exc).lower()
-
-
-def _reason(exc: Exception) -> str:
-    """httpx's words for a failure, one bounded line with no query string."""
-    text = " ".join(redact_text(str(exc)).split())[:200]
-    return text or type(exc).__name__
-
-
-def _check_status(response: httpx.Response, item: Download) -> None:
-    status = response.status_code
-    where = redact(item.url)
-    if status == 200:
-        return
-    if status in (400, 401, 403):
-        raise LinkExpiredError(
-            f"{item.name}: the storage host refused the signed link {where} (HTTP {status}); "
-            "it has probably expired."
-        )
-    if status == 429 or status >= 500:
-        raise _StorageUnavailable(f"{item.name}: the storage host answered HTTP {status}.")
-    raise DownloadError(f"{item.name}: the storage host answered HTTP {status} for {where}.")
 
 
 @dataclass(frozen=True, slots=True)
