@@ -1,18 +1,16 @@
 """The command line: argv and environment in, one exit code out.
 
-``main`` is the one boundary where errors become exit codes: our errors print
-one line (an ``::error::`` annotation inside Actions, with the ``error`` and
-``error-type`` outputs and the summary's what-to-do) and exit 1, or 2 for bad
-input; SIGINT exits 130 and SIGTERM 143 within two seconds (``_stop``); anything
-else is a bug, reported in the same one-line shape as an ``InternalError``, its
-message scrubbed, its traceback shown only with ``--debug`` or ``RUNNER_DEBUG=1``.
-Heavy imports happen inside the commands, so ``--version`` and ``--help`` start fast.
+``main`` is the one boundary where errors become exit codes, through
+``_boundary.run_guarded``: our errors print one line and exit 1, or 2 for bad
+input; SIGINT exits 130 and SIGTERM 143 within two seconds (``_stop``); a bug is
+one scrubbed ``InternalError`` line, its traceback only with ``--debug`` or
+``RUNNER_DEBUG=1``. Heavy imports happen inside the commands, so ``--version``
+and ``--help`` start fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -20,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import CopilotUsageReportError, Interrupted, scrub
+from ._errors import CopilotUsageReportError, scrub
 
 if TYPE_CHECKING:
     from ._metrics import Insight
@@ -263,72 +261,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code. Never raises, never prints a traceback
-    unless ``--debug`` or ``RUNNER_DEBUG=1`` asks for it."""
+    unless ``--debug`` or ``RUNNER_DEBUG=1`` asks for it (see ``_boundary``)."""
     import os
 
-    from ._stop import Stopper
+    from ._boundary import run_guarded
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    debug = bool(getattr(args, "debug", False)) or os.environ.get("RUNNER_DEBUG") == "1"
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    # serve-demo serves until interrupted: Ctrl-C is its normal end, not a stop to report.
-    signals = args.command != "serve-demo"
-    stopper = Stopper(_abandon, _report_stop, signals=signals)
-    try:
-        with stopper:
-            return _guarded(args, stopper, debug=debug)
-    except (Interrupted, CopilotUsageReportError) as late:
-        # A stop that arrived while the run was already being reported (or ending): it is
-        # told once, by whoever claims it first, and sets the exit code.
-        if stopper.claim():
-            _report_stop(late)
-        return late.exit_code
-
-
-def _guarded(args: argparse.Namespace, stopper: Stopper, *, debug: bool) -> int:
-    """Run the command; every way it can end becomes one report and an exit code."""
-    try:
-        return _command(args, stopper)
-    except CopilotUsageReportError as error:
-        if stopper.claim():
-            _fail(error)
-        return error.exit_code
-    except Interrupted as stop:
-        if stopper.claim():
-            _report_stop(stop)
-        return stop.exit_code
-    except KeyboardInterrupt:  # a SIGINT before our handler was in place
-        print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
-        return 130
-    except Exception as bug:  # the last resort: a bug, still one scrubbed line
-        if stopper.claim():
-            if debug:
-                _print_traceback(bug)
-            _fail(_internal(bug, debug=debug))
-        return 1
-
-
-def _report_stop(stop: BaseException) -> None:
-    """How a stop is told: a signal as one line on stderr, the deadline as an error."""
-    if isinstance(stop, CopilotUsageReportError):
-        _fail(stop)
-    elif isinstance(stop, Interrupted):
-        print(
-            f"{PROG}: stopped by {stop.name}; no partial file was left behind.",
-            file=sys.stderr,
-            flush=True,
-        )
-
-
-def _abandon() -> None:
-    """Remove the temporary files of downloads still blocked (the stop's grace period ended)."""
-    if "copilot_usage_report._download" in sys.modules:
-        from ._download import abandon
-
-        abandon()
+    return run_guarded(
+        lambda stopper: _command(args, stopper),
+        debug=bool(getattr(args, "debug", False)) or os.environ.get("RUNNER_DEBUG") == "1",
+        # serve-demo serves until interrupted: Ctrl-C is its normal end, not a stop to report.
+        signals=args.command != "serve-demo",
+    )
 
 
 def _command(args: argparse.Namespace, stopper: Stopper) -> int:
@@ -354,27 +302,6 @@ def _command(args: argparse.Namespace, stopper: Stopper) -> int:
     result = _run(settings)
     _report(result, as_json=args.json, settings=settings)
     return 0
-
-
-def _internal(bug: BaseException, *, debug: bool) -> CopilotUsageReportError:
-    """A bug, in the shape of our errors: one line, scrubbed, bounded."""
-    from ._errors import InternalError
-
-    text = " ".join(scrub(str(bug)).split())[:300]
-    where = "" if debug else " Rerun with --debug (RUNNER_DEBUG=1 in a workflow) for details."
-    return InternalError(
-        f"unexpected {type(bug).__name__}{': ' + text if text else ''}; this is a bug in "
-        f"{PROG}.{where}"
-    )
-
-
-def _print_traceback(bug: BaseException) -> None:
-    """The traceback on stderr, every line scrubbed (``--debug`` only)."""
-    import traceback
-
-    for chunk in traceback.format_exception(bug):
-        for line in chunk.splitlines():
-            print(scrub(line), file=sys.stderr)
 
 
 def _configure_retries() -> None:
@@ -521,16 +448,6 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
         return None, ()
 
 
-def _warn(message: str, *, title: str) -> None:
-    """A warning: an annotation inside Actions, one line on stderr elsewhere."""
-    from ._workflow import annotate_warning, in_actions
-
-    if in_actions():
-        annotate_warning(message, title=title)
-    else:
-        print(f"{PROG}: warning: {scrub(message)}", file=sys.stderr)
-
-
 def _summarize(args: argparse.Namespace) -> int:
     """``summarize PATH...``: the usage summary of files on disk, as Markdown (or JSON)."""
     from ._insight import render_insight
@@ -581,22 +498,15 @@ def _regular(given: Iterable[Path]) -> list[Path]:
     return kept
 
 
+def _warn(message: str, *, title: str) -> None:
+    """A warning: an annotation inside Actions, one line on stderr elsewhere."""
+    from ._boundary import warn
+
+    warn(message, title=title)
+
+
 def _fail(error: CopilotUsageReportError) -> None:
-    """Print one line for the log, and the longer what-to-do in the job summary.
+    """One line for the log, the what-to-do in the job summary (see ``_boundary.fail``)."""
+    from ._boundary import fail
 
-    Never raises: the line is printed first, and a workflow file that cannot be
-    written (a full disk) costs only that file.
-    """
-    from ._workflow import in_actions, write_summary
-
-    if not in_actions():
-        print(f"{PROG}: error: {scrub(error.message)}", file=sys.stderr)
-        return
-    from ._summary import render_error
-    from ._workflow import annotate_error, error_outputs, write_outputs
-
-    annotate_error(error)
-    with contextlib.suppress(Exception):  # the annotation already said it all
-        write_outputs(error_outputs(error))
-    with contextlib.suppress(Exception):
-        write_summary(render_error(error))
+    fail(error)

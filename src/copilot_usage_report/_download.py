@@ -14,10 +14,11 @@ not match (``_run._reusable``), so forcing every byte to disk first (a quarter t
 a half more time for a download on a fast link) would buy nothing.
 
 Whatever the storage host sends, a download stays inside its ``TransferBounds``
-(``_bounds``; the network half is ``_receive``): refused as soon as it passes ``max-file-size`` or inflates like a
-decompression bomb, retried when it stalls below the floor rate, and stopped at
-its next chunk when the run stops. Every failure the host can cause is one of
-our errors, one line, with the link's query string cut.
+(``_bounds``; the network half is ``_receive``): refused as soon as it passes
+``max-file-size`` or inflates like a decompression bomb, retried when it stalls
+below the floor rate, and stopped at its next chunk when the run stops. Every
+failure the host can cause is one of our errors, one line, with the link's
+query string cut.
 """
 
 from __future__ import annotations
