@@ -249,7 +249,7 @@ def test_an_echoed_token_never_reaches_the_message(client):
 
 def test_a_wait_beyond_today_names_its_date():
     """The time to retry carries its date when it is not today (UTC)."""
-    from copilot_usage_report._api import _moment
+    from copilot_usage_report._ratelimit import _moment
 
     midnight = 1_800_000_000 - 1_800_000_000 % 86400
     assert _moment(midnight + 3600, 60) == "01:01:00 UTC"

@@ -16,14 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from copilot_usage_report._api import (
+from copilot_usage_report._bounds import Inflater, Pace, UndecodableBody, human_size
+from copilot_usage_report._errors import InputError, UnsafeLinkError, add_secret, scrub
+from copilot_usage_report._links import check_url, safe_file_name
+from copilot_usage_report._ratelimit import (
     MAX_WAIT_SECONDS,
     parse_ratelimit_reset,
     parse_retry_after,
 )
-from copilot_usage_report._bounds import Inflater, Pace, UndecodableBody, human_size
-from copilot_usage_report._errors import InputError, UnsafeLinkError, add_secret, scrub
-from copilot_usage_report._links import check_url, safe_file_name
 from copilot_usage_report._receive import announced as _announced
 from copilot_usage_report._settings import (
     RawInputs,

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from urllib.parse import urljoin
 
 import httpx
@@ -38,6 +36,7 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._links import origin, redact, redact_text
+from ._ratelimit import MAX_WAIT_SECONDS, parse_ratelimit_reset, parse_retry_after, rate_limit
 from ._report import ReportLinks, parse_report_links
 from ._tls import tls_context
 
@@ -54,8 +53,6 @@ __all__ = [
 
 #: An API body larger than this is refused: a link list is a few kilobytes.
 MAX_BODY_BYTES = 4 * 1024 * 1024
-#: A wait a header names is read as at most this (a year): longer is "not today", never retried.
-MAX_WAIT_SECONDS = 366 * 24 * 3600.0
 #: GitHub's guidance for a secondary rate limit that names no time: wait at least a minute.
 SECONDARY_LIMIT_WAIT = 60.0
 _MAX_REDIRECTS = 3
@@ -289,7 +286,7 @@ def _interpret(status: int, headers: httpx.Headers, body: bytes, url: str) -> Re
                 "Create a new one and update the secret the token input reads.",
                 status=status,
             )
-        case 403 | 429 if (limited := _rate_limit(status, headers, message)) is not None:
+        case 403 | 429 if (limited := rate_limit(status, headers, message)) is not None:
             raise limited
         case 403 if any(word in message.lower() for word in ("polic", "disabled")):
             raise _policy_disabled(status, said)
@@ -337,83 +334,6 @@ def _policy_disabled(status: int, said: str) -> PolicyDisabledError:
         "organization's Copilot policies.",
         status=status,
     )
-
-
-def _rate_limit(status: int, headers: httpx.Headers, message: str) -> RateLimitedError | None:
-    """A ``RateLimitedError`` when the answer carries a rate-limit signal, else ``None``."""
-    now = time.time()
-    wait: float | None = None
-    secondary = False
-    retry_after = headers.get("retry-after")
-    if retry_after is not None:
-        wait = parse_retry_after(retry_after, now)
-        secondary = True
-    elif headers.get("x-ratelimit-remaining", "").strip() == "0" and headers.get(
-        "x-ratelimit-reset"
-    ):
-        wait = parse_ratelimit_reset(headers["x-ratelimit-reset"], now)
-    elif "rate limit" in message.lower() or status == 429:
-        secondary = True
-    else:
-        return None
-    if wait is not None:
-        when = f"retry after {_moment(now, wait)} (in {wait:.0f} s)"
-    else:
-        when = "retry in a minute or more"
-    kind = "secondary rate limit" if secondary else "rate limit"
-    said = f": {message}" if message else ""
-    return RateLimitedError(
-        f"GitHub's {kind} stopped the request (HTTP {status}{said}); {when}.",
-        status=status,
-        wait_seconds=wait,
-        secondary=secondary,
-    )
-
-
-def _moment(now: float, wait: float) -> str:
-    """The time ``wait`` seconds from ``now``, in UTC, with its date when it is not today."""
-    then = datetime.fromtimestamp(now + wait, tz=UTC)
-    today = datetime.fromtimestamp(now, tz=UTC).date()
-    return then.strftime("%H:%M:%S UTC" if then.date() == today else "%Y-%m-%d %H:%M:%S UTC")
-
-
-def _digits(value: str) -> int | None:
-    """A whole number of plain ASCII digits (at most 12, bounded), or ``None``."""
-    value = value.strip()
-    if not value or not value.isascii() or not value.isdigit() or len(value) > 12:
-        return None
-    return int(value)
-
-
-def parse_retry_after(value: str, now: float) -> float | None:
-    """``Retry-After`` in seconds, from either of its two forms (seconds or an HTTP date).
-
-    Anything else (other digits than ASCII, a number past 12 digits, a date that
-    does not parse) is ``None``: no wait was named. A wait is at most
-    ``MAX_WAIT_SECONDS``.
-    """
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        seconds = _digits(value)
-        return None if seconds is None else min(float(seconds), MAX_WAIT_SECONDS)
-    if not value.isascii() or len(value) > 64:
-        return None
-    try:
-        moment = parsedate_to_datetime(value)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        wait = moment.timestamp() - now
-    except (TypeError, ValueError, OverflowError, IndexError):
-        return None
-    return min(max(0.0, wait), MAX_WAIT_SECONDS)
-
-
-def parse_ratelimit_reset(value: str, now: float) -> float | None:
-    """Seconds until ``x-ratelimit-reset`` (a Unix time, ASCII digits), plus one; or ``None``."""
-    reset = _digits(value)
-    if reset is None:
-        return None
-    return min(max(0.0, reset - now) + 1.0, MAX_WAIT_SECONDS)
 
 
 def report_path(org: str, kind: str) -> str:
