@@ -75,7 +75,7 @@ _SECRETS_LOCK = threading.Lock()
 #: A URL's query string (signatures live there), up to the next space or quote.
 _QUERY = re.compile(r"((?:https?|wss?)://[^\s?#'\"<>\\]*)\?[^\s'\"<>\\]*", re.IGNORECASE)
 #: Secrets shorter than this are not registered: replacing them would garble every message.
-_MIN_SECRET = 4
+_MIN_SECRET = 8
 
 
 def add_secret(secret: str) -> None:
