@@ -68,6 +68,8 @@ def test_fetch_inputs_reach_python_as_env():
         "INPUT_MAX_WAIT": "max-wait",
         "INPUT_CONCURRENCY": "concurrency",
         "INPUT_TIMEOUT": "timeout",
+        "INPUT_MAX_FILE_SIZE": "max-file-size",
+        "INPUT_DEADLINE": "deadline",
     }
     for var, name in expected.items():
         assert env[var] == f"${{{{ inputs.{name} }}}}", var

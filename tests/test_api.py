@@ -215,3 +215,42 @@ def test_backoff_hook_logs_what_it_retries():
     lines: list[str] = []
     backoff_for(_limited(7.0, True), max_wait=300, log=lines.append)
     assert lines == ["limited Retrying in 7 s."]
+
+
+@respx.mock
+@pytest.mark.parametrize("retries", [0, 1, 2])
+def test_a_retry_note_only_when_a_retry_follows(client, retries):
+    """One note per retry taken, naming it; none for the last attempt, none with retries 0."""
+    respx.get(URL).respond(503)
+    lines: list[str] = []
+    with pytest.raises(ServerError):
+        _get(
+            client,
+            policy=RetryPolicy(retries=retries, wait_initial=0, wait_max=0),
+            log=lines.append,
+        )
+    assert len(lines) == retries
+    for n, line in enumerate(lines, start=1):
+        assert line.endswith(f"Retrying (retry {n} of {retries}).")
+        assert line.count("HTTP 503") == 1
+
+
+@respx.mock
+def test_an_echoed_token_never_reaches_the_message(client):
+    """A 401 whose message quotes the token: the error says *** instead, wherever it goes."""
+    from copilot_usage_report._workflow import mask
+
+    mask(TOKEN)
+    respx.get(URL).respond(401, json={"message": f"Bad credentials: {TOKEN}"})
+    with pytest.raises(BadCredentialsError) as info:
+        _get(client, policy=RetryPolicy(retries=0))
+    assert TOKEN not in info.value.message and "***" in info.value.message
+
+
+def test_a_wait_beyond_today_names_its_date():
+    """The time to retry carries its date when it is not today (UTC)."""
+    from copilot_usage_report._ratelimit import _moment
+
+    midnight = 1_800_000_000 - 1_800_000_000 % 86400
+    assert _moment(midnight + 3600, 60) == "01:01:00 UTC"
+    assert _moment(midnight + 3600, 86400).startswith("2027-01-16 01:00:00")

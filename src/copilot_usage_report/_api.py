@@ -3,28 +3,32 @@
 The API client is the only holder of the token. It never follows a redirect to
 another origin (the token would go with it), and every httpx or pydantic error
 is translated here into our own error tree, with link query strings removed.
+
+Whatever the API (or a proxy in front of it) sends, an answer is bounded: its
+body by ``MAX_BODY_BYTES``, its pace by the floor rate (``_bounds.Pace``), and
+its headers are read as ASCII digits only, each wait bounded by ``MAX_WAIT_SECONDS``.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date
 from urllib.parse import urljoin
 
 import httpx
 import stamina
 
+from ._bounds import ACCEPT_ENCODING, Inflater, Pace, UndecodableBody, check_cancel
 from ._errors import (
     AccessDeniedError,
     ApiError,
     ApiRedirectError,
     ApiUnreachableError,
     BadCredentialsError,
+    CopilotUsageReportError,
     PolicyDisabledError,
     RateLimitedError,
     ReportFormatError,
@@ -32,15 +36,19 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._links import origin, redact, redact_text
+from ._ratelimit import MAX_WAIT_SECONDS, parse_ratelimit_reset, parse_retry_after, rate_limit
 from ._report import ReportLinks, parse_report_links
 from ._tls import tls_context
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "MAX_WAIT_SECONDS",
     "RetryPolicy",
     "backoff_for",
     "get_report_links",
     "make_api_client",
+    "parse_ratelimit_reset",
+    "parse_retry_after",
 ]
 
 #: An API body larger than this is refused: a link list is a few kilobytes.
@@ -85,6 +93,7 @@ def make_api_client(
             "X-GitHub-Api-Version": api_version,
             "Authorization": f"Bearer {token}",
             "User-Agent": user_agent,
+            "Accept-Encoding": ACCEPT_ENCODING,
         },
         timeout=httpx.Timeout(timeout, connect=10.0),
         follow_redirects=False,
@@ -123,9 +132,13 @@ def backoff_for(exc: Exception, *, max_wait: float, log: Log | None = None) -> b
     else:
         return False
     if log is not None:
-        when = "after a backoff" if wait is True else f"in {float(wait):.0f} s"
-        log(f"{exc.message} Retrying {when}.")
+        log(_retry_note(exc, wait))
     return wait
+
+
+def _retry_note(exc: CopilotUsageReportError, wait: bool | float, note: str = "") -> str:
+    when = "Retrying" if wait is True else f"Retrying in {float(wait):.0f} s"
+    return f"{exc.message} {when}{note}."
 
 
 def get_report_links(
@@ -142,14 +155,21 @@ def get_report_links(
     raised as one of our ``ApiError`` subclasses.
     """
     for attempt in stamina.retry_context(
-        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait, log=log),
+        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait),
         attempts=policy.retries + 1,
         timeout=None,
         wait_initial=policy.wait_initial,
         wait_max=policy.wait_max,
     ):
         with attempt:
-            return _get_once(client, path, params or {})
+            try:
+                return _get_once(client, path, params or {})
+            except ApiError as exc:
+                # A note only when another attempt follows.
+                wait = backoff_for(exc, max_wait=policy.max_wait)
+                if log is not None and wait is not False and attempt.num <= policy.retries:
+                    log(_retry_note(exc, wait, f" (retry {attempt.num} of {policy.retries})"))
+                raise
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
@@ -177,39 +197,71 @@ def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Report
 def _send(
     client: httpx.Client, url: str, params: dict[str, str]
 ) -> tuple[int, httpx.Headers, bytes]:
-    """One request, its body read with a size bound; transport errors become ours."""
+    """One request, its body read with a size and a pace bound; transport errors become ours."""
+    check_cancel()
+    timeout = client.timeout.read or 30.0
     try:
         with client.stream("GET", url, params=params) as response:
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_BODY_BYTES:
-                    raise ReportFormatError(
-                        f"GitHub's answer from {redact(url)} is larger than "
-                        f"{MAX_BODY_BYTES // (1024 * 1024)} MiB; a report link list is a few "
-                        "kilobytes, so it was refused."
+            pace = Pace(timeout)
+            inflater = Inflater(response.headers.get("content-encoding"))
+            # Raw reads inflated in bounded steps, so a compressed bomb costs no more memory
+            # than the size bound.
+            for raw in response.iter_raw():
+                check_cancel()
+                if not pace.update(response.num_bytes_downloaded):
+                    raise ApiUnreachableError(
+                        f"GitHub's API at {redact(url)} answered too slowly (less than 1 KiB/s "
+                        f"for {timeout:g} s, --timeout)."
                     )
-                chunks.append(chunk)
+                for chunk in inflater.feed(raw):
+                    size += len(chunk)
+                    if size > MAX_BODY_BYTES:
+                        raise ReportFormatError(
+                            f"GitHub's answer from {redact(url)} is larger than "
+                            f"{MAX_BODY_BYTES // (1024 * 1024)} MiB; a report link list is a few "
+                            "kilobytes, so it was refused."
+                        )
+                    chunks.append(chunk)
+            inflater.finish()
             return response.status_code, response.headers, b"".join(chunks)
     except httpx.TimeoutException:
         raise ApiUnreachableError(
             f"GitHub's API at {redact(url)} did not answer in time."
         ) from None
+    except httpx.ConnectError as exc:
+        if "refused" in str(exc).lower() or isinstance(exc.__context__, ConnectionRefusedError):
+            raise ApiUnreachableError(
+                f"GitHub's API at {redact(url)} refused the connection."
+            ) from None
+        raise ApiUnreachableError(
+            f"GitHub's API at {redact(url)} could not be reached: {_reason(exc)}."
+        ) from None
+    except (httpx.DecodingError, UndecodableBody) as exc:
+        raise ReportFormatError(
+            f"GitHub's answer from {redact(url)} does not decode as its Content-Encoding says "
+            f"({exc})."
+        ) from None
     except httpx.TransportError as exc:
         raise ApiUnreachableError(
-            f"GitHub's API at {redact(url)} could not be reached: "
-            f"{redact_text(str(exc)) or type(exc).__name__}."
+            f"GitHub's API at {redact(url)} broke off the answer: {_reason(exc)}."
         ) from None
-    except httpx.InvalidURL as exc:  # pragma: no cover - settings validated the URL
-        raise ApiError(f"invalid API URL: {redact_text(str(exc))}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+        raise ApiError(f"the request to {redact(url)} failed: {_reason(exc)}.") from None
+
+
+def _reason(exc: Exception) -> str:
+    """httpx's words for a failure, one bounded line with no query string."""
+    text = " ".join(redact_text(str(exc)).split())[:200]
+    return text or type(exc).__name__
 
 
 def _github_message(body: bytes) -> str:
     """GitHub's ``message`` field, as one bounded line, or ''."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reading
         return ""
     message = data.get("message") if isinstance(data, dict) else None
     if not isinstance(message, str):
@@ -234,7 +286,7 @@ def _interpret(status: int, headers: httpx.Headers, body: bytes, url: str) -> Re
                 "Create a new one and update the secret the token input reads.",
                 status=status,
             )
-        case 403 | 429 if (limited := _rate_limit(status, headers, message)) is not None:
+        case 403 | 429 if (limited := rate_limit(status, headers, message)) is not None:
             raise limited
         case 403 if any(word in message.lower() for word in ("polic", "disabled")):
             raise _policy_disabled(status, said)
@@ -282,53 +334,6 @@ def _policy_disabled(status: int, said: str) -> PolicyDisabledError:
         "organization's Copilot policies.",
         status=status,
     )
-
-
-def _rate_limit(status: int, headers: httpx.Headers, message: str) -> RateLimitedError | None:
-    """A ``RateLimitedError`` when the answer carries a rate-limit signal, else ``None``."""
-    now = time.time()
-    wait: float | None = None
-    secondary = False
-    retry_after = headers.get("retry-after")
-    if retry_after is not None:
-        wait = _parse_retry_after(retry_after, now)
-        secondary = True
-    elif headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset"):
-        try:
-            wait = max(0.0, float(headers["x-ratelimit-reset"]) - now) + 1.0
-        except ValueError:
-            wait = None
-    elif "rate limit" in message.lower() or status == 429:
-        secondary = True
-    else:
-        return None
-    if wait is not None:
-        until = datetime.fromtimestamp(now + wait, tz=UTC).strftime("%H:%M:%S UTC")
-        when = f"retry after {until} (in {wait:.0f} s)"
-    else:
-        when = "retry in a minute or more"
-    kind = "secondary rate limit" if secondary else "rate limit"
-    said = f": {message}" if message else ""
-    return RateLimitedError(
-        f"GitHub's {kind} stopped the request (HTTP {status}{said}); {when}.",
-        status=status,
-        wait_seconds=wait,
-        secondary=secondary,
-    )
-
-
-def _parse_retry_after(value: str, now: float) -> float | None:
-    """Retry-After in seconds, from either of its two forms (seconds or an HTTP date)."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, moment.timestamp() - now)
 
 
 def report_path(org: str, kind: str) -> str:

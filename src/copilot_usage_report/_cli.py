@@ -1,9 +1,10 @@
 """The command line: argv and environment in, one exit code out.
 
-``main`` is the one boundary where errors become exit codes: our errors print
-one line (an ``::error::`` annotation inside Actions) and exit 1, or 2 for bad
-input; Ctrl-C exits 130; anything else is a bug and keeps its traceback, with
-the token masked. Heavy imports happen inside the commands, so ``--version``
+``main`` is the one boundary where errors become exit codes, through
+``_boundary.run_guarded``: our errors print one line and exit 1, or 2 for bad
+input; SIGINT exits 130 and SIGTERM 143 within two seconds (``_stop``); a bug is
+one scrubbed ``InternalError`` line, its traceback only with ``--debug`` or
+``RUNNER_DEBUG=1``. Heavy imports happen inside the commands, so ``--version``
 and ``--help`` start fast.
 """
 
@@ -12,17 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import CopilotUsageReportError
+from ._errors import CopilotUsageReportError, scrub
 
 if TYPE_CHECKING:
     from ._metrics import Insight
     from ._run import FetchResult, RunResult
     from ._settings import Settings
+    from ._stop import Stopper
 
 __all__ = ["main"]
 
@@ -230,10 +232,22 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="FORMAT",
     )
     parser.add_argument(
+        "--max-file-size",
+        help="largest file kept: bytes, or a number with KiB, MiB or GiB (default 16GiB)"
+        + env.format("INPUT_MAX_FILE_SIZE"),
+        metavar="SIZE",
+    )
+    parser.add_argument(
+        "--deadline",
+        help="seconds the whole run may take (default 3600)" + env.format("INPUT_DEADLINE"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help="print the outputs as one JSON object on stdout (default: a few lines of text)",
     )
+    _debug_option(parser)
 
 
 def _command(
@@ -253,6 +267,28 @@ def _command(
     )
 
 
+def _debug_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an unexpected failure (also RUNNER_DEBUG=1; default off)",
+    )
+
+
+def _lifetime(text: str) -> float:
+    """``serve-demo --lifetime``: positive, finite seconds, in ASCII digits."""
+    from ._settings import parse_seconds
+
+    try:
+        value = parse_seconds("--lifetime", text, high=7 * 24 * 3600.0)
+    except CopilotUsageReportError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("--lifetime must be more than 0 seconds.")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to render the README's usage block)."""
     parser = argparse.ArgumentParser(
@@ -262,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an unexpected failure (also RUNNER_DEBUG=1; default off)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     fetch = _command(
         commands,
@@ -309,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the metrics as one JSON object (default: Markdown)",
     )
+    _debug_option(summarize)
     _history_parser(commands)
     serve = _command(
         commands,
@@ -332,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--lifetime",
-        type=float,
+        type=_lifetime,
         default=1800.0,
         metavar="SECONDS",
         help="stop serving after this many seconds (default 1800)",
@@ -362,49 +404,54 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. Never raises, never prints a traceback
+    unless ``--debug`` or ``RUNNER_DEBUG=1`` asks for it (see ``_boundary``)."""
+    import os
+
+    from ._boundary import run_guarded
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    token: str | None = None
-    try:
-        _configure_retries()
-        if args.command == "demo":
-            from ._demo import run_demo
+    return run_guarded(
+        lambda stopper: _dispatch(args, stopper),
+        debug=bool(getattr(args, "debug", False)) or os.environ.get("RUNNER_DEBUG") == "1",
+        # serve-demo serves until interrupted: Ctrl-C is its normal end, not a stop to report.
+        signals=args.command != "serve-demo",
+    )
 
-            return run_demo(args, report=_report)
-        if args.command == "summarize":
-            return _summarize(args)
-        if args.command == "history":
-            return _history(args)
-        if args.command == "publish-history":
-            from ._publish_history import run_publish_history
 
-            return run_publish_history(args)
-        if args.command == "serve-demo":
-            from ._demo import serve_demo
+def _dispatch(args: argparse.Namespace, stopper: Stopper) -> int:
+    """Run one subcommand; errors go up to ``main``."""
+    _configure_retries()
+    if args.command == "demo":
+        from ._demo import run_demo
 
-            return serve_demo(args)
-        settings = _settings(args)
-        token = settings.token
-        from ._workflow import mask
+        return run_demo(args, report=_report)
+    if args.command == "summarize":
+        return _summarize(args)
+    if args.command == "history":
+        return _history(args)
+    if args.command == "publish-history":
+        from ._publish_history import run_publish_history
 
-        mask(token)
-        result = _run(settings)
-        _report(result, as_json=args.json, settings=settings)
-        return 0
-    except CopilotUsageReportError as error:
-        _fail(error)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
-        return 130
-    except BaseException as bug:
-        if token and isinstance(bug, Exception):
-            raise _scrubbed(bug, token) from None
-        raise
+        return run_publish_history(args)
+    if args.command == "serve-demo":
+        from ._demo import serve_demo
+
+        return serve_demo(args)
+    settings = _settings(args)
+    from ._workflow import mask
+
+    # Before anything else is printed or sent: the runner hides the token from here on,
+    # and every message scrubs it whatever a server echoes.
+    mask(settings.token)
+    stopper.deadline(settings.deadline)
+    result = _run(settings)
+    _report(result, as_json=args.json, settings=settings)
+    return 0
 
 
 def _configure_retries() -> None:
@@ -437,6 +484,8 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         timeout=args.timeout,
         job_summary=None if args.summary is None else str(args.summary).lower(),
         format=args.format,
+        max_file_size=args.max_file_size,
+        deadline=args.deadline,
     )
     return build_settings(
         raw,
@@ -469,15 +518,17 @@ def _report(
     not be read (a warning says why; the files stay archived either way).
     """
     from ._summary import human_bytes, render_result
-    from ._workflow import outputs_of, write_outputs, write_summary
+    from ._workflow import mask_links, outputs_of, write_outputs, write_summary
 
     insight, tables = _usage(result, "ndjson" if settings is None else settings.report_format)
     outputs = outputs_of(result, insight)
+    mask_links(result.download_links)
     write_outputs(outputs)
     if settings is None or settings.job_summary:
         write_summary(render_result(result, insight))
     if as_json:
-        print(json.dumps(outputs, indent=2))
+        # The links' signatures stay in the outputs file; what is printed holds none.
+        print(scrub(json.dumps(outputs, indent=2)))
         return insight
     if len(result.reports) > _DETAILED_REPORTS:
         _print_per_kind(result)
@@ -568,25 +619,13 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     return insight, tables
 
 
-def _warn(message: str, *, title: str) -> None:
-    """A warning: an annotation inside Actions, one line on stderr elsewhere."""
-    from ._spelling import spell
-    from ._workflow import annotate_warning, in_actions
-
-    message = spell(message, actions=in_actions())
-    if in_actions():
-        annotate_warning(message, title=title)
-    else:
-        print(f"{PROG}: warning: {message}", file=sys.stderr)
-
-
 def _summarize(args: argparse.Namespace) -> int:
     """``summarize PATH...``: the usage summary of files on disk, as Markdown (or JSON)."""
     from ._insight import render_insight
     from ._settings import parse_format
     from ._workflow import metric_outputs, write_outputs
 
-    paths = [Path(p) for p in args.paths]
+    paths = _regular(Path(p) for p in args.paths)
     if parse_format(args.format) == "csv":
         from ._csv import write_csv
 
@@ -657,29 +696,39 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _regular(given: Iterable[Path]) -> list[Path]:
+    """The paths to summarise: anything that is neither a regular file nor a folder (a FIFO,
+    a device, a socket), given or inside a given folder, is skipped with a warning naming it,
+    never opened (reading a FIFO would wait forever)."""
+    from ._records import REPORT_SUFFIXES
+
+    kept: list[Path] = []
+    for path in given:
+        special = path.exists() and not path.is_file() and not path.is_dir()
+        if special:
+            _warn(f"skipped {path}: not a regular file.", title="Not a report file")
+            continue
+        kept.append(path)
+        if path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                if (
+                    inner.name.lower().endswith(REPORT_SUFFIXES)
+                    and not inner.is_file()
+                    and not inner.is_dir()
+                ):
+                    _warn(f"skipped {inner}: not a regular file.", title="Not a report file")
+    return kept
+
+
+def _warn(message: str, *, title: str) -> None:
+    """A warning: an annotation inside Actions, one line on stderr elsewhere."""
+    from ._boundary import warn
+
+    warn(message, title=title)
+
+
 def _fail(error: CopilotUsageReportError) -> None:
-    """Print one line for the log, and the longer what-to-do in the job summary."""
-    from ._spelling import spell
-    from ._workflow import in_actions, write_summary
+    """One line for the log, the what-to-do in the job summary (see ``_boundary.fail``)."""
+    from ._boundary import fail
 
-    # In the reader's words: "--day latest" at a terminal, "day: latest" in Actions.
-    error.args = (spell(error.message, actions=in_actions()),)
-    error.hint = spell(error.hint, actions=in_actions())
-    if in_actions():
-        from ._workflow import annotate_error, error_outputs, write_outputs
-
-        annotate_error(error)
-        write_outputs(error_outputs(error))
-        from ._summary import render_error
-
-        write_summary(render_error(error))
-    else:
-        print(f"{PROG}: error: {error.message}", file=sys.stderr)
-
-
-def _scrubbed(bug: Exception, token: str) -> Exception:
-    """The same bug, with the token removed from its message (the traceback is kept)."""
-    text = str(bug).replace(token, "***")
-    scrubbed = RuntimeError(f"{type(bug).__name__}: {text}")
-    scrubbed.__traceback__ = bug.__traceback__
-    return scrubbed
+    fail(error)

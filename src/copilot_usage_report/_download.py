@@ -12,10 +12,18 @@ fsynced: a rename makes a file whole or absent for any reader, and after an OS
 crash a rerun hashes every kept file against its manifest and fetches what does
 not match (``_run._reusable``), so forcing every byte to disk first (a quarter to
 a half more time for a download on a fast link) would buy nothing.
+
+Whatever the storage host sends, a download stays inside its ``TransferBounds``
+(``_bounds``; the network half is ``_receive``): refused as soon as it passes
+``max-file-size`` or inflates like a decompression bomb, retried when it stalls
+below the floor rate, and stopped at its next chunk when the run stops. Every
+failure the host can cause is one of our errors, one line, with the link's
+query string cut.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import queue
 import threading
@@ -28,6 +36,11 @@ from typing import IO
 import httpx
 import stamina
 
+from ._bounds import (
+    ACCEPT_ENCODING,
+    TransferBounds,
+    check_cancel,
+)
 from ._errors import (
     DownloadError,
     IncompleteDownloadError,
@@ -35,7 +48,8 @@ from ._errors import (
     OutputError,
     ReportFormatError,
 )
-from ._links import check_url, is_expired, redact, redact_text
+from ._links import check_url, is_expired, redact
+from ._receive import MAX_REDIRECTS, _StorageUnavailable, receive
 from ._report import ContentCheck
 from ._store import partial_file
 from ._tls import tls_context
@@ -44,6 +58,8 @@ __all__ = [
     "Download",
     "DownloadBatch",
     "SavedFile",
+    "StorageClient",
+    "abandon",
     "download_all",
     "download_one",
     "make_storage_client",
@@ -78,13 +94,17 @@ class SavedFile:
     reused: bool = False
 
 
-class _StorageUnavailable(DownloadError):
-    """A 5xx or 429 from the storage host: worth another try."""
-
-
 def _refuse_unsafe(request: httpx.Request) -> None:
     """Checked before every request, redirects included: only https (or loopback http)."""
     check_url(str(request.url), what="download link")
+
+
+class StorageClient(httpx.Client):
+    """An httpx client for signed links that carries the bounds every download through it keeps."""
+
+    def __init__(self, *, bounds: TransferBounds, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.bounds = bounds
 
 
 def make_storage_client(
@@ -93,12 +113,18 @@ def make_storage_client(
     transport: httpx.BaseTransport | None = None,
     timeout: float = 60.0,
     user_agent: str = "copilot-usage-report",
-) -> httpx.Client:
+    max_file_size: int | None = None,
+) -> StorageClient:
     """The client for signed links: no token, no auth, redirects checked hop by hop."""
-    return httpx.Client(
-        headers={"User-Agent": user_agent},
+    bounds = TransferBounds(timeout=timeout)
+    if max_file_size is not None:
+        bounds = TransferBounds(max_file_size=max_file_size, timeout=timeout)
+    return StorageClient(
+        bounds=bounds,
+        headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(timeout, connect=10.0),
         follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         transport=transport,
         # A given transport (a test's) needs no TLS context; ours shares the run's one.
@@ -131,23 +157,40 @@ def download_one(
         raise LinkExpiredError(
             f"the download link for {item.name} ({redact(item.url)}) expired before it was used."
         )
+    bounds = client.bounds if isinstance(client, StorageClient) else TransferBounds()
     for attempt in stamina.retry_context(
-        on=lambda exc: _log_retry(exc, item.name, log),
+        on=_retryable,
         attempts=retries + 1,
         timeout=None,
         wait_initial=0.5,
         wait_max=10.0,
     ):
         with attempt:
-            return _fetch(client, item, folder)
+            try:
+                return _fetch(client, item, folder, bounds)
+            except DownloadError as exc:
+                # Said only when another attempt follows, and each fact once.
+                if log is not None and _retryable(exc) and attempt.num <= retries:
+                    log(f"{exc.message} Downloading it again (retry {attempt.num} of {retries}).")
+                raise
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
-def _log_retry(exc: Exception, name: str, log: Log | None) -> bool:
-    retry = _retryable(exc)
-    if retry and log is not None:
-        log(f"{name}: {exc}; downloading it again.")
-    return retry
+_IN_FLIGHT: set[Path] = set()
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+def abandon() -> None:
+    """Remove the temporary file of every download still running: the process is ending.
+
+    Called when a stop's grace period ends with a download blocked on a stalled
+    server; a download that ends by itself removes its own.
+    """
+    with _IN_FLIGHT_LOCK:
+        paths = list(_IN_FLIGHT)
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 class _Writer:
@@ -231,41 +274,37 @@ class _Writer:
         self.close()
 
 
-def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
-    where = redact(item.url)
+def _fetch(client: httpx.Client, item: Download, folder: Path, bounds: TransferBounds) -> SavedFile:
+    check_cancel()
     with partial_file(folder, item.name) as (handle, temp), _Writer(handle, item.name) as writer:
-        check = ContentCheck()
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.add(temp)
         try:
-            with client.stream("GET", item.url) as response:
-                _check_status(response, item)
-                expected = response.headers.get("content-length")
-                # Chunks as they arrive (a socket read, 64 KiB, or what it decompresses to):
-                # the writer gets them first, so its write and hash overlap the check.
-                for chunk in response.iter_bytes():
-                    writer.put(chunk)
-                    check.feed(chunk)
-                received = response.num_bytes_downloaded
-        except httpx.TimeoutException:
-            raise IncompleteDownloadError(f"{item.name}: the storage host timed out.") from None
-        except httpx.TransportError as exc:
-            reason = redact_text(str(exc)) or type(exc).__name__
-            raise IncompleteDownloadError(
-                f"{item.name}: the download from {where} broke off ({reason})."
-            ) from None
-        except ReportFormatError as exc:
-            raise ReportFormatError(f"{item.name}: {exc.message}") from None
-        if expected is not None and expected.isdigit() and int(expected) != received:
-            raise IncompleteDownloadError(
-                f"{item.name}: received {received} bytes of the {expected} announced."
-            )
-        sha256 = writer.finish()
-        handle.close()
-        try:
-            check.finish(temp.read_bytes)
-        except ReportFormatError as exc:
-            raise ReportFormatError(f"{item.name} from {where}: {exc.message}") from None
-        final = folder / item.name
-        temp.replace(final)
+            check = ContentCheck()
+
+            def sink(chunk: bytes) -> None:
+                writer.put(chunk)  # first, so the write and hash overlap the check
+                check.feed(chunk)
+
+            received, expected = receive(client, item.url, item.name, bounds, sink)
+            if expected is not None and expected != received:
+                raise IncompleteDownloadError(
+                    f"{item.name}: received {received} bytes of the {expected} announced."
+                )
+            sha256 = writer.finish()
+            handle.close()
+            check_cancel()
+            try:
+                check.finish(temp.read_bytes)
+            except ReportFormatError as exc:
+                raise ReportFormatError(
+                    f"{item.name} from {redact(item.url)}: {exc.message}"
+                ) from None
+            final = folder / item.name
+            temp.replace(final)
+        finally:
+            with _IN_FLIGHT_LOCK:
+                _IN_FLIGHT.discard(temp)
     return SavedFile(
         name=item.name,
         path=final,
@@ -273,21 +312,6 @@ def _fetch(client: httpx.Client, item: Download, folder: Path) -> SavedFile:
         sha256=sha256,
         records=check.records,
     )
-
-
-def _check_status(response: httpx.Response, item: Download) -> None:
-    status = response.status_code
-    where = redact(item.url)
-    if status == 200:
-        return
-    if status in (400, 401, 403):
-        raise LinkExpiredError(
-            f"{item.name}: the storage host refused the signed link {where} (HTTP {status}); "
-            "it has probably expired."
-        )
-    if status == 429 or status >= 500:
-        raise _StorageUnavailable(f"{item.name}: the storage host answered HTTP {status}.")
-    raise DownloadError(f"{item.name}: the storage host answered HTTP {status} for {where}.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,23 @@ link's query string: errors carry redacted links only (see ``_links.redact``).
     ├── DownloadError                  fetching a signed link failed
     │   ├── UnsafeLinkError            refused before any request to it
     │   ├── LinkExpiredError           storage refused the signature (fresh links are asked once)
-    │   └── IncompleteDownloadError    body shorter than announced, or cut off, after retries
+    │   ├── IncompleteDownloadError    short, cut off or stalled, after retries
+    │   └── TooLargeError              a body past max-file-size, or a decompression bomb
+    ├── DeadlineError                  the run took longer than its deadline
+    ├── InternalError                  a bug, reported in the same one-line shape
     └── OutputError                    the output folder cannot hold the files
+
+    Interrupted (a BaseException)      SIGINT or SIGTERM: exit 130 or 143, not an error of ours
+
+Every message passes through ``scrub`` when the error is made: the secrets the
+run registered (``add_secret``: the token) become ``***`` and every URL's query
+string is cut, whatever a server put into the text the message quotes.
 """
 
 from __future__ import annotations
+
+import re
+import threading
 
 __all__ = [
     "AccessDeniedError",
@@ -34,10 +46,13 @@ __all__ = [
     "ApiUnreachableError",
     "BadCredentialsError",
     "CopilotUsageReportError",
+    "DeadlineError",
     "DownloadError",
     "HistoryBranchError",
     "IncompleteDownloadError",
     "InputError",
+    "InternalError",
+    "Interrupted",
     "LinkExpiredError",
     "NoReportFilesError",
     "OutputError",
@@ -46,11 +61,57 @@ __all__ = [
     "ReportFormatError",
     "ReportNotAvailableError",
     "ServerError",
+    "TooLargeError",
     "UnexpectedStatusError",
     "UnsafeLinkError",
+    "add_secret",
+    "scrub",
 ]
 
 DOCS_URL = "https://docs.github.com/en/rest/copilot/copilot-usage-metrics?apiVersion=2026-03-10"
+
+
+_SECRETS: set[str] = set()
+_SECRETS_LOCK = threading.Lock()
+#: A URL's query string (signatures live there), up to the next space or quote.
+_QUERY = re.compile(r"((?:https?|wss?)://[^\s?#'\"<>\\]*)\?[^\s'\"<>\\]*", re.IGNORECASE)
+#: Secrets shorter than this are not registered: replacing them would garble every message.
+_MIN_SECRET = 8
+
+
+def add_secret(secret: str) -> None:
+    """Register a value no message may hold from now on (the token); ``scrub`` hides it."""
+    secret = secret.strip()
+    if len(secret) >= _MIN_SECRET:
+        with _SECRETS_LOCK:
+            _SECRETS.add(secret)
+
+
+def scrub(text: str, *, queries: bool = True) -> str:
+    """``text`` with every registered secret as ``***`` and every URL's query string as ``?…``
+    (``queries=False`` keeps query strings: the ``download-links`` output holds them whole).
+
+    Idempotent; safe for any text a server sent, in any message, output or file.
+    """
+    with _SECRETS_LOCK:
+        secrets = sorted(_SECRETS, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return _QUERY.sub(r"\1?…", text) if queries else text
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: the run stops, exits 128 + the signal's number."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum = signum
+        self.name = name
+
+    @property
+    def exit_code(self) -> int:
+        """130 for SIGINT, 143 for SIGTERM: the shell's convention."""
+        return 128 + self.signum
 
 
 class CopilotUsageReportError(Exception):
@@ -62,10 +123,11 @@ class CopilotUsageReportError(Exception):
     title: str = "Copilot usage report failed"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
-        # One line, always: a newline in a workflow command would end the annotation.
-        super().__init__(" ".join(message.split()))
+        # One line, always: a newline in a workflow command would end the annotation. No
+        # secret and no signature either, whatever the server put in the text quoted.
+        super().__init__(scrub(" ".join(message.split())))
         if hint is not None:
-            self.hint = hint
+            self.hint = scrub(hint)
 
     @property
     def message(self) -> str:
@@ -238,6 +300,36 @@ class IncompleteDownloadError(DownloadError):
     """A file arrived shorter than announced or was cut off, even after retries."""
 
     title = "Incomplete download"
+
+
+class TooLargeError(DownloadError):
+    """A body grew past a bound: the max-file-size input, or 100-fold inflation (a zip bomb)."""
+
+    title = "File too large"
+    hint = (
+        "No report file is this large; if yours really is, raise --max-file-size, which takes "
+        "bytes or a number with KiB, MiB or GiB."
+    )
+
+
+class DeadlineError(CopilotUsageReportError):
+    """The whole run took longer than the deadline input allows."""
+
+    title = "Deadline passed"
+    hint = (
+        "The servers answered too slowly for the run to finish in time; rerun later, or raise "
+        "--deadline (in seconds)."
+    )
+
+
+class InternalError(CopilotUsageReportError):
+    """Something this tool did not expect went wrong: a bug, reported in the shape of an error."""
+
+    title = "Internal error"
+    hint = (
+        "This is a bug in copilot-usage-report. Rerun with --debug to see the traceback, and "
+        "open an issue with it."
+    )
 
 
 class OutputError(CopilotUsageReportError):

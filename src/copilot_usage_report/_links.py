@@ -13,7 +13,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
-from ._errors import UnsafeLinkError
+from ._errors import UnsafeLinkError, scrub
 
 __all__ = ["check_url", "is_expired", "redact", "redact_text", "safe_file_name"]
 
@@ -22,6 +22,7 @@ _WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 )
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _URL_IN_TEXT = re.compile(r"(https?://[^\s?#'\"<>]+)\?[^\s'\"<>]*")
 
 
@@ -39,8 +40,14 @@ def check_url(url: str, *, what: str) -> str:
     """Accept https URLs (and http to loopback) without embedded credentials.
 
     Raises ``UnsafeLinkError`` before anything is sent, so a refused URL is never
-    contacted. Returns the URL unchanged, exactly as given.
+    contacted. A space or control character anywhere (tab, NUL, DEL, a line break)
+    is refused too: parsers disagree on them. Returns the URL unchanged.
     """
+    if _CONTROL.search(url):
+        raise UnsafeLinkError(
+            f"The {what} {redact(_CONTROL.sub('?', url))!r} holds a space or a control "
+            "character; it was not fetched."
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -108,6 +115,8 @@ def safe_file_name(url: str, *, fallback: str) -> str:
         else:
             name = name[:_MAX_NAME]
     if not name or set(name) <= {"."} or name.split(".")[0].lower() in _WINDOWS_RESERVED:
+        return fallback
+    if scrub(name) != name:  # a link that names the token gets no file named after it
         return fallback
     return name
 

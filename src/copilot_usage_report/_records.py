@@ -238,7 +238,8 @@ def report_files(paths: Iterable[Path]) -> list[Path]:
             for folder, subfolders, names in os.walk(path):
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 for name in _report_names(Path(folder), sorted(names)):
-                    found[Path(folder) / name] = None
+                    if (Path(folder) / name).is_file():  # never a FIFO or device: no hang
+                        found[Path(folder) / name] = None
         else:
             raise InputError(f"{path} does not exist: name report files or folders holding them.")
     return list(found)

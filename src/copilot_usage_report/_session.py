@@ -45,7 +45,10 @@ def run_fetch(
                 timeout=settings.timeout,
             ) as api,
             make_storage_client(
-                concurrency=settings.concurrency, user_agent=user_agent, timeout=settings.timeout
+                concurrency=settings.concurrency,
+                user_agent=user_agent,
+                timeout=settings.timeout,
+                max_file_size=settings.max_file_size,
             ) as storage,
         ):
             storage.event_hooks["response"].append(_counting(progress))

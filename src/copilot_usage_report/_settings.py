@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal, cast
 
+from ._bounds import DEFAULT_MAX_FILE_SIZE
 from ._errors import InputError, UnsafeLinkError
 from ._kinds import AGGREGATE, ReportKind, Scope, parse_kinds
 from ._links import check_url
@@ -23,6 +24,8 @@ from ._links import check_url
 __all__ = [
     "DEFAULT_API_URL",
     "DEFAULT_API_VERSION",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_FILE_SIZE",
     "DEFAULT_OUTPUT_DIR",
     "FIRST_ORG_REPORT_DAY",
     "FIRST_REPORT_DAY",
@@ -33,6 +36,8 @@ __all__ = [
     "parse_day",
     "parse_flag",
     "parse_format",
+    "parse_seconds",
+    "parse_size",
     "testing_mode",
 ]
 
@@ -52,8 +57,20 @@ _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 _ENTERPRISE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,59}")
 _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_LAST_N = re.compile(r"last-(\d{1,4})-days?")
+# ASCII digits only, wherever a number or a date is read: ``\d`` and ``int()`` also take
+# other scripts' digits (fullwidth digits, for one), which then fail where the value is used.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LAST_N = re.compile(r"last-([0-9]{1,4})-days?")
+_WHOLE = re.compile(r"[0-9]{1,9}")
+_DECIMAL = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")
+_SIZE = re.compile(r"([0-9]{1,16})\s*(KiB|MiB|GiB|B)?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+#: The smallest and largest max-file-size accepted.
+MIN_FILE_SIZE = 1024
+MAX_FILE_SIZE = 1024**4
+#: The whole run's deadline, by default and at most (seconds).
+DEFAULT_DEADLINE = 3600.0
+MAX_DEADLINE = 7 * 24 * 3600.0
 #: The longest range accepted: GitHub keeps one year.
 MAX_RANGE_DAYS = 366
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: safe in a header
@@ -78,6 +95,8 @@ class RawInputs:
     timeout: str | None = None
     job_summary: str | None = None
     format: str | None = None
+    max_file_size: str | None = None
+    deadline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +127,10 @@ class Settings:
     report_format: ReportFormat = "ndjson"
     #: True when validating the inputs made ``output_dir``: a failed run removes it if empty.
     created_output_dir: bool = False
+    #: Bytes one saved file may hold at most; a larger body is refused as it streams.
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    #: Seconds the whole run may take, requests, retries and downloads included.
+    deadline: float = DEFAULT_DEADLINE
 
     @property
     def is_latest(self) -> bool:
@@ -328,23 +351,46 @@ def _check_output_dir(text: str) -> tuple[Path, bool]:
 def _int(name: str, text: str | None, default: int, low: int, high: int) -> int:
     if text is None:
         return default
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise InputError(f"{name} {_show(text)} is not a whole number.") from None
+    if not _WHOLE.fullmatch(text.strip()):
+        raise InputError(f"{name} {_show(text)} is not a whole number (digits 0-9).")
+    value = int(text.strip())
     if not low <= value <= high:
         raise InputError(f"{name} must be from {low} to {high}, not {value}.")
+    return value
+
+
+def parse_seconds(name: str, text: str, *, high: float) -> float:
+    """A number of seconds written in ASCII digits (``30``, ``0.5``), from 0 to ``high``."""
+    if not _DECIMAL.fullmatch(text.strip()):
+        raise InputError(f"{name} {_show(text)} is not a number of seconds (digits 0-9).")
+    value = float(text.strip())
+    if not 0 <= value <= high:
+        raise InputError(f"{name} must be from 0 to {high:g} seconds, not {text.strip()}.")
+    return value
+
+
+def parse_size(name: str, text: str) -> int:
+    """A size in bytes: ``1048576``, or a number with ``KiB``, ``MiB`` or ``GiB`` (``16GiB``).
+
+    ASCII digits only; from ``MIN_FILE_SIZE`` to ``MAX_FILE_SIZE``.
+    """
+    match = _SIZE.fullmatch(text.strip())
+    if match is None:
+        raise InputError(
+            f"{name} {_show(text)} is not a size: bytes, or a number with KiB, MiB or GiB "
+            "(for example 16GiB)."
+        )
+    value = int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "").lower()]
+    if not MIN_FILE_SIZE <= value <= MAX_FILE_SIZE:
+        raise InputError(f"{name} must be from 1KiB to 1024GiB, not {text.strip()}.")
     return value
 
 
 def _seconds(name: str, text: str | None, default: float, high: float) -> float:
     if text is None:
         return default
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise InputError(f"{name} {_show(text)} is not a number of seconds.") from None
-    if not 0 <= value <= high:  # also refuses NaN
+    value = parse_seconds(name, text, high=high)
+    if not 0 <= value <= high:
         raise InputError(f"{name} must be from 0 to {high:g} seconds, not {text.strip()}.")
     return value
 
@@ -400,6 +446,16 @@ def build_settings(
     except ValueError as exc:
         raise InputError(f"{exc}.") from None
     day_text = raw.day if raw.day is not None else _env(env, "INPUT_DAY")
+    if raw.day is not None and not raw.day.strip():
+        raise InputError(
+            "--day is empty: give a day (YYYY-MM-DD, yesterday, latest, START..END or "
+            "last-N-days), or leave the option out for latest."
+        )
+    if raw.day is None and "INPUT_DAY" in env and not env["INPUT_DAY"].strip():
+        raise InputError(
+            "the day input is empty: give a day (YYYY-MM-DD, yesterday, latest, START..END or "
+            "last-N-days), or leave the input out for latest."
+        )
     day_spec, days = parse_day(day_text or "latest", today=today, first_day=scope.first_day)
     policy_text = (
         raw.if_not_available
@@ -462,6 +518,20 @@ def build_settings(
     report_format = parse_format(
         raw.format if raw.format is not None else _env(env, "INPUT_FORMAT")
     )
+    size_text = (
+        raw.max_file_size if raw.max_file_size is not None else _env(env, "INPUT_MAX_FILE_SIZE")
+    )
+    max_file_size = (
+        DEFAULT_MAX_FILE_SIZE if size_text is None else parse_size("max-file-size", size_text)
+    )
+    deadline = _seconds(
+        "deadline",
+        raw.deadline if raw.deadline is not None else _env(env, "INPUT_DEADLINE"),
+        DEFAULT_DEADLINE,
+        MAX_DEADLINE,
+    )
+    if deadline == 0:
+        raise InputError("deadline must be more than 0 seconds.")
     output_dir, created = _check_output_dir(
         raw.output_dir
         if raw.output_dir is not None
@@ -484,4 +554,6 @@ def build_settings(
         job_summary=job_summary,
         report_format=report_format,
         created_output_dir=created,
+        max_file_size=max_file_size,
+        deadline=deadline,
     )

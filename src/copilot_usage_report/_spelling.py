@@ -28,6 +28,8 @@ _OPTIONS = {
     "timeout": "--timeout",
     "job-summary": "--summary",
     "format": "--format",
+    "max-file-size": "--max-file-size",
+    "deadline": "--deadline",
 }
 _INPUTS = {option: name for name, option in _OPTIONS.items()}
 #: Inputs whose values messages quote (``day: latest``), in both spellings.
@@ -45,6 +47,11 @@ _OPTION = re.compile(
     r"(?<![\w-])(" + "|".join(map(re.escape, sorted(_INPUTS, key=len, reverse=True))) + r")"
     r"(?![\w-])(?: [A-Z]{2,}\b)?"
 )
+#: Options with no input of the same name, and what a workflow does instead.
+_ACTIONS_ONLY = {
+    "--debug": "debug logging (re-run the job with debug logging on, or set RUNNER_DEBUG=1)",
+}
+_NO_INPUT = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, _ACTIONS_ONLY)) + r")(?![\w-])")
 _TWICE = re.compile(r"(the [\w-]+ input|--[\w-]+) or \1(?![\w-])")
 
 
@@ -59,6 +66,7 @@ def spell(text: str, *, actions: bool) -> str:
     if actions:
         text = _OPTION_VALUE.sub(lambda m: f"{m.group(1)}: {m.group(2)}", text)
         text = _OPTION.sub(lambda m: f"the {_INPUTS[m.group(1)]} input", text)
+        text = _NO_INPUT.sub(lambda m: _ACTIONS_ONLY[m.group(1)], text)
     else:
         text = _INPUT_VALUE.sub(lambda m: f"{_OPTIONS[m.group(1)]} {m.group(2)}", text)
         text = _INPUT_WORDS.sub(lambda m: _OPTIONS[m.group(1)], text)

@@ -28,10 +28,11 @@ class Run:
     @property
     def everything(self) -> str:
         """All text the run emitted, for leak checks (less the mask registration itself)."""
-        stdout = "\n".join(
-            ln for ln in self.stdout.splitlines() if not ln.startswith("::add-mask ::")
+        stdout, stderr = (
+            "\n".join(ln for ln in text.splitlines() if not ln.startswith("::add-mask::"))
+            for text in (self.stdout, self.stderr)
         )
-        return "\n".join([stdout, self.stderr, self.summary, *self.outputs.values()])
+        return "\n".join([stdout, stderr, self.summary, *self.outputs.values()])
 
 
 def parse_outputs(text: str) -> dict[str, str]:

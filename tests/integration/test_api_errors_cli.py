@@ -56,7 +56,7 @@ def test_api_answer_becomes_one_error_line(standin, run_cli, tmp_path, fault, ex
         actions=True,
     )
     assert run.code == 1
-    errors = [ln for ln in run.stdout.splitlines() if ln.startswith("::error")]
+    errors = [ln for ln in run.stderr.splitlines() if ln.startswith("::error")]
     assert len(errors) == 1, run.stdout
     assert expected in errors[0]
     assert "Traceback" not in run.everything
@@ -114,7 +114,7 @@ def test_bad_input_exits_2_before_any_request(standin, run_cli, tmp_path, args, 
     }
     run = run_cli("fetch", *args, env={**base, **env}, actions=True)
     assert run.code == 2, run.stdout + run.stderr
-    errors = [ln for ln in run.stdout.splitlines() if ln.startswith("::error")]
+    errors = [ln for ln in run.stderr.splitlines() if ln.startswith("::error")]
     assert len(errors) == 1 and expected in errors[0], run.stdout
     assert standin.requests == []
     assert "Traceback" not in run.everything

@@ -141,7 +141,7 @@ def test_missing_days_follow_the_policy(standin, run_cli, tmp_path, policy, code
         ]
         assert len(warnings) == (1 if policy == "warn" else 0)
     else:
-        assert any(ln.startswith("::error") and str(D[4]) in ln for ln in run.stdout.splitlines())
+        assert any(ln.startswith("::error") and str(D[4]) in ln for ln in run.stderr.splitlines())
     assert "Traceback" not in run.stderr
 
 

@@ -40,7 +40,7 @@ def test_broken_downloads_are_fetched_again(standin, run_cli, tmp_path, fault):
     assert run.code == 0, run.stderr
     assert_saved_exactly(tmp_path)
     assert len(standin.of("storage")) == len(FILES) + 2
-    assert "downloading it again" in run.stderr
+    assert "Downloading it again (retry 1 of 5)" in run.stderr
     assert_no_leak(run.stdout + run.stderr)
 
 
@@ -101,7 +101,7 @@ def test_fresh_links_refused_too_is_an_error(standin, run_cli, tmp_path):
     run = run_cli("fetch", env=env(standin, tmp_path), actions=True)
     assert run.code == 1
     assert len(standin.of("api")) == 2
-    (line,) = [ln for ln in run.stdout.splitlines() if ln.startswith("::error")]
+    (line,) = [ln for ln in run.stderr.splitlines() if ln.startswith("::error")]
     assert "fresh download link was refused too" in line
     assert_nothing_partial(tmp_path)
     assert_no_leak(run.everything)

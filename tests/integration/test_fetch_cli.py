@@ -30,7 +30,8 @@ def _env(standin: StandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def _assert_no_secrets(run: Run, standin: StandIn) -> None:
     assert TOKEN not in run.everything
-    assert "sig=" not in run.stdout + run.stderr + run.summary
+    log = [ln for ln in (run.stdout + run.stderr).splitlines() if not ln.startswith("::add-mask::")]
+    assert "sig=" not in "\n".join(log) + run.summary
     for request in standin.of("storage"):
         assert "authorization" not in request.headers
         assert TOKEN not in json.dumps(request.headers)
@@ -75,8 +76,9 @@ def test_fetch_saves_files_byte_exact_with_outputs_and_summary(standin, run_cli,
     assert links == standin.issued[-1]
     assert "my-org" in run.summary and DAY.isoformat() in run.summary
     assert "part_2.ndjson" in run.summary
-    # The runner masks the token from its first line on; no other line holds it.
-    assert run.stdout.splitlines()[0] == f"::add-mask ::{TOKEN}"
+    # The runner masks the token from the first line on (stderr: stdout is the command's
+    # data); no other line holds it.
+    assert run.stderr.splitlines()[0] == f"::add-mask::{TOKEN}"
     _assert_no_secrets(run, standin)
 
 
@@ -127,7 +129,7 @@ def test_latest_with_no_report_names_the_days_tried(standin, run_cli, tmp_path):
     standin.no_report_status = 204
     run = run_cli("fetch", "--day", "latest", env=_env(standin, tmp_path), actions=True)
     assert run.code == 1
-    (line,) = [ln for ln in run.stdout.splitlines() if ln.startswith("::error")]
+    (line,) = [ln for ln in run.stderr.splitlines() if ln.startswith("::error")]
     for n in range(1, 5):
         assert (TODAY - timedelta(days=n)).isoformat() in line
     assert len(standin.of("api")) == 4

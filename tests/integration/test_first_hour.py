@@ -272,5 +272,5 @@ def test_a_warning_is_in_the_readers_spelling_too(demo, run_cli, tmp_path):
     (warning,) = [ln for ln in here.stderr.splitlines() if ln.startswith("warning:")]
     assert "--day latest" in warning
     there = run_cli("fetch", env=env | {"INPUT_DAY": GAP.isoformat()}, actions=True)
-    (annotation,) = [ln for ln in there.stdout.splitlines() if ln.startswith("::warning")]
+    (annotation,) = [ln for ln in there.stderr.splitlines() if ln.startswith("::warning")]
     assert "day: latest" in annotation and "--day" not in annotation

@@ -389,7 +389,7 @@ def test_the_action_step_publishes_sets_outputs_and_leaks_nothing(server, tmp_pa
     assert run.outputs["history-url"] == f"{server.url}/{server.repository}/tree/{BRANCH}"
     site = Path(run.outputs["history-site"])
     assert {p.name for p in site.iterdir()} >= {"index.html", "daily.csv", "copilot-usage.sqlite"}
-    assert f"::add-mask ::{TOKEN}" in run.stdout.splitlines()
+    assert f"::add-mask::{TOKEN}" in run.stderr.splitlines()
     assert "$ git push --porcelain origin HEAD:refs/heads/copilot-usage" in run.stderr
     assert run.stderr.index("::group::History branch: git") < run.stderr.index("$ git push")
     assert run.stderr.index("$ git push") < run.stderr.index("::endgroup::")

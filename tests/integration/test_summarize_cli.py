@@ -124,7 +124,7 @@ def test_summarize_names_the_file_and_line_of_a_bad_record(run_cli, tmp_path):
     assert run.stdout == ""
     in_actions = run_cli("summarize", str(path), actions=True)
     assert in_actions.code == 1
-    assert any(ln.startswith("::error") for ln in in_actions.stdout.splitlines())
+    assert any(ln.startswith("::error") for ln in in_actions.stderr.splitlines())
     assert "Traceback" not in in_actions.stderr
 
 
@@ -195,7 +195,7 @@ def test_fetch_keeps_the_files_when_the_records_cannot_be_summarised(standin, ru
     standin.add_report("my-org", DAY, [("users.ndjson", body)])
     run = run_cli("fetch", env=_env(standin, tmp_path), actions=True)
     assert run.code == 0, run.stdout + run.stderr
-    warning = [ln for ln in run.stdout.splitlines() if ln.startswith("::warning")]
+    warning = [ln for ln in run.stderr.splitlines() if ln.startswith("::warning")]
     assert len(warning) == 1
     assert "title=No usage summary" in warning[0]
     assert "line 1: field used_chat" in warning[0]
@@ -235,7 +235,7 @@ def test_fetch_warns_naming_a_file_with_no_record_it_recognises(standin, run_cli
     )
     run = run_cli("fetch", env=_env(standin, tmp_path), actions=True)
     assert run.code == 0, run.stdout + run.stderr
-    warnings = [ln for ln in run.stdout.splitlines() if ln.startswith("::warning")]
+    warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("::warning")]
     assert len(warnings) == 1
     assert "title=Not summarised" in warnings[0]
     assert "other.ndjson" in warnings[0] and "no Copilot usage record" in warnings[0]
@@ -262,5 +262,5 @@ def test_fetch_of_a_repos_report_neither_summarises_nor_warns(standin, run_cli, 
     standin.add_report("my-org", DAY, [("r.ndjson", json.dumps(row).encode())], kind="repos-1-day")
     run = run_cli("fetch", env=_env(standin, tmp_path, INPUT_REPORT="repos-1-day"), actions=True)
     assert run.code == 0, run.stdout + run.stderr
-    assert not [ln for ln in run.stdout.splitlines() if ln.startswith("::warning")]
+    assert not [ln for ln in run.stderr.splitlines() if ln.startswith("::warning")]
     assert run.outputs["file-count"] == "1"
