@@ -125,6 +125,12 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="SECONDS",
     )
     parser.add_argument(
+        "--lock-wait",
+        help="seconds to wait for another run writing into the same organization's or "
+        "enterprise's folder (default 600)" + env.format("INPUT_LOCK_WAIT"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
         "--summary",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -287,6 +293,7 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         timeout=args.timeout,
         job_summary=None if args.summary is None else str(args.summary).lower(),
         format=args.format,
+        lock_wait=args.lock_wait,
     )
     return build_settings(
         raw,
@@ -325,7 +332,15 @@ def _run(settings: Settings) -> RunResult:
             log=progress.log,
             progress=progress,
             tool=f"{PROG} {_version()}",
+            on_failure=_report_partial,
         )
+
+
+def _report_partial(result: RunResult) -> None:
+    """A failed run's saved days: the outputs that let the action upload them anyway."""
+    from ._workflow import outputs_of, write_outputs
+
+    write_outputs(outputs_of(result))
 
 
 def _report(

@@ -80,13 +80,13 @@ class Progress:
             return
         self._write(message)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, *, title: str = "Report not available") -> None:
         """A warning: an annotation inside Actions, a marked line elsewhere."""
         if self.mode == "actions":
             # The one annotation writer (github-action-utils escapes the message properly).
             from ._workflow import annotate_warning
 
-            annotate_warning(message, title="Report not available")
+            annotate_warning(message, title=title)
         elif self.mode != "silent":
             self._write(f"warning: {message}")
 

@@ -6,15 +6,19 @@ callable and a ``Progress``, and returns a ``RunResult`` or raises one of our
 errors. API calls go one at a time on the calling thread, as GitHub asks;
 downloads run on a bounded pool meanwhile, so day N+1's API call overlaps day
 N's downloads.
+
+The run holds its scope folder's lock throughout. A day folder is reused only
+when its manifest names the same scope, report, day and API origin; each day's
+manifest is written as soon as its files are verified, and the run's index is
+written whatever ends the run.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -25,22 +29,39 @@ from ._errors import (
     CopilotUsageReportError,
     LinkExpiredError,
     NoReportFilesError,
+    OutputError,
+    ReportFormatError,
     ReportNotAvailableError,
 )
 from ._kinds import ReportKind
 from ._links import check_url
+from ._lock import scope_lock
 from ._progress import Progress
 from ._report import ReportLinks
+from ._results import (
+    INDEX_NAME,
+    Failed,
+    FetchResult,
+    Missing,
+    RunRecord,
+    RunResult,
+    run_id,
+    write_index,
+)
 from ._settings import Settings
 from ._store import (
+    MANIFEST_VERSION,
     Manifest,
     ManifestFile,
-    atomic_write,
+    ManifestScope,
+    api_origin,
     clean_partials,
     day_folder,
     file_names,
+    make_folder,
     manifest_link,
     read_manifest,
+    scope_folder,
     sha256_of,
 )
 from ._store import (
@@ -49,73 +70,8 @@ from ._store import (
 
 __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RunResult", "fetch_reports"]
 
-INDEX_NAME = "index.json"
 Log = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    """One report of one day (or one 28-day window): what was saved, and where."""
-
-    org: str
-    report: str
-    report_day: date
-    #: The links exactly as GitHub returned them (the last list asked for); empty when resumed.
-    download_links: tuple[str, ...]
-    folder: Path
-    files: tuple[SavedFile, ...]
-    #: Days asked for, in order, the last one being ``report_day``'s request.
-    days_tried: tuple[date, ...]
-    #: First day of a 28-day report's window (``report_day`` is its last).
-    report_start_day: date | None = None
-    #: True when the folder was already complete on disk and no request was needed.
-    resumed: bool = False
-
-    @property
-    def total_bytes(self) -> int:
-        """Bytes saved across all files."""
-        return sum(f.size for f in self.files)
-
-
-@dataclass(frozen=True, slots=True)
-class Missing:
-    """A report GitHub had no file for (204 or 404), skipped or warned about by policy."""
-
-    report: str
-    #: The day asked for; for ``latest`` and 28-day reports, the newest day tried.
-    day: date | None
-    days_tried: tuple[date, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    """Everything one run fetched, in the order asked, and what was not available."""
-
-    #: The organization login or enterprise slug.
-    name: str
-    reports: tuple[FetchResult, ...]
-    missing: tuple[Missing, ...]
-    index: Path | None
-
-    @property
-    def files(self) -> tuple[SavedFile, ...]:
-        """Every saved file, report by report."""
-        return tuple(f for r in self.reports for f in r.files)
-
-    @property
-    def total_bytes(self) -> int:
-        """Bytes saved across all reports."""
-        return sum(r.total_bytes for r in self.reports)
-
-    @property
-    def days(self) -> tuple[date, ...]:
-        """The distinct report days fetched, oldest first."""
-        return tuple(sorted({r.report_day for r in self.reports}))
-
-    @property
-    def download_links(self) -> tuple[str, ...]:
-        """Every link GitHub returned, report by report."""
-        return tuple(link for r in self.reports for link in r.download_links)
+OnFailure = Callable[[RunResult], None]
 
 
 @dataclass
@@ -131,6 +87,8 @@ class _Job:
     saved: dict[str, SavedFile] = field(default_factory=dict)
     futures: dict[str, Future[SavedFile]] = field(default_factory=dict)
     result: FetchResult | None = None
+    #: No report (204/404), or the same report and day another job of this run saved.
+    settled: bool = False
 
     @property
     def label(self) -> str:
@@ -151,16 +109,21 @@ def fetch_reports(
     log: Log = _quiet,
     progress: Progress | None = None,
     tool: str = "copilot-usage-report",
+    on_failure: OnFailure | None = None,
 ) -> RunResult:
     """Fetch every report of every day asked; verify, save and index them.
 
     A day whose folder is already complete on disk (its manifest matches its
-    files) is not asked again, so a backfill cut off half way resumes where it
-    stopped. Days without a report follow ``settings.if_not_available``.
+    files and names this run's scope, report, day and API origin) is not asked
+    again, so a backfill cut off half way resumes where it stopped. Days without
+    a report follow ``settings.if_not_available``; a run that finds no report at
+    all fails with ``ReportNotAvailableError``. When the run fails, the days it
+    completed keep their manifests, the index is written, and ``on_failure`` is
+    handed what was saved before the error is raised.
     """
     progress = progress or Progress.silent()
     runner = _Runner(settings, api, storage, log, progress, tool)
-    return runner.run()
+    return runner.run(on_failure)
 
 
 class _Runner:
@@ -183,6 +146,12 @@ class _Runner:
         self.tool = tool
         self.policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_wait)
         self.missing: list[Missing] = []
+        self.origin = api_origin(settings.api_url)
+        self.scope = ManifestScope(kind=settings.scope.kind, name=settings.scope.name.lower())
+        self.started = datetime.now(UTC)
+        self.today = self.started.date()
+        #: Folders this run saved into: a second answer for the same report and day is not saved.
+        self.claimed: set[Path] = set()
 
     def _jobs(self) -> list[_Job]:
         s = self.settings
@@ -192,8 +161,36 @@ class _Runner:
             return [_Job(kind, None) for kind in daily] + rolling
         return [_Job(kind, day) for day in s.days for kind in daily] + rolling
 
-    def run(self) -> RunResult:
+    def run(self, on_failure: OnFailure | None) -> RunResult:
         jobs = self._jobs()
+        out = self.settings.output_dir
+        with scope_lock(scope_folder(out, self.settings.scope), wait=self.settings.lock_wait):
+            failure = self._run_jobs(jobs)
+            if failure is not None:
+                self._keep_completed(jobs)
+            reports = tuple(job.result for job in jobs if job.result is not None)
+            result = RunResult(
+                name=self.settings.scope.name,
+                reports=reports,
+                missing=tuple(self.missing),
+                index=None,
+            )
+            if failure is None and not reports:
+                failure = self._nothing_found()
+            failed = [
+                Failed(job.kind.name, job.day)
+                for job in jobs
+                if job.result is None and not job.settled
+            ]
+            result = replace(result, index=self._index(result, failed, failure))
+        if failure is not None:
+            if on_failure is not None and isinstance(failure, Exception) and reports:
+                on_failure(result)
+            raise failure
+        return result
+
+    def _run_jobs(self, jobs: Sequence[_Job]) -> BaseException | None:
+        """Run every job; the error that stopped the run, if one did (the pool has drained)."""
         self.progress.start(len(jobs))
         failure: BaseException | None = None
         with ThreadPoolExecutor(
@@ -212,15 +209,68 @@ class _Runner:
                     for future in job.futures.values():
                         future.cancel()
         self.progress.close()
+        return failure
+
+    def _keep_completed(self, jobs: Sequence[_Job]) -> None:
+        """After a failure: write the manifest of every job whose files all arrived."""
+        for job in jobs:
+            if job.result is not None or job.links is None or job.folder is None:
+                continue
+            futures = list(job.futures.items())
+            if not all(_succeeded(f) for _, f in futures):
+                continue
+            for name, future in futures:
+                job.saved[name] = future.result()
+            if all(item.name in job.saved for item in job.items):
+                try:
+                    self._complete(job, job.links)
+                except CopilotUsageReportError:
+                    return  # the disk refuses: the first error is the one to report
+
+    def _index(
+        self, result: RunResult, failed: Sequence[Failed], failure: BaseException | None
+    ) -> Path | None:
+        """Write this run's index; after a failure, a failing write only loses the index."""
+        error = None
         if failure is not None:
-            raise failure
-        reports = tuple(job.result for job in jobs if job.result is not None)
-        index = self._write_index(reports) if reports else None
-        return RunResult(
-            name=self.settings.scope.name,
-            reports=reports,
-            missing=tuple(self.missing),
-            index=index,
+            message = (
+                failure.message
+                if isinstance(failure, CopilotUsageReportError)
+                else "interrupted"
+                if isinstance(failure, KeyboardInterrupt)
+                else str(failure)
+            )
+            if self.settings.token:
+                message = message.replace(self.settings.token, "***")
+            error = (type(failure).__name__, message)
+        record = RunRecord(
+            tool=self.tool,
+            scope=self.settings.scope,
+            api_origin=self.origin,
+            day_spec=self.settings.day_spec,
+            started=self.started,
+            error=error,
+        )
+        run = run_id(self.settings.scope, self.started)
+        try:
+            return write_index(self.settings.output_dir, run, record, result, failed)
+        except OutputError:
+            if failure is None:
+                raise
+            return None
+
+    def _nothing_found(self) -> ReportNotAvailableError:
+        """The error of a run in which no report of any day asked exists."""
+        s = self.settings
+        kinds = ", ".join(k.name for k in s.kinds)
+        days = s.day_spec
+        if s.is_range:
+            days = f"{s.days[0]}..{s.days[-1]}"
+        return ReportNotAvailableError(
+            f"No report ({kinds}) for {s.scope.label} on any day of {days}: GitHub answered "
+            f"404 or 204 for every day asked, so nothing was saved. Check that the token can "
+            'read the Copilot metrics, that the "Copilot usage metrics" policy is enabled, and '
+            f"that the days are after {s.scope.first_day} and at least two full UTC days old."
         )
 
     # -- one job -------------------------------------------------------------------------
@@ -230,16 +280,27 @@ class _Runner:
         if job.day is not None and (resumed := self._resume(job.kind, job.day)) is not None:
             self.log(f"{job.label}: complete on disk from an earlier run; not asked again.")
             job.result = resumed
+            self.claimed.add(resumed.folder)
             self.progress.done(resumed.total_bytes)
             return
         links = self._ask(job)
         if links is None:
             return
-        job.links = links
         for url in links.download_links:  # refuse a bad list before fetching any of it
             check_url(url, what="download link")
         day = links.report_day
-        job.folder = day_folder(self.settings.output_dir, job.kind.name, day)
+        folder = day_folder(self.settings.output_dir, self.settings.scope, job.kind.name, day)
+        if folder in self.claimed:
+            self.log(f"{job.label}: {job.kind.name} {day} is already saved by this run.")
+            job.settled = True
+            self.progress.done(0)
+            return
+        job.links = links
+        self.claimed.add(folder)
+        manifest = read_manifest(folder)
+        if manifest is not None:
+            self._check_identity(folder, manifest, job.kind, day)
+        job.folder = make_folder(folder)
         if clean_partials(job.folder):
             self.log(f"{job.label}: removed temporary files an interrupted run left behind.")
         job.items = [
@@ -248,7 +309,7 @@ class _Runner:
                 links.download_links, file_names(links.download_links), strict=True
             )
         ]
-        job.saved, todo = _reusable(job.folder, job.items)
+        job.saved, todo = _reusable(job.folder, manifest, job.items)
         if job.saved:
             self.log(f"{job.label}: kept {len(job.saved)} file(s) complete from an earlier run.")
         self.log(f"{job.label}: {len(links.download_links)} file(s) to save for {day}.")
@@ -279,22 +340,58 @@ class _Runner:
                 self.api, path, params=params, policy=self.policy, log=self.log
             )
             if links is not None:
-                if not links.download_links:
-                    raise NoReportFilesError(
-                        f"GitHub listed no report files for {links.report_day} of "
-                        f"{self.settings.scope.label} ({job.kind.name}); the report may still "
-                        "be in preparation. Rerun later."
-                    )
-                if candidate is not None and links.report_day != candidate:
-                    self.log(
-                        f"{job.label}: GitHub answered for {links.report_day} when asked for "
-                        f"{candidate}; saving it as such."
-                    )
+                self._check_links(job, links, candidate)
                 return links
             if candidate is not None and candidate != candidates[-1]:
                 self.log(f"No {job.kind.name} report for {candidate} yet; trying the day before.")
         self._not_available(job)
         return None
+
+    def _check_links(self, job: _Job, links: ReportLinks, asked: date | None) -> None:
+        """Refuse an empty list or an impossible day; warn when GitHub answers another day."""
+        scope = self.settings.scope
+        day = links.report_day
+        if not links.download_links:
+            raise NoReportFilesError(
+                f"GitHub listed no report files for {day} of {scope.label} ({job.kind.name}); "
+                "the report may still be in preparation. Rerun later."
+            )
+        if day > self.today or day < scope.first_day:
+            why = (
+                "a day that has not ended yet"
+                if day > self.today
+                else f"before {scope.first_day}, the first day GitHub has reports for"
+            )
+            raise ReportFormatError(
+                f"GitHub answered the {job.kind.name} report of {scope.label} for report_day "
+                f"{day}, {why}; nothing was saved for it. Rerun later, and open an issue if it "
+                "persists."
+            )
+        if asked is not None and day != asked:
+            self.progress.warn(
+                f"{job.label}: GitHub answered for {day} when asked for {asked}; the files are "
+                f"saved as {day}'s.",
+                title="Report day differs",
+            )
+
+    def _check_identity(
+        self, folder: Path, manifest: Manifest, kind: ReportKind, day: date
+    ) -> None:
+        """A folder holding someone else's data (or an older format's) is an error, never reused."""
+        if (
+            manifest.scope == self.scope
+            and manifest.report == kind.name
+            and manifest.report_day == day
+            and manifest.api_origin == self.origin
+        ):
+            return
+        wanted = f"{kind.name} of {self.scope.describe()} for {day} from {self.origin}"
+        raise OutputError(
+            f"{folder} holds {manifest.describe()} (its {folder.name}/manifest.json), but this "
+            f"run saves {wanted}; a folder is reused only when scope, report, day and API all "
+            "match. Give this run another output folder (the path input or --output-dir), or "
+            "move that folder away."
+        )
 
     def _not_available(self, job: _Job) -> None:
         error = _not_available_error(self.settings, job)
@@ -309,6 +406,7 @@ class _Runner:
         self.missing.append(
             Missing(report=job.kind.name, day=job.day or newest, days_tried=tuple(job.tried))
         )
+        job.settled = True
         self.progress.done(0)
 
     def _finish_ready(self, jobs: Sequence[_Job]) -> None:
@@ -336,14 +434,22 @@ class _Runner:
         links = job.links
         if expired:
             links = self._renew(job, expired)
+        self._complete(job, links)
+
+    def _complete(self, job: _Job, links: ReportLinks) -> None:
+        """Write the manifest of a job whose files are all verified; the job is then done."""
+        assert job.links is not None and job.folder is not None
         files = tuple(job.saved[item.name] for item in job.items)
         _write_manifest(
             job.folder,
             Manifest(
+                manifest_version=MANIFEST_VERSION,
                 tool=self.tool,
-                org=self.settings.org,
+                scope=self.scope,
                 report=job.kind.name,
                 report_day=job.links.report_day,
+                report_start_day=links.report_start_day,
+                api_origin=self.origin,
                 files=tuple(
                     ManifestFile(
                         name=f.name,
@@ -413,13 +519,19 @@ class _Runner:
         return fresh
 
     def _resume(self, kind: ReportKind, day: date) -> FetchResult | None:
-        """The day's result from disk when its folder is complete, else ``None``."""
-        folder = self.settings.output_dir / kind.name / day.isoformat()
+        """The day's result from disk when its folder is complete and this run's, else ``None``.
+
+        A folder whose manifest names another scope, report, day or API is an error.
+        """
+        folder = day_folder(self.settings.output_dir, self.settings.scope, kind.name, day)
         manifest = read_manifest(folder)
-        if manifest is None or manifest.report != kind.name or not manifest.files:
+        if manifest is None:
+            return None
+        self._check_identity(folder, manifest, kind, day)
+        if not manifest.files:
             return None
         items = [Download(url="", name=f.name) for f in manifest.files]
-        reused, todo = _reusable(folder, items)
+        reused, todo = _reusable(folder, manifest, items)
         if todo:
             return None
         return FetchResult(
@@ -430,60 +542,34 @@ class _Runner:
             folder=folder,
             files=tuple(reused[item.name] for item in items),
             days_tried=(day,),
+            report_start_day=manifest.report_start_day,
             resumed=True,
         )
 
-    def _write_index(self, reports: Sequence[FetchResult]) -> Path:
-        """``index.json`` at the output folder's top: everything this run fetched or missed."""
-        index = {
-            "tool": self.tool,
-            "scope": self.settings.scope.kind,
-            "name": self.settings.scope.name,
-            "day": self.settings.day_spec,
-            "reports": [
-                {
-                    "report": r.report,
-                    "report_day": r.report_day.isoformat(),
-                    "report_start_day": r.report_start_day.isoformat()
-                    if r.report_start_day
-                    else None,
-                    "folder": r.folder.relative_to(self.settings.output_dir).as_posix(),
-                    "files": [f.name for f in r.files],
-                    "total_bytes": r.total_bytes,
-                    "resumed": r.resumed,
-                }
-                for r in reports
-            ],
-            "missing": [
-                {
-                    "report": m.report,
-                    "day": m.day.isoformat() if m.day else None,
-                    "days_tried": [d.isoformat() for d in m.days_tried],
-                }
-                for m in self.missing
-            ],
-        }
-        path = self.settings.output_dir / INDEX_NAME
-        atomic_write(path, (json.dumps(index, indent=2) + "\n").encode())
-        return path
+
+def _succeeded(future: Future[SavedFile]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
 
 def _reusable(
-    folder: Path, items: Sequence[Download]
+    folder: Path, manifest: Manifest | None, items: Sequence[Download]
 ) -> tuple[dict[str, SavedFile], list[Download]]:
     """Split items into files an earlier run completed (same size and SHA-256) and the rest."""
-    manifest = read_manifest(folder)
     reused: dict[str, SavedFile] = {}
     todo: list[Download] = []
     for item in items:
         entry = manifest.entry(item.name) if manifest else None
         path = folder / item.name
-        if (
-            entry is not None
-            and path.is_file()
-            and path.stat().st_size == entry.size
-            and sha256_of(path) == entry.sha256
-        ):
+        try:
+            intact = (
+                entry is not None
+                and path.is_file()
+                and path.stat().st_size == entry.size
+                and sha256_of(path) == entry.sha256
+            )
+        except OSError:  # unreadable: fetched again, and replaced if the folder allows
+            intact = False
+        if intact and entry is not None:
             reused[item.name] = SavedFile(
                 name=item.name,
                 path=path,

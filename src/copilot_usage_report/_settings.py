@@ -78,6 +78,7 @@ class RawInputs:
     timeout: str | None = None
     job_summary: str | None = None
     format: str | None = None
+    lock_wait: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,8 @@ class Settings:
     job_summary: bool = True
     #: ``ndjson``: the files as GitHub serves them; ``csv``: also flattened CSVs beside them.
     report_format: ReportFormat = "ndjson"
+    #: Seconds to wait for another run that holds the scope folder's lock.
+    lock_wait: float = 600.0
 
     @property
     def is_latest(self) -> bool:
@@ -458,6 +461,12 @@ def build_settings(
     report_format = parse_format(
         raw.format if raw.format is not None else _env(env, "INPUT_FORMAT")
     )
+    lock_wait = _seconds(
+        "lock-wait",
+        raw.lock_wait if raw.lock_wait is not None else _env(env, "INPUT_LOCK_WAIT"),
+        600.0,
+        86400.0,
+    )
     output_dir = _check_output_dir(
         raw.output_dir
         if raw.output_dir is not None
@@ -479,4 +488,5 @@ def build_settings(
         timeout=timeout,
         job_summary=job_summary,
         report_format=report_format,
+        lock_wait=lock_wait,
     )
