@@ -179,7 +179,9 @@ def test_gzip_content_encoding_is_decoded(standin, run_cli, tmp_path):
     standin.add_report("my-org", DAY, [("a.ndjson", USERS_1)])
     run = run_cli("fetch", "--day", DAY.isoformat(), env=_env(standin, tmp_path))
     assert run.code == 0, run.stderr
-    saved = tmp_path / "out" / "orgs" / "my-org" / "organization-1-day" / DAY.isoformat() / "a.ndjson"
+    saved = (
+        tmp_path / "out" / "orgs" / "my-org" / "organization-1-day" / DAY.isoformat() / "a.ndjson"
+    )
     assert saved.read_bytes() == USERS_1
 
 

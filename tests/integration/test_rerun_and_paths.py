@@ -70,7 +70,9 @@ def test_link_names_cannot_escape_the_folder(standin, run_cli, tmp_path):
     where = folder(tmp_path)
     outside = [p for p in archive_files(tmp_path / "out") if p.parent != where]
     assert outside == []
-    others = {p.name for p in tmp_path.rglob("*") if p.is_file() and tmp_path / "out" not in p.parents}
+    others = {
+        p.name for p in tmp_path.rglob("*") if p.is_file() and tmp_path / "out" not in p.parents
+    }
     assert others == {"github_output", "step_summary"}
     saved = json.loads(run.outputs["files"])
     assert len(saved) == len(NASTY) == len(set(saved))
