@@ -10,7 +10,6 @@ output unchanged (``tests/test_action.py`` checks the wiring).
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,4 +122,4 @@ def test_three_daily_artifacts_merge_into_one_archive(standin, run_cli, tmp_path
     summary = run_cli("summarize", "--json", str(merged))
     assert summary.code == 0, summary.stderr
     assert [d["daily_active_users"] for d in json.loads(summary.stdout)["days"]] == [10, 11, 12]
-    assert sorted(os.listdir(merged)) == ["orgs", "runs"]
+    assert sorted(p.name for p in merged.iterdir()) == ["orgs", "runs"]
