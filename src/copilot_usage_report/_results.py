@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ._download import SavedFile
+from ._errors import CopilotUsageReportError
 from ._kinds import Scope
 from ._store import atomic_write, make_folder
 
@@ -28,6 +29,7 @@ __all__ = [
     "Missing",
     "RunRecord",
     "RunResult",
+    "describe_failure",
     "run_id",
     "write_index",
 ]
@@ -118,6 +120,19 @@ def run_id(scope: Scope, started: datetime) -> str:
     top = "orgs" if scope.kind == "org" else "enterprises"
     stamp = started.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{stamp}-{top}-{scope.name.lower()}-{secrets.token_hex(3)}"
+
+
+def describe_failure(failure: BaseException, token: str) -> tuple[str, str]:
+    """``(error class name, one-line message)`` for the index, the token never in it."""
+    if isinstance(failure, CopilotUsageReportError):
+        message = failure.message
+    elif isinstance(failure, KeyboardInterrupt):
+        message = "interrupted"
+    else:
+        message = " ".join(str(failure).split())
+    if token:
+        message = message.replace(token, "***")
+    return type(failure).__name__, message
 
 
 def _day(value: date | None) -> str | None:

@@ -31,7 +31,6 @@ from ._errors import (
     NoReportFilesError,
     OutputError,
     ReportFormatError,
-    ReportNotAvailableError,
 )
 from ._kinds import ReportKind
 from ._links import check_url
@@ -45,9 +44,11 @@ from ._results import (
     Missing,
     RunRecord,
     RunResult,
+    describe_failure,
     run_id,
     write_index,
 )
+from ._resume import check_identity, resume, reusable, succeeded
 from ._settings import Settings
 from ._store import (
     MANIFEST_VERSION,
@@ -62,11 +63,11 @@ from ._store import (
     manifest_link,
     read_manifest,
     scope_folder,
-    sha256_of,
 )
 from ._store import (
     write_manifest as _write_manifest,
 )
+from ._unavailable import not_available_error, nothing_found
 
 __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RunResult", "fetch_reports"]
 
@@ -176,7 +177,7 @@ class _Runner:
                 index=None,
             )
             if failure is None and not reports:
-                failure = self._nothing_found()
+                failure = nothing_found(self.settings)
             failed = [
                 Failed(job.kind.name, job.day)
                 for job in jobs
@@ -217,7 +218,7 @@ class _Runner:
             if job.result is not None or job.links is None or job.folder is None:
                 continue
             futures = list(job.futures.items())
-            if not all(_succeeded(f) for _, f in futures):
+            if not all(succeeded(f) for _, f in futures):
                 continue
             for name, future in futures:
                 job.saved[name] = future.result()
@@ -227,22 +228,15 @@ class _Runner:
                 except CopilotUsageReportError:
                     return  # the disk refuses: the first error is the one to report
 
+    def _resumed(self, kind: ReportKind, day: date) -> FetchResult | None:
+        folder = day_folder(self.settings.output_dir, self.settings.scope, kind.name, day)
+        return resume(folder, self.settings.org, self.scope, kind.name, day, self.origin)
+
     def _index(
         self, result: RunResult, failed: Sequence[Failed], failure: BaseException | None
     ) -> Path | None:
         """Write this run's index; after a failure, a failing write only loses the index."""
-        error = None
-        if failure is not None:
-            message = (
-                failure.message
-                if isinstance(failure, CopilotUsageReportError)
-                else "interrupted"
-                if isinstance(failure, KeyboardInterrupt)
-                else str(failure)
-            )
-            if self.settings.token:
-                message = message.replace(self.settings.token, "***")
-            error = (type(failure).__name__, message)
+        error = None if failure is None else describe_failure(failure, self.settings.token)
         record = RunRecord(
             tool=self.tool,
             scope=self.settings.scope,
@@ -259,25 +253,11 @@ class _Runner:
                 raise
             return None
 
-    def _nothing_found(self) -> ReportNotAvailableError:
-        """The error of a run in which no report of any day asked exists."""
-        s = self.settings
-        kinds = ", ".join(k.name for k in s.kinds)
-        days = s.day_spec
-        if s.is_range:
-            days = f"{s.days[0]}..{s.days[-1]}"
-        return ReportNotAvailableError(
-            f"No report ({kinds}) for {s.scope.label} on any day of {days}: GitHub answered "
-            f"404 or 204 for every day asked, so nothing was saved. Check that the token can "
-            'read the Copilot metrics, that the "Copilot usage metrics" policy is enabled, and '
-            f"that the days are after {s.scope.first_day} and at least two full UTC days old."
-        )
-
     # -- one job -------------------------------------------------------------------------
 
     def _start(self, job: _Job, pool: ThreadPoolExecutor) -> None:
         """Ask for the job's links (or resume it from disk) and queue its downloads."""
-        if job.day is not None and (resumed := self._resume(job.kind, job.day)) is not None:
+        if job.day is not None and (resumed := self._resumed(job.kind, job.day)) is not None:
             self.log(f"{job.label}: complete on disk from an earlier run; not asked again.")
             job.result = resumed
             self.claimed.add(resumed.folder)
@@ -299,7 +279,7 @@ class _Runner:
         self.claimed.add(folder)
         manifest = read_manifest(folder)
         if manifest is not None:
-            self._check_identity(folder, manifest, job.kind, day)
+            check_identity(folder, manifest, self.scope, job.kind.name, day, self.origin)
         job.folder = make_folder(folder)
         if clean_partials(job.folder):
             self.log(f"{job.label}: removed temporary files an interrupted run left behind.")
@@ -309,7 +289,7 @@ class _Runner:
                 links.download_links, file_names(links.download_links), strict=True
             )
         ]
-        job.saved, todo = _reusable(job.folder, manifest, job.items)
+        job.saved, todo = reusable(job.folder, manifest, job.items)
         if job.saved:
             self.log(f"{job.label}: kept {len(job.saved)} file(s) complete from an earlier run.")
         self.log(f"{job.label}: {len(links.download_links)} file(s) to save for {day}.")
@@ -374,27 +354,8 @@ class _Runner:
                 title="Report day differs",
             )
 
-    def _check_identity(
-        self, folder: Path, manifest: Manifest, kind: ReportKind, day: date
-    ) -> None:
-        """A folder holding someone else's data (or an older format's) is an error, never reused."""
-        if (
-            manifest.scope == self.scope
-            and manifest.report == kind.name
-            and manifest.report_day == day
-            and manifest.api_origin == self.origin
-        ):
-            return
-        wanted = f"{kind.name} of {self.scope.describe()} for {day} from {self.origin}"
-        raise OutputError(
-            f"{folder} holds {manifest.describe()} (its {folder.name}/manifest.json), but this "
-            f"run saves {wanted}; a folder is reused only when scope, report, day and API all "
-            "match. Give this run another output folder (the path input or --output-dir), or "
-            "move that folder away."
-        )
-
     def _not_available(self, job: _Job) -> None:
-        error = _not_available_error(self.settings, job)
+        error = not_available_error(self.settings, job.kind, job.day, job.tried)
         match self.settings.if_not_available:
             case "error":
                 raise error
@@ -490,7 +451,7 @@ class _Runner:
             log=self.log,
         )
         if fresh is None or not fresh.download_links:
-            raise _not_available_error(self.settings, job)
+            raise not_available_error(self.settings, job.kind, job.day, job.tried)
         by_name = dict(zip(file_names(fresh.download_links), fresh.download_links, strict=True))
         renewed = []
         for item in expired:
@@ -517,94 +478,3 @@ class _Runner:
             )
         job.saved.update(batch.saved)
         return fresh
-
-    def _resume(self, kind: ReportKind, day: date) -> FetchResult | None:
-        """The day's result from disk when its folder is complete and this run's, else ``None``.
-
-        A folder whose manifest names another scope, report, day or API is an error.
-        """
-        folder = day_folder(self.settings.output_dir, self.settings.scope, kind.name, day)
-        manifest = read_manifest(folder)
-        if manifest is None:
-            return None
-        self._check_identity(folder, manifest, kind, day)
-        if not manifest.files:
-            return None
-        items = [Download(url="", name=f.name) for f in manifest.files]
-        reused, todo = _reusable(folder, manifest, items)
-        if todo:
-            return None
-        return FetchResult(
-            org=self.settings.org,
-            report=kind.name,
-            report_day=manifest.report_day,
-            download_links=(),
-            folder=folder,
-            files=tuple(reused[item.name] for item in items),
-            days_tried=(day,),
-            report_start_day=manifest.report_start_day,
-            resumed=True,
-        )
-
-
-def _succeeded(future: Future[SavedFile]) -> bool:
-    return future.done() and not future.cancelled() and future.exception() is None
-
-
-def _reusable(
-    folder: Path, manifest: Manifest | None, items: Sequence[Download]
-) -> tuple[dict[str, SavedFile], list[Download]]:
-    """Split items into files an earlier run completed (same size and SHA-256) and the rest."""
-    reused: dict[str, SavedFile] = {}
-    todo: list[Download] = []
-    for item in items:
-        entry = manifest.entry(item.name) if manifest else None
-        path = folder / item.name
-        try:
-            intact = (
-                entry is not None
-                and path.is_file()
-                and path.stat().st_size == entry.size
-                and sha256_of(path) == entry.sha256
-            )
-        except OSError:  # unreadable: fetched again, and replaced if the folder allows
-            intact = False
-        if intact and entry is not None:
-            reused[item.name] = SavedFile(
-                name=item.name,
-                path=path,
-                size=entry.size,
-                sha256=entry.sha256,
-                records=entry.records or 0,
-                reused=True,
-            )
-        else:
-            todo.append(item)
-    return reused, todo
-
-
-def _not_available_error(settings: Settings, job: _Job) -> CopilotUsageReportError:
-    scope = settings.scope
-    kind = job.kind.name
-    if job.kind.rolling:
-        return ReportNotAvailableError(
-            f"No {kind} report for {scope.label} (GitHub answered 404 or 204): check that "
-            'the token can read its Copilot metrics and that the "Copilot usage metrics" '
-            "policy is enabled."
-        )
-    if job.day is None:
-        days = ", ".join(d.isoformat() for d in job.tried)
-        return ReportNotAvailableError(
-            f"No {kind} report for {scope.label} on any of the last {len(job.tried)} days "
-            f"({days}): GitHub answered 404 or 204 for each. Check that the token can read "
-            'the Copilot metrics and that the "Copilot usage metrics" policy is enabled; '
-            "a new organization has reports two days after its first Copilot use."
-        )
-    scope_word = "organization" if scope.kind == "org" else "enterprise"
-    return ReportNotAvailableError(
-        f"No {kind} report for {scope.name} on {job.day} (GitHub answered 404 or 204): it may "
-        "not be processed yet (GitHub needs up to two full UTC days), be older than the one "
-        f"year GitHub keeps or before {scope.first_day} when {scope_word} reports start, or "
-        'the "Copilot usage metrics" policy is off. Use day: latest for the newest available '
-        "day."
-    )

@@ -302,7 +302,9 @@ def _safe_names(manifest: Manifest) -> bool:
     seen: set[str] = set()
     for entry in manifest.files:
         name = entry.name
-        if safe_file_name(name, fallback="") != name or name.lower() in _RESERVED | seen:
+        if not name or safe_file_name(name, fallback="") != name:
+            return False
+        if name.lower() in _RESERVED | seen:
             return False
         seen.add(name.lower())
     return True

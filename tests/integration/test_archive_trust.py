@@ -346,6 +346,7 @@ def _run_limited(args: list[str], run_env: dict[str, str], limit: int | None, cw
     def cap() -> None:  # pragma: no cover - runs in the child
         import resource
 
+        assert limit is not None
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return subprocess.run(
@@ -402,6 +403,7 @@ def test_a_folder_in_the_way_of_a_file_is_an_output_error(standin, run_cli, tmp_
     assert run.code == 1
     assert run.outputs["error-type"] == "OutputError"
     assert str(folder(tmp_path) / in_the_way) in run.outputs["error"]
-    assert "Is a directory" in run.outputs["error"] or "directory" in run.outputs["error"].lower()
+    if sys.platform.startswith("linux"):
+        assert run.outputs["error"].endswith(": Is a directory.")
     assert "Traceback" not in run.everything
     assert not [p for p in folder(tmp_path).iterdir() if p.name.endswith(".part")]

@@ -1,0 +1,55 @@
+"""What a run says when GitHub has no report: for one report and day, or for the whole run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ._errors import ReportNotAvailableError
+from ._kinds import ReportKind
+from ._settings import Settings
+
+__all__ = ["not_available_error", "nothing_found"]
+
+
+def nothing_found(settings: Settings) -> ReportNotAvailableError:
+    """The error of a run in which no report of any day asked exists, whatever the policy."""
+    kinds = ", ".join(k.name for k in settings.kinds)
+    days = settings.day_spec
+    if settings.is_range:
+        days = f"{settings.days[0]}..{settings.days[-1]}"
+    return ReportNotAvailableError(
+        f"No report ({kinds}) for {settings.scope.label} on any day of {days}: GitHub "
+        "answered 404 or 204 for every day asked, so nothing was saved. Check that the token "
+        'can read the Copilot metrics, that the "Copilot usage metrics" policy is enabled, and '
+        f"that the days are after {settings.scope.first_day} and at least two full UTC days old."
+    )
+
+
+def not_available_error(
+    settings: Settings, report: ReportKind, day: date | None, tried: list[date]
+) -> ReportNotAvailableError:
+    """The error (or, by policy, warning) for one report GitHub has no file for."""
+    scope = settings.scope
+    kind = report.name
+    if report.rolling:
+        return ReportNotAvailableError(
+            f"No {kind} report for {scope.label} (GitHub answered 404 or 204): check that "
+            'the token can read its Copilot metrics and that the "Copilot usage metrics" '
+            "policy is enabled."
+        )
+    if day is None:
+        days = ", ".join(d.isoformat() for d in tried)
+        return ReportNotAvailableError(
+            f"No {kind} report for {scope.label} on any of the last {len(tried)} days "
+            f"({days}): GitHub answered 404 or 204 for each. Check that the token can read "
+            'the Copilot metrics and that the "Copilot usage metrics" policy is enabled; '
+            "a new organization has reports two days after its first Copilot use."
+        )
+    scope_word = "organization" if scope.kind == "org" else "enterprise"
+    return ReportNotAvailableError(
+        f"No {kind} report for {scope.name} on {day} (GitHub answered 404 or 204): it may "
+        "not be processed yet (GitHub needs up to two full UTC days), be older than the one "
+        f"year GitHub keeps or before {scope.first_day} when {scope_word} reports start, or "
+        'the "Copilot usage metrics" policy is off. Use day: latest for the newest available '
+        "day."
+    )
