@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -83,7 +84,7 @@ def test_manifest_round_trip_and_damaged_manifest(tmp_path):
     assert read_manifest(tmp_path) is None
 
 
-def _v2(**files: int) -> dict[str, object]:
+def _v2(**files: int) -> dict[str, Any]:
     return {
         "manifest_version": 2,
         "tool": "t",
@@ -126,7 +127,7 @@ def test_a_manifest_listing_a_name_twice_reads_as_absent(tmp_path):
     import json
 
     data = _v2(**{"a.ndjson": 1})
-    data["files"] = [*data["files"], {**data["files"][0], "name": "A.ndjson"}]  # type: ignore[list-item]
+    data["files"] = [*data["files"], {**data["files"][0], "name": "A.ndjson"}]
     (tmp_path / "manifest.json").write_text(json.dumps(data))
     assert read_manifest(tmp_path) is None
 
