@@ -166,9 +166,12 @@ class _Runner:
         jobs = self._jobs()
         out = self.settings.output_dir
         with scope_lock(scope_folder(out, self.settings.scope), wait=self.settings.lock_wait):
-            failure = self._run_jobs(jobs)
-            if failure is not None:
-                self._keep_completed(jobs)
+            try:
+                failure = self._run_jobs(jobs)
+                if failure is not None:
+                    self._keep_completed(jobs)
+            finally:
+                self.progress.close()
             reports = tuple(job.result for job in jobs if job.result is not None)
             result = RunResult(
                 name=self.settings.scope.name,
@@ -209,7 +212,6 @@ class _Runner:
                 for job in jobs:
                     for future in job.futures.values():
                         future.cancel()
-        self.progress.close()
         return failure
 
     def _keep_completed(self, jobs: Sequence[_Job]) -> None:

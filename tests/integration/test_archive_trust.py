@@ -27,6 +27,7 @@ from ._common import (
     TOKEN,
     archive_files,
     assert_no_leak,
+    assert_saved_exactly,
     env,
     folder,
     indexes,
@@ -241,6 +242,33 @@ def test_two_processes_into_one_folder_both_succeed(standin, tmp_path):
         assert json.loads((where / "manifest.json").read_text())["report_day"] == str(day)
     assert len(archive_files(out)) == 3 * len(days)  # two files and a manifest a day
     assert [i["status"] for i in indexes(out)] == ["complete", "complete"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_killed_run_leaves_no_stale_lock_and_its_temporary_files_go(standin, run_cli, tmp_path):
+    """A run killed mid-download holds nothing: the next one takes the lock at once (no wait
+    allowed), removes the dead run's temporary file and saves the day."""
+    import signal
+    import time
+
+    serve(standin)
+    standin.storage_delay = 60.0
+    victim = _popen(standin, tmp_path, str(DAY))
+    where = folder(tmp_path)
+    deadline = time.monotonic() + 60
+    while not list(where.glob(".*.part")) and time.monotonic() < deadline:
+        assert victim.poll() is None, victim.communicate()
+        time.sleep(0.05)
+    (partial,) = where.glob(".*.part")
+    assert f".{victim.pid}-" in partial.name  # it names its writer
+    victim.send_signal(signal.SIGKILL)
+    victim.communicate(timeout=30)
+    standin.storage_delay = 0.0
+    run = run_cli("fetch", "--lock-wait", "0", env=env(standin, tmp_path))
+    assert run.code == 0, run.stderr
+    assert "removed temporary files an interrupted run left behind" in run.stdout + run.stderr
+    assert not list(where.glob(".*.part"))
+    assert_saved_exactly(tmp_path)
 
 
 def test_a_range_whose_days_all_answer_one_report_day_saves_it_once(standin, run_cli, tmp_path):
