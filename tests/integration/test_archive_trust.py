@@ -228,7 +228,7 @@ def test_two_processes_into_one_folder_both_succeed(standin, tmp_path):
     days = _days(4)
     for day in days:
         standin.add_report("my-org", day, [("a.ndjson", BODY * 50), ("b.ndjson", BODY)])
-    standin.storage_delay = 0.05
+    standin.storage_delay = 1.0  # each run is still downloading when the other starts
     first = _popen(standin, tmp_path, f"{days[0]}..{days[2]}")
     second = _popen(standin, tmp_path, f"{days[1]}..{days[3]}")
     results = [p.communicate(timeout=120) for p in (first, second)]
@@ -242,6 +242,9 @@ def test_two_processes_into_one_folder_both_succeed(standin, tmp_path):
         assert json.loads((where / "manifest.json").read_text())["report_day"] == str(day)
     assert len(archive_files(out)) == 3 * len(days)  # two files and a manifest a day
     assert [i["status"] for i in indexes(out)] == ["complete", "complete"]
+    # One ran after the other: the second found the two shared days complete on disk.
+    assert len(standin.of("api")) == len(days)
+    assert len(standin.of("storage")) == 2 * len(days)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
