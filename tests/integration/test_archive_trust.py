@@ -258,14 +258,16 @@ def test_a_killed_run_leaves_no_stale_lock_and_its_temporary_files_go(standin, r
     standin.storage_delay = 60.0
     victim = _popen(standin, tmp_path, str(DAY))
     where = folder(tmp_path)
-    deadline = time.monotonic() + 60
-    while not list(where.glob(".*.part")) and time.monotonic() < deadline:
-        assert victim.poll() is None, victim.communicate()
-        time.sleep(0.05)
-    (partial,) = where.glob(".*.part")
-    assert f".{victim.pid}-" in partial.name  # it names its writer
-    victim.send_signal(signal.SIGKILL)
-    victim.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(where.glob(".*.part")) and time.monotonic() < deadline:
+            assert victim.poll() is None
+            time.sleep(0.05)
+        partials = list(where.glob(".*.part"))
+        assert partials and all(f".{victim.pid}-" in p.name for p in partials)  # name the writer
+    finally:
+        victim.send_signal(signal.SIGKILL)
+        victim.communicate(timeout=30)
     standin.storage_delay = 0.0
     run = run_cli("fetch", "--lock-wait", "0", env=env(standin, tmp_path))
     assert run.code == 0, run.stderr
