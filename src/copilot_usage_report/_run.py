@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -165,7 +166,15 @@ class _Runner:
     def run(self, on_failure: OnFailure | None) -> RunResult:
         jobs = self._jobs()
         out = self.settings.output_dir
-        with scope_lock(scope_folder(out, self.settings.scope), wait=self.settings.lock_wait):
+        with ExitStack() as held:
+            try:
+                held.enter_context(
+                    scope_lock(scope_folder(out, self.settings.scope), wait=self.settings.lock_wait)
+                )
+            except OutputError as busy:  # another run holds the folder, or it cannot be made
+                empty = RunResult(name=self.settings.scope.name, reports=(), missing=(), index=None)
+                self._index(empty, [Failed(job.kind.name, job.day) for job in jobs], busy)
+                raise
             try:
                 failure = self._run_jobs(jobs)
                 if failure is not None:

@@ -14,14 +14,20 @@ __all__ = ["not_available_error", "nothing_found"]
 def nothing_found(settings: Settings) -> ReportNotAvailableError:
     """The error of a run in which no report of any day asked exists, whatever the policy."""
     kinds = ", ".join(k.name for k in settings.kinds)
-    days = settings.day_spec
-    if settings.is_range:
-        days = f"{settings.days[0]}..{settings.days[-1]}"
+    days = sorted(settings.days)
+    if all(kind.rolling for kind in settings.kinds):
+        when = "in the latest 28-day window"
+    elif settings.is_latest:
+        when = f"on any of the last {len(days)} days ({days[0]}..{days[-1]})"
+    elif len(days) > 1:
+        when = f"on any day of {days[0]}..{days[-1]}"
+    else:
+        when = f"on {days[0]}"
     return ReportNotAvailableError(
-        f"No report ({kinds}) for {settings.scope.label} on any day of {days}: GitHub "
-        "answered 404 or 204 for every day asked, so nothing was saved. Check that the token "
-        'can read the Copilot metrics, that the "Copilot usage metrics" policy is enabled, and '
-        f"that the days are after {settings.scope.first_day} and at least two full UTC days old."
+        f"No report ({kinds}) for {settings.scope.label} {when}: GitHub answered 404 or 204 "
+        "for everything asked, so nothing was saved. Check that the token can read the "
+        'Copilot metrics, that the "Copilot usage metrics" policy is enabled, and that the '
+        f"days are after {settings.scope.first_day} and at least two full UTC days old."
     )
 
 

@@ -199,6 +199,9 @@ def test_a_run_waits_a_bounded_time_then_names_the_holder(standin, run_cli, tmp_
     assert f"process {os.getpid()}" in run.outputs["error"]
     assert str(scope_dir) in run.outputs["error"]
     assert standin.requests == []
+    (index,) = indexes(tmp_path / "out")  # the run that could not start says so too
+    assert index["status"] == "failed" and index["error"]["type"] == "OutputError"
+    assert index["failed"] == [{"report": "organization-1-day", "day": str(DAY)}]
     # released: the next run goes ahead
     assert run_cli("fetch", env=env(standin, tmp_path)).code == 0
 
