@@ -18,7 +18,8 @@ from pathlib import Path
 from ._download import SavedFile
 from ._errors import CopilotUsageReportError
 from ._kinds import Scope
-from ._store import atomic_write, make_folder
+from ._lock import LOCK_NAME
+from ._store import SCOPE_FOLDERS, atomic_write, make_folder
 
 __all__ = [
     "INDEX_NAME",
@@ -30,6 +31,7 @@ __all__ = [
     "RunRecord",
     "RunResult",
     "describe_failure",
+    "nothing_archived",
     "run_id",
     "write_index",
 ]
@@ -113,6 +115,26 @@ class RunResult:
     def download_links(self) -> tuple[str, ...]:
         """Every link GitHub returned, report by report."""
         return tuple(link for r in self.reports for link in r.download_links)
+
+
+def nothing_archived(output_dir: Path) -> bool:
+    """True when ``output_dir`` holds no file but runs' own records (scope locks, run indexes).
+
+    Such a folder holds no report: a caller that made it for a run that failed may
+    remove it whole, as if empty.
+    """
+    try:
+        for path in output_dir.rglob("*"):
+            if not (path.is_file() or path.is_symlink()):
+                continue
+            parts = path.relative_to(output_dir).parts
+            lock = path.name == LOCK_NAME and len(parts) == 3 and parts[0] in SCOPE_FOLDERS
+            index = parts[0] == RUNS_FOLDER and len(parts) == 3 and parts[2] == INDEX_NAME
+            if not (lock or index):
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def run_id(scope: Scope, started: datetime) -> str:

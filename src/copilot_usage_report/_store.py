@@ -36,6 +36,7 @@ from ._links import redact, safe_file_name
 __all__ = [
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
+    "SCOPE_FOLDERS",
     "Manifest",
     "ManifestFile",
     "ManifestScope",
@@ -54,6 +55,8 @@ __all__ = [
 ]
 
 MANIFEST_NAME = "manifest.json"
+#: The top folders of the archive, by scope kind (the API's own words).
+SCOPE_FOLDERS = ("orgs", "enterprises")
 #: 2: the manifest names its scope and API origin (1, before: ``org`` only, no origin).
 MANIFEST_VERSION = 2
 _PARTIAL_SUFFIX = ".part"
@@ -73,7 +76,7 @@ def write_error(path: Path, exc: OSError) -> OutputError:
 
 def scope_folder(output_dir: Path, scope: Scope) -> Path:
     """``<path>/orgs/<org>`` or ``<path>/enterprises/<slug>``, lower-cased; not created."""
-    top = "orgs" if scope.kind == "org" else "enterprises"
+    top = SCOPE_FOLDERS[0] if scope.kind == "org" else SCOPE_FOLDERS[1]
     return output_dir / top / scope.name.lower()
 
 

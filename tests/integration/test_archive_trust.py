@@ -443,3 +443,18 @@ def test_a_folder_in_the_way_of_a_file_is_an_output_error(standin, run_cli, tmp_
         assert run.outputs["error"].endswith(": Is a directory.")
     assert "Traceback" not in run.everything
     assert not [p for p in folder(tmp_path).iterdir() if p.name.endswith(".part")]
+
+
+def test_a_run_that_saved_nothing_leaves_only_its_own_records(standin, run_cli, tmp_path):
+    """A failed run with nothing saved leaves the scope's lock and its index, nothing else: a
+    caller that made the folder for it may remove it whole (``nothing_archived``)."""
+    from copilot_usage_report._results import nothing_archived
+
+    run = run_cli("fetch", env=env(standin, tmp_path))
+    assert run.code == 1
+    out = tmp_path / "out"
+    assert nothing_archived(out)
+    assert [i["status"] for i in indexes(out)] == ["failed"]
+    serve(standin)
+    assert run_cli("fetch", env=env(standin, tmp_path)).code == 0
+    assert not nothing_archived(out)
