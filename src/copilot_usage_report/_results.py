@@ -157,6 +157,11 @@ def describe_failure(failure: BaseException, token: str) -> tuple[str, str]:
     return type(failure).__name__, message
 
 
+def _instant(moment: datetime) -> str:
+    """``2026-11-25T06:15:02.123Z``: always milliseconds, so the text sorts as the time does."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -188,8 +193,8 @@ def write_index(
         "run": run,
         "status": "failed" if record.error else "complete",
         "error": {"type": record.error[0], "message": record.error[1]} if record.error else None,
-        "started_at": record.started.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "finished_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "started_at": _instant(record.started),
+        "finished_at": _instant(datetime.now(UTC)),
         "scope": {"kind": record.scope.kind, "name": record.scope.name.lower()},
         "api_origin": record.api_origin,
         "day": record.day_spec,

@@ -74,7 +74,8 @@ def assert_nothing_partial(tmp_path: Path) -> None:
 
 def indexes(out: Path) -> list[dict[str, Any]]:
     """Every run index under ``out/runs/``, oldest run first."""
-    return [json.loads(p.read_text()) for p in sorted(out.glob("runs/*/index.json"))]
+    found = [json.loads(p.read_text()) for p in out.glob("runs/*/index.json")]
+    return sorted(found, key=lambda index: str(index["started_at"]))
 
 
 def assert_no_leak(run_text: str) -> None:
