@@ -458,3 +458,37 @@ def test_a_run_that_saved_nothing_leaves_only_its_own_records(standin, run_cli, 
     serve(standin)
     assert run_cli("fetch", env=env(standin, tmp_path)).code == 0
     assert not nothing_archived(out)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="remounts a tmpfs read-only")
+def test_a_scope_folder_the_run_may_not_write_is_one_line_before_any_request(standin, tmp_path):
+    """The organization's folder is read-only (as a permission refusal would be): one
+    OutputError line with the path and the system's reason, nothing asked of GitHub, and
+    the run's index (elsewhere in the archive) says so."""
+    serve(standin)
+    out = tmp_path / "out"
+    out.mkdir()
+    if not _mount_tmpfs(out / "orgs", "1m"):
+        pytest.skip("mounting a tmpfs needs root")
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    run_env = {
+        **env(standin, tmp_path),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(outputs),
+        "COPILOT_USAGE_REPORT_TESTING": "1",
+    }
+    try:
+        remount = [shutil.which("mount") or "/bin/mount", "-o", "remount,ro", str(out / "orgs")]
+        subprocess.run(remount, check=True)
+        proc = _run_limited(["fetch"], run_env, None, tmp_path)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stdout + proc.stderr
+        result = parse_outputs(outputs.read_text())
+        assert result["error-type"] == "OutputError"
+        assert result["error"] == f"cannot write {out / 'orgs' / 'my-org'}: Read-only file system."
+        assert standin.requests == []
+        (index,) = indexes(out)
+        assert index["error"]["message"] == result["error"]
+    finally:
+        subprocess.run([shutil.which("umount") or "/bin/umount", str(out / "orgs")], check=False)
