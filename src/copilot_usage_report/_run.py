@@ -347,10 +347,10 @@ class _Runner:
                 f"GitHub listed no report files for {day} of {scope.label} ({job.kind.name}); "
                 "the report may still be in preparation. Rerun later."
             )
-        if day > self.today or day < scope.first_day:
+        if day >= self.today or day < scope.first_day:
             why = (
-                "a day that has not ended yet"
-                if day > self.today
+                "a day that has not ended yet (UTC)"
+                if day >= self.today
                 else f"before {scope.first_day}, the first day GitHub has reports for"
             )
             raise ReportFormatError(

@@ -306,6 +306,7 @@ def test_a_range_whose_days_all_answer_one_report_day_saves_it_once(standin, run
     ("report_day", "why"),
     [
         (str(TODAY + timedelta(days=1)), "has not ended yet"),
+        (str(TODAY), "has not ended yet"),
         ("2024-06-01", "before 2025-12-12"),
     ],
 )
