@@ -24,14 +24,13 @@ from pathlib import Path
 
 import httpx
 
+from ._answers import check_answer, not_available_error, nothing_found
 from ._api import RetryPolicy, get_report_links
 from ._download import Download, SavedFile, download_all, download_one
 from ._errors import (
     CopilotUsageReportError,
     LinkExpiredError,
-    NoReportFilesError,
     OutputError,
-    ReportFormatError,
 )
 from ._kinds import ReportKind
 from ._links import check_url
@@ -68,7 +67,6 @@ from ._store import (
 from ._store import (
     write_manifest as _write_manifest,
 )
-from ._unavailable import not_available_error, nothing_found
 
 __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RunResult", "fetch_reports"]
 
@@ -339,31 +337,9 @@ class _Runner:
         return None
 
     def _check_links(self, job: _Job, links: ReportLinks, asked: date | None) -> None:
-        """Refuse an empty list or an impossible day; warn when GitHub answers another day."""
         scope = self.settings.scope
-        day = links.report_day
-        if not links.download_links:
-            raise NoReportFilesError(
-                f"GitHub listed no report files for {day} of {scope.label} ({job.kind.name}); "
-                "the report may still be in preparation. Rerun later."
-            )
-        if day >= self.today or day < scope.first_day:
-            why = (
-                "a day that has not ended yet (UTC)"
-                if day >= self.today
-                else f"before {scope.first_day}, the first day GitHub has reports for"
-            )
-            raise ReportFormatError(
-                f"GitHub answered the {job.kind.name} report of {scope.label} for report_day "
-                f"{day}, {why}; nothing was saved for it. Rerun later, and open an issue if it "
-                "persists."
-            )
-        if asked is not None and day != asked:
-            self.progress.warn(
-                f"{job.label}: GitHub answered for {day} when asked for {asked}; the files are "
-                f"saved as {day}'s.",
-                title="Report day differs",
-            )
+        if (warning := check_answer(links, job.kind, scope, asked, self.today)) is not None:
+            self.progress.warn(f"{job.label}: {warning}", title="Report day differs")
 
     def _not_available(self, job: _Job) -> None:
         error = not_available_error(self.settings, job.kind, job.day, job.tried)

@@ -1,14 +1,43 @@
-"""What a run says when GitHub has no report: for one report and day, or for the whole run."""
+"""What a run makes of GitHub's answers: no report (for one day, or for the whole run), an
+empty link list, a report day that cannot be right, or another day than the one asked."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from ._errors import ReportNotAvailableError
-from ._kinds import ReportKind
+from ._errors import NoReportFilesError, ReportFormatError, ReportNotAvailableError
+from ._kinds import ReportKind, Scope
+from ._report import ReportLinks
 from ._settings import Settings
 
-__all__ = ["not_available_error", "nothing_found"]
+__all__ = ["check_answer", "not_available_error", "nothing_found"]
+
+
+def check_answer(
+    links: ReportLinks, report: ReportKind, scope: Scope, asked: date | None, today: date
+) -> str | None:
+    """Refuse an empty list or an impossible day; the warning to give when GitHub answered
+    for another day than ``asked``, else ``None``."""
+    day = links.report_day
+    if not links.download_links:
+        raise NoReportFilesError(
+            f"GitHub listed no report files for {day} of {scope.label} ({report.name}); "
+            "the report may still be in preparation. Rerun later."
+        )
+    if day >= today or day < scope.first_day:
+        why = (
+            "a day that has not ended yet (UTC)"
+            if day >= today
+            else f"before {scope.first_day}, the first day GitHub has reports for"
+        )
+        raise ReportFormatError(
+            f"GitHub answered the {report.name} report of {scope.label} for report_day "
+            f"{day}, {why}; nothing was saved for it. Rerun later, and open an issue if it "
+            "persists."
+        )
+    if asked is not None and day != asked:
+        return f"GitHub answered for {day} when asked for {asked}; the files are saved as {day}'s."
+    return None
 
 
 def nothing_found(settings: Settings) -> ReportNotAvailableError:
