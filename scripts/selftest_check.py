@@ -77,17 +77,33 @@ def check_outputs(env: Mapping[str, str]) -> None:
 
 
 def check_artifact(env: Mapping[str, str], downloaded: Path) -> None:
-    """The artifact holds exactly the saved files and manifest, byte for byte."""
+    """The artifact is the archive: the day folder at orgs/<org>/<report>/<day>/ with exactly the
+    saved files and manifest, byte for byte, and the run's runs/<run>/index.json."""
     out: dict[str, str] = _json_env(env, "OUTPUTS")
     folder = Path(out["path"])
+    index = Path(out["index"])
+    root = index.parents[2]
+    day = folder.relative_to(root)
+    _check(
+        len(day.parts) == 4 and day.parts[0] in ("orgs", "enterprises"),
+        "the day folder is <path>/orgs/<org>/<report>/<day>",
+    )
+    top = sorted(p.name for p in downloaded.iterdir())
+    _check(top == sorted([day.parts[0], "runs"]), "the artifact holds orgs/ and runs/ at its top")
+    copied_index = downloaded / index.relative_to(root)
+    _check(
+        copied_index.is_file() and copied_index.read_bytes() == index.read_bytes(),
+        "the run's index is in the artifact",
+    )
     saved = sorted(p.name for p in folder.iterdir())
-    got = sorted(p.name for p in downloaded.iterdir())
-    _check(got == saved, f"the artifact holds {saved}")
+    where = downloaded / day
+    got = sorted(p.name for p in where.iterdir()) if where.is_dir() else []
+    _check(got == saved, f"the artifact's {day.as_posix()} holds {saved}")
     for name in saved:
-        _check((downloaded / name).read_bytes() == (folder / name).read_bytes(), f"{name} matches")
-    manifest = json.loads((downloaded / "manifest.json").read_text(encoding="utf-8"))
+        _check((where / name).read_bytes() == (folder / name).read_bytes(), f"{name} matches")
+    manifest = json.loads((where / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
-        digest = hashlib.sha256((downloaded / entry["name"]).read_bytes()).hexdigest()
+        digest = hashlib.sha256((where / entry["name"]).read_bytes()).hexdigest()
         _check(digest == entry["sha256"], f"{entry['name']} has the manifest's SHA-256")
 
 

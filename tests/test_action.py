@@ -118,6 +118,16 @@ def test_upload_is_skipped_without_files_and_fails_on_none():
     assert "steps.fetch.outputs.artifact-name" in upload["with"]["name"]
 
 
+def test_upload_keeps_the_archive_layout_and_the_days_a_failed_run_saved():
+    """The upload runs after a failure too (not after a cancel), never takes hidden files, and
+    the index (which roots the artifact at path) is an output of its own."""
+    upload = _step("upload")
+    assert upload["if"].startswith("${{ !cancelled() && ")
+    assert upload["with"]["include-hidden-files"] == "false"
+    assert ACTION["outputs"]["index"]["value"] == "${{ steps.fetch.outputs.index }}"
+    assert "orgs/<org>/<report>/<day>" in ACTION["inputs"]["path"]["description"]
+
+
 def test_inputs_have_descriptions_and_defaults_from_the_issue():
     """Inputs are described, and the documented defaults hold."""
     inputs = ACTION["inputs"]

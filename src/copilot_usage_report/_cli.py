@@ -219,6 +219,12 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="SECONDS",
     )
     parser.add_argument(
+        "--lock-wait",
+        help="seconds to wait for another run writing into the same organization's or "
+        "enterprise's folder (default 600)" + env.format("INPUT_LOCK_WAIT"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
         "--summary",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -486,6 +492,7 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         format=args.format,
         max_file_size=args.max_file_size,
         deadline=args.deadline,
+        lock_wait=args.lock_wait,
     )
     return build_settings(
         raw,
@@ -506,7 +513,15 @@ def _run(settings: Settings) -> RunResult:
         user_agent=f"{PROG}/{_version()}",
         tool=f"{PROG} {_version()}",
         created=settings.output_dir if settings.created_output_dir else None,
+        on_failure=_report_partial,
     )
+
+
+def _report_partial(result: RunResult) -> None:
+    """A failed run's saved days: the outputs that let the action upload them anyway."""
+    from ._workflow import outputs_of, write_outputs
+
+    write_outputs(outputs_of(result))
 
 
 def _report(

@@ -179,6 +179,29 @@ def demo_archive(
         )
 
 
+def forget_earlier_demo(output_dir: Path) -> int:
+    """Remove the day folders an earlier demo saved in ``output_dir``; returns how many.
+
+    Each demo serves from a new loopback port, and a day folder is reused only for
+    the API origin that filled it, so a second ``demo`` into the same folder would be
+    refused. Only folders whose manifest names a loopback origin (a stand-in's, never
+    GitHub's) are removed; anything else in the folder is left as it is.
+    """
+    import shutil
+    from urllib.parse import urlsplit
+
+    from ._store import read_manifest
+
+    removed = 0
+    for manifest in sorted(output_dir.glob("*/*/*/*/manifest.json")):
+        kept = read_manifest(manifest.parent)
+        host = urlsplit(kept.api_origin or "").hostname if kept is not None else None
+        if host in {"127.0.0.1", "localhost", "::1"}:
+            shutil.rmtree(manifest.parent, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     """Serve the history, fetch from it like a workflow would, print outputs and summary."""
     from ._links import redact_text
@@ -188,6 +211,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     from ._workflow import in_actions, outputs_of
 
     today = datetime.now(UTC).date()
+    forget_earlier_demo(Path(args.output_dir or DEMO_OUTPUT_DIR))
     with demo_standin(today) as standin:
         settings = demo_settings(
             standin.api_url,

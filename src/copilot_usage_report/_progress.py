@@ -140,7 +140,7 @@ class Progress:
         finally:
             self._stepping = None
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, *, title: str = "Report not available") -> None:
         """A warning: an annotation inside Actions, a marked line elsewhere."""
         from ._spelling import spell
 
@@ -148,7 +148,7 @@ class Progress:
             # The one annotation writer (github-action-utils escapes the message properly).
             from ._workflow import annotate_warning
 
-            annotate_warning(spell(message, actions=True), title="Report not available")
+            annotate_warning(spell(message, actions=True), title=title)
         elif self.mode != "silent":
             self._write(f"warning: {spell(message, actions=False)}")
 

@@ -21,8 +21,9 @@ class ProgressSink(Protocol):
     def step(self, title: str) -> AbstractContextManager[None]:
         """The lines logged inside belong to the step ``title``."""
 
-    def warn(self, message: str) -> None:
-        """A day without a report, under the ``warn`` policy."""
+    def warn(self, message: str, *, title: str = "Report not available") -> None:
+        """A warning the reader should see: a day without a report under the ``warn``
+        policy, or GitHub answering for another day than asked."""
 
     def done(self, size: int) -> None:
         """A step finished, having saved ``size`` bytes (0 for a missing report)."""
@@ -40,7 +41,7 @@ class Silent:
     def step(self, title: str) -> AbstractContextManager[None]:
         return nullcontext()
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str, *, title: str = "Report not available") -> None:
         pass
 
     def done(self, size: int) -> None:

@@ -7,42 +7,63 @@ glue's ``_progress.Progress`` fulfils), and returns a ``RunResult`` or raises on
 errors. API calls go one at a time on the calling thread, as GitHub asks;
 downloads run on a bounded pool meanwhile, so day N+1's API call overlaps day
 N's downloads.
+
+The run holds its scope folder's lock throughout. A day folder is reused only
+when its manifest names the same scope, report, day and API origin; each day's
+manifest is written as soon as its files are verified, and the run's index is
+written whatever ends the run.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
 
+from ._answers import check_answer, not_available_error, nothing_found
 from ._api import RetryPolicy, get_report_links
 from ._download import Download, SavedFile, download_all, download_one
 from ._errors import (
     CopilotUsageReportError,
     LinkExpiredError,
-    NoReportFilesError,
-    ReportNotAvailableError,
+    OutputError,
 )
 from ._kinds import ReportKind
 from ._links import check_url
+from ._lock import scope_lock
 from ._progress_sink import ProgressSink, Silent
 from ._report import ReportLinks
+from ._results import (
+    INDEX_NAME,
+    Failed,
+    FetchResult,
+    Missing,
+    RunRecord,
+    RunResult,
+    describe_failure,
+    run_id,
+    write_index,
+)
+from ._resume import check_identity, resume, reusable, succeeded
 from ._settings import Settings
 from ._store import (
+    MANIFEST_VERSION,
     Manifest,
     ManifestFile,
-    atomic_write,
+    ManifestScope,
+    api_origin,
     clean_partials,
     day_folder,
     file_names,
+    make_folder,
     manifest_link,
     read_manifest,
-    sha256_of,
+    scope_folder,
 )
 from ._store import (
     write_manifest as _write_manifest,
@@ -50,73 +71,8 @@ from ._store import (
 
 __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RunResult", "fetch_reports"]
 
-INDEX_NAME = "index.json"
 Log = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    """One report of one day (or one 28-day window): what was saved, and where."""
-
-    org: str
-    report: str
-    report_day: date
-    #: The links exactly as GitHub returned them (the last list asked for); empty when resumed.
-    download_links: tuple[str, ...]
-    folder: Path
-    files: tuple[SavedFile, ...]
-    #: Days asked for, in order, the last one being ``report_day``'s request.
-    days_tried: tuple[date, ...]
-    #: First day of a 28-day report's window (``report_day`` is its last).
-    report_start_day: date | None = None
-    #: True when the folder was already complete on disk and no request was needed.
-    resumed: bool = False
-
-    @property
-    def total_bytes(self) -> int:
-        """Bytes saved across all files."""
-        return sum(f.size for f in self.files)
-
-
-@dataclass(frozen=True, slots=True)
-class Missing:
-    """A report GitHub had no file for (204 or 404), skipped or warned about by policy."""
-
-    report: str
-    #: The day asked for; for ``latest`` and 28-day reports, the newest day tried.
-    day: date | None
-    days_tried: tuple[date, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    """Everything one run fetched, in the order asked, and what was not available."""
-
-    #: The organization login or enterprise slug.
-    name: str
-    reports: tuple[FetchResult, ...]
-    missing: tuple[Missing, ...]
-    index: Path | None
-
-    @property
-    def files(self) -> tuple[SavedFile, ...]:
-        """Every saved file, report by report."""
-        return tuple(f for r in self.reports for f in r.files)
-
-    @property
-    def total_bytes(self) -> int:
-        """Bytes saved across all reports."""
-        return sum(r.total_bytes for r in self.reports)
-
-    @property
-    def days(self) -> tuple[date, ...]:
-        """The distinct report days fetched, oldest first."""
-        return tuple(sorted({r.report_day for r in self.reports}))
-
-    @property
-    def download_links(self) -> tuple[str, ...]:
-        """Every link GitHub returned, report by report."""
-        return tuple(link for r in self.reports for link in r.download_links)
+OnFailure = Callable[[RunResult], None]
 
 
 @dataclass
@@ -132,6 +88,8 @@ class _Job:
     saved: dict[str, SavedFile] = field(default_factory=dict)
     futures: dict[str, Future[SavedFile]] = field(default_factory=dict)
     result: FetchResult | None = None
+    #: No report (204/404), or the same report and day another job of this run saved.
+    settled: bool = False
 
     @property
     def label(self) -> str:
@@ -152,16 +110,21 @@ def fetch_reports(
     log: Log = _quiet,
     progress: ProgressSink | None = None,
     tool: str = "copilot-usage-report",
+    on_failure: OnFailure | None = None,
 ) -> RunResult:
     """Fetch every report of every day asked; verify, save and index them.
 
     A day whose folder is already complete on disk (its manifest matches its
-    files) is not asked again, so a backfill cut off half way resumes where it
-    stopped. Days without a report follow ``settings.if_not_available``.
+    files and names this run's scope, report, day and API origin) is not asked
+    again, so a backfill cut off half way resumes where it stopped. Days without
+    a report follow ``settings.if_not_available``; a run that finds no report at
+    all fails with ``ReportNotAvailableError``. When the run fails, the days it
+    completed keep their manifests, the index is written, and ``on_failure`` is
+    handed what was saved before the error is raised.
     """
     progress = progress or Silent()
     runner = _Runner(settings, api, storage, log, progress, tool)
-    return runner.run()
+    return runner.run(on_failure)
 
 
 class _Runner:
@@ -184,6 +147,12 @@ class _Runner:
         self.tool = tool
         self.policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_wait)
         self.missing: list[Missing] = []
+        self.origin = api_origin(settings.api_url)
+        self.scope = ManifestScope(kind=settings.scope.kind, name=settings.scope.name.lower())
+        self.started = datetime.now(UTC)
+        self.today = self.started.date()
+        #: Folders this run saved into: a second answer for the same report and day is not saved.
+        self.claimed: set[Path] = set()
 
     def _jobs(self) -> list[_Job]:
         s = self.settings
@@ -193,8 +162,47 @@ class _Runner:
             return [_Job(kind, None) for kind in daily] + rolling
         return [_Job(kind, day) for day in s.days for kind in daily] + rolling
 
-    def run(self) -> RunResult:
+    def run(self, on_failure: OnFailure | None) -> RunResult:
         jobs = self._jobs()
+        out = self.settings.output_dir
+        with ExitStack() as held:
+            try:
+                held.enter_context(
+                    scope_lock(scope_folder(out, self.settings.scope), wait=self.settings.lock_wait)
+                )
+            except OutputError as busy:  # another run holds the folder, or it cannot be made
+                empty = RunResult(name=self.settings.scope.name, reports=(), missing=(), index=None)
+                self._index(empty, [Failed(job.kind.name, job.day) for job in jobs], busy)
+                raise
+            try:
+                failure = self._run_jobs(jobs)
+                if failure is not None:
+                    self._keep_completed(jobs)
+            finally:
+                self.progress.close()
+            reports = tuple(job.result for job in jobs if job.result is not None)
+            result = RunResult(
+                name=self.settings.scope.name,
+                reports=reports,
+                missing=tuple(self.missing),
+                index=None,
+            )
+            if failure is None and not reports:
+                failure = nothing_found(self.settings)
+            failed = [
+                Failed(job.kind.name, job.day)
+                for job in jobs
+                if job.result is None and not job.settled
+            ]
+            result = replace(result, index=self._index(result, failed, failure))
+        if failure is not None:
+            if on_failure is not None and isinstance(failure, Exception) and reports:
+                on_failure(result)
+            raise failure
+        return result
+
+    def _run_jobs(self, jobs: Sequence[_Job]) -> BaseException | None:
+        """Run every job; the error that stopped the run, if one did (the pool has drained)."""
         self.progress.start(len(jobs))
         failure: BaseException | None = None
         with ThreadPoolExecutor(
@@ -212,35 +220,77 @@ class _Runner:
                 for job in jobs:
                     for future in job.futures.values():
                         future.cancel()
-        self.progress.close()
-        if failure is not None:
-            raise failure
-        reports = tuple(job.result for job in jobs if job.result is not None)
-        index = self._write_index(reports) if reports else None
-        return RunResult(
-            name=self.settings.scope.name,
-            reports=reports,
-            missing=tuple(self.missing),
-            index=index,
+        return failure
+
+    def _keep_completed(self, jobs: Sequence[_Job]) -> None:
+        """After a failure: write the manifest of every job whose files all arrived."""
+        for job in jobs:
+            if job.result is not None or job.links is None or job.folder is None:
+                continue
+            futures = list(job.futures.items())
+            if not all(succeeded(f) for _, f in futures):
+                continue
+            for name, future in futures:
+                job.saved[name] = future.result()
+            if all(item.name in job.saved for item in job.items):
+                try:
+                    self._complete(job, job.links)
+                except CopilotUsageReportError:
+                    return  # the disk refuses: the first error is the one to report
+
+    def _resumed(self, kind: ReportKind, day: date) -> FetchResult | None:
+        folder = day_folder(self.settings.output_dir, self.settings.scope, kind.name, day)
+        return resume(folder, self.settings.org, self.scope, kind.name, day, self.origin)
+
+    def _index(
+        self, result: RunResult, failed: Sequence[Failed], failure: BaseException | None
+    ) -> Path | None:
+        """Write this run's index; after a failure, a failing write only loses the index."""
+        error = None if failure is None else describe_failure(failure, self.settings.token)
+        record = RunRecord(
+            tool=self.tool,
+            scope=self.settings.scope,
+            api_origin=self.origin,
+            day_spec=self.settings.day_spec,
+            started=self.started,
+            error=error,
         )
+        run = run_id(self.settings.scope, self.started)
+        try:
+            return write_index(self.settings.output_dir, run, record, result, failed)
+        except OutputError:
+            if failure is None:
+                raise
+            return None
 
     # -- one job -------------------------------------------------------------------------
 
     def _start(self, job: _Job, pool: ThreadPoolExecutor) -> None:
         """Ask for the job's links (or resume it from disk) and queue its downloads."""
-        if job.day is not None and (resumed := self._resume(job.kind, job.day)) is not None:
+        if job.day is not None and (resumed := self._resumed(job.kind, job.day)) is not None:
             self.log(f"{job.label}: complete on disk from an earlier run; not asked again.")
             job.result = resumed
+            self.claimed.add(resumed.folder)
             self.progress.done(resumed.total_bytes)
             return
         links = self._ask(job)
         if links is None:
             return
-        job.links = links
         for url in links.download_links:  # refuse a bad list before fetching any of it
             check_url(url, what="download link")
         day = links.report_day
-        job.folder = day_folder(self.settings.output_dir, job.kind.name, day)
+        folder = day_folder(self.settings.output_dir, self.settings.scope, job.kind.name, day)
+        if folder in self.claimed:
+            self.log(f"{job.label}: {job.kind.name} {day} is already saved by this run.")
+            job.settled = True
+            self.progress.done(0)
+            return
+        job.links = links
+        self.claimed.add(folder)
+        manifest = read_manifest(folder)
+        if manifest is not None:
+            check_identity(folder, manifest, self.scope, job.kind.name, day, self.origin)
+        job.folder = make_folder(folder)
         if clean_partials(job.folder):
             self.log(f"{job.label}: removed temporary files an interrupted run left behind.")
         job.items = [
@@ -249,7 +299,7 @@ class _Runner:
                 links.download_links, file_names(links.download_links), strict=True
             )
         ]
-        job.saved, todo = _reusable(job.folder, job.items)
+        job.saved, todo = reusable(job.folder, manifest, job.items)
         if job.saved:
             self.log(f"{job.label}: kept {len(job.saved)} file(s) complete from an earlier run.")
         self.log(f"{job.label}: {len(links.download_links)} file(s) to save for {day}.")
@@ -280,25 +330,20 @@ class _Runner:
                 self.api, path, params=params, policy=self.policy, log=self.log
             )
             if links is not None:
-                if not links.download_links:
-                    raise NoReportFilesError(
-                        f"GitHub listed no report files for {links.report_day} of "
-                        f"{self.settings.scope.label} ({job.kind.name}); the report may still "
-                        "be in preparation. Rerun later."
-                    )
-                if candidate is not None and links.report_day != candidate:
-                    self.log(
-                        f"{job.label}: GitHub answered for {links.report_day} when asked for "
-                        f"{candidate}; saving it as such."
-                    )
+                self._check_links(job, links, candidate)
                 return links
             if candidate is not None and candidate != candidates[-1]:
                 self.log(f"No {job.kind.name} report for {candidate} yet; trying the day before.")
         self._not_available(job)
         return None
 
+    def _check_links(self, job: _Job, links: ReportLinks, asked: date | None) -> None:
+        scope = self.settings.scope
+        if (warning := check_answer(links, job.kind, scope, asked, self.today)) is not None:
+            self.progress.warn(f"{job.label}: {warning}", title="Report day differs")
+
     def _not_available(self, job: _Job) -> None:
-        error = _not_available_error(self.settings, job)
+        error = not_available_error(self.settings, job.kind, job.day, job.tried)
         match self.settings.if_not_available:
             case "error":
                 raise error
@@ -310,6 +355,7 @@ class _Runner:
         self.missing.append(
             Missing(report=job.kind.name, day=job.day or newest, days_tried=tuple(job.tried))
         )
+        job.settled = True
         self.progress.done(0)
 
     def _finish_ready(self, jobs: Sequence[_Job]) -> None:
@@ -337,14 +383,22 @@ class _Runner:
         links = job.links
         if expired:
             links = self._renew(job, expired)
+        self._complete(job, links)
+
+    def _complete(self, job: _Job, links: ReportLinks) -> None:
+        """Write the manifest of a job whose files are all verified; the job is then done."""
+        assert job.links is not None and job.folder is not None
         files = tuple(job.saved[item.name] for item in job.items)
         _write_manifest(
             job.folder,
             Manifest(
+                manifest_version=MANIFEST_VERSION,
                 tool=self.tool,
-                org=self.settings.org,
+                scope=self.scope,
                 report=job.kind.name,
                 report_day=job.links.report_day,
+                report_start_day=links.report_start_day,
+                api_origin=self.origin,
                 files=tuple(
                     ManifestFile(
                         name=f.name,
@@ -385,7 +439,7 @@ class _Runner:
             log=self.log,
         )
         if fresh is None or not fresh.download_links:
-            raise _not_available_error(self.settings, job)
+            raise not_available_error(self.settings, job.kind, job.day, job.tried)
         by_name = dict(zip(file_names(fresh.download_links), fresh.download_links, strict=True))
         renewed = []
         for item in expired:
@@ -412,114 +466,3 @@ class _Runner:
             )
         job.saved.update(batch.saved)
         return fresh
-
-    def _resume(self, kind: ReportKind, day: date) -> FetchResult | None:
-        """The day's result from disk when its folder is complete, else ``None``."""
-        folder = self.settings.output_dir / kind.name / day.isoformat()
-        manifest = read_manifest(folder)
-        if manifest is None or manifest.report != kind.name or not manifest.files:
-            return None
-        items = [Download(url="", name=f.name) for f in manifest.files]
-        reused, todo = _reusable(folder, items)
-        if todo:
-            return None
-        return FetchResult(
-            org=self.settings.org,
-            report=kind.name,
-            report_day=manifest.report_day,
-            download_links=(),
-            folder=folder,
-            files=tuple(reused[item.name] for item in items),
-            days_tried=(day,),
-            resumed=True,
-        )
-
-    def _write_index(self, reports: Sequence[FetchResult]) -> Path:
-        """``index.json`` at the output folder's top: everything this run fetched or missed."""
-        index = {
-            "tool": self.tool,
-            "scope": self.settings.scope.kind,
-            "name": self.settings.scope.name,
-            "day": self.settings.day_spec,
-            "reports": [
-                {
-                    "report": r.report,
-                    "report_day": r.report_day.isoformat(),
-                    "report_start_day": r.report_start_day.isoformat()
-                    if r.report_start_day
-                    else None,
-                    "folder": r.folder.relative_to(self.settings.output_dir).as_posix(),
-                    "files": [f.name for f in r.files],
-                    "total_bytes": r.total_bytes,
-                    "resumed": r.resumed,
-                }
-                for r in reports
-            ],
-            "missing": [
-                {
-                    "report": m.report,
-                    "day": m.day.isoformat() if m.day else None,
-                    "days_tried": [d.isoformat() for d in m.days_tried],
-                }
-                for m in self.missing
-            ],
-        }
-        path = self.settings.output_dir / INDEX_NAME
-        atomic_write(path, (json.dumps(index, indent=2) + "\n").encode())
-        return path
-
-
-def _reusable(
-    folder: Path, items: Sequence[Download]
-) -> tuple[dict[str, SavedFile], list[Download]]:
-    """Split items into files an earlier run completed (same size and SHA-256) and the rest."""
-    manifest = read_manifest(folder)
-    reused: dict[str, SavedFile] = {}
-    todo: list[Download] = []
-    for item in items:
-        entry = manifest.entry(item.name) if manifest else None
-        path = folder / item.name
-        if (
-            entry is not None
-            and path.is_file()
-            and path.stat().st_size == entry.size
-            and sha256_of(path) == entry.sha256
-        ):
-            reused[item.name] = SavedFile(
-                name=item.name,
-                path=path,
-                size=entry.size,
-                sha256=entry.sha256,
-                records=entry.records or 0,
-                reused=True,
-            )
-        else:
-            todo.append(item)
-    return reused, todo
-
-
-def _not_available_error(settings: Settings, job: _Job) -> CopilotUsageReportError:
-    scope = settings.scope
-    kind = job.kind.name
-    if job.kind.rolling:
-        return ReportNotAvailableError(
-            f"No {kind} report for {scope.label} (GitHub answered 404 or 204): check that "
-            'the token can read its Copilot metrics and that the "Copilot usage metrics" '
-            "policy is enabled."
-        )
-    if job.day is None:
-        days = ", ".join(d.isoformat() for d in job.tried)
-        return ReportNotAvailableError(
-            f"No {kind} report for {scope.label} on any of the last {len(job.tried)} days "
-            f"({days}): GitHub answered 404 or 204 for each. Check that the token can read "
-            'the Copilot metrics and that the "Copilot usage metrics" policy is enabled; '
-            "a new organization has reports two days after its first Copilot use."
-        )
-    scope_word = "organization" if scope.kind == "org" else "enterprise"
-    return ReportNotAvailableError(
-        f"No {kind} report for {scope.name} on {job.day} (GitHub answered 404 or 204): it may "
-        "not be processed yet (GitHub needs up to two full UTC days), be older than the one "
-        f"year GitHub keeps or before {scope.first_day} when {scope_word} reports start, or "
-        'the "Copilot usage metrics" policy is off. Use day: latest for the newest available '
-        "day."
-    )

@@ -18,7 +18,7 @@ import httpx
 from ._api import make_api_client
 from ._download import make_storage_client
 from ._progress import Progress
-from ._run import RunResult, fetch_reports
+from ._run import OnFailure, RunResult, fetch_reports
 from ._settings import Settings
 
 __all__ = ["remove_if_empty", "run_fetch"]
@@ -31,8 +31,12 @@ def run_fetch(
     user_agent: str,
     tool: str,
     created: Path | None = None,
+    on_failure: OnFailure | None = None,
 ) -> RunResult:
-    """Fetch as ``settings`` say; on any failure, remove ``created`` if nothing is in it."""
+    """Fetch as ``settings`` say; on any failure, remove ``created`` if it archived nothing.
+
+    ``on_failure`` is handed a failed run's partial result (days already saved).
+    """
     if len(settings.kinds) == 1 and not settings.kinds[0].rolling:
         progress.unit = "days"
     try:
@@ -53,7 +57,13 @@ def run_fetch(
         ):
             storage.event_hooks["response"].append(_counting(progress))
             return fetch_reports(
-                settings, api, storage, log=progress.log, progress=progress, tool=tool
+                settings,
+                api,
+                storage,
+                log=progress.log,
+                progress=progress,
+                tool=tool,
+                on_failure=on_failure,
             )
     except BaseException:
         if created is not None:
@@ -64,8 +74,9 @@ def run_fetch(
 def remove_if_empty(folder: Path) -> bool:
     """Remove ``folder`` and the folders under it when no file is anywhere inside.
 
-    Keeps the invariant "a failed run leaves no empty output folder it made";
-    a folder holding any file (an earlier day, a lock) is left as it is.
+    Keeps the invariant "a failed run leaves no empty output folder it made"; a
+    folder holding any file (an earlier day, a lock, the failed run's own index,
+    which says what failed) is left as it is.
     """
     try:
         if not folder.is_dir() or any(p.is_file() or p.is_symlink() for p in folder.rglob("*")):

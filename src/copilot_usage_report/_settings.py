@@ -97,6 +97,7 @@ class RawInputs:
     format: str | None = None
     max_file_size: str | None = None
     deadline: str | None = None
+    lock_wait: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,8 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: Seconds the whole run may take, requests, retries and downloads included.
     deadline: float = DEFAULT_DEADLINE
+    #: Seconds to wait for another run that holds the scope folder's lock.
+    lock_wait: float = 600.0
 
     @property
     def is_latest(self) -> bool:
@@ -532,6 +535,12 @@ def build_settings(
     )
     if deadline == 0:
         raise InputError("deadline must be more than 0 seconds.")
+    lock_wait = _seconds(
+        "lock-wait",
+        raw.lock_wait if raw.lock_wait is not None else _env(env, "INPUT_LOCK_WAIT"),
+        600.0,
+        86400.0,
+    )
     output_dir, created = _check_output_dir(
         raw.output_dir
         if raw.output_dir is not None
@@ -556,4 +565,5 @@ def build_settings(
         created_output_dir=created,
         max_file_size=max_file_size,
         deadline=deadline,
+        lock_wait=lock_wait,
     )

@@ -190,7 +190,9 @@ def _fetch_outputs(result: RunResult) -> dict[str, str]:
     single-day workflow expects; across several they become JSON arrays.
     """
     folders = list(dict.fromkeys(str(r.folder) for r in result.reports))
-    uploads = [*folders, str(result.index)] if result.index and len(folders) > 1 else folders
+    # The run's own index (runs/<run id>/index.json) makes <path> the artifact's root for one
+    # day as for many: an artifact always holds orgs/<org>/<report>/<day>/... (or enterprises/).
+    uploads = [*folders, str(result.index)] if result.index else folders
     return {
         "download-links": json.dumps(list(result.download_links)),
         "report-day": _one_or_list([d.isoformat() for d in result.days]),
@@ -202,6 +204,7 @@ def _fetch_outputs(result: RunResult) -> dict[str, str]:
         "missing-days": json.dumps(
             sorted({m.day.isoformat() for m in result.missing if m.day is not None})
         ),
+        "index": str(result.index) if result.index else "",
         "upload-paths": "\n".join(uploads),
         "artifact-name": artifact_name(result, result.name),
     }

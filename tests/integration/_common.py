@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from copilot_usage_report._standin import StandIn
 
@@ -38,7 +39,7 @@ def env(standin: StandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def folder(tmp_path: Path) -> Path:
     """Where the day's files land."""
-    return tmp_path / "out" / "organization-1-day" / DAY.isoformat()
+    return tmp_path / "out" / "orgs" / "my-org" / "organization-1-day" / DAY.isoformat()
 
 
 def assert_saved_exactly(tmp_path: Path, files: list[tuple[str, bytes]] | None = None) -> None:
@@ -54,11 +55,27 @@ def assert_saved_exactly(tmp_path: Path, files: list[tuple[str, bytes]] | None =
     assert [f["name"] for f in manifest["files"]] == [name for name, _ in files]
 
 
+def archive_files(out: Path) -> list[Path]:
+    """Every file under ``out`` but the run indexes (``runs/``) and the scope locks (``.lock``)."""
+    if not out.exists():
+        return []
+    return [
+        p
+        for p in out.rglob("*")
+        if p.is_file() and p.name != ".lock" and p.relative_to(out).parts[0] != "runs"
+    ]
+
+
 def assert_nothing_partial(tmp_path: Path) -> None:
     """No temporary file and no report file is left anywhere under the output folder."""
-    out = tmp_path / "out"
-    leftovers = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    leftovers = archive_files(tmp_path / "out")
     assert leftovers == [], leftovers
+
+
+def indexes(out: Path) -> list[dict[str, Any]]:
+    """Every run index under ``out/runs/``, oldest run first."""
+    found = [json.loads(p.read_text()) for p in out.glob("runs/*/index.json")]
+    return sorted(found, key=lambda index: str(index["started_at"]))
 
 
 def assert_no_leak(run_text: str) -> None:

@@ -268,7 +268,11 @@ def assert_contained(tmp_path: Path) -> None:
     assert {p.name for p in tmp_path.iterdir()} <= allowed, sorted(tmp_path.iterdir())
     out = tmp_path / "out"
     if out.exists():
-        hidden = [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".part"]
+        hidden = [
+            p
+            for p in out.rglob("*")
+            if (p.name.startswith(".") and p.name != ".lock") or p.suffix == ".part"
+        ]
         assert hidden == [], hidden
 
 

@@ -11,7 +11,7 @@ import pytest
 from copilot_usage_report._kinds import KINDS
 from copilot_usage_report._standin import Fault, StandIn
 
-from ._common import TOKEN
+from ._common import TOKEN, indexes
 
 TODAY = datetime.now(UTC).date()
 D = [TODAY - timedelta(days=n) for n in range(0, 12)]  # D[3] is three days ago
@@ -47,11 +47,15 @@ def test_each_kind_and_scope(standin, run_cli, tmp_path, scope, kind):
     tail = f"{kind.name}/latest" if kind.rolling else kind.name
     assert api.path == f"/{prefix}/{name}/copilot/metrics/reports/{tail}"
     assert api.query == ({} if kind.rolling else {"day": [D[3].isoformat()]})
-    folder = tmp_path / "out" / kind.name / D[3].isoformat()
+    folder = tmp_path / "out" / prefix / name / kind.name / D[3].isoformat()
     assert (folder / "part-1.ndjson").read_bytes() == BODY
     assert run.outputs["report-day"] == D[3].isoformat()
-    index = json.loads((tmp_path / "out" / "index.json").read_text())
-    assert index["reports"][0]["folder"] == f"{kind.name}/{D[3].isoformat()}"
+    (index,) = indexes(tmp_path / "out")
+    assert index["reports"][0]["folder"] == f"{prefix}/{name}/{kind.name}/{D[3].isoformat()}"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["scope"] == {"kind": scope, "name": name}
+    assert manifest["report"] == kind.name
+    assert manifest["report_day"] == D[3].isoformat()
     if kind.rolling:
         assert index["reports"][0]["report_start_day"] == (D[3] - timedelta(days=27)).isoformat()
 
@@ -100,10 +104,12 @@ def test_several_kinds_and_a_range(standin, run_cli, tmp_path):
     assert json.loads(run.outputs["missing-days"]) == []
     assert run.outputs["artifact-name"] == f"copilot-usage-metrics-my-org-{D[5]}-to-{D[3]}"
     uploads = run.outputs["upload-paths"].splitlines()
-    assert len(uploads) == 7 and uploads[-1].endswith("index.json")
+    assert len(uploads) == 7 and uploads[-1].endswith("/index.json")
+    assert uploads[-1] == run.outputs["index"]
     for kind in ("organization-1-day", "users-1-day"):
         for day_text in days:
-            assert (tmp_path / "out" / kind / day_text / f"{kind}.ndjson").is_file()
+            folder = tmp_path / "out" / "orgs" / "my-org" / kind / day_text
+            assert (folder / f"{kind}.ndjson").is_file()
     log = run.stdout + run.stderr
     assert log.count("::group::") == 6
     assert log.count("::endgroup::") == 6
@@ -145,14 +151,23 @@ def test_missing_days_follow_the_policy(standin, run_cli, tmp_path, policy, code
     assert "Traceback" not in run.stderr
 
 
-def test_single_day_defaults_to_error_and_warn_turns_it_off(standin, run_cli, tmp_path):
-    """One day without a report fails by default; with warn it succeeds with nothing saved."""
-    base = ["fetch", "--org", "my-org", "--day", str(D[3])]
-    assert run_cli(*base, env=_env(standin, tmp_path)).code == 1
-    run = run_cli(*base, "--if-not-available", "warn", env=_env(standin, tmp_path), actions=True)
-    assert run.code == 0
-    assert run.outputs["file-count"] == "0"
-    assert json.loads(run.outputs["missing-days"]) == [D[3].isoformat()]
+@pytest.mark.parametrize("policy", ["error", "warn", "skip"])
+def test_nothing_found_is_a_failure_whatever_the_policy(standin, run_cli, tmp_path, policy):
+    """A day or a range with no report at all fails, whatever if-not-available says, and the
+    run's index lists every day as missing."""
+    for days in (str(D[3]), f"{D[5]}..{D[3]}"):
+        args = ["fetch", "--org", "my-org", "--day", days, "--if-not-available", policy]
+        run = run_cli(*args, env=_env(standin, tmp_path), actions=True)
+        assert run.code == 1, run.stdout + run.stderr
+        assert run.outputs["error-type"] == "ReportNotAvailableError"
+        assert days in run.outputs["error"] or policy == "error"
+        assert "Traceback" not in run.everything
+    single, several = indexes(tmp_path / "out")
+    assert several["status"] == "failed" and several["reports"] == []
+    assert several["error"]["type"] == "ReportNotAvailableError"
+    if policy != "error":  # "error" stops at the first missing day
+        assert [m["day"] for m in several["missing"]] == [str(d) for d in (D[5], D[4], D[3])]
+        assert [m["day"] for m in single["missing"]] == [str(D[3])]
 
 
 def test_resumed_backfill_fetches_only_what_is_missing(standin, run_cli, tmp_path):

@@ -125,7 +125,7 @@ def test_a_large_generated_body_lands_exactly_through_the_cli(standin, run_cli, 
     standin.add_report("my-org", DAY, [("big.ndjson", Generated(lambda: iter(pieces), len(body)))])
     run = run_cli("fetch", env=env(standin, tmp_path))
     assert run.code == 0, run.stderr
-    folder = tmp_path / "out" / "organization-1-day" / DAY.isoformat()
+    folder = tmp_path / "out" / "orgs" / "my-org" / "organization-1-day" / DAY.isoformat()
     assert (folder / "big.ndjson").read_bytes() == body
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["files"][0]["sha256"] == hashlib.sha256(body).hexdigest()

@@ -44,7 +44,7 @@ def test_fetch_saves_files_byte_exact_with_outputs_and_summary(standin, run_cli,
     )
     run = run_cli("fetch", "--day", DAY.isoformat(), env=_env(standin, tmp_path), actions=True)
     assert run.code == 0, run.stderr
-    folder = tmp_path / "out" / "organization-1-day" / DAY.isoformat()
+    folder = tmp_path / "out" / "orgs" / "my-org" / "organization-1-day" / DAY.isoformat()
     assert (folder / "copilot-usage-report-1.ndjson").read_bytes() == USERS_1
     assert (folder / "part_2.ndjson").read_bytes() == USERS_2
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -53,7 +53,9 @@ def test_fetch_saves_files_byte_exact_with_outputs_and_summary(standin, run_cli,
         "part_2.ndjson",
     ]
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["org"] == "my-org"
+    assert manifest["manifest_version"] == 2
+    assert manifest["scope"] == {"kind": "org", "name": "my-org"}
+    assert manifest["api_origin"] == standin.api_url.rstrip("/")
     assert manifest["report"] == "organization-1-day"
     assert manifest["report_day"] == DAY.isoformat()
     assert [f["sha256"] for f in manifest["files"]] == [
@@ -179,7 +181,9 @@ def test_gzip_content_encoding_is_decoded(standin, run_cli, tmp_path):
     standin.add_report("my-org", DAY, [("a.ndjson", USERS_1)])
     run = run_cli("fetch", "--day", DAY.isoformat(), env=_env(standin, tmp_path))
     assert run.code == 0, run.stderr
-    saved = tmp_path / "out" / "organization-1-day" / DAY.isoformat() / "a.ndjson"
+    saved = (
+        tmp_path / "out" / "orgs" / "my-org" / "organization-1-day" / DAY.isoformat() / "a.ndjson"
+    )
     assert saved.read_bytes() == USERS_1
 
 
@@ -242,6 +246,6 @@ def test_demo_runs_without_token_or_network(run_cli, tmp_path):
     assert run.code == 0, run.stderr
     assert "report-day = " in run.stdout
     assert "## Copilot usage report" in run.stdout
-    files = list((tmp_path / "demo" / "organization-1-day").glob("*/*.json"))
+    files = list((tmp_path / "demo" / "orgs" / "octo-demo" / "organization-1-day").glob("*/*.json"))
     assert {f.name for f in files} >= {"manifest.json"}
     assert "sig=" not in run.stdout + run.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -137,7 +138,13 @@ def test_a_failed_fetch_leaves_no_empty_output_folder(demo, run_cli, tmp_path):
     env = _env(demo, tmp_path, INPUT_ORG=DEMO_ORG)
     run = run_cli("fetch", "--day", GAP.isoformat(), env=env)
     assert run.code == 1
-    assert not (tmp_path / "out").exists()
+    # Nothing but the run's own records: its index (which says what failed) and the lock.
+    kept = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*"))
+    files = [p for p in kept if (tmp_path / "out" / p).is_file()]
+    assert [p.name for p in files] == [".lock", "index.json"], kept
+    (index,) = (tmp_path / "out").glob("runs/*/index.json")
+    assert json.loads(index.read_text())["status"] == "failed"
+    shutil.rmtree(tmp_path / "out")
     (tmp_path / "out").mkdir()
     run = run_cli("fetch", "--day", GAP.isoformat(), env=env)
     assert run.code == 1
@@ -267,10 +274,18 @@ def test_demo_archive_fetches_the_history_with_the_real_pipeline(tmp_path):
 def test_a_warning_is_in_the_readers_spelling_too(demo, run_cli, tmp_path):
     """Under if-not-available warn, the warning names the option as the reader types it."""
     env = _env(demo, tmp_path, INPUT_ORG=DEMO_ORG, INPUT_IF_NOT_AVAILABLE="warn")
-    here = run_cli("fetch", "--day", GAP.isoformat(), env=env)
+    # A gap and the day before it: something is found, so the gap is a warning, not a failure.
+    before = next(
+        GAP - timedelta(days=n)
+        for n in range(1, 9)
+        if not data.is_gap(GAP - timedelta(days=n), TODAY)
+    )
+    days = f"{before}..{GAP}"
+    here = run_cli("fetch", "--day", days, env=env)
     assert here.code == 0, here.stderr
-    (warning,) = [ln for ln in here.stderr.splitlines() if ln.startswith("warning:")]
-    assert "--day latest" in warning
-    there = run_cli("fetch", env=env | {"INPUT_DAY": GAP.isoformat()}, actions=True)
-    (annotation,) = [ln for ln in there.stderr.splitlines() if ln.startswith("::warning")]
-    assert "day: latest" in annotation and "--day" not in annotation
+    warnings = [ln for ln in here.stderr.splitlines() if ln.startswith("warning:")]
+    assert any("--day latest" in w for w in warnings), warnings
+    there = run_cli("fetch", env=env | {"INPUT_DAY": days}, actions=True)
+    annotations = [ln for ln in there.stderr.splitlines() if ln.startswith("::warning")]
+    assert any("day: latest" in a for a in annotations), annotations
+    assert not any("--day" in a for a in annotations), annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ._common import FILES, assert_saved_exactly, env, folder, serve
+from ._common import FILES, archive_files, assert_saved_exactly, env, folder, serve
 
 
 def test_rerun_skips_complete_files(standin, run_cli, tmp_path):
@@ -68,16 +68,19 @@ def test_link_names_cannot_escape_the_folder(standin, run_cli, tmp_path):
     run = run_cli("fetch", env=env(standin, tmp_path), actions=True)
     assert run.code == 0, run.stdout + run.stderr
     where = folder(tmp_path)
-    everything = [p for p in tmp_path.rglob("*") if p.is_file()]
-    index = tmp_path / "out" / "index.json"
-    outside = [p for p in everything if p.parent not in (where, tmp_path) and p != index]
+    outside = [p for p in archive_files(tmp_path / "out") if p.parent != where]
     assert outside == []
+    others = {
+        p.name for p in tmp_path.rglob("*") if p.is_file() and tmp_path / "out" not in p.parents
+    }
+    assert others == {"github_output", "step_summary"}
     saved = json.loads(run.outputs["files"])
     assert len(saved) == len(NASTY) == len(set(saved))
     for path in saved:
         assert path.startswith(str(where))
         assert len(path.rsplit("/", 1)[-1]) <= 120
     manifest = json.loads((where / "manifest.json").read_text())
-    assert manifest["org"] == "my-org"  # the link named manifest.json did not overwrite it
+    # the link named manifest.json did not overwrite it
+    assert manifest["scope"] == {"kind": "org", "name": "my-org"}
     bodies = sorted((where / p.rsplit("/", 1)[-1]).read_bytes() for p in saved)
     assert bodies == sorted(body for _, body in files)

@@ -100,8 +100,9 @@ def test_the_action_fetch_against_serve_demo_passes_the_selftest_checks(serve, r
     assert run.code == 0, run.stderr
     env = {"OUTPUTS": json.dumps(run.outputs), "STANDIN": json.dumps(standin.outputs)}
     assert check.main(["outputs"], env) == 0
-    # The artifact check, with the saved folder standing in for the downloaded artifact.
-    assert check.main(["artifact", run.outputs["path"]], env) == 0
+    # The artifact check, with the archive on disk standing in for the downloaded artifact.
+    archive = Path(run.outputs["index"]).parents[2]
+    assert check.main(["artifact", str(archive)], env) == 0
 
 
 def test_the_output_check_names_the_fact_that_does_not_hold(serve, run_cli, tmp_path, capsys):
@@ -118,13 +119,17 @@ def test_the_artifact_check_catches_a_changed_file(serve, run_cli, tmp_path):
     """A downloaded file that differs from the saved one fails the artifact check."""
     standin = serve()
     run = run_cli("fetch", env=_action_env(standin, tmp_path), actions=True)
+    archive = Path(run.outputs["index"]).parents[2]
     copy = tmp_path / "downloaded"
-    copy.mkdir()
-    for path in Path(run.outputs["path"]).iterdir():
-        copy.joinpath(path.name).write_bytes(path.read_bytes())
-    name = Path(json.loads(run.outputs["files"])[0]).name
-    copy.joinpath(name).write_bytes(b"{}")
-    assert check.main(["artifact", str(copy)], {"OUTPUTS": json.dumps(run.outputs)}) == 1
+    for path in [*Path(run.outputs["path"]).iterdir(), Path(run.outputs["index"])]:
+        target = copy / path.relative_to(archive)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    env = {"OUTPUTS": json.dumps(run.outputs)}
+    assert check.main(["artifact", str(copy)], env) == 0
+    first = Path(json.loads(run.outputs["files"])[0])
+    (copy / first.relative_to(archive)).write_bytes(b"{}")
+    assert check.main(["artifact", str(copy)], env) == 1
 
 
 @pytest.mark.parametrize(

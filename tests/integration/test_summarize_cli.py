@@ -148,7 +148,7 @@ def test_fetch_adds_the_usage_summary_outputs_and_csv(standin, run_cli, tmp_path
     standin.add_report("my-org", DAY, [("report.json", _aggregate(DAY.isoformat()))])
     run = run_cli("fetch", env=_env(standin, tmp_path, INPUT_FORMAT="csv"), actions=True)
     assert run.code == 0, run.stdout + run.stderr
-    folder = tmp_path / "out" / "organization-1-day" / DAY.isoformat()
+    folder = tmp_path / "out" / "orgs" / "my-org" / "organization-1-day" / DAY.isoformat()
     assert (
         (folder / "totals.csv").read_text().splitlines()[1].startswith(f"{DAY},999,13213,42,58,77,")
     )
