@@ -30,6 +30,7 @@ _OPTIONS = {
     "format": "--format",
     "max-file-size": "--max-file-size",
     "deadline": "--deadline",
+    "lock-wait": "--lock-wait",
 }
 _INPUTS = {option: name for name, option in _OPTIONS.items()}
 #: Inputs whose values messages quote (``day: latest``), in both spellings.
