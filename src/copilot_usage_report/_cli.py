@@ -262,7 +262,7 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
 def _summarize(args: argparse.Namespace) -> int:
     """``summarize PATH...``: the usage summary of files on disk, as Markdown (or JSON)."""
     from ._insight import render_insight
-    from ._settings import parse_format
+    from ._values import parse_format
     from ._workflow import metric_outputs, write_outputs
 
     paths = _regular(Path(p) for p in args.paths)

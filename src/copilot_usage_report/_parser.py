@@ -189,7 +189,7 @@ def _debug_option(parser: argparse.ArgumentParser) -> None:
 
 def _lifetime(text: str) -> float:
     """``serve-demo --lifetime``: positive, finite seconds, in ASCII digits."""
-    from ._settings import parse_seconds
+    from ._values import parse_seconds
 
     try:
         value = parse_seconds("--lifetime", text, high=7 * 24 * 3600.0)
