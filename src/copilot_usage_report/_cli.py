@@ -70,7 +70,7 @@ def _dispatch(args: argparse.Namespace, stopper: Stopper) -> int:
 
         return run_publish_history(args)
     if args.command == "serve-demo":
-        from ._demo import serve_demo
+        from ._serve_demo import serve_demo
 
         return serve_demo(args)
     settings = _settings(args)
