@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, Literal
 
+from ._activity import ACTIVITY_FIELDS
+
 __all__ = [
     "COUNTS",
     "TEAMS",
@@ -55,15 +57,8 @@ TEAM_IDS = {"frontend": 101, "backend": 102, "platform": 103, "data": 104, "mobi
 _IDES = ("vscode", "vscode", "vscode", "intellij", "visualstudio", "neovim")
 _LANGUAGES = ("typescript", "python", "go", "java", "csharp", "rust", "markdown", "yaml")
 _MODELS = ("claude-sonnet-4.6", "gpt-5.3-codex", "gpt-4.1", "claude-haiku-4.5", "gemini-3-pro")
-COUNTS = (
-    "user_initiated_interaction_count",
-    "code_generation_activity_count",
-    "code_acceptance_activity_count",
-    "loc_suggested_to_add_sum",
-    "loc_suggested_to_delete_sum",
-    "loc_added_sum",
-    "loc_deleted_sum",
-)
+#: GitHub's seven activity counts, in GitHub's order (the model's own list, not a copy).
+COUNTS = ACTIVITY_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
