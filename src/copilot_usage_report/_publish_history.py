@@ -80,7 +80,8 @@ def _value(cli: str | None, env: Mapping[str, str], *names: str) -> str | None:
 
 def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
     """Publish, set the outputs ``history-commit``, ``history-url`` and ``history-site``."""
-    from ._settings import parse_flag, testing_mode
+    from ._settings import testing_mode
+    from ._values import parse_flag
     from ._workflow import in_actions, mask, write_outputs, write_summary
     from .history._branch import publish_history
     from .history._git import auth_header

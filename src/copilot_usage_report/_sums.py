@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import msgspec
 
-from ._model import ACTIVITY_FIELDS, DIMENSIONS, UNKNOWN, Activity, Dimension
+from ._activity import ACTIVITY_FIELDS, DIMENSIONS, UNKNOWN, Activity, Dimension
 
 __all__ = [
     "Aggregate",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from itertools import compress
 from typing import Any
 
-from ._model import ACTIVITY_FIELDS, UNKNOWN, Activity, TeamRow
+from ._activity import ACTIVITY_FIELDS, UNKNOWN, Activity, TeamRow
 
 __all__ = ["Teams"]
 
