@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import CopilotUsageReportError, scrub
+from ._errors import scrub
 from ._parser import PROG, package_version
 
 # Tests import these from here.
@@ -337,10 +337,3 @@ def _warn(message: str, *, title: str) -> None:
     from ._boundary import warn
 
     warn(message, title=title)
-
-
-def _fail(error: CopilotUsageReportError) -> None:
-    """One line for the log, the what-to-do in the job summary (see ``_boundary.fail``)."""
-    from ._boundary import fail
-
-    fail(error)

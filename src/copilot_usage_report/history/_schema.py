@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from .._activity import ACTIVITY_FIELDS
 from ._derived import DERIVED
 
 __all__ = [
@@ -27,16 +28,8 @@ __all__ = [
 
 SCHEMA_VERSION = "1"
 
-#: The activity counts every breakdown, team and user row carries.
-ACTIVITY = (
-    "user_initiated_interaction_count",
-    "code_generation_activity_count",
-    "code_acceptance_activity_count",
-    "loc_suggested_to_add_sum",
-    "loc_suggested_to_delete_sum",
-    "loc_added_sum",
-    "loc_deleted_sum",
-)
+#: The activity counts every breakdown, team and user row carries (GitHub's names, in order).
+ACTIVITY = ACTIVITY_FIELDS
 
 #: GitHub's integer fields of an aggregate day, by their names in the report.
 DAY_FIELDS = (

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .._activity import ACTIVITY_FIELDS
+
 __all__ = ["write_archive", "write_day"]
 
 _IDES = ("vscode", "intellij", "visualstudio", "neovim")
@@ -48,15 +50,7 @@ def _counts(rng: random.Random, scale: float, *, chat: bool = True) -> dict[str,
 
 
 def _total(items: Iterable[dict[str, Any]]) -> dict[str, int]:
-    keys = (
-        "user_initiated_interaction_count",
-        "code_generation_activity_count",
-        "code_acceptance_activity_count",
-        "loc_suggested_to_add_sum",
-        "loc_suggested_to_delete_sum",
-        "loc_added_sum",
-        "loc_deleted_sum",
-    )
+    keys = ACTIVITY_FIELDS
     rows = list(items)
     return {k: sum(int(r[k]) for r in rows) for k in keys}
 
