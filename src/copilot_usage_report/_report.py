@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import msgspec
 from pydantic import (
@@ -32,6 +32,7 @@ __all__ = [
     "MAX_LINKS",
     "TOO_DEEP",
     "ContentCheck",
+    "RecordSink",
     "ReportLinks",
     "is_utf8",
     "parse_report_links",
@@ -156,6 +157,32 @@ def _is_json(data: bytes | bytearray | memoryview) -> bool:
     return True
 
 
+class RecordSink(Protocol):
+    """What a ``ContentCheck`` hands each record to as it checks it, so a file is decoded once.
+
+    The sink decodes; what it takes is a record (a line it decoded is a JSON value), and what
+    it leaves, the check judges as it would alone. Its own failures (a record it cannot use)
+    are its to keep: the check's verdict is about the file's framing only.
+    """
+
+    def take(self, lines: list[bytes], start: int, line: int) -> int:
+        """Decode ``lines[start:]`` (no newlines; ``lines[start]`` is line ``line`` of the
+        file) up to the first line that is not one JSON value to it; how many it took."""
+        ...
+
+    def value(self, line: bytes, number: int) -> None:
+        """Line ``number``, which the sink did not take and the check judged one JSON value."""
+        ...
+
+    def document(self, data: bytes) -> None:
+        """The whole file, which the check judged one JSON document (not NDJSON)."""
+        ...
+
+    def finish(self) -> None:
+        """The file passed the check: no more records come."""
+        ...
+
+
 class ContentCheck:
     """Verifies, while bytes stream in, that a file is NDJSON or one JSON document.
 
@@ -176,14 +203,17 @@ class ContentCheck:
     objects, several times faster than parsing them; a line it refuses is judged
     by ``json.loads`` when small (see ``_is_json``).
 
-    One method per stage (``feed`` per chunk, ``_line`` per line, ``finish`` at
-    the end), so a caller that also decodes each record can take the lines from
-    ``feed`` without a second pass.
+    With a ``RecordSink`` the lines go to it instead, a chunk's complete lines at
+    once: what it decodes needs no other check (the check is a by-product of
+    decoding each record once), and the lines it leaves are judged here as they
+    would be without it. The bounds, the switch to document mode and every
+    refusal stay the same.
     """
 
-    __slots__ = ("_ascii", "_document", "_line_no", "_pending", "_records", "_size")
+    __slots__ = ("_ascii", "_document", "_line_no", "_pending", "_records", "_sink", "_size")
 
-    def __init__(self) -> None:
+    def __init__(self, sink: RecordSink | None = None) -> None:
+        self._sink = sink
         #: The unfinished last line, grown in place (no repeated joining of pieces).
         self._pending = bytearray()
         #: Whether the pending line is ASCII so far (then it needs no UTF-8 check).
@@ -206,6 +236,9 @@ class ContentCheck:
                 raise ReportFormatError(_too_large_document())
             return
         if not chunk:
+            return
+        if self._sink is not None:
+            self._feed_sink(chunk, self._sink)
             return
         ascii = chunk.isascii()
         end = chunk.find(b"\n")
@@ -257,6 +290,44 @@ class ContentCheck:
         self._ascii = ascii
         self._bound_line()
 
+    def _feed_sink(self, chunk: bytes, sink: RecordSink) -> None:
+        """``feed`` with a sink: the chunk's complete lines go to it in one list."""
+        lines = chunk.split(b"\n")
+        tail = lines.pop()
+        if not lines:
+            self._grow(chunk, True)
+            return
+        if self._pending:  # the line the chunk completes began in earlier chunks
+            self._grow(lines[0], True)
+            lines[0] = bytes(self._pending)
+        self._pending = bytearray()
+        self._sink_lines(lines, sink)
+        if self._document:
+            if self._size > MAX_DOCUMENT_BYTES:
+                raise ReportFormatError(_too_large_document())
+            return
+        self._pending = bytearray(tail)
+        self._bound_line()
+
+    def _sink_lines(self, lines: list[bytes], sink: RecordSink) -> None:
+        """Complete lines: the sink's, and each it leaves judged by ``_line`` (which may
+        switch to document mode: the rest is then the document's, read back at the end)."""
+        i, n = 0, len(lines)
+        while i < n:
+            taken = sink.take(lines, i, self._line_no + 1)
+            self._line_no += taken
+            self._records += taken
+            i += taken
+            if i == n:
+                return
+            records = self._records
+            self._line(lines[i])
+            if self._document:
+                return
+            if self._records > records:
+                sink.value(lines[i], self._line_no)
+            i += 1
+
     def _grow(self, piece: bytes | memoryview, ascii: bool) -> None:
         self._pending += piece
         self._ascii = self._ascii and ascii
@@ -295,7 +366,10 @@ class ContentCheck:
         """
         if not self._document and self._pending:
             pending, self._pending, self._ascii = self._pending, bytearray(), True
-            self._line(pending)
+            if self._sink is not None:
+                self._sink_lines([bytes(pending)], self._sink)
+            else:
+                self._line(pending)
         if self._document:
             if self._size > MAX_DOCUMENT_BYTES:
                 raise ReportFormatError(_too_large_document())
@@ -307,8 +381,12 @@ class ContentCheck:
             if not valid:
                 raise ReportFormatError(_not_json(data))
             self._records = 1
+            if self._sink is not None:
+                self._sink.document(data)
         elif self._records == 0:
             raise ReportFormatError("the file holds no JSON record.")
+        if self._sink is not None:
+            self._sink.finish()
 
     @property
     def needs_document(self) -> bool:

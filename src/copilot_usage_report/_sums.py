@@ -201,7 +201,7 @@ class Sums:
         return columns
 
     def merge(self, other: Sums) -> None:
-        """Add ``other``'s sums as if its records came after this one's (``other`` is used up)."""
+        """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
         for i, value in enumerate(other.total):
             self.total[i] += value
         for dimension in DIMENSIONS:
@@ -209,7 +209,7 @@ class Sums:
             for name, sums in other.by[dimension].items():
                 mine = into.get(name)
                 if mine is None:
-                    into[name] = sums
+                    into[name] = list(sums)
                 else:
                     for i, value in enumerate(sums):
                         mine[i] += value

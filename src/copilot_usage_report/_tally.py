@@ -163,7 +163,7 @@ class _Day:
                 self.phases[(phase.phase_number, phase.phase)] += 1
 
     def merge(self, other: _Day) -> None:
-        """Add ``other``'s sums as if its records came after this one's (``other`` is used up)."""
+        """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
         if self.enterprise_id is None:
             self.enterprise_id = other.enterprise_id
         if other.aggregate is not None:  # the later wins
@@ -305,8 +305,8 @@ class Tally:
 
         The result equals one tally fed both sets of files one after the other (the notes
         too: a day's aggregate in ``other`` replacing this one's is noted where it came).
-        ``other`` is used up. Files downloaded at once, each into a tally of its own, are
-        merged in the order they are listed.
+        Files downloaded at once, each into a tally of its own, are
+        merged in the order they are listed. ``other`` is left as it was.
         """
         firsts = iter(other._first_aggregates)
         first = next(firsts, None)
@@ -324,9 +324,8 @@ class Tally:
         for day, entry in other._days.items():
             mine = self._days.get(day)
             if mine is None:
-                self._days[day] = entry
-            else:
-                mine.merge(entry)
+                mine = self._days[day] = _Day(entry.enterprise_id)
+            mine.merge(entry)
         self._files += other._files
         self._skipped += other._skipped
 

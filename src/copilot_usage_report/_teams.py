@@ -63,11 +63,11 @@ class Teams:
         self._batches.append((ids, columns, active))
 
     def merge(self, other: Teams) -> None:
-        """Add ``other``'s rows as if they came after this one's (``other`` is used up)."""
+        """Add ``other``'s rows as if they came after this one's (``other`` unchanged)."""
         for slug, members in other.memberships.items():
             mine = self.memberships.get(slug)
             if mine is None:
-                self.memberships[slug] = members
+                self.memberships[slug] = set(members)
             else:
                 mine |= members
             self.names.setdefault(slug, other.names[slug])
