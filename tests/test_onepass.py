@@ -23,6 +23,7 @@ from copilot_usage_report._metrics import Insight, summarize_paths
 from copilot_usage_report._onepass import FetchTally, fetch_tally, summarize_fetch
 from copilot_usage_report._report import ContentCheck
 
+from .integration.conftest import parse_outputs
 from .test_paths_agree import ANY_JSON, ROW
 
 SAMPLES = Path(__file__).parents[1] / ".." / "shared" / "reference" / "samples"
@@ -203,3 +204,45 @@ def test_a_retried_download_counts_each_record_once(tmp_path: Path):
     assert [d.user_records for d in insight.days] == [50]
     assert [d.daily_active_users for d in insight.days] == [50]
     assert insight.metrics() == summarize_paths([tmp_path / "a.ndjson"]).metrics()
+
+
+def test_the_summary_of_a_fetch_reads_no_file(standin, tmp_path: Path, monkeypatch, capsys):
+    """The real CLI in-process, with every way of reading a report file from disk broken: the
+    fetch's summary still comes out, from what the downloads decoded."""
+    from datetime import UTC, datetime, timedelta
+
+    from copilot_usage_report import _feed, _records, _tally
+    from copilot_usage_report._cli import main
+
+    day = datetime.now(UTC).date() - timedelta(days=3)
+    users = b"".join(
+        b'{"user_id": %d, "day": "%s", "used_chat": true}\n' % (i, day.isoformat().encode())
+        for i in range(700)
+    )
+    aggregate = json.dumps({"day": day.isoformat(), "daily_active_users": 9}).encode()
+    standin.add_report("my-org", day, [("users.ndjson", users), ("org.json", aggregate)])
+
+    def no_disk(*_: object, **__: object) -> None:
+        raise AssertionError("a report file was read again")
+
+    monkeypatch.setattr(_records, "read_records", no_disk)
+    monkeypatch.setattr(_tally, "read_records", no_disk)
+    monkeypatch.setattr(_feed.FileTally, "add_line", no_disk)
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    for name, value in {
+        "INPUT_ORG": "my-org",
+        "INPUT_TOKEN": "ghp_TESTTOKEN1234567890",
+        "INPUT_API_URL": standin.api_url,
+        "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
+        "INPUT_DAY": day.isoformat(),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(outputs),
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert main(["fetch", "--no-summary"]) == 0, capsys.readouterr()
+    assert "a report file was read again" not in capsys.readouterr().err
+    written = parse_outputs(outputs.read_text())
+    assert written["daily-active-users"] == "9"
+    (only,) = json.loads(written["metrics"])["days"]
+    assert only["daily_active_users"] == 9 and only["records"]["user"] == 700
