@@ -82,7 +82,7 @@ def loads(spec: dict[str, object]) -> Result:
 
 
 def check(spec: dict[str, object]) -> Result:
-    from copilot_usage_report._report import ContentCheck
+    from copilot_usage_report._content import ContentCheck
 
     path = Path(str(spec["path"]))
     start, cpu = time.perf_counter(), time.process_time()
@@ -111,9 +111,9 @@ def summarize(spec: dict[str, object]) -> Result:
 
 
 def onepass(spec: dict[str, object]) -> Result:
+    from copilot_usage_report._content import ContentCheck
     from copilot_usage_report._download import SavedFile
     from copilot_usage_report._onepass import FetchTally, summarize_fetch
-    from copilot_usage_report._report import ContentCheck
 
     path = Path(str(spec["path"]))
     start, cpu = time.perf_counter(), time.process_time()
@@ -148,7 +148,7 @@ SPLIT: dict[str, tuple[tuple[str, str], ...]] = {
         ("/httpx/", ""),
         ("/contextlib.py", ""),  # httpcore maps exceptions around every read
     ),
-    "check": (("/_report.py", ""), ("~", "<method 'decode' of 'msgspec")),
+    "check": (("/_content.py", ""), ("~", "<method 'decode' of 'msgspec")),
     "hash": (("~", "<method 'update' of '_hashlib"), ("~", "<method 'hexdigest' of '_hashlib")),
     "write": (("~", "<method 'write' of '_io."), ("~", "<built-in method posix.write")),
 }
@@ -219,7 +219,7 @@ def parts(spec: dict[str, object]) -> Result:
     import httpx
     from _data import repeated
 
-    from copilot_usage_report._report import ContentCheck
+    from copilot_usage_report._content import ContentCheck
     from copilot_usage_report._tls import tls_context
 
     trust(spec)

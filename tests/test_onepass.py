@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from copilot_usage_report._content import ContentCheck
 from copilot_usage_report._download import Download, SavedFile, download_one, make_storage_client
 from copilot_usage_report._errors import ReportFormatError
 from copilot_usage_report._metrics import Insight, summarize_paths
 from copilot_usage_report._onepass import FetchTally, fetch_tally, summarize_fetch
-from copilot_usage_report._report import ContentCheck
 
 from .integration.conftest import parse_outputs
 from .test_paths_agree import ANY_JSON, ROW

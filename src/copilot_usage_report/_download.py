@@ -41,6 +41,7 @@ from ._bounds import (
     TransferBounds,
     check_cancel,
 )
+from ._content import ContentCheck, RecordSink
 from ._errors import (
     DownloadError,
     IncompleteDownloadError,
@@ -50,7 +51,6 @@ from ._errors import (
 )
 from ._links import check_url, is_expired, redact
 from ._receive import MAX_REDIRECTS, _StorageUnavailable, receive
-from ._report import ContentCheck, RecordSink
 from ._store import partial_file
 from ._tls import tls_context
 

@@ -1,6 +1,6 @@
 """One pass per byte in a fetch: each record decoded once, while it arrives, into the sums.
 
-A download's content check (``_report.ContentCheck``) hands every line to a ``FetchTally``
+A download's content check (``_content.ContentCheck``) hands every line to a ``FetchTally``
 (its ``RecordSink``), which decodes it into the structures the summary adds up: a line it
 decodes is a JSON value, so the check is a by-product. Each file gets a tally of its own
 (downloads run at once, on a pool, and a retried download starts a new one); the summary

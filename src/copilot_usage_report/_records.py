@@ -32,8 +32,8 @@ from typing import IO, Any, Final, Literal, TypeAlias
 import msgspec
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ._content import MAX_DOCUMENT_BYTES, TOO_DEEP
 from ._errors import InputError, ReportFormatError
-from ._report import MAX_DOCUMENT_BYTES, TOO_DEEP
 from ._store import MANIFEST_NAME, read_manifest
 
 __all__ = [

@@ -16,9 +16,9 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from ._api import make_api_client
+from ._content import RecordSink
 from ._download import make_storage_client
 from ._progress import Progress
-from ._report import RecordSink
 from ._run import OnFailure, RunResult, fetch_reports
 from ._settings import Settings
 
