@@ -34,13 +34,14 @@ SAMPLE_FILES = sorted(
 )
 
 
-def _fed(path: Path, cuts: list[int] | int) -> SavedFile:
-    """``path`` fed to a content check with a ``FetchTally`` in chunks (a size, or cut points)."""
+def _fed(path: Path, cuts: list[int] | int, batch: int = 1 << 20) -> SavedFile:
+    """``path`` fed to a content check with a ``FetchTally`` in chunks (a size, or cut points),
+    the check handing lines over ``batch`` bytes at a time."""
     body = path.read_bytes()
     if isinstance(cuts, int):
         cuts = list(range(cuts, len(body), cuts))
     sink = FetchTally(path)
-    check = ContentCheck(sink)
+    check = ContentCheck(sink, batch=batch)
     start = 0
     for end in [*sorted(set(cuts)), len(body)]:
         check.feed(body[start:end])
@@ -60,14 +61,16 @@ def _outcome(read: Any) -> object:
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="the reference samples are absent")
 @pytest.mark.parametrize("name", SAMPLE_FILES)
-@pytest.mark.parametrize("chunk", [1, 13, 4096, 1 << 30])
-def test_each_sample_adds_up_alike_however_it_arrives(name: str, chunk: int, tmp_path: Path):
+@pytest.mark.parametrize(("chunk", "batch"), [(1, 1), (13, 100), (4096, 1 << 20), (1 << 30, 1)])
+def test_each_sample_adds_up_alike_however_it_arrives(
+    name: str, chunk: int, batch: int, tmp_path: Path
+):
     """Every sample, cut into chunks of any size: the one-pass summary equals summarize's."""
     path = tmp_path / Path(name).name
     path.write_bytes((SAMPLES / name).read_bytes())
     if chunk == 1 and path.stat().st_size > 20_000:
         chunk = 1021  # a byte at a time takes too long on the large samples; still cuts lines
-    saved = _fed(path, chunk)
+    saved = _fed(path, chunk, batch)
     assert isinstance(saved.decoded, FetchTally) and saved.decoded.finished
     one_pass = _outcome(lambda: summarize_fetch([saved], unrecognised="skip"))
     assert one_pass == _outcome(lambda: summarize_paths([path], unrecognised="skip"))
@@ -83,7 +86,7 @@ def test_all_samples_at_once_merge_in_order(tmp_path: Path):
         path = tmp_path / f"{i:02d}-{Path(name).name}"
         path.write_bytes((SAMPLES / name).read_bytes())
         paths.append(path)
-    saved = [_fed(p, 997) for p in paths]
+    saved = [_fed(p, 997, 5000) for p in paths]
     want = _outcome(lambda: summarize_paths(paths, unrecognised="skip"))
     assert _outcome(lambda: summarize_fetch(saved, unrecognised="skip")) == want
     assert want[1]  # type: ignore[index]  # the replaced aggregates were noted
@@ -105,15 +108,18 @@ def _write(folder: str, name: str, text: str) -> Path:
 @given(
     files=st.lists(st.lists(ROW, min_size=1, max_size=8), min_size=1, max_size=3),
     cuts=st.lists(st.integers(0, 3000), max_size=6),
+    batch=st.sampled_from([1, 50, 1 << 20]),
 )
-def test_per_user_rows_agree_however_cut(files: list[list[dict[str, Any]]], cuts: list[int]):
+def test_per_user_rows_agree_however_cut(
+    files: list[list[dict[str, Any]]], cuts: list[int], batch: int
+):
     """Random per-user rows (some of a wrong type), any chunking: same numbers or same error."""
     with tempfile.TemporaryDirectory() as folder:
         paths = [
             _write(folder, f"{i}.ndjson", "".join(json.dumps(r) + "\n" for r in rows))
             for i, rows in enumerate(files)
         ]
-        saved = [_fed(p, cuts) for p in paths]
+        saved = [_fed(p, cuts, batch) for p in paths]
         one_pass = _outcome(lambda: summarize_fetch(saved, unrecognised="skip"))
         assert one_pass == _outcome(lambda: summarize_paths(paths, unrecognised="skip"))
 
@@ -123,8 +129,11 @@ def test_per_user_rows_agree_however_cut(files: list[list[dict[str, Any]]], cuts
     values=st.lists(ANY_JSON, min_size=1, max_size=5),
     one_document=st.booleans(),
     cuts=st.lists(st.integers(0, 400), max_size=4),
+    batch=st.sampled_from([1, 50, 1 << 20]),
 )
-def test_any_json_agrees_however_cut(values: list[Any], one_document: bool, cuts: list[int]):
+def test_any_json_agrees_however_cut(
+    values: list[Any], one_document: bool, cuts: list[int], batch: int
+):
     """Any JSON in any shape (NDJSON, documents, wrappers): the same outcome either way."""
     with tempfile.TemporaryDirectory() as folder:
         text = (
@@ -134,7 +143,7 @@ def test_any_json_agrees_however_cut(values: list[Any], one_document: bool, cuts
         )
         path = _write(folder, "report.json", text)
         try:
-            saved = _fed(path, cuts)
+            saved = _fed(path, cuts, batch)
         except ReportFormatError:
             return  # the check refuses it: a download would not keep it
         one_pass = _outcome(lambda: summarize_fetch([saved], unrecognised="skip"))
@@ -171,14 +180,15 @@ class _CutOff(httpx.SyncByteStream):
         self.body, self.keep = body, keep
 
     def __iter__(self):
-        for start in range(0, self.keep, 100):
-            yield self.body[start : min(start + 100, self.keep)]
+        for start in range(0, self.keep, 10_000):
+            yield self.body[start : min(start + 10_000, self.keep)]
         raise httpx.ReadError("connection reset")
 
 
 def test_a_retried_download_counts_each_record_once(tmp_path: Path):
     """The attempt cut off half way fed its own tally; the saved file carries the new one's."""
-    rows = [{"user_id": i, "day": "2026-11-20", "used_chat": True} for i in range(50)]
+    pad = "x" * 800  # a body of some MB: the check hands lines over a MiB at a time
+    rows = [{"user_id": i, "day": "2026-11-20", "used_chat": True, "p": pad} for i in range(3000)]
     body = "".join(json.dumps(r) + "\n" for r in rows).encode()
     answers = [
         httpx.Response(
@@ -199,10 +209,10 @@ def test_a_retried_download_counts_each_record_once(tmp_path: Path):
         client, Download("https://s.test/a", "a.ndjson"), tmp_path, retries=2, records=sink
     )
     assert len(made) == 2 and saved.decoded is made[1]
-    assert not made[0].finished and 0 < made[0].records < 50  # the first took some rows
+    assert not made[0].finished and 0 < made[0].records < 3000  # the first took some rows
     insight = summarize_fetch([saved])
-    assert [d.user_records for d in insight.days] == [50]
-    assert [d.daily_active_users for d in insight.days] == [50]
+    assert [d.user_records for d in insight.days] == [3000]
+    assert [d.daily_active_users for d in insight.days] == [3000]
     assert insight.metrics() == summarize_paths([tmp_path / "a.ndjson"]).metrics()
 
 
@@ -246,3 +256,40 @@ def test_the_summary_of_a_fetch_reads_no_file(standin, tmp_path: Path, monkeypat
     assert written["daily-active-users"] == "9"
     (only,) = json.loads(written["metrics"])["days"]
     assert only["daily_active_users"] == 9 and only["records"]["user"] == 700
+
+
+def _verdict(body: bytes, cuts: list[int], check: ContentCheck) -> object:
+    start = 0
+    try:
+        for end in [*sorted(set(cuts)), len(body)]:
+            check.feed(body[start:end])
+            start = max(start, end)
+        check.finish(lambda: body)
+    except ReportFormatError as exc:
+        return exc.message
+    return check.records
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(
+        st.one_of(
+            ANY_JSON.map(json.dumps),
+            st.sampled_from(["", " ", "{", "not json", '{"a": NaN}', '"\\ud800"', "[1,"]),
+            st.binary(max_size=8).map(lambda b: b.decode("latin-1")),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    cuts=st.lists(st.integers(0, 300), max_size=4),
+    batch=st.sampled_from([1, 40, 1 << 20]),
+    newline=st.booleans(),
+)
+def test_the_check_says_the_same_with_a_sink(
+    lines: list[str], cuts: list[int], batch: int, newline: bool
+):
+    """The check with a sink accepts, refuses (in the same words) and counts as it does alone."""
+    body = ("\n".join(lines) + ("\n" if newline else "")).encode("utf-8", "surrogatepass")
+    alone = _verdict(body, cuts, ContentCheck())
+    sink = FetchTally(Path("report.ndjson"))
+    assert _verdict(body, cuts, ContentCheck(sink, batch=batch)) == alone

@@ -46,6 +46,8 @@ _NEWLINES = re.compile(rb"\n+")
 _decode_any = msgspec.json.Decoder(msgspec.Raw).decode
 #: UTF-8 beyond this many bytes is checked in slices of it, so no huge ``str`` is built.
 _UTF8_SLICE = 1024 * 1024
+#: With a sink, complete lines are handed over once this many bytes of them are held.
+_SINK_BATCH = 1024 * 1024
 #: A line or document msgspec refuses goes to ``json.loads`` (the last word) up to this size;
 #: beyond it msgspec's verdict stands, so a refusal never builds a huge Python object.
 _LOADS_LIMIT = 1024 * 1024
@@ -149,17 +151,29 @@ class ContentCheck:
     objects, several times faster than parsing them; a line it refuses is judged
     by ``json.loads`` when small (see ``_is_json``).
 
-    With a ``RecordSink`` the lines go to it instead, a chunk's complete lines at
-    once: what it decodes needs no other check (the check is a by-product of
-    decoding each record once), and the lines it leaves are judged here as they
-    would be without it. The bounds, the switch to document mode and every
+    With a ``RecordSink`` the lines go to it instead, about a MiB of complete
+    lines at once (memory grows by that batch): what it decodes needs no other
+    check (the check is a by-product of decoding each record once), and the
+    lines it leaves are judged here as they would be without it. The bounds,
+    the switch to document mode and every
     refusal stay the same.
     """
 
-    __slots__ = ("_ascii", "_document", "_line_no", "_pending", "_records", "_sink", "_size")
+    __slots__ = (
+        "_ascii",
+        "_batch",
+        "_document",
+        "_line_no",
+        "_pending",
+        "_records",
+        "_sink",
+        "_size",
+    )
 
-    def __init__(self, sink: RecordSink | None = None) -> None:
+    def __init__(self, sink: RecordSink | None = None, *, batch: int = _SINK_BATCH) -> None:
         self._sink = sink
+        #: With a sink, complete lines are handed over once about this many bytes are held.
+        self._batch = batch
         #: The unfinished last line, grown in place (no repeated joining of pieces).
         self._pending = bytearray()
         #: Whether the pending line is ASCII so far (then it needs no UTF-8 check).
@@ -237,15 +251,14 @@ class ContentCheck:
         self._bound_line()
 
     def _feed_sink(self, chunk: bytes, sink: RecordSink) -> None:
-        """``feed`` with a sink: the chunk's complete lines go to it in one list."""
-        lines = chunk.split(b"\n")
-        tail = lines.pop()
-        if not lines:
-            self._grow(chunk, True)
+        """``feed`` with a sink: complete lines go to it a batch (about a MiB) at a time: a few
+        large batches cost the receiving thread fewer hand-offs than a list per TLS record.
+        The unfinished line is still refused as soon as it passes ``MAX_LINE_BYTES``."""
+        self._grow(chunk, True)
+        if len(self._pending) < self._batch or b"\n" not in chunk:
             return
-        if self._pending:  # the line the chunk completes began in earlier chunks
-            self._grow(lines[0], True)
-            lines[0] = bytes(self._pending)
+        lines = bytes(self._pending).split(b"\n")
+        tail = lines.pop()
         self._pending = bytearray()
         self._sink_lines(lines, sink)
         if self._document:
@@ -313,7 +326,10 @@ class ContentCheck:
         if not self._document and self._pending:
             pending, self._pending, self._ascii = self._pending, bytearray(), True
             if self._sink is not None:
-                self._sink_lines([bytes(pending)], self._sink)
+                lines = bytes(pending).split(b"\n")
+                if not lines[-1]:  # the file's last newline ends a line, it starts none
+                    lines.pop()
+                self._sink_lines(lines, self._sink)
             else:
                 self._line(pending)
         if self._document:
