@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from copilot_usage_report._api import _interpret
+from copilot_usage_report._content import ContentCheck
 from copilot_usage_report._errors import (
     ApiError,
     InputError,
@@ -19,7 +20,7 @@ from copilot_usage_report._errors import (
     UnsafeLinkError,
 )
 from copilot_usage_report._links import check_url, redact, safe_file_name
-from copilot_usage_report._report import ContentCheck, parse_report_links
+from copilot_usage_report._report import parse_report_links
 from copilot_usage_report._settings import RawInputs, build_settings, parse_day
 from copilot_usage_report._store import file_names
 

@@ -223,12 +223,15 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     """The usage numbers of the saved files, and the CSV tables written beside them.
 
     A file whose records cannot be read as usage numbers only warns: the files
-    are saved and verified already, and archiving them is the job.
+    are saved and verified already, and archiving them is the job. The numbers come from
+    the records each download decoded as they arrived (``_onepass``); only files kept from
+    an earlier run, and CSV tables, read the files again.
     """
     from ._errors import OutputError, ReportFormatError
 
     # per-repository reports hold no record the summary reads: not summarised, not warned about
-    paths = [f.path for r in result.reports if not r.report.startswith("repos-") for f in r.files]
+    files = [f for r in result.reports if not r.report.startswith("repos-") for f in r.files]
+    paths = [f.path for f in files]
     if not paths:
         return None, ()
     try:
@@ -238,9 +241,9 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
             written = write_csv(paths, unrecognised="skip")
             insight, tables = written.insight, written.files
         else:
-            from ._metrics import summarize_paths
+            from ._onepass import summarize_fetch
 
-            insight, tables = summarize_paths(paths, unrecognised="skip"), ()
+            insight, tables = summarize_fetch(files, unrecognised="skip"), ()
     except (ReportFormatError, OutputError) as problem:
         _warn(
             f"The report files are saved, but their usage numbers were not summarised: "

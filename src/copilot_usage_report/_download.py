@@ -29,7 +29,7 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -41,6 +41,7 @@ from ._bounds import (
     TransferBounds,
     check_cancel,
 )
+from ._content import ContentCheck, RecordSink
 from ._errors import (
     DownloadError,
     IncompleteDownloadError,
@@ -50,14 +51,15 @@ from ._errors import (
 )
 from ._links import check_url, is_expired, redact
 from ._receive import MAX_REDIRECTS, _StorageUnavailable, receive
-from ._report import ContentCheck
 from ._store import partial_file
 from ._tls import tls_context
 
 __all__ = [
     "Download",
     "DownloadBatch",
+    "RecordSink",
     "SavedFile",
+    "SinkFactory",
     "StorageClient",
     "abandon",
     "download_all",
@@ -66,6 +68,9 @@ __all__ = [
 ]
 
 Log = Callable[[str], None]
+#: The sink that decodes a file's records while it downloads, made afresh for each attempt
+#: from the file's final path (``None``: the file is only checked).
+SinkFactory = Callable[[Path], RecordSink | None]
 
 #: The writer thread gets the body in blocks of about this size: few hand-offs, GIL round trips.
 _BLOCK_BYTES = 1024 * 1024
@@ -92,6 +97,8 @@ class SavedFile:
     records: int
     #: True when an earlier run's identical file was kept and nothing was downloaded.
     reused: bool = False
+    #: The sink that decoded the file's records while it arrived (the attempt that succeeded).
+    decoded: RecordSink | None = field(default=None, compare=False, repr=False)
 
 
 def _refuse_unsafe(request: httpx.Request) -> None:
@@ -145,8 +152,12 @@ def download_one(
     *,
     retries: int = 5,
     log: Log | None = None,
+    records: SinkFactory | None = None,
 ) -> SavedFile:
     """Fetch one link into ``folder/item.name``, from scratch on each attempt.
+
+    With ``records``, each attempt's records go to a new sink of its own (an attempt cut off
+    leaves its sink behind), and the saved file carries the one that saw the whole body.
 
     Raises ``LinkExpiredError`` at once (no retry) when the link's expiry has
     passed or the storage host refuses its signature: the caller asks GitHub for
@@ -167,7 +178,7 @@ def download_one(
     ):
         with attempt:
             try:
-                return _fetch(client, item, folder, bounds)
+                return _fetch(client, item, folder, bounds, records)
             except DownloadError as exc:
                 # Said only when another attempt follows, and each fact once.
                 if log is not None and _retryable(exc) and attempt.num <= retries:
@@ -274,13 +285,20 @@ class _Writer:
         self.close()
 
 
-def _fetch(client: httpx.Client, item: Download, folder: Path, bounds: TransferBounds) -> SavedFile:
+def _fetch(
+    client: httpx.Client,
+    item: Download,
+    folder: Path,
+    bounds: TransferBounds,
+    records: SinkFactory | None = None,
+) -> SavedFile:
     check_cancel()
+    decoded = None if records is None else records(folder / item.name)
     with partial_file(folder, item.name) as (handle, temp), _Writer(handle, item.name) as writer:
         with _IN_FLIGHT_LOCK:
             _IN_FLIGHT.add(temp)
         try:
-            check = ContentCheck()
+            check = ContentCheck(decoded)
 
             def sink(chunk: bytes) -> None:
                 writer.put(chunk)  # first, so the write and hash overlap the check
@@ -311,6 +329,7 @@ def _fetch(client: httpx.Client, item: Download, folder: Path, bounds: TransferB
         size=check.size,
         sha256=sha256,
         records=check.records,
+        decoded=decoded,
     )
 
 
@@ -330,6 +349,7 @@ def download_all(
     concurrency: int,
     retries: int = 5,
     log: Log | None = None,
+    records: SinkFactory | None = None,
 ) -> DownloadBatch:
     """Fetch every item, at most ``concurrency`` at once.
 
@@ -347,7 +367,9 @@ def download_all(
         max_workers=max(1, min(concurrency, len(items))), thread_name_prefix="download"
     ) as pool:
         futures: dict[Future[SavedFile], Download] = {
-            pool.submit(download_one, client, item, folder, retries=retries, log=log): item
+            pool.submit(
+                download_one, client, item, folder, retries=retries, log=log, records=records
+            ): item
             for item in items
         }
         pending = set(futures)

@@ -8,7 +8,7 @@ by adding the block's rows again one by one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -17,12 +17,13 @@ import msgspec
 from ._errors import ReportFormatError
 from ._fast import FastUser, decode_user, decode_users
 from ._records import Kind, RecordError, kind_of, parse_line, record_error, unwrap
+from ._records import decode_value as _decode_value
 from ._sums import Bad, column
 
 if TYPE_CHECKING:
     from ._tally import Tally
 
-__all__ = ["FileTally", "OnRecord"]
+__all__ = ["FileTally", "OnRecord", "decode_lines"]
 
 #: Called with each recognised record (its kind, and the dict), once it is added.
 OnRecord = Callable[[Kind, dict[str, Any]], None]
@@ -36,6 +37,37 @@ def _all_users(rows: list[FastUser]) -> bool:
         and column(rows, "team_id").count(None) == n
         and column(rows, "slug").count(None) == n
     )
+
+
+def decode_lines(lines: Sequence[bytes], start: int = 0) -> tuple[list[Any], bool]:
+    """The lines from ``start`` on, decoded, up to the first that msgspec does not read as one
+    JSON value (a blank line, one it refuses): each per-user row as a ``FastUser``, any other
+    value as JSON gives it. Returns the values, and whether all are per-user rows.
+
+    A line is decoded once: an ASCII line that decodes as a per-user row is checked JSON
+    (msgspec checks the syntax of what it skips), any other is decoded whole (msgspec checks
+    its syntax and the UTF-8 of every string). What is left, the caller judges.
+    """
+    rest = lines[start:] if start else lines
+    if all(map(bytes.isascii, rest)):
+        try:
+            rows = list(map(decode_users, rest))
+        except (msgspec.DecodeError, RecursionError):
+            pass
+        else:
+            if rows and _all_users(rows):
+                return rows, True
+    values: list[Any] = []
+    for raw in rest:
+        row = decode_user(raw)
+        if row is not None:
+            values.append(row)
+            continue
+        try:
+            values.append(_decode_value(raw))
+        except (msgspec.DecodeError, RecursionError):
+            break
+    return values, False
 
 
 class FileTally:
@@ -104,6 +136,34 @@ class FileTally:
                 "cut off."
             ) from None
         self.add(value, where=f"line {self._line}")
+
+    def add_decoded(self, values: list[Any], first: int, *, users: bool = False) -> None:
+        """Add what ``decode_lines`` gave, the first value being line ``first``'s.
+
+        With ``users`` (all of them per-user rows) they are added in bulk.
+        """
+        if users:
+            if self._pending:
+                self._flush()
+            self._fast += values
+            self._fast_lines += range(first, first + len(values))
+            self.records += len(values)
+            self._line = first + len(values) - 1
+            if len(self._fast) >= self.BLOCK:
+                self._flush_fast()
+            return
+        for number, value in enumerate(values, first):
+            self._line = number
+            if type(value) is FastUser:
+                if self._pending:
+                    self._flush()
+                self._fast.append(value)
+                self._fast_lines.append(number)
+                self.records += 1
+                if len(self._fast) >= self.BLOCK:
+                    self._flush_fast()
+            else:
+                self.add(value, where=f"line {number}")
 
     def skip_to(self, where: str) -> None:
         """Set the line number from ``line N`` (a reader that parsed that line itself)."""

@@ -32,15 +32,17 @@ from typing import IO, Any, Final, Literal, TypeAlias
 import msgspec
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ._content import MAX_DOCUMENT_BYTES, TOO_DEEP
 from ._errors import InputError, ReportFormatError
-from ._report import MAX_DOCUMENT_BYTES, TOO_DEEP
 from ._store import MANIFEST_NAME, read_manifest
 
 __all__ = [
     "MAX_LINE_BYTES",
     "Kind",
     "RecordError",
+    "decode_value",
     "kind_of",
+    "parse_document",
     "parse_line",
     "read_records",
     "record_error",
@@ -74,6 +76,8 @@ _AGGREGATE_KEYS: Final = frozenset(
     }
 )
 _decode: Final = msgspec.json.Decoder().decode
+#: One JSON value by msgspec alone (its ``DecodeError`` where the standard library may differ).
+decode_value: Final = _decode
 
 
 def kind_of(record: object) -> Kind | None:
@@ -376,9 +380,14 @@ def _document(path: Path, size: int) -> Iterator[tuple[str, object]]:
         raise ReportFormatError(
             f"{path} is not NDJSON and, at {size} bytes, too large to read as one JSON document."
         )
-    data = path.read_bytes()
+    yield "its JSON document", parse_document(path, path.read_bytes())
+
+
+def parse_document(path: Path | str, data: bytes) -> object:
+    """The value of a file that is one JSON document, parsed by the standard library (which
+    reads NaN, a byte-order mark, big integers); ``ReportFormatError`` naming ``path``."""
     try:
-        value = json.loads(data)
+        return json.loads(data)
     except json.JSONDecodeError as exc:
         raise ReportFormatError(
             f"{path} is neither NDJSON nor one JSON document (line {exc.lineno}: {exc.msg})."
@@ -387,4 +396,3 @@ def _document(path: Path, size: int) -> Iterator[tuple[str, object]]:
         raise ReportFormatError(f"{path} is not UTF-8 JSON.") from None
     except RecursionError:
         raise ReportFormatError(f"{path}: {TOO_DEEP}") from None
-    yield "its JSON document", value

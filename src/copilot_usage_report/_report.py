@@ -1,4 +1,4 @@
-"""The shapes GitHub sends: the API's link list, and the report files behind it.
+"""The shape of GitHub's answer: the API's link list (the files behind it: ``_content``).
 
 Models ignore fields GitHub adds later and are strict about the ones we use.
 Pydantic's ``ValidationError`` never leaves this module: it becomes a one-line
@@ -7,14 +7,9 @@ Pydantic's ``ValidationError`` never leaves this module: it becomes a one-line
 
 from __future__ import annotations
 
-import codecs
-import json
-import re
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-import msgspec
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,30 +22,15 @@ from pydantic import (
 from ._errors import ReportFormatError
 
 __all__ = [
-    "MAX_DOCUMENT_BYTES",
-    "MAX_LINE_BYTES",
     "MAX_LINKS",
-    "TOO_DEEP",
-    "ContentCheck",
     "ReportLinks",
-    "is_utf8",
     "parse_report_links",
 ]
 
 #: A link list longer than this is refused: GitHub splits a report into a handful of files.
 MAX_LINKS = 1000
-#: A single-document (non-NDJSON) report larger than this is refused as it streams in.
-MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-#: A line longer than this is refused as it streams in; the summary reads lines with the same
-#: bound (``_metrics.MAX_LINE_BYTES``), so every file a download keeps, the summary can read.
-MAX_LINE_BYTES = 64 * 1024 * 1024
 
 Link = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
-
-#: The refusal of JSON nested deeper than a parser's recursion limit (no report record is).
-TOO_DEEP = (
-    "the JSON nests deeper than any report record does; the file is not a Copilot usage report."
-)
 
 
 class ReportLinks(BaseModel):
@@ -87,258 +67,3 @@ def parse_report_links(body: bytes) -> ReportLinks:
             f"GitHub's answer is not the documented report body: {where}: {first['msg']} "
             f"({exc.error_count()} problem(s))."
         ) from None
-
-
-class _AnyObject(msgspec.Struct):
-    """A JSON object, whatever its fields: msgspec checks their syntax without building them."""
-
-
-_decode_object = msgspec.json.Decoder(_AnyObject).decode
-_NEWLINES = re.compile(rb"\n+")
-#: Any JSON value, its syntax checked without building it (a ``Raw`` keeps only a view).
-_decode_any = msgspec.json.Decoder(msgspec.Raw).decode
-#: UTF-8 beyond this many bytes is checked in slices of it, so no huge ``str`` is built.
-_UTF8_SLICE = 1024 * 1024
-#: A line or document msgspec refuses goes to ``json.loads`` (the last word) up to this size;
-#: beyond it msgspec's verdict stands, so a refusal never builds a huge Python object.
-_LOADS_LIMIT = 1024 * 1024
-
-
-def is_utf8(line: bytes | bytearray | memoryview) -> bool:
-    """Whether a line may go to msgspec: it checks the syntax of every value it skips, but
-    not the UTF-8 of the strings it skips, so a line must be valid UTF-8 (ASCII always is).
-
-    Large lines are checked in slices: memory stays bounded whatever the line's size.
-    """
-    if isinstance(line, bytes) and line.isascii():  # a view is decoded, never copied
-        return True
-    view = memoryview(line)
-    try:
-        if len(view) <= _UTF8_SLICE:
-            str(view, "utf-8")
-            return True
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        for start in range(0, len(view), _UTF8_SLICE):
-            decoder.decode(view[start : start + _UTF8_SLICE])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _check_object(line: bytes | bytearray | memoryview) -> object:
-    """Accepts a line only if it is one complete JSON object; raises ``ValueError`` otherwise.
-
-    A line of an all-ASCII chunk needs no UTF-8 check and goes to ``_decode_object`` directly.
-    """
-    if not is_utf8(line):
-        raise ValueError("not UTF-8")
-    return _decode_object(line)
-
-
-def _is_json(data: bytes | bytearray | memoryview) -> bool:
-    """Whether ``data`` is one JSON value; raises ``RecursionError`` when it nests too deep.
-
-    msgspec judges first, without building anything; what it refuses, ``json.loads`` judges
-    when small (it accepts NaN, a byte-order mark, lone surrogate escapes).
-    """
-    if not is_utf8(data):
-        return False
-    try:
-        _decode_any(data)
-    except ValueError:
-        if len(data) > _LOADS_LIMIT:
-            return False
-        try:
-            json.loads(bytes(data))
-        except ValueError:
-            return False
-    return True
-
-
-class ContentCheck:
-    """Verifies, while bytes stream in, that a file is NDJSON or one JSON document.
-
-    Memory stays bounded whatever the body: the unfinished line is kept up to
-    ``MAX_LINE_BYTES`` (a longer one is refused as it arrives, the bound the
-    summary reads lines with), and a document up to ``MAX_DOCUMENT_BYTES``
-    (refused as soon as the body passes it). Nothing is ever parsed into
-    Python objects larger than ``_LOADS_LIMIT``.
-
-    Complete lines are checked as they arrive, so verification overlaps the
-    download instead of re-reading the file. The first line that is not a JSON
-    value on its own switches to document mode: the whole file must then parse
-    as one JSON value (the aggregate reports come as one object), checked by
-    ``finish`` on the finished file.
-
-    A line is a record when it is a JSON value (RFC 8259). Object lines (the
-    NDJSON records GitHub sends) are checked by msgspec without building Python
-    objects, several times faster than parsing them; a line it refuses is judged
-    by ``json.loads`` when small (see ``_is_json``).
-
-    One method per stage (``feed`` per chunk, ``_line`` per line, ``finish`` at
-    the end), so a caller that also decodes each record can take the lines from
-    ``feed`` without a second pass.
-    """
-
-    __slots__ = ("_ascii", "_document", "_line_no", "_pending", "_records", "_size")
-
-    def __init__(self) -> None:
-        #: The unfinished last line, grown in place (no repeated joining of pieces).
-        self._pending = bytearray()
-        #: Whether the pending line is ASCII so far (then it needs no UTF-8 check).
-        self._ascii = True
-        self._line_no = 0
-        self._records = 0
-        self._size = 0
-        self._document = False
-
-    @property
-    def records(self) -> int:
-        """How many NDJSON records were seen (1 for a single document)."""
-        return self._records
-
-    def feed(self, chunk: bytes) -> None:
-        """Check every line the chunk completes; refuse a body past a bound at once."""
-        self._size += len(chunk)
-        if self._document:
-            if self._size > MAX_DOCUMENT_BYTES:
-                raise ReportFormatError(_too_large_document())
-            return
-        if not chunk:
-            return
-        ascii = chunk.isascii()
-        end = chunk.find(b"\n")
-        if end < 0:
-            self._grow(chunk, ascii)
-            return
-        # Lines are checked as views into the chunk: no line is copied, except one that
-        # began in an earlier chunk (completed in place) or one a fallback must judge.
-        view = memoryview(chunk)
-        line: bytes | bytearray | memoryview = view[:end]
-        check = _decode_object if ascii and self._ascii else _check_object
-        if self._pending:  # the line the chunk completes began in earlier chunks
-            self._grow(view[:end], ascii)
-            line = self._pending
-            check = _decode_object if self._ascii else _check_object
-        start = end + 1
-        end = chunk.find(b"\n", start)
-        line_no, records = self._line_no, self._records
-        while True:
-            try:
-                check(line)
-            except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError
-                # Blank, not an object, not UTF-8, not JSON or nested too deep: ``_line``
-                # decides, as for any line.
-                self._line_no, self._records = line_no, records
-                self._line(line)
-                if self._document:
-                    self._pending, self._ascii = bytearray(), True
-                    if self._size > MAX_DOCUMENT_BYTES:
-                        raise ReportFormatError(_too_large_document()) from None
-                    return
-                line_no, records = self._line_no, self._records
-            else:
-                line_no += 1
-                records += 1
-            check = _decode_object if ascii else _check_object
-            if end == start:  # blank lines: a run of them is counted at C speed, not one by one
-                blank_end = _NEWLINES.match(chunk, start).end()  # type: ignore[union-attr]
-                line_no += blank_end - start
-                start = blank_end
-                end = chunk.find(b"\n", start)
-            if end < 0:
-                break
-            line = view[start:end]
-            start = end + 1
-            end = chunk.find(b"\n", start)
-        self._line_no, self._records = line_no, records
-        self._pending = bytearray(view[start:])
-        self._ascii = ascii
-        self._bound_line()
-
-    def _grow(self, piece: bytes | memoryview, ascii: bool) -> None:
-        self._pending += piece
-        self._ascii = self._ascii and ascii
-        self._bound_line()
-
-    def _bound_line(self) -> None:
-        if len(self._pending) > MAX_LINE_BYTES:
-            raise ReportFormatError(
-                f"line {self._line_no + 1} is longer than {MAX_LINE_BYTES // 2**20} MiB, longer "
-                "than any report record; the file is not a Copilot usage report."
-            )
-
-    def _line(self, line: bytes | bytearray | memoryview) -> None:
-        self._line_no += 1
-        if not bytes(line[:64]).strip() and not bytes(line).strip():
-            return
-        try:
-            valid = _is_json(line)
-        except RecursionError:
-            raise ReportFormatError(f"line {self._line_no}: {TOO_DEEP}") from None
-        if not valid:
-            if self._records:
-                raise ReportFormatError(
-                    f"line {self._line_no} of the file is not a JSON record, though the lines "
-                    "before it are: the file is damaged or cut off."
-                )
-            self._document = True
-            return
-        self._records += 1
-
-    def finish(self, read_back: Callable[[], bytes]) -> None:
-        """Check the last line, or the whole document; raise ``ReportFormatError`` if bad.
-
-        ``read_back`` returns the complete file; it is called only in document
-        mode, whose size ``feed`` already bounded by ``MAX_DOCUMENT_BYTES``.
-        """
-        if not self._document and self._pending:
-            pending, self._pending, self._ascii = self._pending, bytearray(), True
-            self._line(pending)
-        if self._document:
-            if self._size > MAX_DOCUMENT_BYTES:
-                raise ReportFormatError(_too_large_document())
-            data = read_back()
-            try:
-                valid = _is_json(data)
-            except RecursionError:
-                raise ReportFormatError(TOO_DEEP) from None
-            if not valid:
-                raise ReportFormatError(_not_json(data))
-            self._records = 1
-        elif self._records == 0:
-            raise ReportFormatError("the file holds no JSON record.")
-
-    @property
-    def needs_document(self) -> bool:
-        """True when ``finish`` must be given the whole file to parse as one document."""
-        return self._document
-
-    @property
-    def size(self) -> int:
-        """Bytes fed so far."""
-        return self._size
-
-
-def _too_large_document() -> str:
-    return (
-        f"the file is not NDJSON and larger than {MAX_DOCUMENT_BYTES // 2**20} MiB, larger "
-        "than any single-document report; it was refused."
-    )
-
-
-def _not_json(data: bytes) -> str:
-    """Why a document is refused: ``json.loads``'s words for a small one, msgspec's otherwise."""
-    if not is_utf8(data):
-        return "the file is neither NDJSON nor one JSON document (it is not UTF-8)."
-    if len(data) <= _LOADS_LIMIT:
-        try:
-            json.loads(data)
-        except json.JSONDecodeError as exc:
-            return (
-                f"the file is neither NDJSON nor one JSON document (line {exc.lineno}: {exc.msg})."
-            )
-        except (ValueError, RecursionError):
-            pass
-    return "the file is neither NDJSON nor one JSON document."

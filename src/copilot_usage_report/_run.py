@@ -27,7 +27,7 @@ import httpx
 
 from ._answers import check_answer, not_available_error, nothing_found
 from ._api import RetryPolicy, get_report_links
-from ._download import Download, SavedFile, download_all, download_one
+from ._download import Download, RecordSink, SavedFile, SinkFactory, download_all, download_one
 from ._errors import (
     CopilotUsageReportError,
     LinkExpiredError,
@@ -69,10 +69,12 @@ from ._store import (
     write_manifest as _write_manifest,
 )
 
-__all__ = ["INDEX_NAME", "FetchResult", "Missing", "RunResult", "fetch_reports"]
+__all__ = ["INDEX_NAME", "FetchResult", "Missing", "RecordSinks", "RunResult", "fetch_reports"]
 
 Log = Callable[[str], None]
 OnFailure = Callable[[RunResult], None]
+#: The sink of one file of a report (its name, the file's final path), or ``None``.
+RecordSinks = Callable[[str, Path], RecordSink | None]
 
 
 @dataclass
@@ -111,6 +113,7 @@ def fetch_reports(
     progress: ProgressSink | None = None,
     tool: str = "copilot-usage-report",
     on_failure: OnFailure | None = None,
+    records: RecordSinks | None = None,
 ) -> RunResult:
     """Fetch every report of every day asked; verify, save and index them.
 
@@ -121,9 +124,12 @@ def fetch_reports(
     all fails with ``ReportNotAvailableError``. When the run fails, the days it
     completed keep their manifests, the index is written, and ``on_failure`` is
     handed what was saved before the error is raised.
+
+    With ``records``, each download's records go, as they arrive, to a sink it makes for
+    the file (``SavedFile.decoded``): the summary then need not read the file again.
     """
     progress = progress or Silent()
-    runner = _Runner(settings, api, storage, log, progress, tool)
+    runner = _Runner(settings, api, storage, log, progress, tool, records)
     return runner.run(on_failure)
 
 
@@ -138,8 +144,10 @@ class _Runner:
         log: Log,
         progress: ProgressSink,
         tool: str,
+        records: RecordSinks | None = None,
     ) -> None:
         self.settings = settings
+        self.records = records
         self.api = api
         self.storage = storage
         self.log = log
@@ -311,7 +319,16 @@ class _Runner:
                 job.folder,
                 retries=self.settings.retries,
                 log=self.log,
+                records=self._sinks(job),
             )
+
+    def _sinks(self, job: _Job) -> SinkFactory | None:
+        """The sink factory of the job's files, when the run decodes records as they arrive."""
+        records = self.records
+        if records is None:
+            return None
+        name = job.kind.name
+        return lambda path: records(name, path)
 
     def _ask(self, job: _Job) -> ReportLinks | None:
         """The job's link list; ``None`` (after applying the policy) when GitHub has none."""
@@ -457,6 +474,7 @@ class _Runner:
             concurrency=self.settings.concurrency,
             retries=self.settings.retries,
             log=self.log,
+            records=self._sinks(job),
         )
         if batch.expired:
             raise LinkExpiredError(

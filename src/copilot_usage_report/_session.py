@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from ._api import make_api_client
+from ._content import RecordSink
 from ._download import make_storage_client
 from ._progress import Progress
 from ._run import OnFailure, RunResult, fetch_reports
@@ -35,7 +36,9 @@ def run_fetch(
 ) -> RunResult:
     """Fetch as ``settings`` say; on any failure, remove ``created`` if it archived nothing.
 
-    ``on_failure`` is handed a failed run's partial result (days already saved).
+    ``on_failure`` is handed a failed run's partial result (days already saved). Each
+    download decodes its records once, as they arrive, into the sums of the usage summary
+    (``_onepass``), unless the summary is CSV tables (written from the files on disk).
     """
     if len(settings.kinds) == 1 and not settings.kinds[0].rolling:
         progress.unit = "days"
@@ -64,11 +67,19 @@ def run_fetch(
                 progress=progress,
                 tool=tool,
                 on_failure=on_failure,
+                records=None if settings.report_format == "csv" else _fetch_tally,
             )
     except BaseException:
         if created is not None:
             remove_if_empty(created)
         raise
+
+
+def _fetch_tally(report: str, path: Path) -> RecordSink | None:
+    """``_onepass.fetch_tally``, imported when the first download starts."""
+    from ._onepass import fetch_tally
+
+    return fetch_tally(report, path)
 
 
 def remove_if_empty(folder: Path) -> bool:

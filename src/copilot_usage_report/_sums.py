@@ -6,6 +6,7 @@ tally turns into an error naming file, line and field.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict, deque
 from collections.abc import Mapping, Sequence
 from itertools import chain, repeat
@@ -23,6 +24,7 @@ __all__ = [
     "add_usage",
     "column",
     "count",
+    "exact_sum",
     "key",
     "sum_ints",
     "usage",
@@ -108,6 +110,29 @@ def sum_ints(values: Sequence[Any], *, typed: bool = False) -> int:
         return sum(filter(None, values))
 
 
+def exact_sum(parts: Sequence[float], values: Sequence[float]) -> list[float]:
+    """``parts`` and ``values`` added up exactly, as a few floats whose exact sum it is.
+
+    ``math.fsum`` of the result is the correctly rounded total, whatever the order and
+    grouping the values were added in: a file read in blocks and the same file tallied while
+    it downloads, or several files' tallies merged, give the same last digit. Infinities and
+    NaN have no exact sum to keep: they are added as floats (order does not change them).
+    """
+    terms = [*parts, *values]
+    if not all(map(math.isfinite, terms)):
+        return [sum(terms)]
+    out: list[float] = []
+    try:
+        # each fsum is the correctly rounded rest of the exact sum; the rest shrinks by 2**-53
+        # or more each time, so a few rounds leave nothing
+        while (rest := math.fsum(terms)) != 0.0:
+            out.append(rest)
+            terms.append(-rest)
+    except OverflowError:
+        return [sum(terms)]
+    return out
+
+
 class Sums:
     """Activity and its four breakdowns; with ``count_users``, users per IDE and feature."""
 
@@ -174,6 +199,22 @@ class Sums:
                 if users is not None:
                     users[shown] += len(members)
         return columns
+
+    def merge(self, other: Sums) -> None:
+        """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
+        for i, value in enumerate(other.total):
+            self.total[i] += value
+        for dimension in DIMENSIONS:
+            into = self.by[dimension]
+            for name, sums in other.by[dimension].items():
+                mine = into.get(name)
+                if mine is None:
+                    into[name] = list(sums)
+                else:
+                    for i, value in enumerate(sums):
+                        mine[i] += value
+        for dimension, users in other.users.items():
+            self.users[dimension].update(users)
 
     def frozen(self) -> tuple[Activity, dict[Dimension, dict[str, Activity]]]:
         return Activity(*self.total), {

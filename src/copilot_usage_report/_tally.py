@@ -11,6 +11,7 @@ counts of each per-user row (kept as the columns they were added up from); never
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -31,7 +32,7 @@ from ._records import (
     read_records,
     record_error,
 )
-from ._sums import Aggregate, Bad, Sums, add_usage, column, key, usage, usage_out
+from ._sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
 from ._teams import Teams
 
 __all__ = ["FileTally", "OnRecord", "Tally", "day_insight"]
@@ -105,7 +106,8 @@ class _Day:
         self.used: Counter[str] = Counter()
         self.cli: dict[str, int] | None = None
         self.copilot_app: dict[str, int] | None = None
-        self.credits: float | None = None
+        #: AI credits as exact partial sums (``exact_sum``): any order of adding gives one total.
+        self.credits: list[float] | None = None
         self.phases: Counter[tuple[Any, Any]] = Counter()
         self.teams = Teams()
 
@@ -149,12 +151,33 @@ class _Day:
         if credits:
             if not _NUMBERS.issuperset(map(type, credits)):
                 raise Bad
-            self.credits = (self.credits or 0) + sum(credits)
+            try:  # floats, as the fast path decodes them (an integer 5 is 5.0 either way)
+                values = list(map(float, credits))
+            except OverflowError:
+                raise Bad from None
+            self.credits = exact_sum(self.credits or (), values)
         for phase in filter(None, column(records, "ai_adoption_phase")):
             if type(phase) is dict:
                 self.phases[(phase.get("phase_number"), phase.get("phase"))] += 1
             elif isinstance(phase, FastPhase):
                 self.phases[(phase.phase_number, phase.phase)] += 1
+
+    def merge(self, other: _Day) -> None:
+        """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
+        if self.enterprise_id is None:
+            self.enterprise_id = other.enterprise_id
+        if other.aggregate is not None:  # the later wins
+            self.aggregate, self.aggregates = other.aggregate, other.aggregates
+        self.users.merge(other.users)
+        self.user_rows += other.user_rows
+        self.user_counts.update(other.user_counts)
+        self.used.update(other.used)
+        self.cli = add_usage(self.cli, other.cli)
+        self.copilot_app = add_usage(self.copilot_app, other.copilot_app)
+        if other.credits is not None:
+            self.credits = exact_sum(self.credits or (), other.credits)
+        self.phases.update(other.phases)
+        self.teams.merge(other.teams)
 
     def insight(self, day: date, scope: _Scope) -> DayInsight:
         has_users = self.user_rows > 0
@@ -187,7 +210,7 @@ class _Day:
             totals_by_cli=usage_out(cli),
             totals_by_copilot_app=usage_out(app),
             pull_requests=self.aggregate.pull_requests if self.aggregate else None,
-            ai_credits_used=None if self.credits is None else round(self.credits, 6),
+            ai_credits_used=None if self.credits is None else round(math.fsum(self.credits), 6),
             ai_adoption_phases=phases,
             teams=self.teams.rows(),
             aggregate_records=self.aggregates,
@@ -204,13 +227,16 @@ class Tally:
         self._files: list[Path] = []
         self._skipped: list[Path] = []
         self._notes: list[str] = []
+        #: Where this tally's first aggregate of a day would have replaced one of an earlier
+        #: tally's (``merge``): the place in ``_notes``, the day, and the note then due.
+        self._first_aggregates: list[tuple[int, tuple[_Scope, date], str]] = []
 
-    def _day(self, record: Mapping[str, Any]) -> _Day:
+    def _day(self, record: Mapping[str, Any]) -> tuple[tuple[_Scope, date], _Day]:
         return self._day_at(
             record.get("day"), record.get("organization_id"), record.get("enterprise_id")
         )
 
-    def _day_at(self, day: object, org: object, ent: object) -> _Day:
+    def _day_at(self, day: object, org: object, ent: object) -> tuple[tuple[_Scope, date], _Day]:
         scope, enterprise = _scope_of(org, ent)
         key = (scope, _day_of(day))
         entry = self._days.get(key)
@@ -218,12 +244,12 @@ class Tally:
             entry = self._days[key] = _Day(enterprise)
         elif entry.enterprise_id is None:
             entry.enterprise_id = enterprise
-        return entry
+        return key, entry
 
     def add(self, kind: Kind, record: dict[str, Any], *, source: str = "") -> None:
         """Add one record of a known kind (``kind_of``); ``RecordError`` for a wrong type."""
         try:
-            entry = self._day(record)
+            day, entry = self._day(record)
             if kind == "user":
                 entry.add_users([record])
             elif kind == "team":
@@ -240,12 +266,15 @@ class Tally:
                 )
             else:
                 aggregate = Aggregate(record)
+                where = f"{source}: " if source else ""
+                note = (
+                    f"{where}a second aggregate record for {record.get('day')} of the same "
+                    "organization or enterprise replaces the earlier one (the later wins)."
+                )
                 if entry.aggregate is not None:
-                    where = f"{source}: " if source else ""
-                    self._notes.append(
-                        f"{where}a second aggregate record for {record.get('day')} of the same "
-                        "organization or enterprise replaces the earlier one (the later wins)."
-                    )
+                    self._notes.append(note)
+                else:
+                    self._first_aggregates.append((len(self._notes), day, note))
                 entry.aggregate = aggregate
                 entry.aggregates = 1
         except Bad:
@@ -269,7 +298,36 @@ class Tally:
         except TypeError:  # an unhashable id
             raise Bad from None
         for (day, org, ent), group in groups.items():
-            self._day_at(day, org, ent).add_users(group)
+            self._day_at(day, org, ent)[1].add_users(group)
+
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s records as if they had been added after this tally's, in order.
+
+        The result equals one tally fed both sets of files one after the other (the notes
+        too: a day's aggregate in ``other`` replacing this one's is noted where it came).
+        Files downloaded at once, each into a tally of its own, are
+        merged in the order they are listed. ``other`` is left as it was.
+        """
+        firsts = iter(other._first_aggregates)
+        first = next(firsts, None)
+        for place in range(len(other._notes) + 1):
+            while first is not None and first[0] == place:
+                _, day, note = first
+                mine = self._days.get(day)
+                if mine is not None and mine.aggregate is not None:
+                    self._notes.append(note)
+                else:  # still due if a tally merged into this one has that day's aggregate
+                    self._first_aggregates.append((len(self._notes), day, note))
+                first = next(firsts, None)
+            if place < len(other._notes):
+                self._notes.append(other._notes[place])
+        for day, entry in other._days.items():
+            mine = self._days.get(day)
+            if mine is None:
+                mine = self._days[day] = _Day(entry.enterprise_id)
+            mine.merge(entry)
+        self._files += other._files
+        self._skipped += other._skipped
 
     def file_done(self, path: Path, *, recognised: bool) -> None:
         """Record a file as read, or as skipped when it held no record of a known kind."""

@@ -22,6 +22,12 @@ __all__ = ["Teams"]
 _UserId = int | str
 
 
+class _NoUser:
+    """A member row without a user: a member of its team whom no per-user row can match."""
+
+    __slots__ = ()
+
+
 class Teams:
     """One scope's day of memberships and of the activity of users who were active.
 
@@ -32,7 +38,7 @@ class Teams:
     __slots__ = ("_activity", "_batches", "memberships", "names", "records")
 
     def __init__(self) -> None:
-        self.memberships: dict[str, set[_UserId]] = {}
+        self.memberships: dict[str, set[_UserId | _NoUser]] = {}
         self.names: dict[str, int | str | None] = {}
         #: Per-user rows as added: their ids, seven count columns and whether each is active;
         #: joined into ``_activity`` only when ``rows`` needs it (most days have no teams).
@@ -48,13 +54,29 @@ class Teams:
         shown = slug or (str(team_id) if team_id is not None else UNKNOWN)
         members = self.memberships.setdefault(shown, set())
         self.names.setdefault(shown, team_id)
-        members.add(user_id if user_id is not None else f"row {self.records}")
+        members.add(user_id if user_id is not None else _NoUser())
 
     def add_active_users(
         self, ids: Sequence[Any], columns: Sequence[Sequence[Any]], active: Sequence[bool]
     ) -> None:
         """Keep a block of per-user rows for the join: ids, count columns, active flags."""
         self._batches.append((ids, columns, active))
+
+    def merge(self, other: Teams) -> None:
+        """Add ``other``'s rows as if they came after this one's (``other`` unchanged)."""
+        for slug, members in other.memberships.items():
+            mine = self.memberships.get(slug)
+            if mine is None:
+                self.memberships[slug] = set(members)
+            else:
+                mine |= members
+            self.names.setdefault(slug, other.names[slug])
+        if other._activity:  # joined already: kept as one block, before its later ones
+            ids = list(other._activity)
+            columns = list(zip(*other._activity.values(), strict=True))
+            self._batches.append((ids, columns, [True] * len(ids)))
+        self._batches += other._batches
+        self.records += other.records
 
     @property
     def activity(self) -> dict[_UserId, tuple[int | None, ...]]:
@@ -74,7 +96,7 @@ class Teams:
             sums = [0] * len(ACTIVITY_FIELDS)
             active = 0
             for user in members:
-                counts = activity.get(user)
+                counts = None if isinstance(user, _NoUser) else activity.get(user)
                 if counts is None:
                     continue
                 active += 1

@@ -1,0 +1,106 @@
+"""One pass per byte, from outside: a fetch's summary equals ``summarize`` of the files it saved.
+
+Each sample report (``../shared/reference/samples/``) is served by the loopback stand-in, in
+odd-sized chunks so lines arrive cut anywhere, and fetched by the real CLI, whose summary comes
+from the records decoded while they arrived. ``summarize`` of the saved files, also the real
+CLI, reads them from disk: the two ``metrics`` outputs (and the headline outputs) must be equal.
+A sample that is not a report (the API's link list) is named by both and summarised by neither.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from copilot_usage_report._standin import StandIn
+
+TOKEN = "ghp_TESTTOKEN1234567890"
+DAY = datetime.now(UTC).date() - timedelta(days=3)
+SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "reference" / "samples"
+SAMPLE_FILES = sorted(
+    p.relative_to(SAMPLES).as_posix()
+    for p in SAMPLES.rglob("*")
+    if p.suffix in (".json", ".ndjson") and p.is_file()
+)
+METRIC_OUTPUTS = (
+    "metrics",
+    "daily-active-users",
+    "weekly-active-users",
+    "monthly-active-users",
+    "acceptance-rate",
+)
+
+pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the reference samples are absent")
+
+
+def _chunked(body: bytes, size: int = 997) -> Callable[[], Iterator[bytes]]:
+    """A body the stand-in sends chunk by chunk (chunked transfer encoding)."""
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(body), size):
+            yield body[start : start + size]
+
+    return chunks
+
+
+def _fetch(standin: StandIn, run_cli, tmp_path: Path, names: list[str]):
+    files = [
+        (f"{i}-{Path(name).name}", _chunked((SAMPLES / name).read_bytes()))
+        for i, name in enumerate(names)
+    ]
+    standin.add_report("my-org", DAY, list(files), kind="users-1-day")
+    env = {
+        "INPUT_ORG": "my-org",
+        "INPUT_TOKEN": TOKEN,
+        "INPUT_API_URL": standin.api_url,
+        "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
+        "INPUT_DAY": DAY.isoformat(),
+        "INPUT_REPORT": "users-1-day",
+    }
+    run = run_cli("fetch", env=env, actions=True)
+    assert run.code == 0, run.stdout + run.stderr
+    saved = [Path(p) for p in json.loads(run.outputs["files"])]
+    assert [p.read_bytes() for p in saved] == [(SAMPLES / n).read_bytes() for n in names]
+    return run, saved
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_a_fetched_sample_sums_up_as_summarize_reads_it(standin, run_cli, tmp_path, name):
+    """The fetch's metrics outputs are summarize's of the saved file, to the last character."""
+    fetched, (path,) = _fetch(standin, run_cli, tmp_path, [name])
+    from_disk = run_cli("summarize", str(path), actions=True)
+    if from_disk.code == 1 and "no Copilot usage record" in from_disk.stderr:
+        # not a report: summarize refuses it, the fetch keeps it and says it was not summarised
+        assert str(path) in from_disk.stderr
+        warned = [line for line in fetched.everything.splitlines() if "Not summarised" in line]
+        assert len(warned) == 1 and str(path) in warned[0]
+        assert json.loads(fetched.outputs["metrics"])["days"] == []
+        return
+    assert from_disk.code == 0, from_disk.stderr
+    assert json.loads(fetched.outputs["metrics"])["days"]
+    for output in METRIC_OUTPUTS:
+        assert fetched.outputs[output] == from_disk.outputs[output], output
+
+
+def test_all_samples_fetched_at_once_sum_up_in_the_listed_order(standin, run_cli, tmp_path):
+    """Many files downloaded four at a time, each tallied apart, merge as summarize adds them:
+    the same numbers and the same notes (every day's aggregate appears twice, so the later
+    file's replaces the earlier one's, in the order the files are listed)."""
+    reports = [n for n in SAMPLE_FILES if "download-links" not in n]
+    fetched, saved = _fetch(standin, run_cli, tmp_path, reports * 2)
+    from_disk = run_cli("summarize", *map(str, saved), actions=True)
+    assert from_disk.code == 0, from_disk.stderr
+    for output in METRIC_OUTPUTS:
+        assert fetched.outputs[output] == from_disk.outputs[output], output
+    notes = [line.split("note: ", 1)[1] for line in from_disk.stderr.splitlines()]
+    assert notes  # the replaced aggregates
+    warned = [
+        line.split("::", 2)[2]
+        for line in fetched.everything.splitlines()
+        if line.startswith("::warning title=Usage summary::")
+    ]
+    assert warned == notes
