@@ -204,7 +204,7 @@ SAME = (
     "loc_suggested_to_delete_sum",
     "loc_added_sum",
     "loc_deleted_sum",
-    "acceptance_rate",
+    "code_completion_acceptance_rate",
 )
 
 
