@@ -62,27 +62,6 @@ from _downloads import fig_large, fig_many, fig_split  # noqa: E402
 # -- figure 3: a 30-day backfill ---------------------------------------------------------------
 
 
-def _cli() -> list[str]:
-    script = Path(sys.executable).with_name("copilot-usage-report")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "copilot_usage_report"]
-
-
-def _cli_env(info: dict[str, object], out: Path) -> dict[str, str]:
-    """The CLI's environment: the stand-in's URL and token, and nothing a runner would add."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("INPUT_", "GITHUB_", "RUNNER_")) and k not in ("GH_TOKEN",)
-    }
-    env.update(
-        INPUT_ORG=ORG,
-        INPUT_TOKEN=str(info["token"]),
-        INPUT_API_URL=str(info["api_url"]),
-        INPUT_OUTPUT_DIR=str(out),
-    )
-    return env
-
-
 def fig_backfill(ctx: Context) -> Figure:
     days_n, api_delay, storage_delay, per_day = 30, 0.2, 0.2, 2
     fig = Figure("3", f"backfill of {days_n} days, {per_day} files a day, 200 ms per request")

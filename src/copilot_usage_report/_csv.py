@@ -40,6 +40,7 @@ from ._metrics import (
     unrecognised_error,
 )
 from ._store import atomic_write, partial_file
+from ._tally import USER_FLAGS
 
 __all__ = ["CSV_NAMES", "CsvResult", "write_csv"]
 
@@ -50,22 +51,13 @@ USER_TEAMS: Final = "user_teams.csv"
 #: Every name this module writes; a report file of the same name is never overwritten.
 CSV_NAMES: Final = (TOTALS, *(f"by_{d}.csv" for d in DIMENSIONS), TEAMS, USERS, USER_TEAMS)
 
-_FLAGS: Final = (
-    "used_chat",
-    "used_agent",
-    "used_cli",
-    "used_copilot_coding_agent",
-    "used_copilot_cloud_agent",
-    "used_copilot_code_review_active",
-    "used_copilot_code_review_passive",
-)
 _USER_COLUMNS: Final = (
     "day",
     "organization_id",
     "enterprise_id",
     "user_id",
     "user_login",
-    *_FLAGS,
+    *USER_FLAGS,
     *ACTIVITY_FIELDS,
     "acceptance_rate",
     "ides",
@@ -227,7 +219,7 @@ class _RowSink:
                     *scope,
                     record.get("user_id"),
                     record.get("user_login"),
-                    *(record.get(flag) for flag in _FLAGS),
+                    *(record.get(flag) for flag in USER_FLAGS),
                     *_activity_cells(activity),
                     ";".join(sorted({t.get("ide") or UNKNOWN for t in ides})),
                     ";".join(

@@ -35,12 +35,12 @@ from ._records import (
 from ._sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
 from ._teams import Teams
 
-__all__ = ["FileTally", "OnRecord", "Tally", "day_insight"]
+__all__ = ["USER_FLAGS", "FileTally", "OnRecord", "Tally", "day_insight"]
 
 _Sums = list[int]
 _Scope = tuple[str, str]  # ("organization" | "enterprise" | "", id)
 #: The per-user ``used_*`` flags GitHub documents, each counted as ``users_<flag>``.
-_FLAGS: Final = (
+USER_FLAGS: Final = (
     "used_chat",
     "used_agent",
     "used_cli",
@@ -117,7 +117,7 @@ class _Day:
         self.user_rows += len(records)
         flags: dict[str, list[Any]] = {}
         typed = type(records[0]) is not dict
-        for flag in _FLAGS:
+        for flag in USER_FLAGS:
             values = column(records, flag)
             if not typed and not _BOOLS.issuperset(map(type, values)):
                 raise Bad
