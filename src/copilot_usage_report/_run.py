@@ -17,9 +17,9 @@ written whatever ends the run.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -27,12 +27,13 @@ import httpx
 
 from ._answers import check_answer, not_available_error, nothing_found
 from ._api import RetryPolicy, get_report_links
-from ._download import Download, RecordSink, SavedFile, SinkFactory, download_all, download_one
+from ._download import Download, RecordSink, SinkFactory, download_all, download_one
 from ._errors import (
     CopilotUsageReportError,
     LinkExpiredError,
     OutputError,
 )
+from ._job import Job, job_manifest, job_result, renewed
 from ._kinds import ReportKind
 from ._links import check_url
 from ._lock import scope_lock
@@ -52,16 +53,12 @@ from ._results import (
 from ._resume import check_identity, resume, reusable, succeeded
 from ._settings import Settings
 from ._store import (
-    MANIFEST_VERSION,
-    Manifest,
-    ManifestFile,
     ManifestScope,
     api_origin,
     clean_partials,
     day_folder,
     file_names,
     make_folder,
-    manifest_link,
     read_manifest,
     scope_folder,
 )
@@ -75,29 +72,6 @@ Log = Callable[[str], None]
 OnFailure = Callable[[RunResult], None]
 #: The sink of one file of a report (its name, the file's final path), or ``None``.
 RecordSinks = Callable[[str, Path], RecordSink | None]
-
-
-@dataclass
-class _Job:
-    """One report of one day on its way: links asked, downloads in flight."""
-
-    kind: ReportKind
-    day: date | None
-    tried: list[date] = field(default_factory=list)
-    links: ReportLinks | None = None
-    folder: Path | None = None
-    items: list[Download] = field(default_factory=list)
-    saved: dict[str, SavedFile] = field(default_factory=dict)
-    futures: dict[str, Future[SavedFile]] = field(default_factory=dict)
-    result: FetchResult | None = None
-    #: No report (204/404), or the same report and day another job of this run saved.
-    settled: bool = False
-
-    @property
-    def label(self) -> str:
-        if self.kind.rolling:
-            return f"{self.kind.name} (latest 28 days)"
-        return f"{self.kind.name} {self.day.isoformat() if self.day else 'latest'}"
 
 
 def _quiet(_: str) -> None:
@@ -162,13 +136,13 @@ class _Runner:
         #: Folders this run saved into: a second answer for the same report and day is not saved.
         self.claimed: set[Path] = set()
 
-    def _jobs(self) -> list[_Job]:
+    def _jobs(self) -> list[Job]:
         s = self.settings
-        rolling = [_Job(kind, None) for kind in s.kinds if kind.rolling]
+        rolling = [Job(kind, None) for kind in s.kinds if kind.rolling]
         daily = [k for k in s.kinds if not k.rolling]
         if s.is_latest:
-            return [_Job(kind, None) for kind in daily] + rolling
-        return [_Job(kind, day) for day in s.days for kind in daily] + rolling
+            return [Job(kind, None) for kind in daily] + rolling
+        return [Job(kind, day) for day in s.days for kind in daily] + rolling
 
     def run(self, on_failure: OnFailure | None) -> RunResult:
         jobs = self._jobs()
@@ -209,7 +183,7 @@ class _Runner:
             raise failure
         return result
 
-    def _run_jobs(self, jobs: Sequence[_Job]) -> BaseException | None:
+    def _run_jobs(self, jobs: Sequence[Job]) -> BaseException | None:
         """Run every job; the error that stopped the run, if one did (the pool has drained)."""
         self.progress.start(len(jobs))
         failure: BaseException | None = None
@@ -230,7 +204,7 @@ class _Runner:
                         future.cancel()
         return failure
 
-    def _keep_completed(self, jobs: Sequence[_Job]) -> None:
+    def _keep_completed(self, jobs: Sequence[Job]) -> None:
         """After a failure: write the manifest of every job whose files all arrived."""
         for job in jobs:
             if job.result is not None or job.links is None or job.folder is None:
@@ -273,7 +247,7 @@ class _Runner:
 
     # -- one job -------------------------------------------------------------------------
 
-    def _start(self, job: _Job, pool: ThreadPoolExecutor) -> None:
+    def _start(self, job: Job, pool: ThreadPoolExecutor) -> None:
         """Ask for the job's links (or resume it from disk) and queue its downloads."""
         if job.day is not None and (resumed := self._resumed(job.kind, job.day)) is not None:
             self.log(f"{job.label}: complete on disk from an earlier run; not asked again.")
@@ -322,7 +296,7 @@ class _Runner:
                 records=self._sinks(job),
             )
 
-    def _sinks(self, job: _Job) -> SinkFactory | None:
+    def _sinks(self, job: Job) -> SinkFactory | None:
         """The sink factory of the job's files, when the run decodes records as they arrive."""
         records = self.records
         if records is None:
@@ -330,7 +304,7 @@ class _Runner:
         name = job.kind.name
         return lambda path: records(name, path)
 
-    def _ask(self, job: _Job) -> ReportLinks | None:
+    def _ask(self, job: Job) -> ReportLinks | None:
         """The job's link list; ``None`` (after applying the policy) when GitHub has none."""
         path = job.kind.path(self.settings.scope)
         if job.kind.rolling:
@@ -354,12 +328,12 @@ class _Runner:
         self._not_available(job)
         return None
 
-    def _check_links(self, job: _Job, links: ReportLinks, asked: date | None) -> None:
+    def _check_links(self, job: Job, links: ReportLinks, asked: date | None) -> None:
         scope = self.settings.scope
         if (warning := check_answer(links, job.kind, scope, asked, self.today)) is not None:
             self.progress.warn(f"{job.label}: {warning}", title="Report day differs")
 
-    def _not_available(self, job: _Job) -> None:
+    def _not_available(self, job: Job) -> None:
         error = not_available_error(self.settings, job.kind, job.day, job.tried)
         match self.settings.if_not_available:
             case "error":
@@ -375,7 +349,7 @@ class _Runner:
         job.settled = True
         self.progress.done(0)
 
-    def _finish_ready(self, jobs: Sequence[_Job]) -> None:
+    def _finish_ready(self, jobs: Sequence[Job]) -> None:
         """Finish every job whose downloads are all done, so manifests appear early."""
         for job in jobs:
             if (
@@ -385,7 +359,7 @@ class _Runner:
             ):
                 self._finish(job, None)
 
-    def _finish(self, job: _Job, pool: ThreadPoolExecutor | None) -> None:
+    def _finish(self, job: Job, pool: ThreadPoolExecutor | None) -> None:
         """Wait for the job's downloads, renew expired links once, write its manifest."""
         if job.result is not None or job.links is None or job.folder is None:
             return
@@ -402,45 +376,15 @@ class _Runner:
             links = self._renew(job, expired)
         self._complete(job, links)
 
-    def _complete(self, job: _Job, links: ReportLinks) -> None:
+    def _complete(self, job: Job, links: ReportLinks) -> None:
         """Write the manifest of a job whose files are all verified; the job is then done."""
-        assert job.links is not None and job.folder is not None
-        files = tuple(job.saved[item.name] for item in job.items)
-        _write_manifest(
-            job.folder,
-            Manifest(
-                manifest_version=MANIFEST_VERSION,
-                tool=self.tool,
-                scope=self.scope,
-                report=job.kind.name,
-                report_day=job.links.report_day,
-                report_start_day=links.report_start_day,
-                api_origin=self.origin,
-                files=tuple(
-                    ManifestFile(
-                        name=f.name,
-                        size=f.size,
-                        sha256=f.sha256,
-                        link=manifest_link(item.url),
-                        records=f.records,
-                    )
-                    for f, item in zip(files, job.items, strict=True)
-                ),
-            ),
-        )
-        job.result = FetchResult(
-            org=self.settings.org,
-            report=job.kind.name,
-            report_day=job.links.report_day,
-            download_links=tuple(links.download_links),
-            folder=job.folder,
-            files=files,
-            days_tried=tuple(job.tried),
-            report_start_day=links.report_start_day,
-        )
+        assert job.folder is not None
+        manifest = job_manifest(job, links, tool=self.tool, scope=self.scope, origin=self.origin)
+        _write_manifest(job.folder, manifest)
+        job.result = job_result(job, links, org=self.settings.org)
         self.progress.done(job.result.total_bytes)
 
-    def _renew(self, job: _Job, expired: Sequence[Download]) -> ReportLinks:
+    def _renew(self, job: Job, expired: Sequence[Download]) -> ReportLinks:
         """Ask GitHub once for fresh links and fetch the expired files with them."""
         assert job.folder is not None and job.links is not None
         self.log(
@@ -457,19 +401,9 @@ class _Runner:
         )
         if fresh is None or not fresh.download_links:
             raise not_available_error(self.settings, job.kind, job.day, job.tried)
-        by_name = dict(zip(file_names(fresh.download_links), fresh.download_links, strict=True))
-        renewed = []
-        for item in expired:
-            url = by_name.get(item.name)
-            if url is None:
-                raise LinkExpiredError(
-                    f"{item.name}: its link expired and GitHub's fresh list no longer holds "
-                    "that file; rerun the job to fetch the report as it is now."
-                )
-            renewed.append(Download(url=check_url(url, what="download link"), name=item.name))
         batch = download_all(
             self.storage,
-            renewed,
+            renewed(fresh, expired),
             job.folder,
             concurrency=self.settings.concurrency,
             retries=self.settings.retries,
