@@ -24,7 +24,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = (
+#: Chromium started headless and offline (no background requests, no name resolved); the
+#: dashboard's browser tests start it the same way.
+OFFLINE_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -34,8 +36,8 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--hide-scrollbars",
 )
+FLAGS = (*OFFLINE_FLAGS, "--hide-scrollbars")
 
 
 def _demo_page(folder: Path) -> Path:

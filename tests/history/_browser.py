@@ -17,16 +17,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tests._scripts import load_script
+
 FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    *load_script("dashboard_screenshot").OFFLINE_FLAGS,
     "--proxy-server=127.0.0.1:9",
     "--enable-logging=stderr",
     "--v=0",
