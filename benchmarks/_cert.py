@@ -3,7 +3,7 @@
 Every real download is https, so figures compare ours and curl over TLS too. The certificate
 is self-signed for the IP address 127.0.0.1 (hostname checks stay on), lives in the run's
 temporary folder and is trusted only by the benchmark's own clients: curl through
-``--cacert``, ours by adding it to the run's one TLS context (``_tls.tls_context``), which
+``--cacert``, ours by adding it to the run's one TLS context (``_core.tls.tls_context``), which
 changes no code path the measurement goes through. Made with the ``openssl`` command, or
 the ``cryptography`` package when that is installed instead; with neither, ``None`` and why.
 """

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _data import repeated
 
-from copilot_usage_report._standin import Generated, StandIn
+from copilot_usage_report._standin.server import Generated, StandIn
 
 TOKEN = "bench-token-not-a-secret"  # noqa: S105 - the stand-in's dummy credential
 

@@ -41,13 +41,13 @@ Result = dict[str, object]
 def trust(spec: dict[str, object]) -> None:
     """Trust the run's loopback certificate, as the machine's store would a real host's."""
     if spec.get("cafile"):
-        from copilot_usage_report._tls import tls_context
+        from copilot_usage_report._core.tls import tls_context
 
         tls_context().load_verify_locations(str(spec["cafile"]))
 
 
 def download(spec: dict[str, object]) -> Result:
-    from copilot_usage_report._download import Download, download_all, make_storage_client
+    from copilot_usage_report._transfer.download import Download, download_all, make_storage_client
 
     trust(spec)
     urls = spec["links"]
@@ -82,7 +82,7 @@ def loads(spec: dict[str, object]) -> Result:
 
 
 def check(spec: dict[str, object]) -> Result:
-    from copilot_usage_report._content import ContentCheck
+    from copilot_usage_report._transfer.content import ContentCheck
 
     path = Path(str(spec["path"]))
     start, cpu = time.perf_counter(), time.process_time()
@@ -111,9 +111,9 @@ def summarize(spec: dict[str, object]) -> Result:
 
 
 def onepass(spec: dict[str, object]) -> Result:
-    from copilot_usage_report._content import ContentCheck
-    from copilot_usage_report._download import SavedFile
-    from copilot_usage_report._onepass import FetchTally, summarize_fetch
+    from copilot_usage_report._pipeline.onepass import FetchTally, summarize_fetch
+    from copilot_usage_report._transfer.content import ContentCheck
+    from copilot_usage_report._transfer.download import SavedFile
 
     path = Path(str(spec["path"]))
     start, cpu = time.perf_counter(), time.process_time()
@@ -181,7 +181,7 @@ def profile(spec: dict[str, object]) -> Result:
         finally:
             profiler.disable()
 
-    import copilot_usage_report._download  # noqa: F401 - imports are not the download's cost
+    import copilot_usage_report._transfer.download  # noqa: F401 - imports are not the download's cost
 
     trust(spec)
     threading.Thread.run = profiled_run  # type: ignore[method-assign]
@@ -219,8 +219,8 @@ def parts(spec: dict[str, object]) -> Result:
     import httpx
     from _data import repeated
 
-    from copilot_usage_report._content import ContentCheck
-    from copilot_usage_report._tls import tls_context
+    from copilot_usage_report._core.tls import tls_context
+    from copilot_usage_report._transfer.content import ContentCheck
 
     trust(spec)
     size = int(str(spec["size"]))
@@ -281,7 +281,7 @@ def parts(spec: dict[str, object]) -> Result:
 def cli(spec: dict[str, object]) -> Result:
     """The command line, trusting the loopback certificate: figure 6 times this process."""
     trust(spec)
-    from copilot_usage_report._cli import main as cli_main
+    from copilot_usage_report._app.cli import main as cli_main
 
     argv = spec["argv"]
     assert isinstance(argv, list)

@@ -189,7 +189,7 @@ def fig_parse(ctx: Context) -> list[Figure]:
     if runs["onepass"]:
         _one_pass_line(one, runs, size, users)
     else:
-        one.line = "skipped: copilot_usage_report._onepass does not exist yet"
+        one.line = "skipped: copilot_usage_report._pipeline.onepass does not exist yet"
     s = statistics.median(secs("summarize"))
     peak = max(float(str(r["peak_rss_mb"])) for r in runs["summarize"])
     speedup = loads / s
@@ -210,7 +210,7 @@ def fig_parse(ctx: Context) -> list[Figure]:
 
 def _has_onepass() -> bool:
     try:
-        return importlib.util.find_spec("copilot_usage_report._onepass") is not None
+        return importlib.util.find_spec("copilot_usage_report._pipeline.onepass") is not None
     except ImportError:
         return False
 
@@ -257,7 +257,7 @@ HEAVY = (
     "anyio",
     "ssl",
 )
-FETCH_PATH = "import copilot_usage_report._cli, copilot_usage_report._run"
+FETCH_PATH = "import copilot_usage_report._app.cli, copilot_usage_report._pipeline.run"
 
 
 def _import_times(code: str, python: str = sys.executable) -> list[tuple[str, int]]:
@@ -318,7 +318,7 @@ def fig_startup(ctx: Context) -> Figure:
     bare, bare_ms = median_ms([python, "-c", "pass"])
     version_code = (
         "import sys; sys.argv = ['copilot-usage-report', '--version']\n"
-        "from copilot_usage_report._cli import main\n"
+        "from copilot_usage_report._app.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass"
     )
     heavy_on_version = sorted({m for m, _ in _import_times(version_code, python) if m in HEAVY})

@@ -43,7 +43,7 @@ FLAGS = (*OFFLINE_FLAGS, "--hide-scrollbars")
 def _demo_page(folder: Path) -> Path:
     from copilot_usage_report.history import build
 
-    demo = importlib.import_module("copilot_usage_report._demo")
+    demo = importlib.import_module("copilot_usage_report._app.demo")
     demo_archive = getattr(demo, "demo_archive", None)
     if demo_archive is not None:  # the stand-in's history: 90+ days, users and teams
         demo_archive(folder / "archive")

@@ -160,8 +160,8 @@ def capture(workdir: Path) -> dict[str, str]:
     page = (history / "index.html").read_text("utf-8")
     digests["history index.html"] = _digest(_normal(page, workdir).encode())
     with sqlite3.connect(history / "copilot-usage.sqlite") as db:
-        tables = [row[0] for row in db.execute("select name from sqlite_master where type='table'")]
-        for table in sorted(tables):
+        names = [row[0] for row in db.execute("select name from sqlite_master where type='table'")]
+        for table in sorted(names):
             cursor = db.execute(f"select * from {table}")  # noqa: S608
             keep = [i for i, c in enumerate(cursor.description) if "mtime" not in c[0]]
             rows = sorted(repr([row[i] for i in keep]) for row in cursor)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import stamina
 
-from copilot_usage_report._standin import StandIn
+from copilot_usage_report._standin.server import StandIn
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from copilot_usage_report._standin import StandIn
+from copilot_usage_report._standin.server import StandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]

@@ -9,13 +9,6 @@ import httpx
 import pytest
 import respx
 
-from copilot_usage_report._api import (
-    RetryPolicy,
-    backoff_for,
-    get_report_links,
-    make_api_client,
-    report_path,
-)
 from copilot_usage_report._errors import (
     AccessDeniedError,
     ApiRedirectError,
@@ -26,6 +19,13 @@ from copilot_usage_report._errors import (
     ReportFormatError,
     ServerError,
     UnexpectedStatusError,
+)
+from copilot_usage_report._github.api import (
+    RetryPolicy,
+    backoff_for,
+    get_report_links,
+    make_api_client,
+    report_path,
 )
 
 API = "https://api.github.test"
@@ -238,7 +238,7 @@ def test_a_retry_note_only_when_a_retry_follows(client, retries):
 @respx.mock
 def test_an_echoed_token_never_reaches_the_message(client):
     """A 401 whose message quotes the token: the error says *** instead, wherever it goes."""
-    from copilot_usage_report._workflow import mask
+    from copilot_usage_report._app.workflow import mask
 
     mask(TOKEN)
     respx.get(URL).respond(401, json={"message": f"Bad credentials: {TOKEN}"})
@@ -249,7 +249,7 @@ def test_an_echoed_token_never_reaches_the_message(client):
 
 def test_a_wait_beyond_today_names_its_date():
     """The time to retry carries its date when it is not today (UTC)."""
-    from copilot_usage_report._ratelimit import _moment
+    from copilot_usage_report._github.ratelimit import _moment
 
     midnight = 1_800_000_000 - 1_800_000_000 % 86400
     assert _moment(midnight + 3600, 60) == "01:01:00 UTC"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report import _cli
+from copilot_usage_report._app import cli as _cli
 
 TOKEN = "ghp_BOUNDARYTOKEN0123456789"
 DAY = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
@@ -82,7 +82,7 @@ def test_debug_shows_the_traceback_scrubbed(step, capsys, monkeypatch, how):
 
 def test_json_stdout_stays_one_json_document_in_actions(step, capsys, monkeypatch):
     """Inside Actions, --json prints only JSON on stdout: the mask went to stderr first."""
-    from copilot_usage_report._run import RunResult
+    from copilot_usage_report._pipeline.run import RunResult
 
     monkeypatch.setattr(_cli, "_run", lambda settings: RunResult("my-org", (), (), None))
     assert _cli.main(["fetch", "--json"]) == 0

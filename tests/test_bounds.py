@@ -16,22 +16,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from copilot_usage_report._bounds import Inflater, Pace, UndecodableBody, human_size
-from copilot_usage_report._errors import InputError, UnsafeLinkError, add_secret, scrub
-from copilot_usage_report._links import check_url, safe_file_name
-from copilot_usage_report._ratelimit import (
-    MAX_WAIT_SECONDS,
-    parse_ratelimit_reset,
-    parse_retry_after,
-)
-from copilot_usage_report._receive import announced as _announced
-from copilot_usage_report._settings import (
+from copilot_usage_report._core.bounds import Inflater, Pace, UndecodableBody, human_size
+from copilot_usage_report._core.links import check_url, safe_file_name
+from copilot_usage_report._core.settings import (
     RawInputs,
     build_settings,
     parse_day,
     parse_seconds,
     parse_size,
 )
+from copilot_usage_report._errors import InputError, UnsafeLinkError, add_secret, scrub
+from copilot_usage_report._github.ratelimit import (
+    MAX_WAIT_SECONDS,
+    parse_ratelimit_reset,
+    parse_retry_after,
+)
+from copilot_usage_report._transfer.receive import announced as _announced
 
 NOW = 1_800_000_000.0
 TODAY = date(2026, 11, 25)
@@ -291,7 +291,7 @@ def test_any_lifetime_is_positive_finite_seconds_or_a_usage_error(text):
     import argparse
     import math
 
-    from copilot_usage_report._cli import _lifetime
+    from copilot_usage_report._app.cli import _lifetime
 
     try:
         value = _lifetime(text)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report._csv import CSV_NAMES, write_csv
 from copilot_usage_report._errors import OutputError, ReportFormatError
+from copilot_usage_report._render.csv_tables import CSV_NAMES, write_csv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metrics"
 ACTIVITY = [

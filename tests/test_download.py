@@ -12,13 +12,6 @@ from typing import IO, cast
 import httpx
 import pytest
 
-from copilot_usage_report import _download as download
-from copilot_usage_report._download import (
-    Download,
-    download_all,
-    download_one,
-    make_storage_client,
-)
 from copilot_usage_report._errors import (
     DownloadError,
     IncompleteDownloadError,
@@ -26,6 +19,13 @@ from copilot_usage_report._errors import (
     OutputError,
     ReportFormatError,
     UnsafeLinkError,
+)
+from copilot_usage_report._transfer import download
+from copilot_usage_report._transfer.download import (
+    Download,
+    download_all,
+    download_one,
+    make_storage_client,
 )
 
 BODY = b'{"user_id": 1}\n{"user_id": 2}\n'
@@ -167,7 +167,7 @@ def test_a_body_of_many_blocks_is_written_and_hashed_in_order(tmp_path: Path):
 
 def test_a_failed_write_is_an_output_error_and_leaves_nothing(tmp_path: Path, monkeypatch):
     """A disk that fills up mid-file stops the download with OutputError; no file is left."""
-    import copilot_usage_report._store as store
+    import copilot_usage_report._archive.store as store
 
     real = store.partial_file
 

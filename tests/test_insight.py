@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from copilot_usage_report._insight import render_insight
 from copilot_usage_report._metrics import summarize_paths
+from copilot_usage_report._render.insight import render_insight
 
 
 def counts(i=0, g=0, a=0, sa=0, sd=0, la=0, ld=0) -> dict:

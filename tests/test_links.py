@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from copilot_usage_report._errors import UnsafeLinkError
-from copilot_usage_report._links import (
+from copilot_usage_report._core.links import (
     check_url,
     expires_at,
     is_expired,
@@ -15,6 +14,7 @@ from copilot_usage_report._links import (
     redact_text,
     safe_file_name,
 )
+from copilot_usage_report._errors import UnsafeLinkError
 
 
 def test_redact_drops_query_fragment_and_credentials():

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
+from copilot_usage_report._archive.lock import LOCK_NAME, scope_lock
 from copilot_usage_report._errors import OutputError
-from copilot_usage_report._lock import LOCK_NAME, scope_lock
 
 
 class _Clock:

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
+from copilot_usage_report._core import MAX_LINE_BYTES
 from copilot_usage_report._errors import InputError, ReportFormatError
 from copilot_usage_report._metrics import (
-    MAX_LINE_BYTES,
     Activity,
     Row,
     Tally,
@@ -488,7 +488,7 @@ def _varied_user(n: int) -> dict:
 
 def test_the_fast_path_and_the_dict_path_agree(tmp_path):
     """Summing structs in blocks gives exactly what summing the dicts one by one gives."""
-    from copilot_usage_report._csv import write_csv
+    from copilot_usage_report._render.csv_tables import write_csv
 
     path = write(tmp_path / "users.ndjson", *(_varied_user(n) for n in range(1, 1400)))
     fast = summarize_paths([path])
@@ -531,7 +531,7 @@ def test_the_metrics_object_and_the_step_output_follow_the_shipped_schema(tmp_pa
 
 def test_the_metrics_output_sheds_detail_rather_than_outgrow_a_step_output(monkeypatch, tmp_path):
     """Past the size limit: no breakdowns first, then each scope's newest day only."""
-    from copilot_usage_report import _workflow
+    from copilot_usage_report._app import workflow as _workflow
     from copilot_usage_report._metrics import metrics_schema
 
     path = write(tmp_path / "a.ndjson", aggregate(day="2026-11-19"), aggregate(day="2026-11-20"))

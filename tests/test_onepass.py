@@ -17,11 +17,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from copilot_usage_report._content import ContentCheck
-from copilot_usage_report._download import Download, SavedFile, download_one, make_storage_client
 from copilot_usage_report._errors import ReportFormatError
 from copilot_usage_report._metrics import Insight, summarize_paths
-from copilot_usage_report._onepass import FetchTally, fetch_tally, summarize_fetch
+from copilot_usage_report._pipeline.onepass import FetchTally, fetch_tally, summarize_fetch
+from copilot_usage_report._transfer.content import ContentCheck
+from copilot_usage_report._transfer.download import (
+    Download,
+    SavedFile,
+    download_one,
+    make_storage_client,
+)
 
 from .integration.conftest import parse_outputs
 from .test_paths_agree import ANY_JSON, ROW
@@ -221,8 +226,10 @@ def test_the_summary_of_a_fetch_reads_no_file(standin, tmp_path: Path, monkeypat
     fetch's summary still comes out, from what the downloads decoded."""
     from datetime import UTC, datetime, timedelta
 
-    from copilot_usage_report import _feed, _records, _tally
-    from copilot_usage_report._cli import main
+    from copilot_usage_report._app.cli import main
+    from copilot_usage_report._metrics import feed as _feed
+    from copilot_usage_report._metrics import records as _records
+    from copilot_usage_report._metrics import tally as _tally
 
     day = datetime.now(UTC).date() - timedelta(days=3)
     users = b"".join(

@@ -10,9 +10,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from copilot_usage_report._csv import write_csv
 from copilot_usage_report._errors import ReportFormatError
 from copilot_usage_report._metrics import summarize_paths
+from copilot_usage_report._render.csv_tables import write_csv
 
 COUNTS = (
     "user_initiated_interaction_count",

@@ -11,18 +11,18 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from copilot_usage_report._api import _interpret
-from copilot_usage_report._content import ContentCheck
+from copilot_usage_report._archive.store import file_names
+from copilot_usage_report._core.links import check_url, redact, safe_file_name
+from copilot_usage_report._core.settings import RawInputs, build_settings, parse_day
 from copilot_usage_report._errors import (
     ApiError,
     InputError,
     ReportFormatError,
     UnsafeLinkError,
 )
-from copilot_usage_report._links import check_url, redact, safe_file_name
-from copilot_usage_report._report import parse_report_links
-from copilot_usage_report._settings import RawInputs, build_settings, parse_day
-from copilot_usage_report._store import file_names
+from copilot_usage_report._github.api import _interpret
+from copilot_usage_report._github.report import parse_report_links
+from copilot_usage_report._transfer.content import ContentCheck
 
 TODAY = date(2026, 11, 25)
 SETTINGS = settings(

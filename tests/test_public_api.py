@@ -23,7 +23,7 @@ def test_version_is_the_package_metadata():
 def test_version_command_does_not_import_http_or_pydantic():
     """--version prints the version without loading httpx or pydantic (fast start)."""
     code = (
-        "import sys; from copilot_usage_report._cli import main\n"
+        "import sys; from copilot_usage_report._app.cli import main\n"
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('httpx', 'pydantic') if m in sys.modules))"
     )

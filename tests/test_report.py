@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from copilot_usage_report._content import ContentCheck
 from copilot_usage_report._errors import ReportFormatError
+from copilot_usage_report._transfer.content import ContentCheck
 
 
 def _check(*chunks: bytes) -> ContentCheck:

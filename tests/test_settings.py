@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from copilot_usage_report._core.settings import RawInputs, build_settings, parse_day
 from copilot_usage_report._errors import InputError
-from copilot_usage_report._settings import RawInputs, build_settings, parse_day
 
 TODAY = date(2026, 11, 25)
 

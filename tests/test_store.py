@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from copilot_usage_report._errors import OutputError
-from copilot_usage_report._store import (
+from copilot_usage_report._archive.store import (
     Manifest,
     ManifestFile,
     atomic_write,
@@ -19,6 +18,7 @@ from copilot_usage_report._store import (
     read_manifest,
     write_manifest,
 )
+from copilot_usage_report._errors import OutputError
 
 
 def test_names_are_unique_and_stable():
@@ -147,8 +147,8 @@ def test_a_version_1_manifest_still_reads(tmp_path):
 
 def test_layout_is_lower_cased_under_the_scope_kind(tmp_path):
     """orgs/<org>/<report>/<day> or enterprises/<slug>/…, lower-cased."""
-    from copilot_usage_report._kinds import Scope
-    from copilot_usage_report._store import day_folder
+    from copilot_usage_report._archive.store import day_folder
+    from copilot_usage_report._core.kinds import Scope
 
     day = date(2026, 1, 2)
     assert day_folder(tmp_path, Scope("org", "Octo-Demo"), "users-1-day", day) == (
@@ -170,7 +170,7 @@ def test_layout_is_lower_cased_under_the_scope_kind(tmp_path):
 )
 def test_api_origin(url, origin):
     """Scheme, host and a non-default port, lower-cased; never the path."""
-    from copilot_usage_report._store import api_origin
+    from copilot_usage_report._archive.store import api_origin
 
     assert api_origin(url) == origin
 

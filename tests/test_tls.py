@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ssl
 
-from copilot_usage_report._tls import tls_context
+from copilot_usage_report._core.tls import tls_context
 
 
 def test_the_context_is_made_once_and_verifies_certificates_and_hostnames():
@@ -17,7 +17,8 @@ def test_the_context_is_made_once_and_verifies_certificates_and_hostnames():
 
 def test_both_clients_take_the_shared_context(monkeypatch):
     """The API client and the storage client are built on the one context, not their own."""
-    from copilot_usage_report import _api, _download
+    from copilot_usage_report._github import api as _api
+    from copilot_usage_report._transfer import download as _download
 
     used: list[ssl.SSLContext] = []
 

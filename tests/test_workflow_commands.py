@@ -15,15 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from copilot_usage_report._errors import CopilotUsageReportError, add_secret
-from copilot_usage_report._progress import Progress
-from copilot_usage_report._workflow import (
+from copilot_usage_report._app.progress import Progress
+from copilot_usage_report._app.workflow import (
     COMMAND_NAMES,
     annotate_error,
     annotate_warning,
     command,
     mask,
 )
+from copilot_usage_report._errors import CopilotUsageReportError, add_secret
 
 CANONICAL = re.compile(
     r"::(?P<name>[a-z]+(?:-[a-z]+)*)"

@@ -26,8 +26,8 @@ from ._errors import (
 )
 
 if TYPE_CHECKING:
-    from ._run import FetchResult, RunResult, fetch_reports
-    from ._settings import Settings
+    from ._core import Settings
+    from ._pipeline import FetchResult, RunResult, fetch_reports
 
 __all__ = [
     "AccessDeniedError",
@@ -49,10 +49,10 @@ __all__ = [
 ]
 
 _LAZY = {
-    "FetchResult": "._run",
-    "RunResult": "._run",
-    "fetch_reports": "._run",
-    "Settings": "._settings",
+    "FetchResult": "._pipeline",
+    "RunResult": "._pipeline",
+    "fetch_reports": "._pipeline",
+    "Settings": "._core",
 }
 
 

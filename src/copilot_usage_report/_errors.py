@@ -2,7 +2,7 @@
 
 Each message is written for the person reading a workflow log: what happened,
 why, and what to do, on one line. No message ever holds the token or a signed
-link's query string: errors carry redacted links only (see ``_links.redact``).
+link's query string: errors carry redacted links only (see ``_core.links.redact``).
 
     CopilotUsageReportError            exit 1 unless noted
     ├── InputError                     exit 2, raised before any request is sent
@@ -25,7 +25,8 @@ link's query string: errors carry redacted links only (see ``_links.redact``).
     │   └── TooLargeError              a body past max-file-size, or a decompression bomb
     ├── DeadlineError                  the run took longer than its deadline
     ├── InternalError                  a bug, reported in the same one-line shape
-    └── OutputError                    the output folder cannot hold the files
+    ├── OutputError                    the output folder cannot hold the files
+    └── HistoryBranchError             the history branch could not be read, built or pushed
 
     Interrupted (a BaseException)      SIGINT or SIGTERM: exit 130 or 143, not an error of ours
 
@@ -119,7 +120,7 @@ class CopilotUsageReportError(Exception):
 
     exit_code: int = 1
     #: What to do, longer than the one-line message; shown in the job summary.
-    hint: str = "See the README's troubleshooting section."
+    hint: str = "See docs/errors.md for what each error means and what to do."
     title: str = "Copilot usage report failed"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:

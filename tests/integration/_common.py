@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from copilot_usage_report._standin import StandIn
+from copilot_usage_report._standin.server import StandIn
 
 TOKEN = "ghp_TESTTOKEN1234567890"
 DAY = datetime.now(UTC).date() - timedelta(days=3)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from copilot_usage_report._standin import Fault
+from copilot_usage_report._standin.server import Fault
 
 TOKEN = "ghp_TESTTOKEN1234567890"
 DAY = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()

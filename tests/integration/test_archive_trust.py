@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report._kinds import Scope
-from copilot_usage_report._lock import scope_lock
-from copilot_usage_report._standin import Fault, StandIn
-from copilot_usage_report._store import scope_folder
+from copilot_usage_report._archive.lock import scope_lock
+from copilot_usage_report._archive.store import scope_folder
+from copilot_usage_report._core.kinds import Scope
+from copilot_usage_report._standin.server import Fault, StandIn
 
 from ._common import (
     DAY,
@@ -450,7 +450,7 @@ def test_a_folder_in_the_way_of_a_file_is_an_output_error(standin, run_cli, tmp_
 def test_a_run_that_saved_nothing_leaves_only_its_own_records(standin, run_cli, tmp_path):
     """A failed run with nothing saved leaves the scope's lock and its index, nothing else: a
     caller that made the folder for it may remove it whole (``nothing_archived``)."""
-    from copilot_usage_report._results import nothing_archived
+    from copilot_usage_report._pipeline.results import nothing_archived
 
     run = run_cli("fetch", env=env(standin, tmp_path))
     assert run.code == 1

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report._kinds import KINDS
-from copilot_usage_report._standin import Fault, StandIn
+from copilot_usage_report._core.kinds import KINDS
+from copilot_usage_report._standin.server import Fault, StandIn
 
 from ._common import TOKEN, indexes
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from copilot_usage_report._standin import Fault
+from copilot_usage_report._standin.server import Fault
 
 from ._common import assert_no_leak, assert_saved_exactly, env, serve
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from copilot_usage_report._standin import Fault, Generated
+from copilot_usage_report._standin.server import Fault, Generated
 
 from ._common import (
     DAY,

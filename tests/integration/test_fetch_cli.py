@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from copilot_usage_report._standin import Fault, StandIn
+from copilot_usage_report._standin.server import Fault, StandIn
 
 from .conftest import Run
 

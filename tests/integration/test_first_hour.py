@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from copilot_usage_report import _demodata as data
-from copilot_usage_report._demo import DEMO_ENTERPRISE, DEMO_ORG, DEMO_TOKEN, demo_standin
-from copilot_usage_report._kinds import KINDS
-from copilot_usage_report._standin import StandIn
+from copilot_usage_report._app.demo import DEMO_ENTERPRISE, DEMO_ORG, DEMO_TOKEN, demo_standin
+from copilot_usage_report._core.kinds import KINDS
+from copilot_usage_report._standin import data
+from copilot_usage_report._standin.server import StandIn
 
 TODAY = datetime.now(UTC).date()
 #: A day of the history with every report (the newest days never have a gap).
@@ -258,7 +258,7 @@ def test_each_scope_answers_only_under_its_own_api_prefix(demo):
 
 def test_demo_archive_fetches_the_history_with_the_real_pipeline(tmp_path):
     """The helper the dashboard's demo builds on: days of three reports, gaps skipped."""
-    from copilot_usage_report._demo import demo_archive
+    from copilot_usage_report._app.demo import demo_archive
 
     result = demo_archive(tmp_path / "archive", days=12)
     expected = [d for d in data.history(TODAY) if d >= data.newest_day(TODAY) - timedelta(12)]

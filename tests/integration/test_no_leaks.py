@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from copilot_usage_report._standin import Fault, StandIn
+from copilot_usage_report._standin.server import Fault, StandIn
 
 from ._common import DAY, FILES, TOKEN, env, serve
 

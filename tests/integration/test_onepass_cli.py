@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report._standin import StandIn
+from copilot_usage_report._standin.server import StandIn
 
 TOKEN = "ghp_TESTTOKEN1234567890"
 DAY = datetime.now(UTC).date() - timedelta(days=3)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report._standin import Generated, StandIn
+from copilot_usage_report._standin.server import Generated, StandIn
 
 from .conftest import SCRIPT
 

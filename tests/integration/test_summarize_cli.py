@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report._standin import StandIn
+from copilot_usage_report._standin.server import StandIn
 
 TOKEN = "ghp_TESTTOKEN1234567890"
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "metrics"
@@ -208,7 +208,7 @@ def test_demo_shows_the_full_summary(run_cli, tmp_path):
     """The demo prints the usage outputs and the whole summary: headline, chart, breakdowns."""
     run = run_cli("demo", "--output-dir", str(tmp_path / "demo"))
     assert run.code == 0, run.stderr
-    from copilot_usage_report import _demodata
+    from copilot_usage_report._standin import data as _demodata
 
     newest = _demodata.newest_day(datetime.now(UTC).date())
     record = json.loads(_demodata.aggregate_file("org", newest))["day_totals"][0]

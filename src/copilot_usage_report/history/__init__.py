@@ -3,11 +3,41 @@
 ``build(sources, out)`` reads every day folder with a valid manifest under the
 given trees, checks each file against its manifest, and writes
 ``copilot-usage.sqlite`` (updated incrementally), ``daily.csv`` and a
-self-contained ``index.html`` into ``out``.
+self-contained ``index.html`` into ``out``. ``publish_history`` keeps the same
+history on a git branch (``auth_header`` is the header git sends the token in).
+
+Modules: ``_archive`` (the day folders of an archive), ``_schema`` and ``_update``
+(the database), ``_view``, ``_page`` and ``_svg`` (the page), ``_build`` (the three
+outputs), ``_stage``, ``_git`` and ``_branch`` (the history branch), ``_synthetic``
+(a deterministic archive for tests and benchmarks).
+
+Layer 4 (beside ``_pipeline`` and ``_standin.server``): may import ``_metrics.summarize``,
+``_archive``, ``_core`` and ``_errors``.
 """
 
 from __future__ import annotations
 
-from ._build import DATABASE_NAME, BuildResult, build
+from typing import TYPE_CHECKING
 
-__all__ = ["DATABASE_NAME", "BuildResult", "build"]
+from .._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from ._branch import publish_history as publish_history
+    from ._build import DATABASE_NAME as DATABASE_NAME
+    from ._build import BuildResult as BuildResult
+    from ._build import build as build
+    from ._git import auth_header as auth_header
+
+#: Each public name and the module that defines it; loaded on first use.
+_EXPORTS = {
+    "publish_history": "_branch",
+    "DATABASE_NAME": "_build",
+    "BuildResult": "_build",
+    "build": "_build",
+    "auth_header": "_git",
+}
+
+__all__ = ["DATABASE_NAME", "BuildResult", "auth_header", "build", "publish_history"]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import HistoryBranchError, InputError
-from . import BuildResult, build
+from ._build import BuildResult, build
 from ._git import Git
 from ._stage import MANIFEST, MAX_FILE_BYTES, StagedDay, content_of, stage_days
 

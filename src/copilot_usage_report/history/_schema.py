@@ -1,7 +1,7 @@
 """The database's tables: one per grain, GitHub's field names, provenance on every row.
 
 ``days``: one row per scope and day (an aggregate report's headline fields and
-the derived metrics of ``_derived``). ``breakdowns``: per scope, day, dimension
+the derived metrics of ``_metrics.derived``). ``breakdowns``: per scope, day, dimension
 (``ide``, ``feature``, ``language_feature``, ``language_model``, ``model_feature``)
 and key (``key2`` holds the second half of a two-part key). ``teams``: per scope,
 day and team, GitHub's team metrics (users-1-day joined with user-teams-1-day).
@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .._activity import ACTIVITY_FIELDS
-from ._derived import DERIVED
+from .._metrics import ACTIVITY_FIELDS, DERIVED
 
 __all__ = [
     "ACTIVITY",

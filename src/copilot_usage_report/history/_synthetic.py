@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .._activity import ACTIVITY_FIELDS
+from .._metrics import ACTIVITY_FIELDS
 
 __all__ = ["write_archive", "write_day"]
 

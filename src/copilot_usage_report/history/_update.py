@@ -17,9 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._metrics import Grain, Record, UnreadableFile, derived_metrics, grain_of, grain_records
 from ._archive import ArchiveFile, Scan
-from ._derived import derived
-from ._records import Grain, Record, UnreadableFile, grain_of, records
 from ._schema import ACTIVITY, DAY_COLUMNS, NESTED, USER_FLAGS
 
 __all__ = ["Known", "Options", "known_files", "update"]
@@ -142,7 +141,7 @@ def update(db: sqlite3.Connection, scan: Scan, options: Options) -> tuple[list[s
 def _read(item: ArchiveFile) -> _FileRows:
     rows = _FileRows()
     scope = item.scope
-    for record in records(item.path):
+    for record in grain_records(item.path):
         grain: Grain | None = grain_of(record)
         if grain is None:
             rows.unknown += 1
@@ -196,7 +195,7 @@ def _day_values(record: Record) -> list[int | float | None]:
     for outer, inner in NESTED:
         nested = record.get(outer)
         values[f"{outer}_{inner}"] = _int(nested.get(inner)) if isinstance(nested, dict) else None
-    values.update(derived(record))
+    values.update(derived_metrics(record))
     return [values[name] for name in DAY_COLUMNS]
 
 
@@ -265,7 +264,7 @@ def _put_users(
 
 
 def _rows_of(item: ArchiveFile, scope: str, day: str, grain: Grain) -> Iterable[Record]:
-    for record in records(item.path):
+    for record in grain_records(item.path):
         if record.get("day") == day and grain_of(record) == grain:
             yield record
 

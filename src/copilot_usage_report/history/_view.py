@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ._derived import percent, ratio
+from .._metrics import percent, ratio
 
 __all__ = ["Headline", "ScopeView", "Table", "read_views", "weekly"]
 

@@ -1,0 +1,99 @@
+"""What ``--help`` says beyond the options: exit codes, the token advice, examples.
+
+One text per command, shown as its epilog by ``parser``; plain strings, so
+``--help`` imports nothing more.
+"""
+
+__all__ = [
+    "CREDENTIAL_ADVICE",
+    "DEMO_EPILOG",
+    "EXIT_CODES",
+    "FETCH_EPILOG",
+    "HISTORY_EPILOG",
+    "MAIN_EPILOG",
+    "SERVE_EPILOG",
+    "SUMMARIZE_EPILOG",
+]
+
+EXIT_CODES = """exit codes:
+  0    done: every report asked for is saved (days without one skipped or warned, by policy)
+  1    failed: GitHub refused or failed, a download or the output folder failed
+  2    bad input: the message names it; nothing was sent to GitHub
+  130  interrupted (Ctrl-C): no partial file is left behind"""
+
+CREDENTIAL_ADVICE = """the token:
+  Put it in GH_TOKEN (or GITHUB_TOKEN), not on the command line: a --token value is
+  visible to every user of this machine in the process list (ps). For example
+    export GH_TOKEN="$(gh auth token)"      # GitHub CLI's token, if it may read the metrics
+  It needs the organization permission "Organization Copilot metrics: read" (fine-grained
+  token or GitHub App) or read:org (classic token)."""
+
+FETCH_EPILOG = f"""{CREDENTIAL_ADVICE}
+
+{EXIT_CODES}
+
+examples:
+  copilot-usage-report fetch --org my-org
+      the newest day GitHub has a report for, into copilot-usage-metrics/
+  copilot-usage-report fetch --org my-org --day last-30-days --report organization-1-day,users-1-day
+      a backfill of 30 days, two reports each; days without a report are skipped
+  copilot-usage-report fetch --enterprise my-enterprise --report enterprise-28-day --json
+      the enterprise's latest 28-day report; the outputs as JSON on stdout
+
+Try any of them without a token against the built-in stand-in of GitHub:
+  eval "$(copilot-usage-report serve-demo --env)"; copilot-usage-report fetch --org "$ORG"
+"""
+
+DEMO_EPILOG = f"""The stand-in serves organization octo-demo and enterprise octo-demo-enterprise:
+every report kind, 121 days up to the day before yesterday, with a few gaps.
+
+{EXIT_CODES}
+
+examples:
+  copilot-usage-report demo
+      the newest day's organization report, its outputs and job summary
+  copilot-usage-report demo --day last-90-days --output-dir demo-history
+      90 days of history (gaps skipped), e.g. for a dashboard
+  copilot-usage-report demo --report users-1-day,user-teams-1-day --format csv
+      per-user and team rows, with CSV tables beside the files"""
+
+SUMMARIZE_EPILOG = f"""{EXIT_CODES}
+
+examples:
+  copilot-usage-report summarize copilot-usage-metrics/
+      every report file under the folder, as Markdown
+  copilot-usage-report summarize copilot-usage-metrics/ --json
+      the metrics as one JSON object
+  copilot-usage-report summarize downloaded-artifact/ --format csv
+      also write CSV tables beside the files"""
+
+SERVE_EPILOG = """exit codes:
+  0    serving (or stopped, with --stop)
+  1    the stand-in did not start
+  2    bad input
+
+examples:
+  eval "$(copilot-usage-report serve-demo --env)"
+      serve in the background and point this shell at it (GH_TOKEN, GITHUB_API_URL,
+      ORG, ENTERPRISE); then: copilot-usage-report fetch --org "$ORG"
+  copilot-usage-report serve-demo --scenario forbidden --lifetime 300
+      a stand-in that refuses every request with 403, for five minutes; prints its URL
+  copilot-usage-report serve-demo --stop
+      stop the stand-in serve-demo started (it also stops by itself after --lifetime)"""
+
+HISTORY_EPILOG = f"""{EXIT_CODES}
+
+examples:
+  copilot-usage-report history copilot-usage-metrics/ --out site/
+      the database, daily.csv and index.html of every day archived so far
+  copilot-usage-report history copilot-usage-metrics/ downloaded-artifacts/ --out site/
+      several archives at once: fetch output and merged or unmerged artifacts
+  copilot-usage-report history copilot-usage-metrics/ --out site/ --no-users
+      leave per-user rows out of the database (teams are still counted)"""
+
+MAIN_EPILOG = """examples:
+  copilot-usage-report demo                                try it: no token, no network
+  copilot-usage-report fetch --org my-org                  the newest day (token from GH_TOKEN)
+  copilot-usage-report summarize copilot-usage-metrics/    numbers of files on disk
+
+Run "copilot-usage-report COMMAND --help" for a command's options, defaults and exit codes."""

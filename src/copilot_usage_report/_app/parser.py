@@ -1,0 +1,342 @@
+"""The command line's parser: its commands, their option blocks, help texts and epilogs.
+
+Kept apart from ``cli`` (which runs the commands) so the help a reader sees is
+in one place; ``cli`` re-exports ``build_parser``, which also renders the
+README's usage block. Nothing here imports more than ``argparse`` at start-up,
+so ``--version`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from .._errors import CopilotUsageReportError
+from . import help as help_text
+
+__all__ = ["PROG", "SCENARIOS", "build_parser", "package_version"]
+
+PROG = "copilot-usage-report"
+#: What ``serve-demo`` can play: GitHub answering normally, or refusing the token with 403.
+SCENARIOS = ("ok", "forbidden")
+
+
+def package_version() -> str:
+    """This package's version, read from its metadata only when asked."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PROG)
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version`` that reads package metadata only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"{PROG} {package_version()}")
+        parser.exit()
+
+
+def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
+    env = "" if demo else " (env: {})"
+    if not demo:
+        parser.add_argument(
+            "--org",
+            help="organization login; this or --enterprise is required" + env.format("INPUT_ORG"),
+            metavar="ORG",
+        )
+        parser.add_argument(
+            "--enterprise",
+            help="enterprise slug, instead of --org" + env.format("INPUT_ENTERPRISE"),
+            metavar="SLUG",
+        )
+    parser.add_argument(
+        "--report",
+        help="report(s), comma separated: organization-1-day (default; the enterprise's "
+        "aggregate with --enterprise), enterprise-1-day, users-1-day, user-teams-1-day, "
+        "repos-1-day, organization-28-day, enterprise-28-day, users-28-day"
+        + env.format("INPUT_REPORT"),
+        metavar="KINDS",
+    )
+    if not demo:
+        parser.add_argument(
+            "--if-not-available",
+            help="when a day has no report: error (default for one day), warn, or skip "
+            "(default for ranges)" + env.format("INPUT_IF_NOT_AVAILABLE"),
+            metavar="POLICY",
+        )
+        parser.add_argument(
+            "--token",
+            help="token that may read the Copilot metrics; prefer the environment: a value "
+            "given here shows in the process list (ps) to every user of the machine; default "
+            "from GH_TOKEN" + env.format("INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN"),
+        )
+        parser.add_argument(
+            "--api-url",
+            help="API base URL, for GHE.com data residency or the demo stand-in"
+            + env.format("INPUT_API_URL, GITHUB_API_URL; default https://api.github.com"),
+        )
+        parser.add_argument(
+            "--api-version",
+            help="X-GitHub-Api-Version header"
+            + env.format("INPUT_API_VERSION; default 2026-03-10"),
+        )
+    parser.add_argument(
+        "--day",
+        help="YYYY-MM-DD, 'yesterday', 'latest' (newest day with a report, default), "
+        "START..END (inclusive) or last-N-days" + env.format("INPUT_DAY"),
+    )
+    parser.add_argument(
+        "--output-dir",
+        help="folder the files go to"
+        + (
+            " (default copilot-usage-demo)"
+            if demo
+            else env.format("INPUT_OUTPUT_DIR; default copilot-usage-metrics")
+        ),
+        metavar="DIR",
+    )
+    parser.add_argument(
+        "--retries",
+        help="retries of a failed request or download (default 5)" + env.format("INPUT_RETRIES"),
+        metavar="N",
+    )
+    parser.add_argument(
+        "--max-wait",
+        help="longest rate-limit wait accepted, in seconds (default 300)"
+        + env.format("INPUT_MAX_WAIT"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
+        "--concurrency",
+        help="downloads at once (default 4)" + env.format("INPUT_CONCURRENCY"),
+        metavar="N",
+    )
+    parser.add_argument(
+        "--timeout",
+        help="seconds a request may stall before it is retried (default 30)"
+        + env.format("INPUT_TIMEOUT"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
+        "--lock-wait",
+        help="seconds to wait for another run writing into the same organization's or "
+        "enterprise's folder (default 600)" + env.format("INPUT_LOCK_WAIT"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
+        "--summary",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="write the job summary: files and usage numbers (default on)"
+        + env.format("INPUT_JOB_SUMMARY"),
+    )
+    parser.add_argument(
+        "--format",
+        help="ndjson (default): the files as GitHub serves them; csv: also flattened CSV "
+        "tables beside them" + env.format("INPUT_FORMAT"),
+        metavar="FORMAT",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        help="largest file kept: bytes, or a number with KiB, MiB or GiB (default 16GiB)"
+        + env.format("INPUT_MAX_FILE_SIZE"),
+        metavar="SIZE",
+    )
+    parser.add_argument(
+        "--deadline",
+        help="seconds the whole run may take (default 3600)" + env.format("INPUT_DEADLINE"),
+        metavar="SECONDS",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the outputs as one JSON object on stdout (default: a few lines of text)",
+    )
+    _debug_option(parser)
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    description: str,
+    epilog: str,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _debug_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an unexpected failure (also RUNNER_DEBUG=1; default off)",
+    )
+
+
+def _lifetime(text: str) -> float:
+    """``serve-demo --lifetime``: positive, finite seconds, in ASCII digits."""
+    from .._core import parse_seconds
+
+    try:
+        value = parse_seconds("--lifetime", text, high=7 * 24 * 3600.0)
+    except CopilotUsageReportError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("--lifetime must be more than 0 seconds.")
+    return value
+
+
+def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    history = _command(
+        commands,
+        "history",
+        help="build a database, daily.csv and a dashboard page from archived reports",
+        description="Read every day folder with a valid manifest under the given folders "
+        "(fetch output, downloaded artifacts merged or not, any mix of organizations and "
+        "enterprises), check each file against its manifest, and write copilot-usage.sqlite "
+        "(updated incrementally), daily.csv and a self-contained index.html into --out.",
+        epilog=help_text.HISTORY_EPILOG,
+    )
+    history.add_argument("archives", nargs="+", metavar="ARCHIVE", help="archive folders")
+    history.add_argument(
+        "--out", required=True, metavar="DIR", help="folder to write into (required)"
+    )
+    history.add_argument(
+        "--show-logins",
+        action="store_true",
+        help="show user logins on the page and keep them in the database (default: left out)",
+    )
+    history.add_argument(
+        "--no-users",
+        dest="users",
+        action="store_false",
+        help="leave per-user rows out of the database (teams are still computed)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to render the README's usage block)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Archive GitHub Copilot usage metrics reports.",
+        epilog=help_text.MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an unexpected failure (also RUNNER_DEBUG=1; default off)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    fetch = _command(
+        commands,
+        "fetch",
+        help="fetch Copilot usage metrics reports into a folder",
+        description="Fetch Copilot usage metrics reports of an organization or enterprise, for "
+        "one day, the latest day, or a range of days; verify every file and write it with a "
+        "manifest per folder and an index of the run. Every option falls back to the "
+        "environment variable named in its help.",
+        epilog=help_text.FETCH_EPILOG,
+    )
+    _fetch_options(fetch, demo=False)
+    demo = _command(
+        commands,
+        "demo",
+        help="run fetch against a built-in stand-in of GitHub (no token, no network)",
+        description="Start a loopback stand-in of GitHub's API and report storage, fetch from "
+        "it with a dummy token, and show what a workflow would see: the files, the step "
+        "outputs and the job summary.",
+        epilog=help_text.DEMO_EPILOG,
+    )
+    _fetch_options(demo, demo=True)
+    summarize = _command(
+        commands,
+        "summarize",
+        help="summarise report files already on disk, as Markdown on stdout",
+        description="Read report files (an artifact downloaded later, a folder of backfilled "
+        "days) and print the usage summary a fetch writes to the job summary, as Markdown. "
+        "Inside a workflow step it also sets the metrics outputs.",
+        epilog=help_text.SUMMARIZE_EPILOG,
+    )
+    summarize.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="report files (.ndjson, .json), or folders holding them (searched recursively)",
+    )
+    summarize.add_argument(
+        "--format",
+        help="ndjson (default): print only; csv: also write CSV tables beside the files",
+        metavar="FORMAT",
+    )
+    summarize.add_argument(
+        "--json",
+        action="store_true",
+        help="print the metrics as one JSON object (default: Markdown)",
+    )
+    _debug_option(summarize)
+    _history_parser(commands)
+    serve = _command(
+        commands,
+        "serve-demo",
+        help="serve the demo stand-in of GitHub in the background and print its URL",
+        description="Start the demo's loopback stand-in of GitHub's API and report storage in "
+        "a background process that stops by itself after --lifetime seconds (or with "
+        "serve-demo --stop), print its API URL on stdout (with --env, shell exports), and "
+        "(inside Actions) set the step outputs api-url, org, enterprise, token, latest-day and "
+        "pid. Point fetch at it with --env, or the action's api-url input; the action's "
+        "self-test does.",
+        epilog=help_text.SERVE_EPILOG,
+    )
+    serve.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="ok",
+        help="ok: every report kind of organization octo-demo and enterprise "
+        "octo-demo-enterprise up to the day before yesterday (yesterday has none yet); "
+        "forbidden: every API request is refused with 403 (default ok)",
+    )
+    serve.add_argument(
+        "--lifetime",
+        type=_lifetime,
+        default=1800.0,
+        metavar="SECONDS",
+        help="stop serving after this many seconds (default 1800)",
+    )
+    serve.add_argument(
+        "--env",
+        action="store_true",
+        help="print shell exports instead of the URL: GH_TOKEN, GITHUB_API_URL, ORG and "
+        'ENTERPRISE, for eval "$(copilot-usage-report serve-demo --env)"; reuses a stand-in '
+        "serve-demo started that still runs (default off)",
+    )
+    serve.add_argument(
+        "--stop",
+        action="store_true",
+        help="stop the stand-in the last serve-demo started, and exit (default off)",
+    )
+    serve.add_argument(
+        "--foreground",
+        action="store_true",
+        help="serve in this process until interrupted, printing the details as one JSON line "
+        "(default off)",
+    )
+    from .publish_history import add_parser as add_publish_history
+
+    add_publish_history(commands)
+    return parser

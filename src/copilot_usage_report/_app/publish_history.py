@@ -1,0 +1,169 @@
+"""``publish-history``: the command the action runs after the fetch when history-branch is set.
+
+Options fall back to the environment the action sets (``INPUT_*``) and to the
+runner's own variables (``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY``). The
+history token is masked before anything else happens; the Copilot metrics
+token (``INPUT_TOKEN``) is never read here, so it can never reach the git host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from .._errors import InputError
+
+__all__ = ["add_parser", "run_publish_history"]
+
+_TOKEN_ENV = ("INPUT_HISTORY_TOKEN", "HISTORY_TOKEN")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``publish-history`` subcommand and its options."""
+    parser = commands.add_parser(
+        "publish-history",
+        help="commit an archive's day folders and the dashboard to a history branch",
+        description="Bring a branch of a GitHub repository (shallow; created empty on the first "
+        "run), add the archive's verified day folders, rebuild index.html, daily.csv and "
+        "README.md over the whole branch, commit and push, retrying when another run pushed "
+        "first. The token is read from HISTORY_TOKEN (INPUT_HISTORY_TOKEN in the action), "
+        "never from an option, and goes to git only as an HTTP header in its environment. "
+        "Every option falls back to the environment variable named in its help.",
+    )
+    parser.add_argument(
+        "--archive", metavar="DIR", help="the fetch's output folder (env: INPUT_OUTPUT_DIR)"
+    )
+    parser.add_argument(
+        "--branch", metavar="NAME", help="the history branch (env: INPUT_HISTORY_BRANCH)"
+    )
+    parser.add_argument(
+        "--repository",
+        metavar="OWNER/NAME",
+        help="repository holding the branch (env: INPUT_REPOSITORY, GITHUB_REPOSITORY)",
+    )
+    parser.add_argument(
+        "--server-url",
+        metavar="URL",
+        help="GitHub server (env: INPUT_SERVER_URL, GITHUB_SERVER_URL; default https://github.com)",
+    )
+    parser.add_argument(
+        "--per-user",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also keep per-user reports, gzip-compressed (env: INPUT_HISTORY_PER_USER; "
+        "default off)",
+    )
+    parser.add_argument(
+        "--site",
+        metavar="DIR",
+        help="also write the dashboard, daily.csv and the SQLite database over the whole "
+        "branch here (env: INPUT_HISTORY_SITE)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the outputs as one JSON object on stdout"
+    )
+
+
+def _value(cli: str | None, env: Mapping[str, str], *names: str) -> str | None:
+    if cli:
+        return cli
+    for name in names:
+        if env.get(name):
+            return env[name]
+    return None
+
+
+def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
+    """Publish, set the outputs ``history-commit``, ``history-url`` and ``history-site``."""
+    from .._core import parse_flag, testing_mode
+    from ..history import auth_header, publish_history
+    from .workflow import in_actions, mask, write_outputs, write_summary
+
+    env = os.environ if env is None else env
+    token = _value(None, env, *_TOKEN_ENV)
+    if token:
+        mask(token)
+        mask(auth_header(token).partition(" ")[2])
+    archive = _value(args.archive, env, "INPUT_OUTPUT_DIR")
+    branch = _value(args.branch, env, "INPUT_HISTORY_BRANCH")
+    repository = _value(args.repository, env, "INPUT_REPOSITORY", "GITHUB_REPOSITORY")
+    server = (
+        _value(args.server_url, env, "INPUT_SERVER_URL", "GITHUB_SERVER_URL")
+        or "https://github.com"
+    )
+    site = _value(args.site, env, "INPUT_HISTORY_SITE")
+    per_user = args.per_user
+    if per_user is None:
+        per_user = parse_flag(
+            "history-per-user", env.get("INPUT_HISTORY_PER_USER") or None, default=False
+        )
+    if not archive:
+        raise InputError("no archive folder: pass --archive DIR (the fetch's output folder).")
+    if not branch:
+        raise InputError("no history branch: set history-branch (or pass --branch NAME).")
+    if not repository:
+        raise InputError("no repository: pass --repository OWNER/NAME (or set GITHUB_REPOSITORY).")
+    if not token:
+        raise InputError(
+            "no history token: set history-token (the default is the workflow's "
+            "github.token), or HISTORY_TOKEN at a terminal."
+        )
+    if not Path(archive).is_dir():
+        raise InputError(f"the archive folder {archive} does not exist; run fetch first.")
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    def warn(line: str) -> None:
+        if in_actions():
+            from .workflow import annotate_warning
+
+            annotate_warning(line, title="History branch")
+        else:
+            print(f"copilot-usage-report: warning: {line}", file=sys.stderr)
+
+    if in_actions():
+        print("::group::History branch: git", file=sys.stderr, flush=True)
+    try:
+        result = publish_history(
+            Path(archive),
+            branch=branch,
+            repository=repository,
+            server=server,
+            token=token,
+            per_user=per_user,
+            site=Path(site) if site else None,
+            work_dir=Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else None,
+            log=say,
+            warn=warn,
+            sleep=(lambda _: None) if testing_mode(env) else time.sleep,
+            git_log=lambda line: say(f"  $ {line}"),
+        )
+    finally:
+        if in_actions():
+            print("::endgroup::", file=sys.stderr, flush=True)
+    outputs = {
+        "history-commit": result.commit,
+        "history-url": result.url,
+        "history-site": str(Path(site).resolve()) if site else "",
+    }
+    write_outputs(outputs)
+    changed = len(result.added) + len(result.replaced)
+    if result.commit:
+        line = (
+            f"History: {changed} day folder(s) committed to [{result.branch}]({result.url}) "
+            f"as {result.commit[:12]}."
+        )
+    else:
+        line = f"History: [{result.branch}]({result.url}) already held every day; no commit."
+    write_summary(line + "\n")
+    if args.json:
+        print(json.dumps(outputs, indent=2))
+    else:
+        print(line.replace(f"[{result.branch}]({result.url})", f"{result.branch} ({result.url})"))
+    return 0

@@ -1,0 +1,143 @@
+"""One fetch with the real clients: the glue ``fetch`` and ``demo`` share.
+
+Builds the API client (holding the token) and the storage client (holding none),
+hooks the storage client's responses so ``Progress`` sees bytes arrive, runs the
+pipeline, and removes an output folder the run created and left empty when it fails.
+The only place the real clients are made.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import httpx
+
+from .._core import Settings
+from .._github import make_api_client
+from .._pipeline import OnFailure, RunResult, fetch_reports
+from .._transfer import RecordSink, make_storage_client
+from .progress import Progress
+
+__all__ = ["remove_if_empty", "run_fetch"]
+
+
+def run_fetch(
+    settings: Settings,
+    *,
+    progress: Progress,
+    user_agent: str,
+    tool: str,
+    created: Path | None = None,
+    on_failure: OnFailure | None = None,
+) -> RunResult:
+    """Fetch as ``settings`` say; on any failure, remove ``created`` if it archived nothing.
+
+    ``on_failure`` is handed a failed run's partial result (days already saved). Each
+    download decodes its records once, as they arrive, into the sums of the usage summary
+    (``_pipeline.onepass``), unless the summary is CSV tables (written from the files on disk).
+    """
+    if len(settings.kinds) == 1 and not settings.kinds[0].rolling:
+        progress.unit = "days"
+    try:
+        with (
+            make_api_client(
+                settings.api_url,
+                settings.token,
+                api_version=settings.api_version,
+                user_agent=user_agent,
+                timeout=settings.timeout,
+            ) as api,
+            make_storage_client(
+                concurrency=settings.concurrency,
+                user_agent=user_agent,
+                timeout=settings.timeout,
+                max_file_size=settings.max_file_size,
+            ) as storage,
+        ):
+            storage.event_hooks["response"].append(_counting(progress))
+            return fetch_reports(
+                settings,
+                api,
+                storage,
+                log=progress.log,
+                progress=progress,
+                tool=tool,
+                on_failure=on_failure,
+                records=None if settings.report_format == "csv" else _fetch_tally,
+            )
+    except BaseException:
+        if created is not None:
+            remove_if_empty(created)
+        raise
+
+
+def _fetch_tally(report: str, path: Path) -> RecordSink | None:
+    """``_pipeline.onepass.fetch_tally``, imported when the first download starts."""
+    from .._pipeline import fetch_tally
+
+    return fetch_tally(report, path)
+
+
+def remove_if_empty(folder: Path) -> bool:
+    """Remove ``folder`` and the folders under it when no file is anywhere inside.
+
+    Keeps the invariant "a failed run leaves no empty output folder it made"; a
+    folder holding any file (an earlier day, a lock, the failed run's own index,
+    which says what failed) is left as it is.
+    """
+    try:
+        if not folder.is_dir() or any(p.is_file() or p.is_symlink() for p in folder.rglob("*")):
+            return False
+        for sub in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            sub.rmdir()
+        folder.rmdir()
+    except OSError:
+        return False
+    return True
+
+
+def _counting(progress: Progress) -> Callable[[httpx.Response], None]:
+    """A response hook that wraps each body so ``progress.transfer`` sees its bytes."""
+    keys = itertools.count()
+
+    def hook(response: httpx.Response) -> None:
+        if response.status_code != 200:
+            return
+        name = unquote(urlsplit(str(response.request.url)).path.rsplit("/", 1)[-1])
+        length = response.headers.get("content-length")
+        total = int(length) if length and length.isdigit() else None
+        if isinstance(response.stream, httpx.SyncByteStream):  # always, in a sync client
+            response.stream = _Counted(response.stream, progress, next(keys), name, total)
+
+    return hook
+
+
+class _Counted(httpx.SyncByteStream):
+    """A body stream that reports the bytes read so far, and its end."""
+
+    def __init__(
+        self, inner: Iterable[bytes], progress: Progress, key: int, name: str, total: int | None
+    ) -> None:
+        self.inner = inner
+        self.progress = progress
+        self.key = key
+        self.name = name
+        self.total = total
+
+    def __iter__(self) -> Iterator[bytes]:
+        received = 0
+        try:
+            for chunk in self.inner:
+                received += len(chunk)
+                self.progress.transfer(self.key, self.name, received, self.total)
+                yield chunk
+        finally:
+            self.progress.transfer(self.key, self.name, -1, None)
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,112 @@
+"""The settings of a run and the small vocabularies every layer shares.
+
+Report kinds and scopes (``kinds``), link checks and redaction (``links``), the
+parsers of every input value (``values``), the bounds of a transfer (``bounds``),
+the validated ``Settings`` built from the command line or the workflow's inputs
+(``settings``, the only module that reads the environment) and the TLS context
+(``tls``).
+
+Layer 1: may import ``_errors`` only (and the standard library, httpx, pydantic).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from .bounds import ACCEPT_ENCODING as ACCEPT_ENCODING
+    from .bounds import CANCEL as CANCEL
+    from .bounds import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES
+    from .bounds import MAX_LINE_BYTES as MAX_LINE_BYTES
+    from .bounds import TOO_DEEP as TOO_DEEP
+    from .bounds import Inflater as Inflater
+    from .bounds import Pace as Pace
+    from .bounds import TransferBounds as TransferBounds
+    from .bounds import UndecodableBody as UndecodableBody
+    from .bounds import check_cancel as check_cancel
+    from .bounds import human_size as human_size
+    from .kinds import ReportKind as ReportKind
+    from .kinds import Scope as Scope
+    from .links import check_url as check_url
+    from .links import is_expired as is_expired
+    from .links import origin as origin
+    from .links import redact as redact
+    from .links import redact_text as redact_text
+    from .links import safe_file_name as safe_file_name
+    from .settings import DEFAULT_OUTPUT_DIR as DEFAULT_OUTPUT_DIR
+    from .settings import RawInputs as RawInputs
+    from .settings import Settings as Settings
+    from .settings import build_settings as build_settings
+    from .settings import testing_mode as testing_mode
+    from .tls import tls_context as tls_context
+    from .values import parse_flag as parse_flag
+    from .values import parse_format as parse_format
+    from .values import parse_seconds as parse_seconds
+
+#: Each public name and the module that defines it; loaded on first use.
+_EXPORTS = {
+    "ACCEPT_ENCODING": "bounds",
+    "CANCEL": "bounds",
+    "Inflater": "bounds",
+    "MAX_DOCUMENT_BYTES": "bounds",
+    "MAX_LINE_BYTES": "bounds",
+    "Pace": "bounds",
+    "TOO_DEEP": "bounds",
+    "TransferBounds": "bounds",
+    "UndecodableBody": "bounds",
+    "check_cancel": "bounds",
+    "human_size": "bounds",
+    "ReportKind": "kinds",
+    "Scope": "kinds",
+    "check_url": "links",
+    "is_expired": "links",
+    "origin": "links",
+    "redact": "links",
+    "redact_text": "links",
+    "safe_file_name": "links",
+    "DEFAULT_OUTPUT_DIR": "settings",
+    "RawInputs": "settings",
+    "Settings": "settings",
+    "build_settings": "settings",
+    "testing_mode": "settings",
+    "tls_context": "tls",
+    "parse_flag": "values",
+    "parse_format": "values",
+    "parse_seconds": "values",
+}
+
+__all__ = [
+    "ACCEPT_ENCODING",
+    "CANCEL",
+    "DEFAULT_OUTPUT_DIR",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_LINE_BYTES",
+    "TOO_DEEP",
+    "Inflater",
+    "Pace",
+    "RawInputs",
+    "ReportKind",
+    "Scope",
+    "Settings",
+    "TransferBounds",
+    "UndecodableBody",
+    "build_settings",
+    "check_cancel",
+    "check_url",
+    "human_size",
+    "is_expired",
+    "origin",
+    "parse_flag",
+    "parse_format",
+    "parse_seconds",
+    "redact",
+    "redact_text",
+    "safe_file_name",
+    "testing_mode",
+    "tls_context",
+]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

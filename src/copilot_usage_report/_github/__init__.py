@@ -1,0 +1,39 @@
+"""GitHub's REST API: the only package that holds the token.
+
+``api`` is the API client (asks for a report's links, keeps the token on the API
+origin, never follows a redirect elsewhere), ``ratelimit`` reads GitHub's rate-limit
+answers into waits, ``report`` checks the shape of the link list GitHub answers.
+
+Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_transfer`` or
+``_metrics.summarize`` (same layer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from .api import RetryPolicy as RetryPolicy
+    from .api import get_report_links as get_report_links
+    from .api import make_api_client as make_api_client
+    from .report import ReportLinks as ReportLinks
+
+#: Each public name and the module that defines it; loaded on first use.
+_EXPORTS = {
+    "RetryPolicy": "api",
+    "get_report_links": "api",
+    "make_api_client": "api",
+    "ReportLinks": "report",
+}
+
+__all__ = [
+    "ReportLinks",
+    "RetryPolicy",
+    "get_report_links",
+    "make_api_client",
+]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,161 @@
+"""Report records and what they add up to, by GitHub's definitions.
+
+One module per concept: ``records`` (which files hold records, how a file holds
+them, which kind each record is), ``grains`` (the history's reading of a file by
+grain), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
+lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and
+day), ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the
+frozen ``Insight`` and GitHub's metric names), ``derived`` (the metrics a record
+does not carry) and ``summarize`` (files on disk to an ``Insight``; the shipped
+JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
+
+For a download that decodes each line once, ``Tally.file(path)`` gives a
+``FileTally`` (``add_line(bytes)``, ``add_lines(list[bytes])``, ``add(value)``,
+then ``finish()``; ``Tally.insight()`` at the end); for the history database
+``day_metrics(record)`` gives one aggregate day's headline fields, derived metrics
+and breakdowns.
+
+Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_github`` or
+``_transfer`` (same layer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from .activity import ACTIVITY_FIELDS as ACTIVITY_FIELDS
+    from .activity import DIMENSIONS as DIMENSIONS
+    from .activity import OTHER as OTHER
+    from .activity import TOP as TOP
+    from .activity import UNKNOWN as UNKNOWN
+    from .activity import Activity as Activity
+    from .activity import Dimension as Dimension
+    from .activity import Row as Row
+    from .activity import TeamRow as TeamRow
+    from .activity import display_key as display_key
+    from .activity import rounded_rate as rounded_rate
+    from .derived import DERIVED as DERIVED
+    from .derived import derived_metrics as derived_metrics
+    from .derived import percent as percent
+    from .derived import ratio as ratio
+    from .feed import FileTally as FileTally
+    from .feed import OnRecord as OnRecord
+    from .feed import decode_lines as decode_lines
+    from .grains import Grain as Grain
+    from .grains import Record as Record
+    from .grains import UnreadableFile as UnreadableFile
+    from .grains import grain_of as grain_of
+    from .grains import grain_records as grain_records
+    from .model import DayInsight as DayInsight
+    from .model import Insight as Insight
+    from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
+    from .records import Kind as Kind
+    from .records import kind_of as kind_of
+    from .records import parse_document as parse_document
+    from .records import parse_line as parse_line
+    from .records import report_files as report_files
+    from .records import require_report_files as require_report_files
+    from .records import unwrap as unwrap
+    from .summarize import SCHEMA_NAME as SCHEMA_NAME
+    from .summarize import day_metrics as day_metrics
+    from .summarize import metrics_schema as metrics_schema
+    from .summarize import summarize_paths as summarize_paths
+    from .summarize import unrecognised_error as unrecognised_error
+    from .tally import USER_FLAGS as USER_FLAGS
+    from .tally import Tally as Tally
+    from .tally import day_insight as day_insight
+
+#: Each public name and the module that defines it; loaded on first use.
+_EXPORTS = {
+    "ACTIVITY_FIELDS": "activity",
+    "Activity": "activity",
+    "DIMENSIONS": "activity",
+    "Dimension": "activity",
+    "OTHER": "activity",
+    "Row": "activity",
+    "TOP": "activity",
+    "TeamRow": "activity",
+    "UNKNOWN": "activity",
+    "display_key": "activity",
+    "rounded_rate": "activity",
+    "DERIVED": "derived",
+    "derived_metrics": "derived",
+    "percent": "derived",
+    "ratio": "derived",
+    "FileTally": "feed",
+    "OnRecord": "feed",
+    "decode_lines": "feed",
+    "Grain": "grains",
+    "Record": "grains",
+    "UnreadableFile": "grains",
+    "grain_of": "grains",
+    "grain_records": "grains",
+    "DayInsight": "model",
+    "Insight": "model",
+    "Kind": "records",
+    "REPORT_SUFFIXES": "records",
+    "kind_of": "records",
+    "parse_document": "records",
+    "parse_line": "records",
+    "report_files": "records",
+    "require_report_files": "records",
+    "unwrap": "records",
+    "SCHEMA_NAME": "summarize",
+    "day_metrics": "summarize",
+    "metrics_schema": "summarize",
+    "summarize_paths": "summarize",
+    "unrecognised_error": "summarize",
+    "Tally": "tally",
+    "USER_FLAGS": "tally",
+    "day_insight": "tally",
+}
+
+__all__ = [
+    "ACTIVITY_FIELDS",
+    "DERIVED",
+    "DIMENSIONS",
+    "OTHER",
+    "REPORT_SUFFIXES",
+    "SCHEMA_NAME",
+    "TOP",
+    "UNKNOWN",
+    "USER_FLAGS",
+    "Activity",
+    "DayInsight",
+    "Dimension",
+    "FileTally",
+    "Grain",
+    "Insight",
+    "Kind",
+    "OnRecord",
+    "Record",
+    "Row",
+    "Tally",
+    "TeamRow",
+    "UnreadableFile",
+    "day_insight",
+    "day_metrics",
+    "decode_lines",
+    "derived_metrics",
+    "display_key",
+    "grain_of",
+    "grain_records",
+    "kind_of",
+    "metrics_schema",
+    "parse_document",
+    "parse_line",
+    "percent",
+    "ratio",
+    "report_files",
+    "require_report_files",
+    "rounded_rate",
+    "summarize_paths",
+    "unrecognised_error",
+    "unwrap",
+]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,311 @@
+"""The insight model: what one scope's day adds up to, by GitHub's definitions, frozen.
+
+A ``DayInsight`` is one organization's or enterprise's day (its *scope*): the
+headline numbers GitHub reports (user counts under their own names), the
+activity and its breakdowns, and the metrics GitHub's dashboard derives from
+them, each computed here by the dashboard's definition:
+
+- ``code_completion_acceptance_rate``: accepted ÷ shown inline suggestions, the
+  ``code_completion`` feature only, in percent;
+- ``agent_adoption_rate``: ``monthly_active_agent_users`` ÷ ``monthly_active_users``;
+- ``average_chat_requests_per_active_user``: chat requests (user-initiated
+  interactions of the ``chat_panel_*`` and ``chat_inline`` features) ÷ daily
+  active users;
+- lines added and deleted by user-initiated activity (completions, inline chat,
+  chat panel) and by agent-initiated activity (``agent_edit``).
+
+Numbers the tool adds that GitHub does not report are named so that GitHub
+never uses the name (``users_used_agent``, …). An ``Insight`` holds no user
+login.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from .activity import (
+    ACTIVITY_FIELDS,
+    DIMENSIONS,
+    OTHER,
+    TOP,
+    UNKNOWN,
+    Activity,
+    Dimension,
+    Row,
+    TeamRow,
+    display_key,
+    rank,
+    rounded_rate,
+    row_dict,
+    top_rows,
+)
+
+# The activity names are re-exported: ``summarize`` imports them from here.
+__all__ = [
+    "ACTIVITY_FIELDS",
+    "DIMENSIONS",
+    "OTHER",
+    "TOP",
+    "UNKNOWN",
+    "Activity",
+    "DayInsight",
+    "Dimension",
+    "Insight",
+    "Row",
+    "TeamRow",
+    "display_key",
+    "rounded_rate",
+]
+
+#: Features whose interactions are chat requests, and whose lines are user-initiated.
+CHAT_PANEL_PREFIX: Final = "chat_panel_"
+CHAT_INLINE: Final = "chat_inline"
+CODE_COMPLETION: Final = "code_completion"
+AGENT_EDIT: Final = "agent_edit"
+
+
+def _ratio(part: int | float | None, whole: int | float | None, scale: int = 1) -> float | None:
+    if part is None or not whole:
+        return None
+    return scale * part / whole
+
+
+@dataclass(frozen=True, slots=True)
+class DayInsight:
+    """What one scope's day adds up to (see the module's docstring for the definitions).
+
+    Headline numbers and breakdowns come from the scope's aggregate record when
+    the day has one, else from its per-user records (``daily_active_users`` is
+    then the number of per-user rows with activity).
+    """
+
+    day: date
+    organization_id: str | None
+    enterprise_id: str | None
+    #: GitHub's user counts of the day, by GitHub's field names (``daily_active_users``, …).
+    user_counts: Mapping[str, int | None]
+    activity: Activity
+    breakdowns: Mapping[Dimension, Mapping[str, Activity]]
+    #: Users active per IDE and per feature (per-user records only; empty otherwise).
+    active_users: Mapping[Dimension, Mapping[str, int]]
+    #: Our counts from per-user rows: users whose ``used_*`` flag is true, by flag.
+    users_used: Mapping[str, int]
+    totals_by_cli: Mapping[str, Any] | None = None
+    totals_by_copilot_app: Mapping[str, Any] | None = None
+    pull_requests: Mapping[str, Any] | None = None
+    ai_credits_used: float | None = None
+    #: ``{phase, phase_number, total_engaged_users}`` by phase.
+    ai_adoption_phases: Sequence[Mapping[str, Any]] = ()
+    teams: Sequence[TeamRow] = ()
+    aggregate_records: int = 0
+    user_records: int = 0
+    team_records: int = 0
+
+    @property
+    def scope(self) -> str:
+        """``organization <id>``, ``enterprise <id>``, or ``""`` when the records name none."""
+        if self.organization_id is not None:
+            return f"organization {self.organization_id}"
+        if self.enterprise_id is not None:
+            return f"enterprise {self.enterprise_id}"
+        return ""
+
+    def count(self, name: str) -> int | None:
+        """A GitHub user count of the day (``daily_active_users``, …), ``None`` if not reported."""
+        return self.user_counts.get(name)
+
+    @property
+    def daily_active_users(self) -> int | None:
+        return self.count("daily_active_users")
+
+    @property
+    def weekly_active_users(self) -> int | None:
+        return self.count("weekly_active_users")
+
+    @property
+    def monthly_active_users(self) -> int | None:
+        return self.count("monthly_active_users")
+
+    def feature(self, name: str) -> Activity:
+        return self.breakdowns["feature"].get(name, Activity())
+
+    @property
+    def code_completions(self) -> Activity:
+        """The ``code_completion`` feature: suggestions shown (generations) and accepted."""
+        return self.feature(CODE_COMPLETION)
+
+    @property
+    def code_completion_acceptance_rate(self) -> float | None:
+        return self.code_completions.acceptance_rate
+
+    @property
+    def chat_requests_by_mode(self) -> dict[str, int]:
+        """User-initiated interactions of each ``chat_panel_*`` feature (GitHub's feature names)."""
+        return {
+            name: value.user_initiated_interaction_count
+            for name, value in sorted(self.breakdowns["feature"].items())
+            if name.startswith(CHAT_PANEL_PREFIX)
+        }
+
+    @property
+    def chat_requests(self) -> int:
+        """Chat requests: the chat panel's modes and inline chat."""
+        inline = self.feature(CHAT_INLINE).user_initiated_interaction_count
+        return sum(self.chat_requests_by_mode.values()) + inline
+
+    @property
+    def average_chat_requests_per_active_user(self) -> float | None:
+        return _ratio(self.chat_requests, self.daily_active_users)
+
+    @property
+    def agent_adoption_rate(self) -> float | None:
+        return _ratio(self.count("monthly_active_agent_users"), self.monthly_active_users, 100)
+
+    def lines(self) -> dict[str, int]:
+        """Lines added and deleted by user-initiated and by agent-initiated activity."""
+        user = Activity()
+        for name, value in self.breakdowns["feature"].items():
+            if name in (CODE_COMPLETION, CHAT_INLINE) or name.startswith(CHAT_PANEL_PREFIX):
+                user += value
+        agent = self.feature(AGENT_EDIT)
+        return {
+            "loc_added_user_initiated": user.loc_added_sum,
+            "loc_deleted_user_initiated": user.loc_deleted_sum,
+            "loc_added_agent_initiated": agent.loc_added_sum,
+            "loc_deleted_agent_initiated": agent.loc_deleted_sum,
+        }
+
+    def headline(self) -> dict[str, Any]:
+        """The day's headline numbers and derived metrics as one JSON-ready object."""
+        completions = self.code_completions
+        return {
+            "day": self.day.isoformat(),
+            "organization_id": self.organization_id,
+            "enterprise_id": self.enterprise_id,
+            **self.user_counts,
+            **{f"users_{flag}": n for flag, n in sorted(self.users_used.items())},
+            **self.activity.as_dict(),
+            "code_completions_suggested": completions.code_generation_activity_count,
+            "code_completions_accepted": completions.code_acceptance_activity_count,
+            "code_completion_acceptance_rate": rounded_rate(completions.acceptance_rate),
+            "agent_adoption_rate": rounded_rate(self.agent_adoption_rate),
+            "chat_requests": self.chat_requests,
+            "chat_requests_by_mode": self.chat_requests_by_mode,
+            "average_chat_requests_per_active_user": rounded_rate(
+                self.average_chat_requests_per_active_user
+            ),
+            **self.lines(),
+            "totals_by_cli": self.totals_by_cli,
+            "totals_by_copilot_app": self.totals_by_copilot_app,
+            "pull_requests": self.pull_requests,
+            "ai_credits_used": self.ai_credits_used,
+            "totals_by_ai_adoption_phase": list(self.ai_adoption_phases),
+        }
+
+    def metrics(self, *, top: int | None = None, breakdowns: bool = True) -> dict[str, Any]:
+        """``headline`` plus the breakdowns (every key, or ``top`` and ``other``) and teams."""
+        if not breakdowns:
+            return self.headline()
+        return {
+            **self.headline(),
+            "breakdowns": {
+                d: [row_dict(d, row) for row in top_rows(self.rows(d), top)] for d in DIMENSIONS
+            },
+            "teams": [team.as_dict() for team in self.teams],
+            "records": {
+                "aggregate": self.aggregate_records,
+                "user": self.user_records,
+                "user_team": self.team_records,
+            },
+        }
+
+    def rows(self, dimension: Dimension) -> list[Row]:
+        """Every key of a breakdown as shown (a version label reads ``unknown``), busiest first."""
+        users = self.active_users.get(dimension)
+        return rank(dimension, self.breakdowns[dimension], users, with_users=users is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    """What a set of report files adds up to, by scope and day; it never holds a user login."""
+
+    days: tuple[DayInsight, ...]
+    #: The files read, and those that held no record of a known kind.
+    files: tuple[Path, ...] = ()
+    skipped: tuple[Path, ...] = ()
+    #: Things the reader should know, one sentence each (a record replaced by a later one).
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def scopes(self) -> list[str]:
+        return list(dict.fromkeys(day.scope for day in self.days))
+
+    def for_scope(self, scope: str) -> Insight:
+        """The days of one scope only."""
+        return Insight(tuple(d for d in self.days if d.scope == scope), self.files, self.skipped)
+
+    @property
+    def newest(self) -> DayInsight | None:
+        """The last day (of the first scope): its rolling user counts describe the period's end."""
+        if not self.days:
+            return None
+        first = self.days[0].scope
+        return [d for d in self.days if d.scope == first][-1]
+
+    @property
+    def activity(self) -> Activity:
+        """Activity summed over every day."""
+        total = Activity()
+        for day in self.days:
+            total += day.activity
+        return total
+
+    def feature(self, name: str) -> Activity:
+        total = Activity()
+        for day in self.days:
+            total += day.feature(name)
+        return total
+
+    @property
+    def has_users(self) -> bool:
+        """True when any day has per-user records (active users by IDE and feature exist)."""
+        return any(day.user_records for day in self.days)
+
+    def rows(self, dimension: Dimension, *, top: int = TOP) -> list[Row]:
+        """A breakdown summed over every day: the ``top`` most active keys, the rest as "other".
+
+        Active users are summed over days (user-days when there are several);
+        the "other" row has none, as users of several keys would count twice.
+        """
+        activity: dict[str, Activity] = {}
+        users: Counter[str] = Counter()
+        for day in self.days:
+            for key, value in day.breakdowns[dimension].items():
+                activity[key] = activity.get(key, Activity()) + value
+            users.update(day.active_users.get(dimension, {}))
+        with_users = any(dimension in day.active_users for day in self.days)
+        return top_rows(rank(dimension, activity, users, with_users=with_users), top)
+
+    def metrics(
+        self, *, top: int | None = None, breakdowns: bool = True, newest_only: bool = False
+    ) -> dict[str, Any]:
+        """The ``metrics`` object (``metrics.schema.json``): every scope's days, in order.
+
+        ``breakdowns=False`` leaves out breakdowns, teams and record counts; ``newest_only``
+        keeps each scope's newest day (``start_day`` and ``end_day`` still span them all).
+        """
+        days = [day.day for day in self.days]
+        return {
+            "start_day": min(days).isoformat() if days else None,
+            "end_day": max(days).isoformat() if days else None,
+            "days": [
+                day.metrics(top=top, breakdowns=breakdowns)
+                for day in self.days
+                if not newest_only or day is self.for_scope(day.scope).days[-1]
+            ],
+        }

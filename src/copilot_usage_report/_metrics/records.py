@@ -1,0 +1,396 @@
+"""Report records: which files hold them, how a file holds them, and which kind each one is.
+
+A record is recognised by what it contains, never by its wrapper or its file's
+name: a file may be NDJSON (one record, or one wrapper, per line), one JSON
+document, or a JSON array, and any of those may wrap records in ``day_totals``
+(GitHub's 28-day and enterprise layouts). Each record is then one of three
+kinds, told apart by its fields:
+
+- a **user-team** row has a user (``user_id``/``user_login``) and a team
+  (``team_id``/``slug``);
+- a **per-user** row has a user and no team, wherever it sits (the 28-day
+  per-user file wraps its rows in ``day_totals``);
+- an **aggregate** day has a ``day`` and the counts of a whole organization or
+  enterprise, and no user.
+
+Per-repository rows (the repos reports) are no kind this tool summarises.
+Records are handed on as the dicts JSON gives; the pydantic models below only
+write the error message of a record whose used field has the wrong type
+(``record_error``), so every such message reads the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from itertools import takewhile
+from pathlib import Path
+from typing import IO, Any, Final, Literal, TypeAlias
+
+import msgspec
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .._archive import MANIFEST_NAME, read_manifest
+from .._core import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, TOO_DEEP
+from .._errors import InputError, ReportFormatError
+
+__all__ = [
+    "MAX_LINE_BYTES",
+    "Kind",
+    "RecordError",
+    "decode_value",
+    "kind_of",
+    "parse_document",
+    "parse_line",
+    "read_records",
+    "record_error",
+    "report_files",
+    "require_report_files",
+    "unwrap",
+]
+
+#: NDJSON after its first line is read this many bytes at a time (``read_records(blocks=True)``).
+_BLOCK_BYTES: Final = 256 * 1024
+#: File name endings taken as report files when a folder has no manifest.
+REPORT_SUFFIXES: Final = (".ndjson", ".jsonl", ".json")
+_NOT_REPORTS: Final = frozenset({MANIFEST_NAME, "index.json"})
+
+Kind: TypeAlias = Literal["aggregate", "user", "team"]
+Record: TypeAlias = dict[str, Any]
+
+#: Fields of which any one makes a dict with a ``day`` an aggregate day.
+_AGGREGATE_KEYS: Final = frozenset(
+    {
+        "daily_active_users",
+        "weekly_active_users",
+        "monthly_active_users",
+        "user_initiated_interaction_count",
+        "code_generation_activity_count",
+        "code_acceptance_activity_count",
+        "totals_by_ide",
+        "totals_by_feature",
+    }
+)
+_decode: Final = msgspec.json.Decoder().decode
+#: One JSON value by msgspec alone (its ``DecodeError`` where the standard library may differ).
+decode_value: Final = _decode
+
+
+def kind_of(record: object) -> Kind | None:
+    """The kind of one record, from its fields; ``None`` for anything else.
+
+    A ``day_totals`` wrapper is not a record (``unwrap`` opens it), nor is a
+    per-repository row.
+    """
+    if type(record) is not dict or "day_totals" in record:
+        return None
+    if "user_id" in record or "user_login" in record:
+        return "team" if "team_id" in record or "slug" in record else "user"
+    if any(key.startswith(("repository", "repo_")) for key in record):
+        return None
+    if "day" in record and not _AGGREGATE_KEYS.isdisjoint(record):
+        return "aggregate"
+    return None
+
+
+def unwrap(value: object) -> Iterator[object]:
+    """The records inside one JSON value: itself, its array's items, its ``day_totals``' items.
+
+    Arrays and wrappers may nest (GitHub's example schema is an array of
+    wrappers); whatever is inside is yielded as found, for ``kind_of`` to judge.
+    """
+    if isinstance(value, list):
+        for item in value:
+            yield from unwrap(item)
+    elif isinstance(value, dict) and isinstance(value.get("day_totals"), list):
+        for item in value["day_totals"]:
+            yield from unwrap(item)
+    else:
+        yield value
+
+
+class RecordError(Exception):
+    """A record's used field has the wrong type; the reader adds file and line."""
+
+    def __init__(self, record: Record, kind: Kind) -> None:
+        super().__init__(kind)
+        self.record = record
+        self.kind = kind
+
+
+# --- The models: what each kind's used fields must be (for error messages) ---------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
+
+
+class _Counts(_Model):
+    user_initiated_interaction_count: int | None = None
+    code_generation_activity_count: int | None = None
+    code_acceptance_activity_count: int | None = None
+    loc_suggested_to_add_sum: int | None = None
+    loc_suggested_to_delete_sum: int | None = None
+    loc_added_sum: int | None = None
+    loc_deleted_sum: int | None = None
+
+
+class _Ide(_Counts):
+    ide: str | None = None
+
+
+class _Feature(_Counts):
+    feature: str | None = None
+
+
+class _Language(_Counts):
+    language: str | None = None
+    feature: str | None = None
+
+
+class _Model2(_Counts):
+    model: str | None = None
+    language: str | None = None
+    feature: str | None = None
+
+
+class _Activity(_Counts):
+    day: date
+    totals_by_ide: tuple[_Ide, ...] | None = None
+    totals_by_feature: tuple[_Feature, ...] | None = None
+    totals_by_language_feature: tuple[_Language, ...] | None = None
+    totals_by_model_feature: tuple[_Model2, ...] | None = None
+    totals_by_language_model: tuple[_Model2, ...] | None = None
+    organization_id: int | str | None = None
+    enterprise_id: int | str | None = None
+
+
+class _AggregateDay(_Activity):
+    daily_active_users: int | None = None
+    weekly_active_users: int | None = None
+    monthly_active_users: int | None = None
+
+
+class _UserDay(_Activity):
+    user_id: int | str | None = None
+    user_login: str | None = None
+    used_chat: bool | None = None
+    used_agent: bool | None = None
+    used_cli: bool | None = None
+
+
+class _UserTeam(_Model):
+    day: date
+    user_id: int | str | None = None
+    user_login: str | None = None
+    team_id: int | str | None = None
+    slug: str | None = None
+    organization_id: int | str | None = None
+    enterprise_id: int | str | None = None
+
+
+_MODELS: Final[dict[Kind, type[_Model]]] = {
+    "aggregate": _AggregateDay,
+    "user": _UserDay,
+    "team": _UserTeam,
+}
+
+
+def record_error(error: RecordError, path: Path | str, where: str) -> ReportFormatError:
+    """The one-line error of a record whose used field has the wrong type: file, place, field.
+
+    The kind's model names the field; never the value (it may be a login).
+    """
+    try:
+        # JSON mode: strict types, as the report's JSON has them (a date is a string there)
+        _MODELS[error.kind].model_validate_json(json.dumps(error.record))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        loc = first["loc"]
+        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+        detail = f"field {field or 'record'}: {first['msg']}{more}"
+    else:  # the tally is stricter than the model somewhere: still one clear line
+        detail = "a field has a value of the wrong type"
+    return ReportFormatError(
+        f"{path}, {where}: {detail}; the record is not in the shape GitHub documents, so it "
+        "cannot be summarised."
+    )
+
+
+# --- Reading files ----------------------------------------------------------------------------
+
+
+def report_files(paths: Iterable[Path]) -> list[Path]:
+    """The report files named by ``paths`` (files, or folders searched recursively), in order.
+
+    A folder holding a ``manifest.json`` contributes the files its manifest
+    lists (none for a repos report); any other folder its ``.ndjson``,
+    ``.jsonl`` and ``.json`` files (never the manifest, hidden files or this
+    tool's CSVs). Each file appears once. A path that does not exist is an
+    ``InputError``.
+    """
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_file():
+            found[path] = None
+        elif path.is_dir():
+            for folder, subfolders, names in os.walk(path):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                for name in _report_names(Path(folder), sorted(names)):
+                    if (Path(folder) / name).is_file():  # never a FIFO or device: no hang
+                        found[Path(folder) / name] = None
+        else:
+            raise InputError(f"{path} does not exist: name report files or folders holding them.")
+    return list(found)
+
+
+def require_report_files(paths: Iterable[Path]) -> list[Path]:
+    """``report_files``, refusing (``InputError``) paths that hold no report file at all."""
+    given = list(paths)
+    files = report_files(given)
+    if not files:
+        shown = ", ".join(str(p) for p in given[:3]) or "(no path)"
+        raise InputError(
+            f"no report file (.ndjson, .jsonl or .json) found in {shown}: name the files or "
+            "the folder a fetch saved them in."
+        )
+    return files
+
+
+def _report_names(folder: Path, names: Sequence[str]) -> list[str]:
+    manifest = read_manifest(folder) if MANIFEST_NAME in names else None
+    if manifest is not None:
+        if manifest.report.startswith("repos-"):
+            return []  # per-repository rows: nothing this summary reads
+        present = set(names)
+        return [f.name for f in manifest.files if f.name in present]
+    return [
+        name
+        for name in names
+        if name.lower().endswith(REPORT_SUFFIXES)
+        and name not in _NOT_REPORTS
+        and not name.startswith(".")
+    ]
+
+
+def _too_long(path: Path) -> ReportFormatError:
+    return ReportFormatError(
+        f"{path} has a line longer than {MAX_LINE_BYTES // 2**20} MiB, which no report "
+        "record is; the file is not a Copilot usage report."
+    )
+
+
+def _lines(handle: IO[bytes], path: Path) -> Iterator[bytes]:
+    """The lines of a file, one at a time; a longer line than ``MAX_LINE_BYTES`` is refused."""
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise _too_long(path)
+        yield line
+
+
+def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes]]:
+    """The rest of a file's lines (without their newline), a block of ``_BLOCK_BYTES`` at a time.
+
+    The lines are those ``_lines`` gives, refused at the same line: a line longer than
+    ``MAX_LINE_BYTES`` (newline included) is an error once every line before it has been
+    delivered. Memory holds one block and at most one such line, however large the file.
+    """
+    head: list[bytes] = []  # the start of a line that goes on in the next block
+    size = 0
+    while block := handle.read(_BLOCK_BYTES):
+        lines = block.split(b"\n")
+        tail = lines.pop()
+        if lines:
+            if head:
+                lines[0] = b"".join((*head, lines[0]))
+                head, size = [], 0
+            if max(map(len, lines)) >= MAX_LINE_BYTES:
+                yield list(takewhile(lambda line: len(line) < MAX_LINE_BYTES, lines))
+                raise _too_long(path)
+            yield lines
+        if tail:
+            head.append(tail)
+            size += len(tail)
+            if size > MAX_LINE_BYTES:
+                raise _too_long(path)
+    if head:
+        yield [b"".join(head)]
+
+
+def parse_line(raw: bytes) -> object:
+    """One NDJSON line as a JSON value (msgspec first, the standard library for the rest).
+
+    Raises ``ValueError`` (or ``RecursionError``) for a line that is not one JSON value.
+    """
+    try:
+        return _decode(raw)
+    except (msgspec.DecodeError, RecursionError):
+        return json.loads(raw)  # big integers, or the error that stands
+
+
+def read_records(path: Path, *, blocks: bool = False) -> Iterator[tuple[str, object]]:
+    """Every JSON value of one file, with where it is (``line N`` or ``its JSON document``).
+
+    NDJSON is read one line at a time; a file whose first non-blank line is
+    not a JSON value on its own is one JSON document (pretty-printed), read
+    whole only up to ``MAX_DOCUMENT_BYTES``. Values are yielded as parsed, for
+    ``unwrap`` and ``kind_of``. A damaged line after good ones is a
+    ``ReportFormatError`` naming file and line. With ``blocks``, an NDJSON file's first
+    record comes parsed and the rest as lists of raw lines (without their newline, blank
+    lines too), a block of about 256 KiB at a time, for ``FileTally.add_lines`` to parse.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}.") from None
+    with handle:
+        line_no = 0
+        started = False
+        for raw in _lines(handle, path):
+            line_no += 1
+            if not raw.strip():
+                continue
+            try:
+                value = parse_line(raw)
+            except (ValueError, RecursionError):
+                if not started:
+                    yield from _document(path, os.fstat(handle.fileno()).st_size)
+                    return
+                raise ReportFormatError(
+                    f"{path}, line {line_no}: not a JSON record, though the lines before it "
+                    "are: the file is damaged or cut off."
+                ) from None
+            started = True
+            yield f"line {line_no}", value
+            if blocks:
+                for lines in _line_blocks(handle, path):
+                    yield f"line {line_no + 1}", lines
+                    line_no += len(lines)
+                return
+
+
+def _document(path: Path, size: int) -> Iterator[tuple[str, object]]:
+    """The value of a file that is one JSON document (possibly spread over many lines)."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise ReportFormatError(
+            f"{path} is not NDJSON and, at {size} bytes, too large to read as one JSON document."
+        )
+    yield "its JSON document", parse_document(path, path.read_bytes())
+
+
+def parse_document(path: Path | str, data: bytes) -> object:
+    """The value of a file that is one JSON document, parsed by the standard library (which
+    reads NaN, a byte-order mark, big integers); ``ReportFormatError`` naming ``path``."""
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ReportFormatError(
+            f"{path} is neither NDJSON nor one JSON document (line {exc.lineno}: {exc.msg})."
+        ) from None
+    except ValueError:
+        raise ReportFormatError(f"{path} is not UTF-8 JSON.") from None
+    except RecursionError:
+        raise ReportFormatError(f"{path}: {TOO_DEEP}") from None

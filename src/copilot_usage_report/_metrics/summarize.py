@@ -1,0 +1,83 @@
+"""Report files on disk to an ``Insight``; one aggregate day to its metrics; the schema.
+
+``summarize_paths`` reads report files (or folders of them) into one ``Insight``,
+``day_metrics`` gives one aggregate day's headline fields, derived metrics and
+breakdowns (the history database's row), and ``metrics_schema`` the JSON Schema of
+``Insight.metrics()``, shipped beside this module as ``metrics.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+from .._errors import ReportFormatError
+from .model import (
+    Insight,
+)
+from .records import require_report_files
+from .tally import Tally, day_insight
+
+__all__ = [
+    "SCHEMA_NAME",
+    "day_metrics",
+    "metrics_schema",
+    "summarize_paths",
+    "unrecognised_error",
+]
+
+#: The JSON Schema of ``Insight.metrics()``, shipped in the package.
+SCHEMA_NAME = "metrics.schema.json"
+
+
+def metrics_schema() -> dict[str, Any]:
+    """The shipped JSON Schema of the ``metrics`` output and of ``summarize --json``."""
+    import json
+
+    schema: dict[str, Any] = json.loads(
+        files(__package__).joinpath(SCHEMA_NAME).read_text(encoding="utf-8")
+    )
+    return schema
+
+
+def day_metrics(record: dict[str, Any]) -> dict[str, Any]:
+    """GitHub's headline fields, the derived metrics and the breakdowns of one aggregate day.
+
+    ``record`` is one aggregate day as GitHub sends it (an element of
+    ``day_totals``, or a line of a 1-day report); the result is one element of
+    ``days`` in the ``metrics`` schema. ``ReportFormatError`` for anything else.
+    """
+    return day_insight(record).metrics()
+
+
+def unrecognised_error(paths: Iterable[Path]) -> ReportFormatError:
+    """The error (or, in a fetch, the warning text) for files holding no record we know."""
+    names = [str(p) for p in paths]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return ReportFormatError(
+        f"{shown}: no Copilot usage record this tool recognises (an aggregate day, a per-user "
+        "row or a user-team row) was found in it; name the report files of a fetch, or leave "
+        "this file out."
+    )
+
+
+def summarize_paths(
+    paths: Iterable[Path], *, unrecognised: Literal["error", "skip"] = "error"
+) -> Insight:
+    """Read every report file under ``paths`` (see ``report_files``) into one ``Insight``.
+
+    Streaming: memory stays bounded by scopes, days, breakdown keys and (for the
+    team join) active users, whatever the files' size. Raises ``InputError`` for
+    a missing path or when no report file is found, ``ReportFormatError`` for a
+    record of the wrong shape and, unless ``unrecognised="skip"``, for a file
+    with no record of a known kind (it is then in ``Insight.skipped``).
+    """
+    tally = Tally()
+    for path in require_report_files(paths):
+        tally.add_file(path)
+    insight = tally.insight()
+    if insight.skipped and unrecognised == "error":
+        raise unrecognised_error(insight.skipped)
+    return insight

@@ -1,0 +1,373 @@
+"""Adding up: records into running sums by scope (organization or enterprise) and day.
+
+``Tally`` holds the sums; ``Tally.file(path)`` gives a ``FileTally`` (``feed``) that is fed
+one file's records as they come, and ``Tally.add_file`` feeds one from disk; ``insight()``
+freezes the result. Aggregate records of one scope's day replace each other (the later wins,
+with a note); per-user rows add up, in bulk; user-team rows are kept for the team join.
+
+Memory grows with scopes, days and breakdown keys, and, for the team join, with the seven
+counts of each per-user row (kept as the columns they were added up from); never with a login.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+from .._errors import ReportFormatError
+from .fast import FastPhase
+from .feed import FileTally, OnRecord
+from .model import DayInsight, Insight
+from .records import Kind, RecordError, kind_of, read_records, record_error
+from .sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
+from .teams import Teams
+
+__all__ = ["USER_FLAGS", "FileTally", "OnRecord", "Tally", "day_insight"]
+
+_Sums = list[int]
+_Scope = tuple[str, str]  # ("organization" | "enterprise" | "", id)
+#: The per-user ``used_*`` flags GitHub documents, each counted as ``users_<flag>``.
+USER_FLAGS: Final = (
+    "used_chat",
+    "used_agent",
+    "used_cli",
+    "used_copilot_coding_agent",
+    "used_copilot_cloud_agent",
+    "used_copilot_code_review_active",
+    "used_copilot_code_review_passive",
+)
+_BOOLS: Final = frozenset({bool, type(None)})
+_NUMBERS: Final = frozenset({int, float})
+#: ``used_*`` flags that are not activity (being assigned a review is not using Copilot).
+_PASSIVE: Final = frozenset({"used_copilot_code_review_passive"})
+
+
+_IDS: Final = frozenset({int, str, type(None)})
+
+
+def _scope_of(org: object, ent: object) -> tuple[_Scope, str | None]:
+    if type(org) not in _IDS or type(ent) not in _IDS:
+        raise Bad
+    enterprise = None if ent is None else str(ent)
+    if org is not None:
+        return ("organization", str(org)), enterprise
+    if ent is not None:
+        return ("enterprise", str(ent)), enterprise
+    return ("", ""), None
+
+
+def _day_of(value: object) -> date:
+    if type(value) is not str:
+        raise Bad
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Bad from None
+
+
+class _Day:
+    """The running sums of one scope's day, per record kind."""
+
+    __slots__ = (
+        "aggregate",
+        "aggregates",
+        "cli",
+        "copilot_app",
+        "credits",
+        "enterprise_id",
+        "phases",
+        "teams",
+        "used",
+        "user_counts",
+        "user_rows",
+        "users",
+    )
+
+    def __init__(self, enterprise_id: str | None) -> None:
+        self.enterprise_id = enterprise_id
+        self.aggregate: Aggregate | None = None
+        self.aggregates = 0
+        self.users = Sums(count_users=True)
+        self.user_rows = 0
+        self.user_counts: Counter[str] = Counter()
+        self.used: Counter[str] = Counter()
+        self.cli: dict[str, int] | None = None
+        self.copilot_app: dict[str, int] | None = None
+        #: AI credits as exact partial sums (``exact_sum``): any order of adding gives one total.
+        self.credits: list[float] | None = None
+        self.phases: Counter[tuple[Any, Any]] = Counter()
+        self.teams = Teams()
+
+    def add_users(self, records: Sequence[Any]) -> None:
+        """Add per-user rows (dicts, or the fast path's structs) of this scope's day, in bulk."""
+        columns = self.users.add_many(records)
+        self.user_rows += len(records)
+        flags: dict[str, list[Any]] = {}
+        typed = type(records[0]) is not dict
+        for flag in USER_FLAGS:
+            values = column(records, flag)
+            if not typed and not _BOOLS.issuperset(map(type, values)):
+                raise Bad
+            if True in values:
+                flags[flag] = values
+                self.used[flag] += values.count(True)
+        none = [None] * len(records)
+        ide = list(
+            map(
+                any,
+                zip(
+                    *columns,
+                    flags.get("used_chat", none),
+                    flags.get("used_agent", none),
+                    strict=True,
+                ),
+            )
+        )
+        self.user_counts["daily_active_users"] += sum(ide)
+        other = [values for flag, values in flags.items() if flag not in _PASSIVE]
+        active = list(map(any, zip(ide, *other, strict=True))) if other else ide
+        ids = column(records, "user_id")
+        if not typed and not _IDS.issuperset(map(type, ids)):
+            raise Bad
+        self.teams.add_active_users(ids, columns, active)
+        for value in filter(None, column(records, "totals_by_cli")):
+            self.cli = add_usage(self.cli, usage(value))
+        for value in filter(None, column(records, "totals_by_copilot_app")):
+            self.copilot_app = add_usage(self.copilot_app, usage(value))
+        credits = [c for c in column(records, "ai_credits_used") if c is not None]
+        if credits:
+            if not _NUMBERS.issuperset(map(type, credits)):
+                raise Bad
+            try:  # floats, as the fast path decodes them (an integer 5 is 5.0 either way)
+                values = list(map(float, credits))
+            except OverflowError:
+                raise Bad from None
+            self.credits = exact_sum(self.credits or (), values)
+        for phase in filter(None, column(records, "ai_adoption_phase")):
+            if type(phase) is dict:
+                self.phases[(phase.get("phase_number"), phase.get("phase"))] += 1
+            elif isinstance(phase, FastPhase):
+                self.phases[(phase.phase_number, phase.phase)] += 1
+
+    def merge(self, other: _Day) -> None:
+        """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
+        if self.enterprise_id is None:
+            self.enterprise_id = other.enterprise_id
+        if other.aggregate is not None:  # the later wins
+            self.aggregate, self.aggregates = other.aggregate, other.aggregates
+        self.users.merge(other.users)
+        self.user_rows += other.user_rows
+        self.user_counts.update(other.user_counts)
+        self.used.update(other.used)
+        self.cli = add_usage(self.cli, other.cli)
+        self.copilot_app = add_usage(self.copilot_app, other.copilot_app)
+        if other.credits is not None:
+            self.credits = exact_sum(self.credits or (), other.credits)
+        self.phases.update(other.phases)
+        self.teams.merge(other.teams)
+
+    def insight(self, day: date, scope: _Scope) -> DayInsight:
+        has_users = self.user_rows > 0
+        counts: dict[str, int | None]
+        if self.aggregate is not None:
+            source = self.aggregate.sums
+            counts = dict(self.aggregate.counts)
+            cli, app = self.aggregate.cli, self.aggregate.copilot_app
+            phases = self.aggregate.phases
+        else:
+            source = self.users
+            counts = {"daily_active_users": self.user_counts["daily_active_users"]}
+            if has_users:
+                counts["daily_active_cli_users"] = self.used["used_cli"]
+            cli, app = self.cli, self.copilot_app
+            phases = [
+                {"phase": label, "phase_number": number, "total_engaged_users": n}
+                for (number, label), n in sorted(self.phases.items(), key=lambda i: str(i[0]))
+            ]
+        activity, breakdowns = source.frozen()
+        return DayInsight(
+            day=day,
+            organization_id=scope[1] if scope[0] == "organization" else None,
+            enterprise_id=self.enterprise_id,
+            user_counts=counts if (self.aggregate is not None or has_users) else {},
+            activity=activity,
+            breakdowns=breakdowns,
+            active_users={d: dict(c) for d, c in self.users.users.items()} if has_users else {},
+            users_used=dict(self.used),
+            totals_by_cli=usage_out(cli),
+            totals_by_copilot_app=usage_out(app),
+            pull_requests=self.aggregate.pull_requests if self.aggregate else None,
+            ai_credits_used=None if self.credits is None else round(math.fsum(self.credits), 6),
+            ai_adoption_phases=phases,
+            teams=self.teams.rows(),
+            aggregate_records=self.aggregates,
+            user_records=self.user_rows,
+            team_records=self.teams.records,
+        )
+
+
+class Tally:
+    """Running sums, by scope and day, of every record added; ``insight()`` freezes them."""
+
+    def __init__(self) -> None:
+        self._days: dict[tuple[_Scope, date], _Day] = {}
+        self._files: list[Path] = []
+        self._skipped: list[Path] = []
+        self._notes: list[str] = []
+        #: Where this tally's first aggregate of a day would have replaced one of an earlier
+        #: tally's (``merge``): the place in ``_notes``, the day, and the note then due.
+        self._first_aggregates: list[tuple[int, tuple[_Scope, date], str]] = []
+
+    def _day(self, record: Mapping[str, Any]) -> tuple[tuple[_Scope, date], _Day]:
+        return self._day_at(
+            record.get("day"), record.get("organization_id"), record.get("enterprise_id")
+        )
+
+    def _day_at(self, day: object, org: object, ent: object) -> tuple[tuple[_Scope, date], _Day]:
+        scope, enterprise = _scope_of(org, ent)
+        key = (scope, _day_of(day))
+        entry = self._days.get(key)
+        if entry is None:
+            entry = self._days[key] = _Day(enterprise)
+        elif entry.enterprise_id is None:
+            entry.enterprise_id = enterprise
+        return key, entry
+
+    def add(self, kind: Kind, record: dict[str, Any], *, source: str = "") -> None:
+        """Add one record of a known kind (``kind_of``); ``RecordError`` for a wrong type."""
+        try:
+            day, entry = self._day(record)
+            if kind == "user":
+                entry.add_users([record])
+            elif kind == "team":
+                team = record.get("slug")
+                if (
+                    type(record.get("user_id")) not in _IDS
+                    or type(record.get("team_id")) not in _IDS
+                ):
+                    raise Bad
+                entry.teams.add_member(
+                    record.get("user_id"),
+                    None if team is None else key(team),
+                    record.get("team_id"),
+                )
+            else:
+                aggregate = Aggregate(record)
+                where = f"{source}: " if source else ""
+                note = (
+                    f"{where}a second aggregate record for {record.get('day')} of the same "
+                    "organization or enterprise replaces the earlier one (the later wins)."
+                )
+                if entry.aggregate is not None:
+                    self._notes.append(note)
+                else:
+                    self._first_aggregates.append((len(self._notes), day, note))
+                entry.aggregate = aggregate
+                entry.aggregates = 1
+        except Bad:
+            raise RecordError(record, kind) from None
+
+    def add_users(self, records: Sequence[Any]) -> None:
+        """Add per-user rows in bulk; ``Bad`` (not located) when any has a wrong type.
+
+        Rows are grouped by scope and day first (a 28-day file holds many days).
+        """
+        n = len(records)
+        scope = [column(records, name) for name in ("day", "organization_id", "enterprise_id")]
+        try:
+            if all(values.count(values[0]) == n for values in scope):  # the usual: one day
+                groups: dict[Any, Sequence[Any]] = {tuple(v[0] for v in scope): records}
+            else:
+                keys = list(zip(*scope, strict=True))
+                groups = {}
+                for k, record in zip(keys, records, strict=True):
+                    groups.setdefault(k, []).append(record)  # type: ignore[attr-defined]
+        except TypeError:  # an unhashable id
+            raise Bad from None
+        for (day, org, ent), group in groups.items():
+            self._day_at(day, org, ent)[1].add_users(group)
+
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s records as if they had been added after this tally's, in order.
+
+        The result equals one tally fed both sets of files one after the other (the notes
+        too: a day's aggregate in ``other`` replacing this one's is noted where it came).
+        Files downloaded at once, each into a tally of its own, are
+        merged in the order they are listed. ``other`` is left as it was.
+        """
+        firsts = iter(other._first_aggregates)
+        first = next(firsts, None)
+        for place in range(len(other._notes) + 1):
+            while first is not None and first[0] == place:
+                _, day, note = first
+                mine = self._days.get(day)
+                if mine is not None and mine.aggregate is not None:
+                    self._notes.append(note)
+                else:  # still due if a tally merged into this one has that day's aggregate
+                    self._first_aggregates.append((len(self._notes), day, note))
+                first = next(firsts, None)
+            if place < len(other._notes):
+                self._notes.append(other._notes[place])
+        for day, entry in other._days.items():
+            mine = self._days.get(day)
+            if mine is None:
+                mine = self._days[day] = _Day(entry.enterprise_id)
+            mine.merge(entry)
+        self._files += other._files
+        self._skipped += other._skipped
+
+    def file_done(self, path: Path, *, recognised: bool) -> None:
+        """Record a file as read, or as skipped when it held no record of a known kind."""
+        (self._files if recognised else self._skipped).append(path)
+
+    def file(self, path: Path | str, *also: Tally, on_record: OnRecord | None = None) -> FileTally:
+        """An accumulator for one file's records, added into this tally (and ``also``) as they come.
+
+        ``on_record`` is handed each recognised record after it is added.
+        """
+        return FileTally((self, *also), Path(path), on_record)
+
+    def add_file(self, path: Path, *also: Tally, on_record: OnRecord | None = None) -> int:
+        """Count every record of a file on disk; returns how many were recognised."""
+        tally = self.file(path, *also, on_record=on_record)
+        for where, value in read_records(path, blocks=True):
+            if isinstance(value, list) and value and type(value[0]) is bytes:
+                tally.add_lines(value)
+            else:
+                tally.skip_to(where)
+                tally.add(value, where=where)
+        return tally.finish()
+
+    def insight(self) -> Insight:
+        """The frozen result: days grouped by scope, in order."""
+        keys = sorted(self._days, key=lambda k: (k[0], k[1]))
+        return Insight(
+            days=tuple(self._days[k].insight(k[1], k[0]) for k in keys),
+            files=tuple(self._files),
+            skipped=tuple(self._skipped),
+            notes=tuple(self._notes),
+        )
+
+
+def day_insight(record: dict[str, Any]) -> DayInsight:
+    """One aggregate day record (a dict as GitHub sends it) as a ``DayInsight``.
+
+    ``day_insight(r).headline()`` gives GitHub's headline fields and the derived
+    metrics, ``.metrics()`` adds the breakdowns. A record that is not an
+    aggregate day, or has a used field of the wrong type, is a
+    ``ReportFormatError``.
+    """
+    if kind_of(record) != "aggregate":
+        raise ReportFormatError(
+            "the record is not an aggregate day of an organization or enterprise."
+        )
+    tally = Tally()
+    try:
+        tally.add("aggregate", record)
+    except RecordError as exc:
+        raise record_error(exc, "the record", "its JSON") from None
+    return tally.insight().days[0]

@@ -1,0 +1,51 @@
+"""The fetch: which reports to ask for, in what order, and what became of each.
+
+``run`` is the orchestrator (``fetch_reports``): it sees the API client, the
+downloader and the sinks only through what it is given; ``job`` and ``results``
+hold a job's state and a finished run's records, ``answers`` reads what GitHub's
+answers mean (no report, an empty list, another day), ``resume`` reuses folders a
+run saved before, ``onepass`` sums the records as they arrive, and
+``progress_sink`` is the protocol the app's progress display fulfils.
+
+Layer 4: may import ``_github``, ``_transfer``, ``_metrics.summarize``, ``_archive``,
+``_core`` and ``_errors``; not ``history`` or ``_standin.server`` (same layer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from .onepass import fetch_tally as fetch_tally
+    from .onepass import summarize_fetch as summarize_fetch
+    from .results import FetchResult as FetchResult
+    from .results import Missing as Missing
+    from .results import RunResult as RunResult
+    from .run import OnFailure as OnFailure
+    from .run import fetch_reports as fetch_reports
+
+#: Each public name and the module that defines it; loaded on first use.
+_EXPORTS = {
+    "fetch_tally": "onepass",
+    "summarize_fetch": "onepass",
+    "FetchResult": "results",
+    "Missing": "results",
+    "RunResult": "results",
+    "OnFailure": "run",
+    "fetch_reports": "run",
+}
+
+__all__ = [
+    "FetchResult",
+    "Missing",
+    "OnFailure",
+    "RunResult",
+    "fetch_reports",
+    "fetch_tally",
+    "summarize_fetch",
+]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,57 @@
+"""The loopback stand-in of GitHub's API and storage, and the demo's made-up data.
+
+``server`` serves reports and files on 127.0.0.1 (with faults on request, for the
+tests), ``data`` builds the demo's report files for any day, ``people`` the users,
+teams and their rows behind them. Used by the demo and the tests only.
+
+Layer 4 (beside ``_pipeline`` and ``history``): may import ``_metrics.summarize``, ``_core``
+and ``_errors``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from .data import DEMO_ENTERPRISE as DEMO_ENTERPRISE
+    from .data import DEMO_ORG as DEMO_ORG
+    from .data import HISTORY_DAYS as HISTORY_DAYS
+    from .data import history as history
+    from .data import newest_day as newest_day
+    from .demo import DEMO_TOKEN as DEMO_TOKEN
+    from .demo import demo_standin as demo_standin
+    from .server import Fault as Fault
+    from .server import Lazy as Lazy
+    from .server import StandIn as StandIn
+
+#: Each public name and the module that defines it; loaded on first use.
+_EXPORTS = {
+    "DEMO_ENTERPRISE": "data",
+    "DEMO_ORG": "data",
+    "HISTORY_DAYS": "data",
+    "history": "data",
+    "newest_day": "data",
+    "DEMO_TOKEN": "demo",
+    "demo_standin": "demo",
+    "Fault": "server",
+    "Lazy": "server",
+    "StandIn": "server",
+}
+
+__all__ = [
+    "DEMO_ENTERPRISE",
+    "DEMO_ORG",
+    "DEMO_TOKEN",
+    "HISTORY_DAYS",
+    "Fault",
+    "Lazy",
+    "StandIn",
+    "demo_standin",
+    "history",
+    "newest_day",
+]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

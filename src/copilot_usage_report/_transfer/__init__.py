@@ -1,0 +1,52 @@
+"""Downloads from the signed links: holds no token.
+
+``receive`` reads a response body within its bounds (size, rate, deadline,
+decompression), ``content`` checks the bytes while they stream in and hands each
+record to a sink, ``download`` saves and verifies a report's files with the storage
+client it is given.
+
+Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_github`` or
+``_metrics.summarize`` (same layer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+if TYPE_CHECKING:
+    from .content import RecordSink as RecordSink
+    from .download import Download as Download
+    from .download import SavedFile as SavedFile
+    from .download import SinkFactory as SinkFactory
+    from .download import abandon as abandon
+    from .download import download_all as download_all
+    from .download import download_one as download_one
+    from .download import make_storage_client as make_storage_client
+
+#: Each public name and the module that defines it; loaded on first use.
+_EXPORTS = {
+    "RecordSink": "content",
+    "Download": "download",
+    "SavedFile": "download",
+    "SinkFactory": "download",
+    "abandon": "download",
+    "download_all": "download",
+    "download_one": "download",
+    "make_storage_client": "download",
+}
+
+__all__ = [
+    "Download",
+    "RecordSink",
+    "SavedFile",
+    "SinkFactory",
+    "abandon",
+    "download_all",
+    "download_one",
+    "make_storage_client",
+]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,335 @@
+"""The package's layout, read from its imports with ``ast``: layers point one way, no circles.
+
+The packages and their layers (CONTRIBUTING.md draws the same map):
+
+    L0  _errors, _exports          the error tree; the lazy-export helper
+    L1  _core                      kinds, links, values, bounds, settings, tls
+    L2  _archive                   store, lock
+    L3  _github, _transfer, _metrics
+    L4  _pipeline, history, _standin
+    L5  _render
+    L6  _app                       the only layer with argv, stdio, signals, GITHUB_* files
+    L7  __init__, __main__         the public surface and the entry point
+
+A module imports from its own package and from lower layers only; packages of one layer do
+not import each other; outside a package only what its ``__init__`` exports is imported, and
+every ``__init__`` says what the package is for and what it may import. Every check names
+the two modules (or the module and the name) at fault.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parents[1] / "src" / "copilot_usage_report"
+NAME = "copilot_usage_report"
+LAYERS = {
+    "_errors": 0,
+    "_exports": 0,
+    "_core": 1,
+    "_archive": 2,
+    "_github": 3,
+    "_transfer": 3,
+    "_metrics": 3,
+    "_pipeline": 4,
+    "history": 4,
+    "_standin": 4,
+    "_render": 5,
+    "_app": 6,
+    "__init__": 7,
+    "__main__": 7,
+}
+#: "About 400 lines": the longest module may run a little over, never far.
+MAX_LINES = 420
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # importing module, dotted below the package ("" for the package itself)
+    target: str  # imported module, dotted below the package ("" for the package itself)
+    names: tuple[str, ...]
+    line: int
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def unit(module: str) -> str:
+    """The package (or top-level module) a module belongs to."""
+    return module.split(".")[0] if module else "__init__"
+
+
+def imports_of(module: str, path: Path) -> Iterator[Import]:
+    """Every import of the package's own code in ``path``, in functions and TYPE_CHECKING too."""
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == NAME or alias.name.startswith(NAME + "."):
+                    yield Import(module, alias.name[len(NAME) + 1 :], (), node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                if node.module is None or not (
+                    node.module == NAME or node.module.startswith(NAME + ".")
+                ):
+                    continue
+                target = node.module[len(NAME) + 1 :]
+            else:
+                base = module.split(".") if module else []
+                if not is_package:
+                    base = base[:-1]
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                target = ".".join(base + (node.module.split(".") if node.module else []))
+            yield Import(module, target, tuple(a.name for a in node.names), node.lineno)
+
+
+def all_imports() -> list[Import]:
+    return [imp for name, path in modules().items() for imp in imports_of(name, path)]
+
+
+def exports_of(package: str) -> dict[str, str]:
+    """A package's ``_EXPORTS`` table: public name -> defining module."""
+    tree = ast.parse((PACKAGE / package / "__init__.py").read_text("utf-8"))
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == "_EXPORTS"
+        ):
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, dict)
+            return value
+    raise AssertionError(f"{package}/__init__.py has no _EXPORTS table")
+
+
+PACKAGES = sorted(p for p in LAYERS if (PACKAGE / p / "__init__.py").is_file())
+
+
+def test_every_module_has_a_layer():
+    units = {unit(m) for m in modules()}
+    assert units - set(LAYERS) == set(), "a new package or top-level module needs a layer here"
+    assert set(LAYERS) - units == set()
+
+
+def test_imports_point_down_never_up_or_sideways():
+    wrong = []
+    for imp in all_imports():
+        src, dst = unit(imp.source), unit(imp.target)
+        if src == dst:
+            continue
+        if LAYERS[dst] >= LAYERS[src]:
+            way = "sideways" if LAYERS[dst] == LAYERS[src] else "up"
+            wrong.append(
+                f"{imp.source or NAME} (L{LAYERS[src]}) imports {imp.target} (L{LAYERS[dst]}): "
+                f"{way}, line {imp.line}"
+            )
+    assert wrong == []
+
+
+def test_outside_a_package_only_its_exports_are_imported():
+    wrong = []
+    for imp in all_imports():
+        src, dst = unit(imp.source), unit(imp.target)
+        if src == dst or dst not in PACKAGES:
+            continue
+        if imp.target != dst:
+            wrong.append(f"{imp.source}:{imp.line} reaches into {imp.target}; import from {dst}")
+            continue
+        missing = set(imp.names) - set(exports_of(dst))
+        if missing:
+            wrong.append(
+                f"{imp.source}:{imp.line} imports {sorted(missing)}, not in {dst}'s exports"
+            )
+    assert wrong == []
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module -> modules it imports, a package's export resolved to the module defining it."""
+    known = modules()
+    graph: dict[str, set[str]] = {m: set() for m in known}
+    for imp in all_imports():
+        dst = unit(imp.target)
+        if imp.target == dst and dst in PACKAGES and unit(imp.source) != dst:
+            table = exports_of(dst)
+            targets = {f"{dst}.{table[n]}" for n in imp.names if n in table}
+        elif imp.target in known:
+            # ``from . import x``: x may be a module of the package
+            subs = {f"{imp.target}.{n}" if imp.target else n for n in imp.names}
+            targets = (subs & set(known)) or {imp.target}
+        else:
+            targets = set()
+        graph[imp.source] |= targets - {imp.source}
+    return graph
+
+
+def test_no_import_circle():
+    """Tarjan's strongly connected components: any with two modules or more is a circle."""
+    graph = _graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for dep in graph[node]:
+            if dep not in index:
+                visit(dep)
+                low[node] = min(low[node], low[dep])
+            elif dep in stack:
+                low[node] = min(low[node], index[dep])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    described = []
+    for circle in circles:
+        members = set(circle)
+        edges = [f"{a} -> {b}" for a in circle for b in sorted(graph[a] & members)]
+        described.append("; ".join(edges))
+    assert described == []
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_says_what_it_is_for_and_what_it_may_import(package):
+    doc = ast.get_docstring(ast.parse((PACKAGE / package / "__init__.py").read_text("utf-8")))
+    assert doc, f"{package}/__init__.py has no docstring"
+    assert f"Layer {LAYERS[package]}" in doc, f"{package}: the docstring names another layer"
+    assert "may import" in doc, f"{package}: the docstring does not say what it may import"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_export_tables_agree(package):
+    """``_EXPORTS``, the TYPE_CHECKING re-exports and ``__all__`` name the same things, each
+    defined in the module the table names, and no name hides a submodule of the package."""
+    tree = ast.parse((PACKAGE / package / "__init__.py").read_text("utf-8"))
+    table = exports_of(package)
+    typed: dict[str, str] = {}
+    declared: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for item in node.body:
+                assert isinstance(item, ast.ImportFrom) and item.level == 1 and item.module
+                for alias in item.names:
+                    assert alias.asname == alias.name, f"{package}: {alias.name} not re-exported"
+                    typed[alias.name] = item.module
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == "__all__"
+        ):
+            declared = list(ast.literal_eval(node.value))
+    assert typed == table
+    assert sorted(declared) == sorted(table)
+    submodules = {p.stem for p in (PACKAGE / package).glob("*.py")}
+    assert set(table) & submodules == set()
+    for name, module in table.items():
+        source = (PACKAGE / package / f"{module}.py").read_text("utf-8")
+        pattern = rf"^(?:def|class) {name}\b|^{name}\b[^=]*="
+        assert re.search(pattern, source, re.MULTILINE), f"{package}.{module} defines no {name}"
+
+
+def test_no_module_is_much_over_400_lines():
+    long = {
+        name: n
+        for name, path in modules().items()
+        if (n := len(path.read_text("utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+_BACKTICKED = re.compile(r"``(_[a-z][a-z_]*(?:\.[a-z_][a-z_0-9]*)*)``")
+
+
+def _defined_names() -> set[str]:
+    names: set[str] = set()
+    for path in modules().values():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Name | ast.arg):
+                names.add(node.id if isinstance(node, ast.Name) else node.arg)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+    return names
+
+
+def test_docstrings_name_only_modules_that_exist():
+    """A ````_name```` in a docstring or comment is a module, package or name that exists."""
+    known = set(modules())
+    basenames = {m.rsplit(".", 1)[-1] for m in known} | known
+    defined = _defined_names()
+    stale = []
+    for name, path in modules().items():
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            for ref in _BACKTICKED.findall(line):
+                head = ref.split(".")[0]
+                if head in basenames:
+                    dotted = ref if ref in known else None
+                    parent = ref.rsplit(".", 1)[0]
+                    if dotted or "." not in ref or parent in known or head in defined:
+                        continue
+                elif head in defined:
+                    continue
+                stale.append(f"{name}:{number}: ``{ref}``")
+    assert stale == []
+
+
+def test_the_stale_reference_check_can_fail(tmp_path):
+    """The docstring check flags a module that no longer exists (here a made-up old name)."""
+    known = {m.rsplit(".", 1)[-1] for m in modules()} | _defined_names()
+    assert "_demodata" not in known
+    assert _BACKTICKED.findall("see ``_demodata`` for the days") == ["_demodata"]
+
+
+#: Where the process's own surroundings are touched, and the modules allowed to.
+_SURROUNDINGS = re.compile(
+    r"\bsys\.(argv|stdout|stderr|stdin)\b|^\s*import signal\b|\bsignal\.signal\(|"
+    r"\bGITHUB_(OUTPUT|STEP_SUMMARY|ENV|PATH)\b|\bos\.environ\b|\bos\.getenv\("
+)
+_ALLOWED = {
+    # the only reader of the environment (the run's settings, the testing switch)
+    "_core.settings": {"os.environ"},
+    # git's child environment starts from the process's own, as the app passes it
+    "history._git": {"os.environ"},
+}
+
+
+def test_only_the_app_touches_argv_stdio_signals_and_the_workflow_files():
+    wrong = []
+    for name, path in modules().items():
+        if unit(name) in ("_app", "__main__"):
+            continue
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            for match in _SURROUNDINGS.finditer(code):
+                if match.group(0).strip() in _ALLOWED.get(name, set()):
+                    continue
+                if code.lstrip().startswith(('"', "'", "``")) or "``" in code:
+                    continue  # prose in a docstring
+                wrong.append(f"{name}:{number}: {match.group(0).strip()}")
+    assert wrong == []
