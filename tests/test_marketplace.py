@@ -2,8 +2,9 @@
 
 The README's inputs and outputs tables are generated from action.yml
 (scripts/action_docs.py); these tests fail when the two drift, when an example
-passes an input the action does not have or reads an output it does not set,
-and when an example workflow is not valid against GitHub's schema.
+(in the README, docs/examples.md or any other docs page) passes an input the
+action does not have or reads an output it does not set, and when an example
+workflow is not valid against GitHub's schema.
 """
 
 from __future__ import annotations
@@ -18,19 +19,49 @@ from typing import Any
 import pytest
 import yaml
 
+from . import _docs as docs
 from ._scripts import ROOT, load_script
 
 action_docs = load_script("action_docs")
 
 ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLES = (ROOT / "docs" / "examples.md").read_text(encoding="utf-8")
 OUR_ACTION = "OWNER/copilot-usage-report@v1"
 FEATHER_ICONS = {"bar-chart", "bar-chart-2", "activity", "archive", "download", "database"}
 COLORS = {"white", "black", "yellow", "blue", "green", "orange", "red", "purple", "gray-dark"}
 
 
-def _yaml_blocks() -> list[str]:
-    return re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)
+def _yaml_blocks(*texts: str) -> list[str]:
+    """The ```yaml blocks of the given pages; by default of README.md and every docs page."""
+    if not texts:
+        texts = tuple(page.read_text(encoding="utf-8") for page in docs.pages())
+    return [block for text in texts for block in docs.yaml_blocks(text)]
+
+
+def _uses_of_the_action(blocks: list[str]) -> int:
+    """Check each step using the action and each output read; return how many steps use it."""
+    uses = 0
+    for block in blocks:
+        data = yaml.safe_load(block)
+        steps: list[dict[str, Any]] = []
+        if isinstance(data, list):
+            steps = data
+        elif isinstance(data, dict):
+            for job in data.get("jobs", {}).values():
+                steps += job.get("steps", [])
+            steps += data.get("steps", [])
+        for step in steps:
+            if step.get("uses") == OUR_ACTION:
+                uses += 1
+                assert set(step.get("with", {})) <= set(ACTION["inputs"]), step
+        for output in re.findall(r"steps\.copilot\.outputs\.([\w-]+)", block):
+            assert output in ACTION["outputs"], output
+    return uses
+
+
+def _headings(text: str) -> set[str]:
+    return {line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")}
 
 
 def test_action_has_the_marketplace_metadata():
@@ -88,30 +119,29 @@ def test_a_stale_table_is_rewritten_from_action_yml():
 
 
 def test_readme_examples_use_only_real_inputs_and_outputs():
-    """Every example step using the action passes existing inputs and reads existing outputs."""
-    uses = 0
-    for block in _yaml_blocks():
-        data = yaml.safe_load(block)
-        steps: list[dict[str, Any]] = []
-        if isinstance(data, list):
-            steps = data
-        elif isinstance(data, dict):
-            for job in data.get("jobs", {}).values():
-                steps += job.get("steps", [])
-            steps += data.get("steps", [])
-        for step in steps:
-            if step.get("uses") == OUR_ACTION:
-                uses += 1
-                assert set(step.get("with", {})) <= set(ACTION["inputs"]), step
-        for output in re.findall(r"steps\.copilot\.outputs\.([\w-]+)", block):
-            assert output in ACTION["outputs"], output
-    assert uses >= 8
+    """Every example step using the action passes existing inputs and reads existing outputs:
+    in the README, in docs/examples.md and in every other docs page."""
+    assert _uses_of_the_action(_yaml_blocks(README)) >= 4
+    assert _uses_of_the_action(_yaml_blocks(EXAMPLES)) >= 8
+    assert _uses_of_the_action(_yaml_blocks()) >= 12
+
+
+def test_an_example_with_a_wrong_input_or_output_is_caught():
+    """The check above is not vacuous: a made-up input or output fails it."""
+    step = f"- uses: {OUR_ACTION}\n  id: copilot\n  with:\n    org: x\n"
+    assert _uses_of_the_action([step]) == 1
+    with pytest.raises(AssertionError):
+        _uses_of_the_action([step + "    no-such-input: y\n"])
+    with pytest.raises(AssertionError):
+        _uses_of_the_action(["- run: echo ${{ steps.copilot.outputs.no-such-output }}\n"])
 
 
 def test_readme_example_workflows_are_valid_against_githubs_schema(tmp_path):
-    """Each complete example workflow in the README passes check-jsonschema."""
+    """Each complete example workflow in the README and the docs pages passes check-jsonschema."""
+    assert len([b for b in _yaml_blocks(README) if re.search(r"^on:", b, re.MULTILINE)]) >= 2
+    assert len([b for b in _yaml_blocks(EXAMPLES) if re.search(r"^on:", b, re.MULTILINE)]) >= 1
     workflows = [b for b in _yaml_blocks() if re.search(r"^on:", b, re.MULTILINE)]
-    assert len(workflows) >= 2
+    assert len(workflows) >= 4
     paths = []
     for i, block in enumerate(workflows):
         path = tmp_path / f"example-{i}.yml"
@@ -129,24 +159,34 @@ def test_readme_example_workflows_are_valid_against_githubs_schema(tmp_path):
 
 
 def test_readme_has_the_sections_a_marketplace_page_needs():
-    """Badges, quick start, tokens, the examples, inputs and outputs are all there."""
+    """Badges, quick start, tokens, examples, inputs, outputs, failures and the docs are in the
+    README; the other examples are in docs/examples.md."""
     for heading in (
         "## Quick start",
         "## Tokens",
+        "## Examples",
         "### Backfill the days you missed",
         "### Many organizations: a matrix",
-        "### Every organization of an enterprise, with one GitHub App",
-        "### An enterprise",
-        "### GHE.com (data residency)",
         "### Post the headline numbers",
-        "### Load the records into a warehouse",
         "## Inputs",
         "## Outputs",
+        "## When it fails",
+        "## Documentation",
     ):
-        assert heading in README, heading
+        assert heading in README.splitlines(), heading
+    for heading in (
+        "Every organization of an enterprise, with one GitHub App",
+        "An enterprise",
+        "GHE.com (data residency)",
+        "Load the records into a warehouse",
+        "React to a failure",
+    ):
+        assert heading in _headings(EXAMPLES), heading
     assert "actions/workflows/ci.yml/badge.svg" in README
     assert "actions/create-github-app-token" in README
     assert "Why not `GITHUB_TOKEN`?" in README
+    assert "(docs/examples.md)" in README
+    assert len(README.splitlines()) <= 400
 
 
 def test_contributing_and_security_docs_exist_and_are_linked():

@@ -22,6 +22,8 @@ from copilot_usage_report._core.kinds import KINDS
 from copilot_usage_report._standin import data
 from copilot_usage_report._standin.server import StandIn
 
+from .. import _docs as docs
+
 TODAY = datetime.now(UTC).date()
 #: A day of the history with every report (the newest days never have a gap).
 DAY = data.newest_day(TODAY) - timedelta(days=3)
@@ -207,24 +209,61 @@ def test_serve_demo_env_exports_what_fetch_reads_and_stop_ends_it(run_cli, tmp_p
     assert run_cli("serve-demo", "--stop", env=runtime).stderr.startswith("No demo stand-in")
 
 
-def test_readme_terminal_blocks_run_as_written(run_cli, tmp_path):
-    """The doc test: the README's terminal examples, run by bash as written, all succeed."""
-    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
-    section = re.search(
-        r"<!-- terminal-examples:.*?-->(.*?)<!-- terminal-examples: end -->", readme, re.S
-    )
-    assert section is not None
-    blocks = re.findall(r"```sh\n(.*?)```", section.group(1), re.S)
-    assert len(blocks) >= 4
-    script = tmp_path / "readme.sh"
-    script.write_text("set -euo pipefail\n" + "\n".join(blocks), "utf-8")
+def _check_readme(tmp_path: Path, stdout: str, stderr: str) -> None:
+    assert "Stopped the demo stand-in" in stderr
+    folders = _folders(tmp_path / "copilot-usage-metrics")
+    assert {"organization-1-day", "enterprise-1-day", "enterprise-28-day"} <= set(folders)
+    teams = _folders(tmp_path / "teams")
+    assert len(teams["user-teams-1-day"]) >= 80
+    assert "Copilot usage" in stdout  # the summary of the teams folder
+
+
+def _check_metrics(tmp_path: Path, stdout: str, stderr: str) -> None:
+    assert "Stopped the demo stand-in" in stderr
+    assert "Copilot usage" in stdout
+    metrics = json.loads((tmp_path / "metrics.json").read_text("utf-8"))
+    assert metrics["days"] and metrics["days"][-1]["teams"]
+    assert list((tmp_path / "copilot-usage-metrics").rglob("totals.csv"))
+
+
+def _check_history(tmp_path: Path, stdout: str, stderr: str) -> None:
+    for name in ("copilot-usage.sqlite", "daily.csv", "index.html"):
+        assert (tmp_path / "site" / name).is_file(), name
+    assert len(_folders(tmp_path / "demo-history")["users-1-day"]) >= 20
+
+
+#: What each page's terminal examples leave behind, beyond running without an error.
+_PAGE_CHECKS = {
+    "README.md": _check_readme,
+    "docs/metrics.md": _check_metrics,
+    "docs/history.md": _check_history,
+}
+_RUNNABLE_PAGES = [docs.name(p) for p in docs.pages() if docs.runnable(p.read_text("utf-8"))]
+
+
+def test_the_pages_with_terminal_examples_are_the_ones_checked():
+    """README.md and the docs pages that have terminal examples each have a check of their own,
+    and every terminal block of every page is either run or says why not."""
+    assert sorted(_RUNNABLE_PAGES) == sorted(_PAGE_CHECKS)
+    for page in docs.pages():
+        left = docs.unmarked(page.read_text("utf-8"))
+        assert not left, (docs.name(page), [b.code.splitlines()[0] for b in left])
+
+
+@pytest.mark.parametrize("page", _RUNNABLE_PAGES)
+def test_terminal_blocks_run_as_written(run_cli, tmp_path, page):
+    """The doc test: a page's terminal examples, run by bash as written, all succeed."""
+    text = (docs.ROOT / page).read_text("utf-8")
+    blocks = docs.runnable(text)
+    assert len(blocks) >= (4 if page == "README.md" else 1)
+    script = tmp_path / "page.sh"
+    script.write_text("set -euo pipefail\n" + "\n".join(map(docs.commands, blocks)), "utf-8")
     from .conftest import SCRIPT
 
     env = {
         "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "XDG_RUNTIME_DIR": str(tmp_path),
     }
-    import shutil
     import subprocess
 
     bash = shutil.which("bash")
@@ -239,12 +278,7 @@ def test_readme_terminal_blocks_run_as_written(run_cli, tmp_path):
     finally:
         run_cli("serve-demo", "--stop", env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "Stopped the demo stand-in" in proc.stderr
-    folders = _folders(tmp_path / "copilot-usage-metrics")
-    assert {"organization-1-day", "enterprise-1-day", "enterprise-28-day"} <= set(folders)
-    teams = _folders(tmp_path / "teams")
-    assert len(teams["user-teams-1-day"]) >= 80
-    assert "Copilot usage" in proc.stdout  # the summary of the teams folder
+    _PAGE_CHECKS[page](tmp_path, proc.stdout, proc.stderr)
 
 
 def test_each_scope_answers_only_under_its_own_api_prefix(demo):
