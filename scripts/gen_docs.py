@@ -22,7 +22,7 @@ from typing import cast
 
 # The package's modules this script reads: one line each, so moving a module is a one-line change.
 import copilot_usage_report._errors as errors
-from copilot_usage_report._parser import build_parser
+from copilot_usage_report._app.parser import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_PAGE = ROOT / "docs" / "cli.md"

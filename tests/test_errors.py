@@ -47,7 +47,8 @@ def test_the_drawn_tree_is_the_class_tree():
             drawn[match.group(2)] = len(match.group(1)) // 4 + (1 if "──" in line else 0)
 
     def depth(cls: type) -> int:
-        return 0 if cls is errors_module.CopilotUsageReportError else 1 + depth(cls.__base__)
+        base = cls.__base__
+        return 0 if base is None or cls is errors_module.CopilotUsageReportError else 1 + depth(base)
 
     classes = {
         name: depth(cls)
