@@ -48,7 +48,9 @@ def test_the_drawn_tree_is_the_class_tree():
 
     def depth(cls: type) -> int:
         base = cls.__base__
-        return 0 if base is None or cls is errors_module.CopilotUsageReportError else 1 + depth(base)
+        return (
+            0 if base is None or cls is errors_module.CopilotUsageReportError else 1 + depth(base)
+        )
 
     classes = {
         name: depth(cls)

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..test_workflow_commands import assert_canonical
+from tests.app.test_workflow_commands import assert_canonical
+
 from .conftest import SCRIPT, parse_outputs
 
 TOKEN = "ghp_HOSTILETOKEN0123456789abcdef"

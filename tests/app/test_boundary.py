@@ -110,7 +110,7 @@ def test_summarize_skips_and_names_what_is_not_a_regular_file(tmp_path, capsys, 
     os.mkfifo(folder / "x.ndjson")
     os.mkfifo(tmp_path / "y.ndjson")
     assert stat.S_ISFIFO((folder / "x.ndjson").stat().st_mode)
-    good = Path(__file__).parent / "fixtures" / "metrics" / "organization-1-day.ndjson"
+    good = Path(__file__).parents[1] / "fixtures" / "metrics" / "organization-1-day.ndjson"
     assert _cli.main(["summarize", str(folder), str(tmp_path / "y.ndjson"), str(good)]) == 0
     err = capsys.readouterr().err
     assert f"skipped {folder / 'x.ndjson'}: not a regular file" in err

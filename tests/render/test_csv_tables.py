@@ -12,7 +12,7 @@ import pytest
 from copilot_usage_report._errors import OutputError, ReportFormatError
 from copilot_usage_report._render.csv_tables import CSV_NAMES, write_csv
 
-FIXTURES = Path(__file__).parent / "fixtures" / "metrics"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "metrics"
 ACTIVITY = [
     "user_initiated_interaction_count",
     "code_generation_activity_count",

@@ -24,7 +24,7 @@ from copilot_usage_report._metrics import (
     unwrap,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "metrics"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "metrics"
 DAY = "2026-11-20"
 
 

@@ -27,11 +27,10 @@ from copilot_usage_report._transfer.download import (
     download_one,
     make_storage_client,
 )
+from tests.integration.conftest import parse_outputs
+from tests.metrics.test_paths_agree import ANY_JSON, ROW
 
-from .integration.conftest import parse_outputs
-from .test_paths_agree import ANY_JSON, ROW
-
-SAMPLES = Path(__file__).parents[1] / ".." / "shared" / "reference" / "samples"
+SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "reference" / "samples"
 SAMPLE_FILES = sorted(
     p.relative_to(SAMPLES).as_posix()
     for p in SAMPLES.rglob("*")
