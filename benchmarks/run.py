@@ -7,7 +7,7 @@ made for the run, or plain http), measures our code and the reference side by
 side in the same run, and prints one line per figure with the ratio and its
 target, then writes every sample to ``benchmarks/results/<time>.json``. The
 figures live in ``_downloads.py`` (1, 1s, 2), here (3, 4, 5) and ``_action.py``
-(6, 7); what they share in ``_common.py``.
+(6, 6w1, 7); what they share in ``_common.py``.
 
 Invariants: every server and child process is ours, bound to 127.0.0.1, and
 stops by itself (servers on stdin EOF or their lifetime, children on a
@@ -38,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _action import fig_action, fig_start, runtime_venv  # noqa: E402
+from _action import fig_action, fig_action_wire, fig_start, runtime_venv  # noqa: E402
 from _cert import make_certificate  # noqa: E402
 from _common import (  # noqa: E402
     MB,
@@ -383,6 +383,7 @@ FIGURES: dict[str, Callable[[Context], Figure | list[Figure]]] = {
     "4": fig_parse,
     "5": fig_startup,
     "6": fig_action,
+    "6w1": fig_action_wire,
     "7": fig_start,
 }
 
