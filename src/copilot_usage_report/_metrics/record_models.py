@@ -10,7 +10,6 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-from .records import Kind
 
 __all__ = ["MODELS"]
 
@@ -83,7 +82,7 @@ class _UserTeam(_Model):
     enterprise_id: int | str | None = None
 
 
-MODELS: Final[dict[Kind, type[_Model]]] = {
+MODELS: Final[dict[str, type[_Model]]] = {
     "aggregate": _AggregateDay,
     "user": _UserDay,
     "team": _UserTeam,
