@@ -1,6 +1,6 @@
 """One pass per byte, from outside: a fetch's summary equals ``summarize`` of the files it saved.
 
-Each sample report (``../shared/reference/samples/``) is served by the loopback stand-in, in
+Each sample report (``tests/fixtures/samples/``) is served by the loopback stand-in, in
 odd-sized chunks so lines arrive cut anywhere, and fetched by the real CLI, whose summary comes
 from the records decoded while they arrived. ``summarize`` of the saved files, also the real
 CLI, reads them from disk: the two ``metrics`` outputs (and the headline outputs) must be equal.
@@ -17,15 +17,10 @@ from pathlib import Path
 import pytest
 
 from copilot_usage_report._standin.server import StandIn
+from tests._samples import SAMPLE_FILES, SAMPLES
 
 TOKEN = "ghp_TESTTOKEN1234567890"
 DAY = datetime.now(UTC).date() - timedelta(days=3)
-SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "reference" / "samples"
-SAMPLE_FILES = sorted(
-    p.relative_to(SAMPLES).as_posix()
-    for p in SAMPLES.rglob("*")
-    if p.suffix in (".json", ".ndjson") and p.is_file()
-)
 METRIC_OUTPUTS = (
     "metrics",
     "daily-active-users",
@@ -33,8 +28,6 @@ METRIC_OUTPUTS = (
     "monthly-active-users",
     "acceptance-rate",
 )
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the reference samples are absent")
 
 
 def _chunked(body: bytes, size: int = 997) -> Callable[[], Iterator[bytes]]:
