@@ -15,3 +15,6 @@ SAMPLE_FILES = sorted(
     for p in SAMPLES.rglob("*")
     if p.suffix in (".json", ".ndjson") and p.is_file()
 )
+#: The samples that are no report (the API's answer listing the download links): every other
+#: sample must be read as one.
+NOT_REPORTS = frozenset({"copilot-metrics-viewer/download-links-organization-1-day.json"})

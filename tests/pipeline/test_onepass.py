@@ -27,7 +27,7 @@ from copilot_usage_report._transfer.download import (
     download_one,
     make_storage_client,
 )
-from tests._samples import SAMPLE_FILES, SAMPLES
+from tests._samples import NOT_REPORTS, SAMPLE_FILES, SAMPLES
 from tests.integration.conftest import parse_outputs
 from tests.metrics.test_paths_agree import ANY_JSON, ROW
 
@@ -72,7 +72,10 @@ def test_each_sample_adds_up_alike_however_it_arrives(
     one_pass = _outcome(lambda: summarize_fetch([saved], unrecognised="skip"))
     assert one_pass == _outcome(lambda: summarize_paths([path], unrecognised="skip"))
     insight = summarize_fetch([saved], unrecognised="skip")
-    assert insight.days or insight.skipped == (path,)  # a report has days; a non-report is named
+    if name in NOT_REPORTS:  # a non-report is named, and has no day
+        assert (insight.days, insight.skipped) == ((), (path,))
+    else:  # a report has days and skips nothing
+        assert insight.days and insight.skipped == ()
 
 
 def test_all_samples_at_once_merge_in_order(tmp_path: Path):
