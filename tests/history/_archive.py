@@ -9,9 +9,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "reference" / "samples"
-
 
 def day_folder(
     root: Path,
