@@ -38,9 +38,10 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
     """A stand-in serving the demo's history up to the day before yesterday.
 
     Every report kind of both scopes: the one-day kinds for each day of
-    ``data.history`` (``users-1-day`` split over two or three files, ``users-28-day``
-    over three, as GitHub splits a large report) (a gap day answers 404, as does yesterday, which GitHub
-    has not readied yet), the 28-day kinds as the window ending on the newest day.
+    ``data.history`` (a gap day answers 404, as does yesterday, which GitHub has not
+    readied yet), the 28-day kinds as the window ending on the newest day;
+    ``users-1-day`` split over two or three files and ``users-28-day`` over three,
+    as GitHub splits a large report.
     In the ``forbidden`` scenario every API request is refused with a 403, as
     GitHub refuses a token that lacks the "Organization Copilot metrics" permission.
     """
