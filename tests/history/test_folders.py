@@ -8,12 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from copilot_usage_report._standin import data
+from copilot_usage_report._standin.people import day_rows
 from copilot_usage_report.history import build
 
 from ._archive import day_folder, dump, query
 
 DAY = date(2026, 11, 30)
-ROWS = data.day_rows("org", DAY)
+ROWS = day_rows("org", DAY)
 
 
 def _users(parts: int) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ from copilot_usage_report._app.demo import DEMO_ORG, DEMO_TOKEN, demo_standin
 from copilot_usage_report._core.kinds import KINDS
 from copilot_usage_report._metrics import ACTIVITY_FIELDS
 from copilot_usage_report._standin import data
+from copilot_usage_report._standin.people import day_rows
 from copilot_usage_report._standin.server import StandIn
 
 TODAY = datetime.now(UTC).date()
@@ -114,7 +115,7 @@ def test_every_report_kind_of_a_day_agrees_with_summarize(
         _same_day(row, summary, list(breakdowns))
         # users-1-day: every file of the report.
         by_day = _summarize(run_cli, users)
-        assert by_day[DAY.isoformat()]["records"]["user"] == len(data.day_rows("org", DAY))
+        assert by_day[DAY.isoformat()]["records"]["user"] == len(day_rows("org", DAY))
         users_rows = db.execute("SELECT * FROM users WHERE day = ?", (DAY.isoformat(),))
         assert len(list(users_rows)) == by_day[DAY.isoformat()]["records"]["user"]
         # user-teams-1-day, joined with the whole users-1-day report.
