@@ -38,8 +38,10 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
     """A stand-in serving the demo's history up to the day before yesterday.
 
     Every report kind of both scopes: the one-day kinds for each day of
-    ``data.history`` (a gap day answers 404, as does yesterday, which GitHub
-    has not readied yet), the 28-day kinds as the window ending on the newest day.
+    ``data.history`` (a gap day answers 404, as does yesterday, which GitHub has not
+    readied yet), the 28-day kinds as the window ending on the newest day;
+    ``users-1-day`` split over two or three files and ``users-28-day`` over three,
+    as GitHub splits a large report.
     In the ``forbidden`` scenario every API request is refused with a 403, as
     GitHub refuses a token that lacks the "Organization Copilot metrics" permission.
     """
@@ -54,11 +56,12 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
                 day, [(_file(1), _lazy(data.aggregate_file, scope, day))],
                 kind=f"{aggregate}-1-day",
             )  # fmt: skip
+            parts = data.users_parts(scope, day)
             add(
                 day,
                 [
-                    (_file(n + 1, "ndjson"), _lazy(data.users_file, scope, day, n, 2))
-                    for n in (0, 1)
+                    (_file(n + 1, "ndjson"), _lazy(data.users_file, scope, day, n, parts))
+                    for n in range(parts)
                 ],
                 kind="users-1-day",
             )
@@ -75,10 +78,19 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
             newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today))],
             kind=f"{aggregate}-28-day", start=start,
         )  # fmt: skip
+        parts = data.USERS_28_DAY_PARTS
         add(
-            newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today, users=True))],
-            kind="users-28-day", start=start,
-        )  # fmt: skip
+            newest,
+            [
+                (
+                    _file(n + 1),
+                    _lazy(data.rolling_file, scope, newest, today, users=True, part=n, parts=parts),
+                )
+                for n in range(parts)
+            ],
+            kind="users-28-day",
+            start=start,
+        )
     return standin
 
 

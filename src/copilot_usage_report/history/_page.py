@@ -289,8 +289,10 @@ def render_page(views: Sequence[ScopeView], *, skipped: int = 0) -> str:
         "<p>No report in the archive holds an aggregate day yet.</p>"
     )
     note = (
-        f'<p class="muted">{skipped} file(s) were skipped: they did not match their manifest '
-        "or could not be read (the build log names them).</p>"
+        f'<p class="muted">{skipped} report folder(s) or file(s) were skipped: a file did not '
+        "match its manifest or could not be read, and its whole report was left out (the build "
+        "log names them; the database's <code>coverage</code> and <code>folders</code> tables "
+        "too).</p>"
         if skipped
         else ""
     )
