@@ -59,6 +59,14 @@ if TYPE_CHECKING:
     from .records import report_files as report_files
     from .records import require_report_files as require_report_files
     from .records import unwrap as unwrap
+    from .seats import LIST_PRICES as LIST_PRICES
+    from .seats import SeatCounts as SeatCounts
+    from .seats import SeatFact as SeatFact
+    from .seats import count_seats as count_seats
+    from .seats import is_inactive as is_inactive
+    from .seats import parse_instant as parse_instant
+    from .seats import seat_facts as seat_facts
+    from .seats import seat_price as seat_price
     from .summarize import SCHEMA_NAME as SCHEMA_NAME
     from .summarize import day_metrics as day_metrics
     from .summarize import metrics_schema as metrics_schema
@@ -70,6 +78,14 @@ if TYPE_CHECKING:
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "seat_price": "seats",
+    "seat_facts": "seats",
+    "parse_instant": "seats",
+    "is_inactive": "seats",
+    "count_seats": "seats",
+    "SeatFact": "seats",
+    "SeatCounts": "seats",
+    "LIST_PRICES": "seats",
     "ACTIVITY_FIELDS": "activity",
     "Activity": "activity",
     "DIMENSIONS": "activity",
@@ -117,6 +133,7 @@ __all__ = [
     "ACTIVITY_FIELDS",
     "DERIVED",
     "DIMENSIONS",
+    "LIST_PRICES",
     "OTHER",
     "REPORT_SUFFIXES",
     "SCHEMA_NAME",
@@ -133,9 +150,12 @@ __all__ = [
     "OnRecord",
     "Record",
     "Row",
+    "SeatCounts",
+    "SeatFact",
     "Tally",
     "TeamRow",
     "UnreadableFile",
+    "count_seats",
     "day_insight",
     "day_metrics",
     "decode_lines",
@@ -143,15 +163,19 @@ __all__ = [
     "display_key",
     "grain_of",
     "grain_records",
+    "is_inactive",
     "kind_of",
     "metrics_schema",
     "parse_document",
+    "parse_instant",
     "parse_line",
     "percent",
     "ratio",
     "report_files",
     "require_report_files",
     "rounded_rate",
+    "seat_facts",
+    "seat_price",
     "summarize_paths",
     "unrecognised_error",
     "unwrap",

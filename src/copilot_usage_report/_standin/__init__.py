@@ -22,12 +22,16 @@ if TYPE_CHECKING:
     from .data import newest_day as newest_day
     from .demo import DEMO_TOKEN as DEMO_TOKEN
     from .demo import demo_standin as demo_standin
+    from .seats import SeatBook as SeatBook
+    from .seats import demo_books as demo_books
     from .server import Fault as Fault
     from .server import Lazy as Lazy
     from .server import StandIn as StandIn
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "demo_books": "seats",
+    "SeatBook": "seats",
     "DEMO_ENTERPRISE": "data",
     "DEMO_ORG": "data",
     "HISTORY_DAYS": "data",
@@ -47,7 +51,9 @@ __all__ = [
     "HISTORY_DAYS",
     "Fault",
     "Lazy",
+    "SeatBook",
     "StandIn",
+    "demo_books",
     "demo_standin",
     "history",
     "newest_day",
