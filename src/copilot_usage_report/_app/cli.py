@@ -314,6 +314,8 @@ def _history(args: argparse.Namespace) -> int:
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
     print(f"  {result.page}")
     print(f"  {result.csv}")
+    if result.seats_csv is not None:
+        print(f"  {result.seats_csv}")
     if result.database is not None:
         print(f"  {result.database}")
     return 0

@@ -25,9 +25,13 @@ if TYPE_CHECKING:
     from .results import RunResult as RunResult
     from .run import OnFailure as OnFailure
     from .run import fetch_reports as fetch_reports
+    from .seats import Snapshot as Snapshot
+    from .seats import save_snapshot as save_snapshot
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "save_snapshot": "seats",
+    "Snapshot": "seats",
     "fetch_tally": "onepass",
     "summarize_fetch": "onepass",
     "FetchResult": "results",
@@ -42,8 +46,10 @@ __all__ = [
     "Missing",
     "OnFailure",
     "RunResult",
+    "Snapshot",
     "fetch_reports",
     "fetch_tally",
+    "save_snapshot",
     "summarize_fetch",
 ]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -31,7 +31,7 @@ from .._archive import (
     manifest_link,
     write_manifest,
 )
-from .._core import SEATS, Settings, billing_path
+from .._core import SEATS, Scope, Settings, billing_path
 from .._errors import ReportFormatError
 from .._github import RetryPolicy, SeatList, read_billing, read_seats
 from .._metrics import SeatCounts, count_seats, seat_facts
@@ -39,7 +39,15 @@ from .._transfer import SavedFile
 from .progress_sink import ProgressSink
 from .results import FetchResult
 
-__all__ = ["BILLING_NAME", "SEATS_NAME", "SeatSnapshot", "fetch_seats", "seats_or_error"]
+__all__ = [
+    "BILLING_NAME",
+    "SEATS_NAME",
+    "SeatSnapshot",
+    "Snapshot",
+    "fetch_seats",
+    "save_snapshot",
+    "seats_or_error",
+]
 
 SEATS_NAME = "seats.ndjson"
 BILLING_NAME = "billing.json"
@@ -121,35 +129,26 @@ def fetch_seats(
         else:
             billing = answer
     day = taken.date()
-    folder = make_folder(day_folder(settings.output_dir, settings.scope, SEATS, day))
-    clean_partials(folder)
-    endpoint = f"{settings.api_url}/{billing_path(settings.scope)}"
-    files = [_save(folder, SEATS_NAME, _lines(listing), f"{endpoint}/seats", len(listing.seats))]
-    if billing is not None:
-        files.append(_save(folder, BILLING_NAME, billing + b"\n", endpoint, 1))
-    stale = folder / BILLING_NAME
-    if billing is None and stale.exists():  # an earlier snapshot's billing is not today's
-        stale.unlink(missing_ok=True)
-    manifest = Manifest(
-        manifest_version=MANIFEST_VERSION,
-        tool=tool,
-        scope=scope,
-        report=SEATS,
-        report_day=day,
-        api_origin=origin,
-        files=tuple(entry for _, entry in files),
-        taken_at=taken,
-        total_seats=listing.total_seats,
-        pages=listing.pages,
+    folder, entries = save_snapshot(
+        Snapshot(
+            scope=scope, day=day, taken=taken, seats=_lines(listing), billing=billing,
+            total_seats=listing.total_seats, pages=listing.pages, records=len(listing.seats),
+        ),
+        settings.output_dir, api_url=settings.api_url, origin=origin, tool=tool,
+    )  # fmt: skip
+    files = tuple(
+        SavedFile(
+            name=f.name, path=folder / f.name, size=f.size, sha256=f.sha256, records=f.records or 0
+        )
+        for f in entries
     )
-    write_manifest(folder, manifest)
     result = FetchResult(
         org=settings.org,
         report=SEATS,
         report_day=day,
         download_links=(),
         folder=folder,
-        files=tuple(saved for saved, _ in files),
+        files=files,
         days_tried=(day,),
     )
     return SeatSnapshot(result, _count(listing, settings, taken, warn), taken)
@@ -159,17 +158,59 @@ def _lines(listing: SeatList) -> bytes:
     return b"".join(seat + b"\n" for seat in listing.seats)
 
 
-def _save(
-    folder: Path, name: str, data: bytes, link: str, records: int
-) -> tuple[SavedFile, ManifestFile]:
-    path = folder / name
-    atomic_write(path, data)
-    digest = hashlib.sha256(data).hexdigest()
-    saved = SavedFile(name=name, path=path, size=len(data), sha256=digest, records=records)
-    entry = ManifestFile(
-        name=name, size=len(data), sha256=digest, link=manifest_link(link), records=records
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One day's seat list as it is kept: the NDJSON lines, and an organization's billing."""
+
+    scope: ManifestScope
+    day: date
+    taken: datetime
+    seats: bytes
+    billing: bytes | None
+    total_seats: int
+    pages: int
+    records: int
+
+
+def save_snapshot(
+    snapshot: Snapshot, output_dir: Path, *, api_url: str, origin: str, tool: str
+) -> tuple[Path, tuple[ManifestFile, ...]]:
+    """Write ``<scope folder>/copilot-seats/<day>/`` (replacing that day's), its manifest last;
+    the folder and its files' entries."""
+    where = Scope(snapshot.scope.kind, snapshot.scope.name)
+    folder = make_folder(day_folder(output_dir, where, SEATS, snapshot.day))
+    clean_partials(folder)
+    endpoint = f"{api_url}/{billing_path(where)}"
+    entries = [_save(folder, SEATS_NAME, snapshot.seats, f"{endpoint}/seats", snapshot.records)]
+    if snapshot.billing is not None:
+        entries.append(_save(folder, BILLING_NAME, snapshot.billing + b"\n", endpoint, 1))
+    else:  # an earlier snapshot's billing is not this one's
+        (folder / BILLING_NAME).unlink(missing_ok=True)
+    manifest = Manifest(
+        manifest_version=MANIFEST_VERSION,
+        tool=tool,
+        scope=snapshot.scope,
+        report=SEATS,
+        report_day=snapshot.day,
+        api_origin=origin,
+        files=tuple(entries),
+        taken_at=snapshot.taken,
+        total_seats=snapshot.total_seats,
+        pages=snapshot.pages,
     )
-    return saved, entry
+    write_manifest(folder, manifest)
+    return folder, manifest.files
+
+
+def _save(folder: Path, name: str, data: bytes, link: str, records: int) -> ManifestFile:
+    atomic_write(folder / name, data)
+    return ManifestFile(
+        name=name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        link=manifest_link(link),
+        records=records,
+    )
 
 
 def _count(listing: SeatList, settings: Settings, taken: datetime, warn: Warn) -> SeatCounts | None:

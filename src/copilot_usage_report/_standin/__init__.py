@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .demo import DEMO_TOKEN as DEMO_TOKEN
     from .demo import demo_standin as demo_standin
     from .seats import SeatBook as SeatBook
+    from .seats import book_lines as book_lines
     from .seats import demo_books as demo_books
     from .server import Fault as Fault
     from .server import Lazy as Lazy
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "book_lines": "seats",
     "demo_books": "seats",
     "SeatBook": "seats",
     "DEMO_ENTERPRISE": "data",
@@ -53,6 +55,7 @@ __all__ = [
     "Lazy",
     "SeatBook",
     "StandIn",
+    "book_lines",
     "demo_books",
     "demo_standin",
     "history",

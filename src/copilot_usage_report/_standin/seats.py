@@ -151,16 +151,20 @@ def _seat(
     return seat
 
 
-def _user_seat(n: int, user: _User, today: date, **extra: Any) -> Seat:
+def _user_seat(n: int, user: _User, today: date, as_of: date, **extra: Any) -> Seat | None:
+    """The user's seat as of ``as_of`` (``None`` before it was assigned)."""
     editor = {"vscode": "vscode/1.96.0/copilot/1.250.0", "intellij": "JetBrains-IU/243.1"}
+    created = user.since - timedelta(days=3 + n % 20)
+    if created > as_of:
+        return None
     return _seat(
         user.login,
         user.id,
-        user.since - timedelta(days=3 + n % 20),
-        _last_active(user, today),
+        created,
+        _last_active(user, as_of),
         team=_team(n),
         editor=editor.get(user.ide, f"{user.ide}/1.0/copilot/1.0"),
-        pending=_next_month(today) if n == 4 else None,
+        pending=_next_month(today) if n == 4 and as_of >= today - timedelta(days=10) else None,
         **extra,
     )
 
@@ -169,44 +173,56 @@ def _next_month(today: date) -> date:
     return (today.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _extras(today: date, **extra: Any) -> list[Seat]:
+def _extras(today: date, as_of: date, **extra: Any) -> list[Seat]:
     """Seats of people the reports never saw: new, never used, idle, leaving."""
 
     def ago(days: int) -> date:
         return today - timedelta(days=days)
 
+    leaving = _next_month(today) if as_of >= ago(10) else None
+    made = [
+        ("newbie-one-octo", 390001, ago(5), None, None),
+        ("newbie-two-octo", 390002, ago(3), ago(1), None),
+        ("ghost-one-octo", 390003, ago(90), None, None),
+        ("ghost-two-octo", 390004, ago(45), None, None),
+        ("idle-one-octo", 390005, ago(200), ago(150), None),
+        ("idle-two-octo", 390006, ago(260), ago(135), None),
+        ("leaving-octo", 390007, ago(300), ago(140), leaving),
+    ]
     return [
-        _seat("newbie-one-octo", 390001, ago(5), None, **extra),
-        _seat("newbie-two-octo", 390002, ago(3), ago(1), **extra),
-        _seat("ghost-one-octo", 390003, ago(90), None, **extra),
-        _seat("ghost-two-octo", 390004, ago(45), None, **extra),
-        _seat("idle-one-octo", 390005, ago(200), ago(150), **extra),
-        _seat("idle-two-octo", 390006, ago(260), ago(135), **extra),
-        _seat("leaving-octo", 390007, ago(300), ago(140), pending=_next_month(today), **extra),
+        _seat(login, uid, created, last if last and last <= as_of else None, pending=p, **extra)
+        for login, uid, created, last, p in made
+        if created <= as_of
     ]
 
 
-def demo_books(today: date) -> dict[str, SeatBook]:
-    """The demo's seat lists by ``orgs/<org>`` and ``enterprises/<slug>``."""
-    org_seats = [_user_seat(n, u, today) for n, u in enumerate(USERS[:30])] + _extras(today)
+def demo_books(today: date, as_of: date | None = None) -> dict[str, SeatBook]:
+    """The demo's seat lists by ``orgs/<org>`` and ``enterprises/<slug>``, as GitHub would
+    have listed them on ``as_of`` (default: today)."""
+    day = as_of or today
+    org_seats = [_user_seat(n, u, today, day) for n, u in enumerate(USERS[:30])]
+    org_seats += _extras(today, day)
     enterprise = [
-        _user_seat(n, u, today, org="octo-demo" if n < 30 else "octo-demo-labs")
+        _user_seat(n, u, today, day, org="octo-demo" if n < 30 else "octo-demo-labs")
         for n, u in enumerate(USERS)
     ]
     enterprise += [  # five of octo-demo's users hold a seat through octo-demo-labs too
-        _user_seat(n, u, today, org="octo-demo-labs") for n, u in enumerate(USERS[:30]) if n >= 25
+        _user_seat(n, u, today, day, org="octo-demo-labs")
+        for n, u in enumerate(USERS[:30])
+        if n >= 25
     ]
-    enterprise += _extras(today, org="octo-demo")
-    month = _stamp(today - timedelta(days=28), 0)
-    active = sum(1 for s in org_seats if (s["last_activity_at"] or "") >= month)
+    enterprise += _extras(today, day, org="octo-demo")
+    org = [s for s in org_seats if s is not None]
+    month = _stamp(day - timedelta(days=28), 0)
+    active = sum(1 for s in org if (s["last_activity_at"] or "") >= month)
     billing = {
         "seat_breakdown": {
-            "total": len(org_seats),
-            "added_this_cycle": sum(1 for s in org_seats if s["created_at"] >= month),
+            "total": len(org),
+            "added_this_cycle": sum(1 for s in org if s["created_at"] >= month),
             "pending_invitation": 0,
-            "pending_cancellation": sum(1 for s in org_seats if s["pending_cancellation_date"]),
+            "pending_cancellation": sum(1 for s in org if s["pending_cancellation_date"]),
             "active_this_cycle": active,
-            "inactive_this_cycle": len(org_seats) - active,
+            "inactive_this_cycle": len(org) - active,
         },
         "seat_management_setting": "assign_selected",
         "ide_chat": "enabled",
@@ -216,6 +232,13 @@ def demo_books(today: date) -> dict[str, SeatBook]:
         "plan_type": "business",
     }
     return {
-        "orgs/octo-demo": SeatBook(org_seats, billing=billing),
-        "enterprises/octo-demo-enterprise": SeatBook(enterprise, page_size=25),
+        "orgs/octo-demo": SeatBook(org, billing=billing),
+        "enterprises/octo-demo-enterprise": SeatBook(
+            [s for s in enterprise if s is not None], page_size=25
+        ),
     }
+
+
+def book_lines(book: SeatBook) -> bytes:
+    """The seats of a book as the archive keeps them: one JSON document a line."""
+    return b"".join(json.dumps(seat).encode() + b"\n" for seat in book.seats)
