@@ -2,7 +2,8 @@
 
 ``api`` is the API client (asks for a report's links, keeps the token on the API
 origin, never follows a redirect elsewhere), ``ratelimit`` reads GitHub's rate-limit
-answers into waits, ``report`` checks the shape of the link list GitHub answers.
+answers into waits, ``report`` checks the shape of the link list GitHub answers, ``seats`` reads the
+Copilot seat list page by page along its ``Link`` headers.
 
 Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_transfer`` or
 ``_metrics.summarize`` (same layer).

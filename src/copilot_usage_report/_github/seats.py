@@ -50,8 +50,12 @@ class _Page(msgspec.Struct):
     seats: list[msgspec.Raw]
 
 
+class _Assignees(msgspec.Struct):
+    seats: list[_Seat]
+
+
 _PAGE = msgspec.json.Decoder(_Page)
-_SEAT = msgspec.json.Decoder(_Seat)
+_ASSIGNEES = msgspec.json.Decoder(_Assignees)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +89,19 @@ def read_seats(
         )
         if status != 200:
             raise _refused(scope, status, body, client)
-        page = _decode(body, where)
+        page, assignees = _decode(body, where)
         if total is None:
             total = page.total_seats
         pages += 1
         for raw in page.seats:
-            line, user = _seat(bytes(raw), where)
+            line = bytes(raw)
+            if b"\n" in line or b"\r" in line:  # pretty-printed: one line, the same content
+                line = _one_line(line)
             seats.append(line)
-            if user is not None:
-                users.add(user)
+        for seat in assignees:
+            user = seat.assignee
+            if user is not None and (key := user.id if user.id is not None else user.login):
+                users.add(key)
         following = _next_link(headers.get("link", ""))
         if following is None:
             return SeatList(total, tuple(seats), pages, len(users))
@@ -122,32 +130,23 @@ def read_billing(
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _decode(body: bytes, where: str) -> _Page:
+def _decode(body: bytes, where: str) -> tuple[_Page, list[_Seat]]:
+    """The page with each seat's bytes, and each seat's assignee; one line if it is neither."""
     try:
         page = _PAGE.decode(body)
+        assignees = _ASSIGNEES.decode(body).seats
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise ReportFormatError(
             f"GitHub's seat list page from {redact(where)} is not the documented body "
-            f'{{"total_seats": N, "seats": [...]}}: {exc}.'
+            f'{{"total_seats": N, "seats": [...]}} of seat objects: {exc}.'
         ) from None
     if page.total_seats < 0:
         raise ReportFormatError(f"GitHub's seat list from {redact(where)} has total_seats < 0.")
-    return page
+    return page, assignees
 
 
-def _seat(raw: bytes, where: str) -> tuple[bytes, int | str | None]:
-    """One seat as one line, and the user it seats."""
-    try:
-        seat = _SEAT.decode(raw)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise ReportFormatError(
-            f"a seat in GitHub's seat list from {redact(where)} is not a seat object: {exc}."
-        ) from None
-    if b"\n" in raw or b"\r" in raw:  # pretty-printed: one line it must be, same content
-        raw = json.dumps(json.loads(raw), separators=(",", ":"), ensure_ascii=False).encode()
-    user = seat.assignee
-    key = None if user is None else user.id if user.id is not None else user.login
-    return raw, key
+def _one_line(raw: bytes) -> bytes:
+    return json.dumps(json.loads(raw), separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _next_link(header: str) -> str | None:

@@ -6,8 +6,9 @@ grain), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
 lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and
 day), ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the
 frozen ``Insight`` and GitHub's metric names), ``derived`` (the metrics a record
-does not carry) and ``summarize`` (files on disk to an ``Insight``; the shipped
-JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
+does not carry), ``seats`` (a seat list counted once per user) and ``summarize``
+(files on disk to an ``Insight``; the shipped JSON Schema of ``Insight.metrics()``,
+``metrics.schema.json`` beside it).
 
 For a download that decodes each line once, ``Tally.file(path)`` gives a
 ``FileTally`` (``add_line(bytes)``, ``add_lines(list[bytes])``, ``add(value)``,

@@ -46,14 +46,16 @@ class _Named(msgspec.Struct):
 class _Seat(msgspec.Struct):
     assignee: _Named | None = None
     assigning_team: _Named | None = None
-    created_at: str | None = None
-    last_activity_at: str | None = None
+    #: RFC 3339, as GitHub sends them: msgspec reads them (much faster than Python would).
+    created_at: datetime | None = None
+    last_activity_at: datetime | None = None
     last_activity_editor: str | None = None
     pending_cancellation_date: str | None = None
     plan_type: str | None = None
 
 
 _DECODE = msgspec.json.Decoder(_Seat)
+_DECODE_ALL = msgspec.json.Decoder(list[_Seat])
 
 
 @dataclass(slots=True)
@@ -83,31 +85,54 @@ def parse_instant(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def seat_facts(lines: Iterable[bytes]) -> list[SeatFact]:
-    """One ``SeatFact`` per user, in the order the list first names them."""
-    by_key: dict[str, SeatFact] = {}
-    for n, line in enumerate(lines):
-        if not line.strip():
-            continue
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is UTC:
+        return moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _decoded(lines: Iterable[bytes]) -> list[_Seat]:
+    """Every seat of the lines, decoded in one call (one line at a time to name a bad one)."""
+    kept = [line for line in lines if line.strip()]
+    try:
+        return _DECODE_ALL.decode(b"[" + b",".join(kept) + b"]")
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        pass
+    seats = []
+    for n, line in enumerate(kept):
         try:
-            seat = _DECODE.decode(line)
+            seats.append(_DECODE.decode(line))
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             raise ReportFormatError(
                 f"seat {n + 1} of the seat list is not a seat: {exc}."
             ) from None
-        user = seat.assignee or _Named()
+    return seats
+
+
+def seat_facts(lines: Iterable[bytes]) -> list[SeatFact]:
+    """One ``SeatFact`` per user, in the order the list first names them."""
+    by_key: dict[str, SeatFact] = {}
+    nobody = _Named()
+    for n, seat in enumerate(_decoded(lines)):
+        user = seat.assignee or nobody
         login = user.login or ""
         key = str(user.id) if user.id is not None else login or f"#{n}"
         team = seat.assigning_team
-        fact = SeatFact(
-            key=key,
-            login=login,
-            created_at=parse_instant(seat.created_at),
-            last_activity_at=parse_instant(seat.last_activity_at),
-            plan=(seat.plan_type or "unknown").lower(),
-            team=(team.slug or team.name or "") if team else "",
-            pending=bool(seat.pending_cancellation_date),
-            editor=seat.last_activity_editor,
+        created, last = seat.created_at, seat.last_activity_at
+        if created is not None and created.tzinfo is not UTC:
+            created = _utc(created)
+        if last is not None and last.tzinfo is not UTC:
+            last = _utc(last)
+        plan = seat.plan_type
+        fact = SeatFact(  # positional: this runs once a seat
+            key,
+            login,
+            created,
+            last,
+            plan.lower() if plan else "unknown",
+            (team.slug or team.name or "") if team else "",
+            bool(seat.pending_cancellation_date),
+            seat.last_activity_editor,
         )
         known = by_key.get(key)
         if known is None:
@@ -190,19 +215,25 @@ def count_seats(
     cost = 0.0
     week, month = taken - timedelta(days=7), taken - timedelta(days=ACTIVE_DAYS)
     count = 0
+    idle_since = taken - timedelta(days=inactive_days)
     for fact in facts:
         count += 1
-        by_plan[fact.plan] = by_plan.get(fact.plan, 0) + 1
+        plan = fact.plan
+        by_plan[plan] = by_plan.get(plan, 0) + 1
         last = fact.last_activity_at
-        active_7 += last is not None and last > week
-        active_28 += last is not None and last > month
-        never += last is None
+        created = fact.created_at
+        if last is None:
+            never += 1
+        else:
+            active_7 += last > week
+            active_28 += last > month
         pending += fact.pending
-        assigned += fact.created_at is not None and fact.created_at > month
-        if is_inactive(fact, taken, inactive_days):
-            inactive += 1
-            inactive_by_plan[fact.plan] = inactive_by_plan.get(fact.plan, 0) + 1
-            cost += seat_price(fact.plan, price)
+        if created is not None:
+            assigned += created > month
+            if (last is None or last <= idle_since) and created <= idle_since:
+                inactive += 1
+                inactive_by_plan[plan] = inactive_by_plan.get(plan, 0) + 1
+                cost += seat_price(plan, price)
     return SeatCounts(
         total_seats=total_seats,
         users=count,

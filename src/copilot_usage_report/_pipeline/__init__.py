@@ -4,8 +4,8 @@
 downloader and the sinks only through what it is given; ``job`` and ``results``
 hold a job's state and a finished run's records, ``answers`` reads what GitHub's
 answers mean (no report, an empty list, another day), ``resume`` reuses folders a
-run saved before, ``onepass`` sums the records as they arrive, and
-``progress_sink`` is the protocol the app's progress display fulfils.
+run saved before, ``onepass`` sums the records as they arrive, ``seats`` saves
+today's seat list, and ``progress_sink`` is the protocol the app's progress display fulfils.
 
 Layer 4: may import ``_github``, ``_transfer``, ``_metrics.summarize``, ``_archive``,
 ``_core`` and ``_errors``; not ``history`` or ``_standin.server`` (same layer).

@@ -46,11 +46,17 @@ class SeatBook:
     before_page: Callable[[SeatBook, int], None] | None = None
     #: The pages asked, in order.
     asked: list[int] = field(default_factory=list)
+    _counted: tuple[tuple[int, int], int] | None = field(default=None, repr=False)
 
     def total(self) -> int:
+        """``total_seats``: as set, else the distinct assignees (counted once per list)."""
         if self.total_seats is not None:
             return self.total_seats
-        return len({s["assignee"]["id"] for s in self.seats if s.get("assignee")})
+        key = (id(self.seats), len(self.seats))
+        if self._counted is None or self._counted[0] != key:
+            users = {s["assignee"]["id"] for s in self.seats if s.get("assignee")}
+            self._counted = (key, len(users))
+        return self._counted[1]
 
 
 def seat_answer(

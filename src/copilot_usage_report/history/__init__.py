@@ -7,9 +7,10 @@ self-contained ``index.html`` into ``out``. ``publish_history`` keeps the same
 history on a git branch (``auth_header`` is the header git sends the token in).
 
 Modules: ``_archive`` (the day folders of an archive), ``_schema`` and ``_update``
-(the database), ``_view``, ``_page`` and ``_svg`` (the page), ``_build`` (the three
-outputs), ``_stage``, ``_git`` and ``_branch`` (the history branch), ``_synthetic``
-(a deterministic archive for tests and benchmarks).
+(the database), ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
+numbers, the page's Seats section), ``_view``, ``_page`` and ``_svg`` (the page),
+``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
+branch), ``_synthetic`` (a deterministic archive for tests and benchmarks).
 
 Layer 4 (beside ``_pipeline`` and ``_standin.server``): may import ``_metrics.summarize``,
 ``_archive``, ``_core`` and ``_errors``.

@@ -185,7 +185,12 @@ def _taken(item: ArchiveFile) -> tuple[datetime, int | None]:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2026-11-25T06:15:02Z``: one form, so stored instants compare as text."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat()[:19] + "Z"  # YYYY-MM-DDTHH:MM:SS, without fraction or offset
 
 
 def _lines(item: ArchiveFile) -> Iterable[bytes]:

@@ -62,13 +62,23 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()[:19] + "Z"
+
+
 def bucket(last: str | None, taken: datetime) -> str:
-    """The inactive-table bucket of a seat last active at ``last``."""
+    """The inactive-table bucket of a seat last active at ``last`` (a stored instant)."""
+    return _bucket(last, _edges(taken))
+
+
+def _edges(taken: datetime) -> tuple[str, ...]:
+    return tuple(_iso(taken - timedelta(days=days)) for days in (60, 90, 180))
+
+
+def _bucket(last: str | None, edges: tuple[str, ...]) -> str:
     if last is None:
         return BUCKETS[-1]
-    idle = (taken - _moment(last)).days
-    edges = (60, 90, 180)
-    return next((BUCKETS[n] for n, edge in enumerate(edges) if idle < edge), BUCKETS[3])
+    return next((BUCKETS[n] for n, edge in enumerate(edges) if last > edge), BUCKETS[3])
 
 
 def read_seat_views(db: sqlite3.Connection, *, logins: bool) -> dict[str, SeatView]:
@@ -103,19 +113,19 @@ def _scope(db: sqlite3.Connection, scope: str, *, logins: bool) -> SeatView:
     waits: list[int] = []
     base = activated = 0
     cutoff = date.fromisoformat(newest) - timedelta(days=ACTIVATION_DAYS)
-    idle_since = taken - timedelta(days=INACTIVE_DAYS)
+    idle_since = _iso(taken - timedelta(days=INACTIVE_DAYS))  # instants compare as text
     reclaim: list[Reclaim] = []
     for login, assigned_at, removed, plan, team, pending, last, first_used in seats:
-        assigned = _day(assigned_at)
-        used = _day(first_used)
-        if assigned is not None and assigned.isoformat() >= span:
+        if assigned_at is not None and assigned_at[:10] >= span:
+            assigned = date.fromisoformat(assigned_at[:10])
+            used = _day(first_used)
             if used is not None:
                 waits.append(max(0, (used - assigned).days))
             if assigned <= cutoff:
                 base += 1
                 activated += used is not None and (used - assigned).days <= ACTIVATION_DAYS
-        idle = last is None or _moment(last) <= idle_since
-        old = assigned_at is not None and _moment(assigned_at) <= idle_since
+        idle = last is None or last <= idle_since
+        old = assigned_at is not None and assigned_at <= idle_since
         if removed is None and not pending and idle and old:
             reclaim.append((login, team or "(no team)", plan, last))
     cost = sum(seat_price(r[2], None) for r in reclaim)
@@ -145,9 +155,10 @@ Reclaim = tuple[str | None, str, str, str | None]  # login, team, plan, last act
 
 
 def _inactive(reclaim: list[Reclaim], taken: datetime, *, logins: bool) -> Table:
+    edges = _edges(taken)
     if logins:
         rows = sorted(
-            ((login or "", team, plan, bucket(last, taken), (last or "")[:10])
+            ((login or "", team, plan, _bucket(last, edges), (last or "")[:10])
              for login, team, plan, last in reclaim),
             key=lambda r: (BUCKETS.index(r[3]), r[0]),
         )  # fmt: skip
@@ -155,7 +166,7 @@ def _inactive(reclaim: list[Reclaim], taken: datetime, *, logins: bool) -> Table
     counts: dict[tuple[str, str], list[int]] = {}
     for _, team, plan, last in reclaim:
         row = counts.setdefault((team, plan), [0] * len(BUCKETS))
-        row[BUCKETS.index(bucket(last, taken))] += 1
+        row[BUCKETS.index(_bucket(last, edges))] += 1
     return Table(
         ("team", "plan", *BUCKETS, "total"),
         tuple((t, p, *c, sum(c)) for (t, p), c in sorted(counts.items())),
@@ -171,12 +182,12 @@ def seats_csv(db: sqlite3.Connection, *, logins: bool) -> str | None:
     columns = ["scope", *(["login"] if logins else []), "assigned_at", "first_seen", "plan",
                "team", "pending_cancellation", "last_activity_at", "first_used"]  # fmt: skip
     writer.writerow(columns)
-    rows = db.execute(
-        "SELECT scope, user_login, assigned_at, first_seen, plan, team, pending, "
-        "last_activity_at, first_used FROM seats WHERE removed IS NULL "
-        "ORDER BY scope, assigned_at, user_key"
+    login = "user_login, " if logins else ""
+    writer.writerows(  # None is written as an empty cell
+        db.execute(
+            f"SELECT scope, {login}assigned_at, first_seen, plan, team, pending, "  # noqa: S608
+            "last_activity_at, first_used FROM seats WHERE removed IS NULL "
+            "ORDER BY scope, assigned_at, user_key"
+        )
     )
-    for scope, login, *rest in rows:
-        values = [scope, *([login] if logins else []), *rest]
-        writer.writerow("" if v is None else v for v in values)
     return buffer.getvalue()
