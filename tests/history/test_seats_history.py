@@ -6,6 +6,7 @@ and every expected number is worked out below from the seats as written, not by 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import sqlite3
@@ -262,3 +263,28 @@ def test_the_seats_section_in_chromium(built, tmp_path):
     cost = _expected()["cost"]
     assert "Reclaimable seats" in loaded.dom and f"{cost} USD a month at list price" in loaded.dom
     assert "login-" not in loaded.dom
+
+
+def test_snapshots_as_the_history_branch_keeps_them_give_the_same_rows(built, tmp_path):
+    """On the branch a seat list is per-user data, gzip-compressed: the same rows come of it."""
+    from copilot_usage_report.history._stage import is_per_user
+
+    assert is_per_user("copilot-seats")  # kept on the branch only with history-per-user
+    archive, _, db = built
+    plain = db.execute("SELECT * FROM seats ORDER BY user_key").fetchall()
+    for day in SNAPSHOTS:
+        folder = archive / "orgs" / "acme" / "copilot-seats" / day
+        data = (folder / "seats.ndjson").read_bytes()
+        packed = gzip.compress(data, mtime=0)
+        (folder / "seats.ndjson").unlink()
+        (folder / "seats.ndjson.gz").write_bytes(packed)
+        manifest = json.loads((folder / "manifest.json").read_text())
+        manifest["files"] = [
+            {"name": "seats.ndjson.gz", "size": len(packed),
+             "sha256": hashlib.sha256(packed).hexdigest()}
+        ]  # fmt: skip
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+    result = build([archive], tmp_path / "branch")
+    assert result.database is not None
+    db = sqlite3.connect(result.database)
+    assert db.execute("SELECT * FROM seats ORDER BY user_key").fetchall() == plain

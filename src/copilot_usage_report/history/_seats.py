@@ -17,6 +17,7 @@ The tables exist only in a database built from an archive that holds seat snapsh
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 SEATS_FILE = "seats.ndjson"
+#: The same on the history branch, which keeps files naming users gzip-compressed.
+SEATS_GZ = SEATS_FILE + ".gz"
 #: Days without activity (and since assignment) that make a seat inactive in the history.
 INACTIVE_DAYS = 30
 
@@ -113,7 +116,7 @@ def update_seats(
 ) -> tuple[list[str], int]:
     """Apply the archive's snapshots in the caller's transaction; reasons for files not used,
     and how many were read."""
-    snapshots = [f for f in files if f.report == SEATS and f.name == SEATS_FILE]
+    snapshots = [f for f in files if f.report == SEATS and f.name in (SEATS_FILE, SEATS_GZ)]
     if not snapshots and not has_seats(db):
         return [], 0
     db.executescript(_DDL)
@@ -149,7 +152,7 @@ def update_seats(
         for item in new:
             try:
                 _apply(db, item, state, logins=logins)
-            except (OSError, ValueError, ReportFormatError) as exc:
+            except (OSError, EOFError, ValueError, ReportFormatError) as exc:
                 skipped.append(f"{item.path}: not a seat list we can read ({exc}); skipped")
                 continue
             read += 1
@@ -194,7 +197,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _lines(item: ArchiveFile) -> Iterable[bytes]:
-    with item.path.open("rb") as handle:
+    opener = gzip.open if item.name.endswith(".gz") else open
+    with opener(item.path, "rb") as handle:
         yield from handle
 
 
