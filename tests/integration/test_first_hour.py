@@ -234,11 +234,19 @@ def _check_history(tmp_path: Path, stdout: str, stderr: str) -> None:
     assert len(_folders(tmp_path / "demo-history")["users-1-day"]) >= 20
 
 
+def _check_seats(tmp_path: Path, stdout: str, stderr: str) -> None:
+    assert "Stopped the demo stand-in" in stderr
+    for scope in ("orgs/octo-demo", "enterprises/octo-demo-enterprise"):
+        (day,) = (tmp_path / "seats" / scope / "copilot-seats").iterdir()
+        assert (day / "seats.ndjson").stat().st_size > 0 and (day / "manifest.json").is_file()
+
+
 #: What each page's terminal examples leave behind, beyond running without an error.
 _PAGE_CHECKS = {
     "README.md": _check_readme,
     "docs/metrics.md": _check_metrics,
     "docs/history.md": _check_history,
+    "docs/seats.md": _check_seats,
 }
 _RUNNABLE_PAGES = [docs.name(p) for p in docs.pages() if docs.runnable(p.read_text("utf-8"))]
 

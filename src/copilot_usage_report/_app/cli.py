@@ -118,6 +118,8 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         max_file_size=args.max_file_size,
         deadline=args.deadline,
         lock_wait=args.lock_wait,
+        inactive_days=getattr(args, "inactive_days", None),
+        seat_price=getattr(args, "seat_price", None),
     )
     return build_settings(
         raw,
@@ -227,10 +229,16 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     the records each download decoded as they arrived (``_pipeline.onepass``); only files kept from
     an earlier run, and CSV tables, read the files again.
     """
+    from .._core import SEATS
     from .._errors import OutputError, ReportFormatError
 
     # per-repository reports hold no record the summary reads: not summarised, not warned about
-    files = [f for r in result.reports if not r.report.startswith("repos-") for f in r.files]
+    files = [
+        f
+        for r in result.reports
+        if not r.report.startswith("repos-") and r.report != SEATS  # the seats: render_seats
+        for f in r.files
+    ]
     paths = [f.path for f in files]
     if not paths:
         return None, ()
@@ -306,6 +314,8 @@ def _history(args: argparse.Namespace) -> int:
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
     print(f"  {result.page}")
     print(f"  {result.csv}")
+    if result.seats_csv is not None:
+        print(f"  {result.seats_csv}")
     if result.database is not None:
         print(f"  {result.database}")
     return 0

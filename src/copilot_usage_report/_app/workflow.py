@@ -31,7 +31,7 @@ from .._errors import CopilotUsageReportError, add_secret, scrub
 from .._pipeline import RunResult
 
 if TYPE_CHECKING:
-    from .._metrics import Insight
+    from .._metrics import Insight, SeatCounts
 
 __all__ = [
     "COMMAND_NAMES",
@@ -139,7 +139,23 @@ def outputs_of(result: RunResult, insight: Insight | None = None) -> dict[str, s
     outputs = _fetch_outputs(result)
     if insight is not None:
         outputs.update(metric_outputs(insight))
+    if result.seats is not None:
+        outputs.update(seat_outputs(result.seats, outputs.get("metrics")))
     return outputs
+
+
+def seat_outputs(counts: SeatCounts, metrics: str | None) -> dict[str, str]:
+    """The ``seats-*`` outputs, and ``metrics`` with its ``seats`` object (no login)."""
+    data = json.loads(metrics) if metrics else {"start_day": None, "end_day": None, "days": []}
+    data["seats"] = counts.metrics()
+    return {
+        "metrics": json.dumps(data),
+        "seats-total": str(counts.total_seats),
+        "seats-active": str(counts.active_28),
+        "seats-inactive": str(counts.inactive),
+        "seats-never-used": str(counts.never_used),
+        "seats-pending-cancellation": str(counts.pending_cancellation),
+    }
 
 
 def metric_outputs(insight: Insight) -> dict[str, str]:

@@ -53,6 +53,7 @@ __all__ = [
     "MAX_WAIT_SECONDS",
     "RetryPolicy",
     "backoff_for",
+    "get_answer",
     "get_report_links",
     "make_api_client",
     "parse_ratelimit_reset",
@@ -72,6 +73,8 @@ _ENTERPRISE_HINT = (
 )
 
 Log = Callable[[str], None]
+#: One answer as it came: status, headers, body and the URL that gave it.
+Answer = tuple[int, httpx.Headers, bytes, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,35 @@ def get_report_links(
     Retries transient failures as ``backoff_for`` decides; the final failure is
     raised as one of our ``ApiError`` subclasses.
     """
+    answer = _retried(lambda: _get_once(client, path, params or {}), policy, log)
+    return _interpret(*answer)
+
+
+def get_answer(
+    client: httpx.Client,
+    path: str,
+    *,
+    params: dict[str, str] | None = None,
+    policy: RetryPolicy,
+    log: Log | None = None,
+) -> Answer:
+    """GET any endpoint, retried as ``get_report_links`` is; 200, 403 and 404 come back as
+    they are (the caller words them), every other status raises as it would there."""
+
+    def once() -> Answer:
+        answer = _get_once(client, path, params or {})
+        status, _, _, url = answer
+        if status not in (200, 403, 404):
+            _interpret(*answer)  # raises: every other status is an error here
+            raise UnexpectedStatusError(
+                f"GitHub's API answered HTTP {status} for {redact(url)}.", status=status
+            )
+        return answer
+
+    return _retried(once, policy, log)
+
+
+def _retried(call: Callable[[], Answer], policy: RetryPolicy, log: Log | None) -> Answer:
     for attempt in stamina.retry_context(
         on=lambda exc: backoff_for(exc, max_wait=policy.max_wait),
         attempts=policy.retries + 1,
@@ -171,7 +203,13 @@ def get_report_links(
     ):
         with attempt:
             try:
-                return _get_once(client, path, params or {})
+                answer = call()
+                status, headers, body, _ = answer
+                if status in (403, 429) and rate_limit(status, headers, _github_message(body)):
+                    _interpret(*answer)  # raises the rate limit, which may be retried
+                if 500 <= status < 600:
+                    _interpret(*answer)  # raises ServerError, retried
+                return answer
             except ApiError as exc:
                 # A note only when another attempt follows.
                 wait = backoff_for(exc, max_wait=policy.max_wait)
@@ -181,7 +219,7 @@ def get_report_links(
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
-def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> ReportLinks | None:
+def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Answer:
     url = str(client.base_url.join(path.lstrip("/")))
     with _ONE_AT_A_TIME:
         for _ in range(_MAX_REDIRECTS + 1):
@@ -199,7 +237,7 @@ def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Report
             url, params = target, {}
         else:
             raise ApiRedirectError(f"GitHub's API redirected {redact(url)} too many times.")
-    return _interpret(status, headers, body, url)
+    return status, headers, body, url
 
 
 def _send(
@@ -209,7 +247,7 @@ def _send(
     check_cancel()
     timeout = client.timeout.read or 30.0
     try:
-        with client.stream("GET", url, params=params) as response:
+        with client.stream("GET", url, params=params or None) as response:
             chunks: list[bytes] = []
             size = 0
             pace = Pace(timeout)

@@ -18,6 +18,7 @@ from pathlib import Path
 from .._archive import LOCK_NAME, SCOPE_FOLDERS, atomic_write, make_folder
 from .._core import Scope
 from .._errors import CopilotUsageReportError
+from .._metrics import SeatCounts
 from .._transfer import SavedFile
 
 __all__ = [
@@ -94,6 +95,8 @@ class RunResult:
     missing: tuple[Missing, ...]
     #: This run's ``runs/<run id>/index.json`` (``None`` only if it could not be written).
     index: Path | None
+    #: The numbers of today's seat list, when ``copilot-seats`` was asked and counted.
+    seats: SeatCounts | None = None
 
     @property
     def files(self) -> tuple[SavedFile, ...]:

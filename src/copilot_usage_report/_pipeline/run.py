@@ -56,6 +56,7 @@ from .results import (
     write_index,
 )
 from .resume import check_identity, resume, reusable, succeeded
+from .seats import SeatSnapshot, seats_or_error
 
 __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RecordSinks", "RunResult", "fetch_reports"]
 
@@ -126,10 +127,11 @@ class _Runner:
         self.today = self.started.date()
         #: Folders this run saved into: a second answer for the same report and day is not saved.
         self.claimed: set[Path] = set()
+        self.seats: SeatSnapshot | None = None
 
     def _jobs(self) -> list[Job]:
         s = self.settings
-        rolling = [Job(kind, None) for kind in s.kinds if kind.rolling]
+        rolling = [Job(kind, None) for kind in s.kinds if kind.rolling and not kind.seats]
         daily = [k for k in s.kinds if not k.rolling]
         if s.is_latest:
             return [Job(kind, None) for kind in daily] + rolling
@@ -149,16 +151,21 @@ class _Runner:
                 raise
             try:
                 failure = self._run_jobs(jobs)
+                if failure is None and any(kind.seats for kind in self.settings.kinds):
+                    self.seats, failure = seats_or_error(self)
                 if failure is not None:
                     self._keep_completed(jobs)
             finally:
                 self.progress.close()
             reports = tuple(job.result for job in jobs if job.result is not None)
+            seats = self.seats
+            reports += (seats.result,) if seats else ()
             result = RunResult(
                 name=self.settings.scope.name,
                 reports=reports,
                 missing=tuple(self.missing),
                 index=None,
+                seats=seats.counts if seats else None,
             )
             if failure is None and not reports:
                 failure = nothing_found(self.settings)

@@ -81,6 +81,10 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         for run in missing_runs(result.missing):
             lines.append(f"| `{run.report}` | {run.span} | {run.days} |")
     text = "\n".join(lines) + "\n"
+    if result.seats is not None:
+        from .seats import render_seats
+
+        text += "\n" + render_seats(result.seats)
     if insight is None:
         return text
     from .insight import render_insight

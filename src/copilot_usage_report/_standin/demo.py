@@ -14,6 +14,7 @@ from typing import Literal
 
 from . import data
 from .data import DEMO_ENTERPRISE, DEMO_ORG
+from .seats import demo_books
 from .server import Fault, Lazy, StandIn
 
 __all__ = ["DEMO_TOKEN", "demo_standin"]
@@ -49,6 +50,7 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
     if scenario == "forbidden":
         standin.api_fault_always = _FORBIDDEN
     newest = data.newest_day(today)
+    standin.seat_books.update(demo_books(today))
     for scope, name, aggregate, prefix in _SCOPES:
         add = functools.partial(standin.add_report, name, scope=prefix)
         for day in data.history(today):

@@ -9,11 +9,12 @@ history on a git branch (``auth_header`` is the header git sends the token in).
 
 Modules: ``_archive`` (the report folders of an archive), ``_schema``, ``_update``
 (which folder each day's rows come from) and ``_rows`` (writing them): the
-database; ``_view``, ``_page`` and ``_svg`` (the page), ``_build`` (the three
-outputs), ``_stage``, ``_git`` and ``_branch`` (the history branch), ``_synthetic``
-(a deterministic archive for tests and benchmarks).
+database; ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
+numbers, the page's Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
+``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
+branch), ``_synthetic`` (a deterministic archive for tests and benchmarks).
 
-Layer 4 (beside ``_pipeline`` and ``_standin.server``): may import ``_metrics.summarize``,
+Layer 4 (beside ``_pipeline`` and ``_standin``): may import ``_metrics``,
 ``_archive``, ``_core`` and ``_errors``.
 """
 
