@@ -6,7 +6,7 @@ answers into waits, ``report`` checks the shape of the link list GitHub answers,
 Copilot seat list page by page along its ``Link`` headers.
 
 Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_transfer`` or
-``_metrics.summarize`` (same layer).
+``_metrics`` (same layer).
 """
 
 from __future__ import annotations

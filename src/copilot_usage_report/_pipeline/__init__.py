@@ -7,8 +7,8 @@ answers mean (no report, an empty list, another day), ``resume`` reuses folders 
 run saved before, ``onepass`` sums the records as they arrive, ``seats`` saves
 today's seat list, and ``progress_sink`` is the protocol the app's progress display fulfils.
 
-Layer 4: may import ``_github``, ``_transfer``, ``_metrics.summarize``, ``_archive``,
-``_core`` and ``_errors``; not ``history`` or ``_standin.server`` (same layer).
+Layer 4: may import ``_github``, ``_transfer``, ``_metrics``, ``_archive``,
+``_core`` and ``_errors``; not ``history`` or ``_standin`` (same layer).
 """
 
 from __future__ import annotations

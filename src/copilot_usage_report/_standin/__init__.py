@@ -5,7 +5,7 @@ tests), ``data`` builds the demo's report files for any day, ``people`` the user
 teams and their rows behind them, ``seats`` the seat lists and billing. Used by the
 demo and the tests only.
 
-Layer 4 (beside ``_pipeline`` and ``history``): may import ``_metrics.summarize``, ``_core``
+Layer 4 (beside ``_pipeline`` and ``history``): may import ``_metrics``, ``_core``
 and ``_errors``.
 """
 

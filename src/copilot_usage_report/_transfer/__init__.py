@@ -6,7 +6,7 @@ record to a sink, ``download`` saves and verifies a report's files with the stor
 client it is given.
 
 Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_github`` or
-``_metrics.summarize`` (same layer).
+``_metrics`` (same layer).
 """
 
 from __future__ import annotations
