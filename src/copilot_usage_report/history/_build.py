@@ -99,7 +99,11 @@ def build(
 
         found = scan([Path(s) for s in sources], trusted=trusted)
         # The seat snapshots have tables of their own (``_seats``); the reports, these.
-        reports = Scan(tuple(f for f in found.files if f.report != SEATS), found.skipped)
+        reports = Scan(
+            tuple(f for f in found.folders if f.report != SEATS),
+            found.skipped,
+            found.skipped_folders,
+        )
         with db:
             problems, added = update(db, reports, options)
             seat_problems, seat_added = update_seats(db, found.files, logins=options.logins)
