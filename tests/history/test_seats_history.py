@@ -20,7 +20,7 @@ import pytest
 from copilot_usage_report.history import build
 from tests.history import _browser
 
-REFERENCE = Path(__file__).parents[2].parent / "shared" / "reference"
+REFERENCE = Path(__file__).parents[1] / "fixtures" / "reference"
 D1, D2, D3 = "2026-10-01", "2026-10-15", "2026-11-20"
 
 
