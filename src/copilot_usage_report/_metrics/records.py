@@ -56,7 +56,7 @@ __all__ = [
 _BLOCK_BYTES: Final = 256 * 1024
 #: File name endings taken as report files when a folder has no manifest.
 REPORT_SUFFIXES: Final = (".ndjson", ".jsonl", ".json")
-_NOT_REPORTS: Final = frozenset({MANIFEST_NAME, "index.json"})
+_NOT_REPORTS: Final = frozenset({MANIFEST_NAME, "index.json", "metrics.json"})
 
 Kind: TypeAlias = Literal["aggregate", "user", "team"]
 Record: TypeAlias = dict[str, Any]
