@@ -320,6 +320,28 @@ def test_api_answers_are_one_line(tmp_path, api, fragments, error_type):
     assert result.outputs["error-type"] == error_type
 
 
+def test_a_huge_valid_retry_after_fails_at_once_naming_both_numbers(tmp_path):
+    """Retry-After of 30 nines is a wait past max-wait: one request, an error within a second."""
+    asked = "9" * 30
+    server = _server(lambda c: c.answer(200, GOOD), api=_api(429, b"{}", {"Retry-After": asked}))
+    try:
+        result = run_cli(tmp_path, "--api-url", server.url)  # retries as by default (5)
+    finally:
+        server.close()
+    line = assert_failed_cleanly(tmp_path, result, 1, asked, "max-wait input (300 s)")
+    assert "did not wait" in line
+    assert result.seconds < 1.5, result.seconds  # the interpreter's start, then no wait
+    assert [p for p in server.requests if p.startswith("/orgs/")] == [server.requests[0]]
+    assert "Retrying" not in result.log
+
+
+def test_an_unreadable_retry_after_waits_the_default_and_says_so(tmp_path):
+    """A Retry-After that is no number nor date: the message says so and names the default."""
+    api = _api(429, b"{}", {"Retry-After": "soon"})
+    result = _fetch(tmp_path, _server(lambda c: c.answer(200, GOOD), api=api), "--max-wait", "30")
+    assert_failed_cleanly(tmp_path, result, 1, "could not be read", "default wait of 60 s")
+
+
 def test_a_refused_connection_is_called_refused(tmp_path):
     """Nothing listening: "refused the connection", after no retry note with --retries 0."""
     server = Hostile(routes={}, lifetime=0.5)

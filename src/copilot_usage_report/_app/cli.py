@@ -163,7 +163,7 @@ def _report(
     from .workflow import mask_links, outputs_of, write_outputs, write_summary
 
     insight, tables = _usage(result, "ndjson" if settings is None else settings.report_format)
-    outputs = outputs_of(result, insight)
+    outputs = outputs_of(result, insight, write_metrics_file(result, insight))
     mask_links(result.download_links)
     write_outputs(outputs)
     if settings is None or settings.job_summary:
@@ -192,6 +192,21 @@ def _report(
     if tables:
         print(f"Wrote {len(tables)} CSV table(s) beside the files.")
     return insight
+
+
+def write_metrics_file(result: RunResult, insight: Insight | None) -> str:
+    """Write the whole metrics (``summarize --json`` of the files) to ``runs/<run>/metrics.json``
+    beside the run's index; returns its path ('' without an index or metrics)."""
+    if insight is None or result.index is None:
+        return ""
+    from .._archive import atomic_write
+
+    path = result.index.parent / "metrics.json"
+    data = insight.metrics()
+    if result.seats is not None:
+        data["seats"] = result.seats.metrics()
+    atomic_write(path, (json.dumps(data, indent=2) + "\n").encode())
+    return str(path)
 
 
 #: Up to this many reports, each is listed with its files; beyond, one line per report kind.

@@ -121,6 +121,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     """Serve the history, fetch from it like a workflow would, print outputs and summary."""
     from .._core import redact_text
     from .._render import render_result
+    from .budget import shorten
     from .progress import Progress
     from .session import run_fetch
     from .workflow import in_actions, outputs_of
@@ -174,8 +175,10 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     insight = report(result, as_json=False, settings=settings)
     print("\nStep outputs (what later steps read as steps.<id>.outputs.*; link signatures")
     print("are elided here as in every log line, the real output holds them):")
-    for name, value in outputs_of(result, insight).items():
-        print(f"  {name} = {redact_text(value)}")
+    metrics_file = result.index.parent / "metrics.json" if result.index else None
+    shown = metrics_file if metrics_file is not None and metrics_file.exists() else ""
+    for name, value in outputs_of(result, insight, str(shown)).items():
+        print(f"  {name} = {shorten(redact_text(value))}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
     print(render_result(result, insight))
     print(

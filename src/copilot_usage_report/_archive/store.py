@@ -59,7 +59,7 @@ SCOPE_FOLDERS = ("orgs", "enterprises")
 #: 2: the manifest names its scope and API origin (1, before: ``org`` only, no origin).
 MANIFEST_VERSION = 2
 _PARTIAL_SUFFIX = ".part"
-_RESERVED = {MANIFEST_NAME, "index.json"}
+_RESERVED = {MANIFEST_NAME, "index.json", "metrics.json"}
 #: ``.<name>.<pid>-<random>.part``: the process that writes it, so others know when it is gone.
 _OWNED_PARTIAL = re.compile(r"\.(\d{1,10})-[0-9a-f]{12}\.part\Z")
 

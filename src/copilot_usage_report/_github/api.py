@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +59,7 @@ __all__ = [
     "make_api_client",
     "parse_ratelimit_reset",
     "parse_retry_after",
+    "too_long",
 ]
 
 #: An API body larger than this is refused: a link list is a few kilobytes.
@@ -79,10 +81,12 @@ Answer = tuple[int, httpx.Headers, bytes, str]
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How hard to try: ``retries`` after the first attempt, and the longest wait we accept."""
+    """How hard to try: ``retries`` after the first attempt, the longest wait we accept, and
+    the run's ``deadline`` (a ``time.monotonic()`` instant) that no wait may pass."""
 
     retries: int = 5
     max_wait: float = 300.0
+    deadline: float | None = None
     wait_initial: float = 1.0
     wait_max: float = 30.0
 
@@ -120,23 +124,21 @@ def make_api_client(
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def backoff_for(exc: Exception, *, max_wait: float, log: Log | None = None) -> bool | float:
+def backoff_for(
+    exc: Exception, *, max_wait: float, deadline: float | None = None, log: Log | None = None
+) -> bool | float:
     """Decide from an error whether to retry, and after how many seconds.
 
     Seconds GitHub named (Retry-After, or the rate-limit reset time) are honoured
-    exactly; a secondary limit that names none waits a minute; 5xx and transport
-    failures back off exponentially (``True``). A wait beyond ``max_wait``, and
-    every other error, is not retried.
+    exactly; a secondary limit that names none (or names it unreadably) waits a minute;
+    5xx and transport failures back off exponentially (``True``). A wait beyond
+    ``max_wait`` or past the ``deadline``, the default one included, and every other
+    error, is not retried (``too_long`` words why).
     """
     wait: bool | float
     if isinstance(exc, RateLimitedError):
-        if exc.wait_seconds is not None:
-            wait = exc.wait_seconds
-        elif exc.secondary:
-            wait = SECONDARY_LIMIT_WAIT
-        else:
-            wait = True
-        if not isinstance(wait, bool) and wait > max_wait:
+        wait = _rate_limit_wait(exc)
+        if not isinstance(wait, bool) and _beyond(wait, max_wait, deadline):
             return False
     elif isinstance(exc, ServerError | ApiUnreachableError):
         wait = True
@@ -145,6 +147,43 @@ def backoff_for(exc: Exception, *, max_wait: float, log: Log | None = None) -> b
     if log is not None:
         log(_retry_note(exc, wait))
     return wait
+
+
+def _rate_limit_wait(exc: RateLimitedError) -> bool | float:
+    if exc.wait_seconds is not None:
+        return exc.wait_seconds
+    return SECONDARY_LIMIT_WAIT if exc.secondary else True
+
+
+def _beyond(wait: float, max_wait: float, deadline: float | None) -> bool:
+    return wait > max_wait or (deadline is not None and time.monotonic() + wait > deadline)
+
+
+def too_long(exc: Exception, policy: RetryPolicy) -> RateLimitedError | None:
+    """The rate-limit error to fail with at once when its wait is beyond max-wait or the
+    deadline: the message names the wait and the bound it passes. ``None`` otherwise."""
+    if not isinstance(exc, RateLimitedError):
+        return None
+    wait = _rate_limit_wait(exc)
+    if isinstance(wait, bool) or not _beyond(wait, policy.max_wait, policy.deadline):
+        return None
+    if exc.wait_seconds is None:
+        named = f"the default wait of {wait:.0f} s"
+    elif wait >= MAX_WAIT_SECONDS:
+        named = "that wait"
+    else:
+        named = f"a wait of {wait:.0f} s"
+    if wait > policy.max_wait:
+        bound = f"--max-wait ({policy.max_wait:g} s)"
+    else:
+        left = max(0.0, (policy.deadline or 0.0) - time.monotonic())
+        bound = f"what is left of --deadline ({left:.0f} s)"
+    return RateLimitedError(
+        f"{exc.message.rstrip('.')}; {named} is longer than {bound}, so the tool did not wait.",
+        status=exc.status or 429,
+        wait_seconds=exc.wait_seconds,
+        secondary=exc.secondary,
+    )
 
 
 def _retry_note(exc: CopilotUsageReportError, wait: bool | float, note: str = "") -> str:
@@ -195,7 +234,7 @@ def get_answer(
 
 def _retried(call: Callable[[], Answer], policy: RetryPolicy, log: Log | None) -> Answer:
     for attempt in stamina.retry_context(
-        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait),
+        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait, deadline=policy.deadline),
         attempts=policy.retries + 1,
         timeout=None,
         wait_initial=policy.wait_initial,
@@ -211,8 +250,11 @@ def _retried(call: Callable[[], Answer], policy: RetryPolicy, log: Log | None) -
                     _interpret(*answer)  # raises ServerError, retried
                 return answer
             except ApiError as exc:
+                refused = too_long(exc, policy)
+                if refused is not None:
+                    raise refused from None
                 # A note only when another attempt follows.
-                wait = backoff_for(exc, max_wait=policy.max_wait)
+                wait = backoff_for(exc, max_wait=policy.max_wait, deadline=policy.deadline)
                 if log is not None and wait is not False and attempt.num <= policy.retries:
                     log(_retry_note(exc, wait, f" (retry {attempt.num} of {policy.retries})"))
                 raise

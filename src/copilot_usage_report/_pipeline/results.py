@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 INDEX_NAME = "index.json"
+#: What a run leaves in its own folder: the index, and the whole metrics (the CLI writes them).
+_RUN_FILES = frozenset({INDEX_NAME, "metrics.json"})
 RUNS_FOLDER = "runs"
 #: 2: one index per run under ``runs/``, with ``status``, ``error`` and ``failed``.
 INDEX_VERSION = 2
@@ -131,7 +133,7 @@ def nothing_archived(output_dir: Path) -> bool:
                 continue
             parts = path.relative_to(output_dir).parts
             lock = path.name == LOCK_NAME and len(parts) == 3 and parts[0] in SCOPE_FOLDERS
-            index = parts[0] == RUNS_FOLDER and len(parts) == 3 and parts[2] == INDEX_NAME
+            index = parts[0] == RUNS_FOLDER and len(parts) == 3 and parts[2] in _RUN_FILES
             if not (lock or index):
                 return False
     except OSError:

@@ -16,6 +16,7 @@ written whatever ends the run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -119,7 +120,11 @@ class _Runner:
         self.log = log
         self.progress = progress
         self.tool = tool
-        self.policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_wait)
+        self.policy = RetryPolicy(
+            retries=settings.retries,
+            max_wait=settings.max_wait,
+            deadline=time.monotonic() + settings.deadline,  # the run's, as the stopper keeps it
+        )
         self.missing: list[Missing] = []
         self.origin = api_origin(settings.api_url)
         self.scope = ManifestScope(kind=settings.scope.kind, name=settings.scope.name.lower())
