@@ -166,6 +166,31 @@ def test_ci_lints_and_tests_every_python_and_the_paths_on_macos_and_windows():
     assert set(ci["jobs"]["passed"]["needs"]) == set(ci["jobs"]) - {"passed"}
 
 
+def test_ci_installs_the_programs_the_tests_need_before_it_runs_them():
+    """Chromium, git (http-backend) and faketime: under CI a missing one fails its tests."""
+    steps = _workflow("ci.yml")["jobs"]["test"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    install = next(i for i, run in enumerate(runs) if "apt-get install" in run)
+    tests = next(i for i, run in enumerate(runs) if "uv run pytest" in run)
+    assert install < tests
+    for package in ("chromium", "git", "faketime"):
+        assert re.search(rf"\b{package}\b", runs[install]), package
+
+
+def test_every_test_path_a_workflow_names_exists():
+    """A path given to pytest in a workflow is there (a moved test file is no silent no-op)."""
+    named = [
+        (path.name, word)
+        for path in WORKFLOWS
+        for job in _load(path)["jobs"].values()
+        for step in job.get("steps", [])
+        for word in step.get("run", "").split()
+        if word.startswith("tests/")
+    ]
+    assert named
+    assert [(name, word) for name, word in named if not (ROOT / word).exists()] == []
+
+
 def _action_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in job["steps"] if s.get("uses") == "$/"]
 

@@ -14,6 +14,7 @@ link's query string: errors carry redacted links only (see ``_core.links.redact`
     │   ├── RateLimitedError           429, or a 403 with a rate-limit signal
     │   ├── ServerError                5xx, after retries
     │   ├── ApiRedirectError           3xx to another origin (the token is not sent there)
+    │   ├── SeatPagingError            a seat list's Link leaves the origin, loops or runs long
     │   └── UnexpectedStatusError      any other status
     ├── ReportNotAvailableError        204 or 404: no report for the day(s) asked
     ├── NoReportFilesError             200 with an empty link list
@@ -61,6 +62,7 @@ __all__ = [
     "RateLimitedError",
     "ReportFormatError",
     "ReportNotAvailableError",
+    "SeatPagingError",
     "ServerError",
     "TooLargeError",
     "UnexpectedStatusError",
@@ -235,6 +237,18 @@ class ApiRedirectError(ApiError):
 
     title = "Unexpected redirect"
     hint = "Check the api-url input: it should be your GitHub's API base URL, not a web URL."
+
+
+class SeatPagingError(ApiError):
+    """The seat list's ``Link`` headers do not lead through it: off the API origin, back to a
+    page already read, or past the pages its ``total_seats`` needs."""
+
+    title = "Seat list pages do not hold together"
+    hint = (
+        "The token is never sent to another host and no page is read twice, so the seat "
+        "list was not saved. Check the api-url input (a proxy may rewrite Link headers) and "
+        "rerun; open an issue with the message if it persists."
+    )
 
 
 class UnexpectedStatusError(ApiError):

@@ -77,7 +77,7 @@ def test_content_length_is_ascii_digits_or_none(value):
         (" 7 ", 7.0),
         ("\u00b2", None),
         ("\uff19", None),
-        ("9" * 30, None),
+        ("9" * 30, MAX_WAIT_SECONDS),  # a valid number of seconds, past any max-wait
         ("inf", None),
         ("1e300", None),
         ("-5", None),

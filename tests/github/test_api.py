@@ -21,11 +21,13 @@ from copilot_usage_report._errors import (
     UnexpectedStatusError,
 )
 from copilot_usage_report._github.api import (
+    MAX_WAIT_SECONDS,
     RetryPolicy,
     backoff_for,
     get_report_links,
     make_api_client,
     report_path,
+    too_long,
 )
 
 API = "https://api.github.test"
@@ -208,6 +210,22 @@ def test_backoff_hook_decisions():
     assert backoff_for(ApiUnreachableError("x"), max_wait=300) is True
     assert backoff_for(AccessDeniedError("x", status=403), max_wait=300) is False
     assert backoff_for(ValueError("bug"), max_wait=300) is False
+
+
+def test_a_wait_past_max_wait_or_the_deadline_fails_naming_both(monkeypatch):
+    """Too long a wait, the default one included, is the error: the wait and the bound named."""
+    policy = RetryPolicy(max_wait=300)
+    refused = too_long(_limited(MAX_WAIT_SECONDS, True), policy)
+    assert refused is not None
+    assert "that wait is longer than --max-wait (300 s)" in refused.message
+    default = too_long(_limited(None, True), RetryPolicy(max_wait=30))
+    assert default is not None and "the default wait of 60 s" in default.message
+    assert too_long(_limited(12.0, True), policy) is None
+    soon = RetryPolicy(max_wait=300, deadline=time.monotonic() + 10)
+    late = too_long(_limited(None, True), soon)
+    assert late is not None and "what is left of --deadline" in late.message
+    assert backoff_for(_limited(None, True), max_wait=300, deadline=soon.deadline) is False
+    assert too_long(ServerError("x", status=500), soon) is None
 
 
 def test_backoff_hook_logs_what_it_retries():

@@ -9,9 +9,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "reference" / "samples"
-
 
 def day_folder(
     root: Path,
@@ -55,8 +52,8 @@ def dump(database: Path | None, *, users: bool = True) -> dict[str, list[tuple[A
         "(source_id) ORDER BY scope, day",
         "breakdowns": "SELECT b.*, s.file FROM breakdowns b JOIN sources s USING (source_id) "
         "ORDER BY scope, day, dimension, key, key2",
-        "teams": "SELECT t.*, u.file, m.file FROM teams t JOIN sources u ON "
-        "u.source_id = t.users_source_id JOIN sources m ON m.source_id = t.teams_source_id "
+        "teams": "SELECT t.*, u.folder, m.folder FROM teams t JOIN folders u ON "
+        "u.folder_id = t.users_folder_id JOIN folders m ON m.folder_id = t.teams_folder_id "
         "ORDER BY scope, day, slug",
     }
     if users:
@@ -70,7 +67,7 @@ def dump(database: Path | None, *, users: bool = True) -> dict[str, list[tuple[A
         for name, query in tables.items():
             cursor = db.execute(query)
             columns = [c[0] for c in cursor.description]
-            keep = [i for i, c in enumerate(columns) if not c.endswith("source_id")]
+            keep = [i for i, c in enumerate(columns) if not c.endswith(("source_id", "folder_id"))]
             result[name] = [tuple(row[i] for i in keep) for row in cursor]
     return result
 

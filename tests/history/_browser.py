@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tests._scripts import load_script
+from tests._tools import require_tool
 
 FLAGS = (
     *load_script("dashboard_screenshot").OFFLINE_FLAGS,
@@ -34,6 +35,11 @@ def chromium() -> str | None:
     if found:
         return found
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def require_chromium() -> None:
+    """Skip without Chromium (fail where ``CI`` is set), naming Debian's package."""
+    require_tool(chromium() is not None, "Chromium", "chromium")
 
 
 @dataclass

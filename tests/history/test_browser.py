@@ -1,7 +1,7 @@
 """The dashboard in a real browser: headless Chromium loads index.html from disk, network off.
 
-Skipped, with the reason, only where Chromium is not installed (``.ci/run`` installs
-Debian's ``chromium`` package when it is missing).
+Where Chromium is not installed the tests skip with the package to install, and fail with
+that line where ``CI`` is set (``.ci/run`` and the CI workflow install Debian's ``chromium``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from copilot_usage_report.history import BuildResult, build
 from copilot_usage_report.history._synthetic import write_archive
 
 from ._archive import query
-from ._browser import Node, chromium, load, parse, rows, screenshot
+from ._browser import Node, load, parse, require_chromium, rows, screenshot
 
-pytestmark = pytest.mark.skipif(
-    chromium() is None, reason="no Chromium: install Debian's chromium package (.ci/run does)"
-)
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium() -> None:
+    """Before the module's page is loaded: Chromium is there, or the one line saying so."""
+    require_chromium()
+
 
 CHARTS = {
     "active-users",

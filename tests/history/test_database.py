@@ -14,12 +14,9 @@ import pytest
 from copilot_usage_report._errors import InputError
 from copilot_usage_report.history import build
 from copilot_usage_report.history._synthetic import write_archive
+from tests._samples import SAMPLES
 
-from ._archive import SAMPLES, day_folder, dump, query
-
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason="the shared reference samples are absent"
-)
+from ._archive import day_folder, dump, query
 
 
 def _sample(*parts: str) -> bytes:

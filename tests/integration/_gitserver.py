@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests._tools import require_tool
+
 GIT = shutil.which("git") or "git"
 
 
@@ -225,3 +227,8 @@ class GitServer:
 def have_git() -> bool:
     """True when git and its http-backend are installed."""
     return shutil.which("git") is not None and BACKEND.is_file()
+
+
+def require_git() -> None:
+    """Skip without git and its http-backend (fail where ``CI`` is set), naming the package."""
+    require_tool(have_git(), "git http-backend", "git")

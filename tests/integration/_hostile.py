@@ -8,8 +8,9 @@ by byte (no HTTP library between the test and the wire). It listens on
 of bytes per connection and stops by itself after ``lifetime`` seconds.
 
 ``run_cli`` starts the console script as a subprocess with its output in files
-(no pipe can fill), polls its peak RSS (``VmHWM``) every 10 ms until it exits,
-and can send it a signal once a condition holds.
+(no pipe can fill) and takes its peak RSS from the kernel when it is reaped
+(``_measure``: ``ru_maxrss``); it can send it a signal once a condition holds,
+and times the exit from that signal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from tests.app.test_workflow_commands import assert_canonical
 
+from ._measure import run_measured
 from .conftest import SCRIPT, parse_outputs
 
 TOKEN = "ghp_HOSTILETOKEN0123456789abcdef"
@@ -164,8 +165,10 @@ class Result:
     stderr: str
     outputs: dict[str, str]
     summary: str
+    #: The kernel's peak resident set of the CLI process, in bytes (``ru_maxrss``).
     peak_rss: int
     seconds: float
+    #: Seconds from the moment the signal was sent to the moment the CLI was reaped.
     signalled_after: float | None = None
 
     @property
@@ -202,55 +205,26 @@ def run_cli(
         "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
         **(env or {}),
     }
-    started = time.monotonic()
-    signalled: float | None = None
     with stdout.open("wb") as o, stderr.open("wb") as e:
-        proc = subprocess.Popen(
-            [str(SCRIPT), "fetch", *args], env=full_env, cwd=tmp_path, stdout=o, stderr=e
+        measured = run_measured(
+            [str(SCRIPT), "fetch", *args],
+            env=full_env,
+            cwd=tmp_path,
+            stdout=o,
+            stderr=e,
+            timeout=timeout,
+            send=send,
         )
-        peak = 0
-        while True:
-            peak = max(peak, _high_water_mark(proc.pid))
-            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            now = time.monotonic()
-            if send is not None and signalled is None and send[1]():
-                os.kill(proc.pid, send[0])
-                signalled = now
-            if now - started > timeout:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                raise AssertionError(f"the CLI ran longer than {timeout} s")
-            time.sleep(0.01)
-        proc.returncode = os.waitstatus_to_exitcode(status)  # nothing left for Popen to reap
-    ended = time.monotonic()
     return Result(
-        code=os.waitstatus_to_exitcode(status),
+        code=measured.code,
         stdout=stdout.read_text(errors="replace"),
         stderr=stderr.read_text(errors="replace"),
         outputs=parse_outputs(out.read_text()),
         summary=summary.read_text(),
-        peak_rss=peak,
-        seconds=ended - started,
-        signalled_after=None if signalled is None else ended - signalled,
+        peak_rss=measured.peak_rss,
+        seconds=measured.seconds,
+        signalled_after=measured.signalled_after,
     )
-
-
-def _high_water_mark(pid: int) -> int:
-    """The process's peak RSS so far (``VmHWM``), in bytes; 0 once it is gone.
-
-    Read from /proc while it runs: ``ru_maxrss`` of a child also counts the image
-    it was forked from (this test process), which says nothing about the CLI.
-    """
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 def everything_written(tmp_path: Path, result: Result) -> str:

@@ -1,6 +1,6 @@
 """One pass per byte, from outside: a fetch's summary equals ``summarize`` of the files it saved.
 
-Each sample report (``../shared/reference/samples/``) is served by the loopback stand-in, in
+Each sample report (``tests/fixtures/samples/``) is served by the loopback stand-in, in
 odd-sized chunks so lines arrive cut anywhere, and fetched by the real CLI, whose summary comes
 from the records decoded while they arrived. ``summarize`` of the saved files, also the real
 CLI, reads them from disk: the two ``metrics`` outputs (and the headline outputs) must be equal.
@@ -17,15 +17,10 @@ from pathlib import Path
 import pytest
 
 from copilot_usage_report._standin.server import StandIn
+from tests._samples import NOT_REPORTS, SAMPLE_FILES, SAMPLES
 
 TOKEN = "ghp_TESTTOKEN1234567890"
 DAY = datetime.now(UTC).date() - timedelta(days=3)
-SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "reference" / "samples"
-SAMPLE_FILES = sorted(
-    p.relative_to(SAMPLES).as_posix()
-    for p in SAMPLES.rglob("*")
-    if p.suffix in (".json", ".ndjson") and p.is_file()
-)
 METRIC_OUTPUTS = (
     "metrics",
     "daily-active-users",
@@ -33,8 +28,6 @@ METRIC_OUTPUTS = (
     "monthly-active-users",
     "acceptance-rate",
 )
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the reference samples are absent")
 
 
 def _chunked(body: bytes, size: int = 997) -> Callable[[], Iterator[bytes]]:
@@ -73,7 +66,9 @@ def test_a_fetched_sample_sums_up_as_summarize_reads_it(standin, run_cli, tmp_pa
     """The fetch's metrics outputs are summarize's of the saved file, to the last character."""
     fetched, (path,) = _fetch(standin, run_cli, tmp_path, [name])
     from_disk = run_cli("summarize", str(path), actions=True)
-    if from_disk.code == 1 and "no Copilot usage record" in from_disk.stderr:
+    refused = from_disk.code == 1 and "no Copilot usage record" in from_disk.stderr
+    assert refused == (name in NOT_REPORTS), from_disk.stderr  # a report is never refused
+    if refused:
         # not a report: summarize refuses it, the fetch keeps it and says it was not summarised
         assert str(path) in from_disk.stderr
         warned = [line for line in fetched.everything.splitlines() if "Not summarised" in line]
@@ -90,7 +85,7 @@ def test_all_samples_fetched_at_once_sum_up_in_the_listed_order(standin, run_cli
     """Many files downloaded four at a time, each tallied apart, merge as summarize adds them:
     the same numbers and the same notes (every day's aggregate appears twice, so the later
     file's replaces the earlier one's, in the order the files are listed)."""
-    reports = [n for n in SAMPLE_FILES if "download-links" not in n]
+    reports = [n for n in SAMPLE_FILES if n not in NOT_REPORTS]
     fetched, saved = _fetch(standin, run_cli, tmp_path, reports * 2)
     from_disk = run_cli("summarize", *map(str, saved), actions=True)
     assert from_disk.code == 0, from_disk.stderr

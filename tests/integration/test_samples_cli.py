@@ -1,6 +1,6 @@
 """Every published sample report, summarised by the real CLI and checked by GitHub's definitions.
 
-The samples (``../shared/reference/samples/``, see its ``SOURCES.md``) are files other projects and
+The samples (``tests/fixtures/samples/``, see its ``SOURCES.md``) are files other projects and
 GitHub's docs publish. For each, ``summarize --json`` must exit 0 with nothing on stderr, its
 output must validate against the shipped JSON Schema, and its numbers must equal what this test
 computes from the records itself, by GitHub's definitions (never numbers copied from our output).
@@ -17,8 +17,8 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from copilot_usage_report._metrics import metrics_schema
+from tests._samples import SAMPLES
 
-SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "reference" / "samples"
 REPORTS = [
     "austenstone-copilot-usage/sample-metrics-report.day1-of-28.ndjson",
     "copilot-metrics-viewer/organization-1-day-report.json",
@@ -40,8 +40,6 @@ COUNTS = (
     "loc_added_sum",
     "loc_deleted_sum",
 )
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the reference samples are absent")
 
 
 def _values(path: Path) -> list[Any]:

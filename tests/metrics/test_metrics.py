@@ -529,30 +529,31 @@ def test_the_metrics_object_and_the_step_output_follow_the_shipped_schema(tmp_pa
         jsonschema.validate({**day_metrics(json.loads(line)), "acceptance_rate": 1.0}, day)
 
 
-def test_the_metrics_output_sheds_detail_rather_than_outgrow_a_step_output(monkeypatch, tmp_path):
-    """Past the size limit: no breakdowns first, then each scope's newest day only."""
-    from copilot_usage_report._app import workflow as _workflow
+def test_the_metrics_output_is_compact_and_sheds_old_days_to_fit(tmp_path):
+    """Headlines of every day, breakdowns of the newest only, ``left_out``; past the room,
+    the oldest days go first, counted, and the newest stays. Both shapes fit the schema."""
+    from copilot_usage_report._app.budget import compact_metrics, utf16_size
     from copilot_usage_report._metrics import metrics_schema
 
-    path = write(tmp_path / "a.ndjson", aggregate(day="2026-11-19"), aggregate(day="2026-11-20"))
+    days = [f"2026-11-{d:02}" for d in range(1, 21)]
+    path = write(tmp_path / "a.ndjson", *(aggregate(day=d) for d in days))
     insight = summarize_paths([path])
-
-    def output() -> dict:
-        value = json.loads(_workflow.metric_outputs(insight)["metrics"])
-        jsonschema.validate(value, metrics_schema())
-        return value
-
-    assert "breakdowns" in output()["days"][0]
-    lean = len(json.dumps(insight.metrics(top=10, breakdowns=False)))
-    monkeypatch.setattr(_workflow, "_METRICS_MAX", lean)
-    assert [("breakdowns" in d, d["day"]) for d in output()["days"]] == [
-        (False, "2026-11-19"),
-        (False, "2026-11-20"),
+    jsonschema.validate(insight.metrics(), metrics_schema())
+    value = compact_metrics(insight, "runs/r/metrics.json", 10**9)
+    jsonschema.validate(value, metrics_schema())
+    assert [("breakdowns" in d, d["day"]) for d in value["days"]] == [
+        (d == days[-1], d) for d in days
     ]
-    monkeypatch.setattr(_workflow, "_METRICS_MAX", lean - 1)
-    newest = output()
-    assert [d["day"] for d in newest["days"]] == ["2026-11-20"]
-    assert (newest["start_day"], newest["end_day"]) == ("2026-11-19", "2026-11-20")
+    assert value["left_out"]["file"] == "runs/r/metrics.json"
+    assert value["left_out"]["days"] == 0
+    room = utf16_size(json.dumps(value)) // 2
+    small = compact_metrics(insight, "f", room)
+    jsonschema.validate(small, metrics_schema())
+    assert utf16_size(json.dumps(small)) <= room
+    kept = [d["day"] for d in small["days"]]
+    assert kept == days[-len(kept) :] and 1 < len(kept) < len(days)
+    assert small["left_out"]["days"] == len(days) - len(kept)
+    assert (small["start_day"], small["end_day"]) == (days[0], days[-1])
 
 
 @pytest.mark.parametrize(

@@ -118,6 +118,8 @@ def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None
         max_file_size=args.max_file_size,
         deadline=args.deadline,
         lock_wait=args.lock_wait,
+        inactive_days=getattr(args, "inactive_days", None),
+        seat_price=getattr(args, "seat_price", None),
     )
     return build_settings(
         raw,
@@ -161,7 +163,7 @@ def _report(
     from .workflow import mask_links, outputs_of, write_outputs, write_summary
 
     insight, tables = _usage(result, "ndjson" if settings is None else settings.report_format)
-    outputs = outputs_of(result, insight)
+    outputs = outputs_of(result, insight, write_metrics_file(result, insight))
     mask_links(result.download_links)
     write_outputs(outputs)
     if settings is None or settings.job_summary:
@@ -190,6 +192,21 @@ def _report(
     if tables:
         print(f"Wrote {len(tables)} CSV table(s) beside the files.")
     return insight
+
+
+def write_metrics_file(result: RunResult, insight: Insight | None) -> str:
+    """Write the whole metrics (``summarize --json`` of the files) to ``runs/<run>/metrics.json``
+    beside the run's index; returns its path ('' without an index or metrics)."""
+    if insight is None or result.index is None:
+        return ""
+    from .._archive import atomic_write
+
+    path = result.index.parent / "metrics.json"
+    data = insight.metrics()
+    if result.seats is not None:
+        data["seats"] = result.seats.metrics()
+    atomic_write(path, (json.dumps(data, indent=2) + "\n").encode())
+    return str(path)
 
 
 #: Up to this many reports, each is listed with its files; beyond, one line per report kind.
@@ -227,10 +244,16 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     the records each download decoded as they arrived (``_pipeline.onepass``); only files kept from
     an earlier run, and CSV tables, read the files again.
     """
+    from .._core import SEATS
     from .._errors import OutputError, ReportFormatError
 
     # per-repository reports hold no record the summary reads: not summarised, not warned about
-    files = [f for r in result.reports if not r.report.startswith("repos-") for f in r.files]
+    files = [
+        f
+        for r in result.reports
+        if not r.report.startswith("repos-") and r.report != SEATS  # the seats: render_seats
+        for f in r.files
+    ]
     paths = [f.path for f in files]
     if not paths:
         return None, ()
@@ -306,6 +329,8 @@ def _history(args: argparse.Namespace) -> int:
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
     print(f"  {result.page}")
     print(f"  {result.csv}")
+    if result.seats_csv is not None:
+        print(f"  {result.seats_csv}")
     if result.database is not None:
         print(f"  {result.database}")
     return 0

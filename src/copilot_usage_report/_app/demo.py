@@ -12,8 +12,9 @@ background. This module sits beside ``cli`` (which calls it), never under it.
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,6 +121,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     """Serve the history, fetch from it like a workflow would, print outputs and summary."""
     from .._core import redact_text
     from .._render import render_result
+    from .budget import shorten
     from .progress import Progress
     from .session import run_fetch
     from .workflow import in_actions, outputs_of
@@ -163,6 +165,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
             options={"if_not_available": "skip"},
         )
         run_fetch(history, progress=Progress.silent(), user_agent=_AGENT, tool=_AGENT)
+        _seat_history(standin.api_url, settings.output_dir)
     from ..history import build
 
     dashboard = build([settings.output_dir], settings.output_dir / "dashboard")
@@ -172,8 +175,10 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     insight = report(result, as_json=False, settings=settings)
     print("\nStep outputs (what later steps read as steps.<id>.outputs.*; link signatures")
     print("are elided here as in every log line, the real output holds them):")
-    for name, value in outputs_of(result, insight).items():
-        print(f"  {name} = {redact_text(value)}")
+    metrics_file = result.index.parent / "metrics.json" if result.index else None
+    shown = metrics_file if metrics_file is not None and metrics_file.exists() else ""
+    for name, value in outputs_of(result, insight, str(shown)).items():
+        print(f"  {name} = {shorten(redact_text(value))}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
     print(render_result(result, insight))
     print(
@@ -181,6 +186,41 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
         f"{dashboard.page}"
     )
     return 0
+
+
+def _seat_history(api_url: str, output_dir: Path) -> None:
+    """Today's seat lists fetched from the stand-in, and the demo's earlier days made up.
+
+    GitHub's seat list is today's only, so the stand-in cannot serve a past day: the
+    dashboard's seats history is the demo's seats as of each earlier day
+    (``_standin.seats.demo_books``), saved as the fetch saves today's.
+    """
+    from .._archive import ManifestScope, api_origin
+    from .._pipeline import Snapshot, save_snapshot
+    from .._standin import book_lines, demo_books
+    from .progress import Progress
+    from .session import run_fetch
+
+    for enterprise in (False, True):
+        today_settings = demo_settings(
+            api_url, output_dir=output_dir, report="copilot-seats", enterprise=enterprise
+        )
+        run_fetch(today_settings, progress=Progress.silent(), user_agent=_AGENT, tool=_AGENT)
+    today = datetime.now(UTC).date()
+    for back in range(HISTORY_DAYS, 0, -1):
+        day = today - timedelta(days=back)
+        for key, book in demo_books(today, as_of=day).items():
+            kind, _, name = key.partition("/")
+            lines = book_lines(book)
+            billing = json.dumps(book.billing).encode() if book.billing else None
+            snapshot = Snapshot(
+                scope=ManifestScope(kind="org" if kind == "orgs" else "enterprise", name=name),
+                day=day, taken=datetime.combine(day, time(12), tzinfo=UTC), seats=lines,
+                billing=billing, total_seats=book.total(), pages=1, records=len(book.seats),
+            )  # fmt: skip
+            save_snapshot(
+                snapshot, output_dir, api_url=api_url, origin=api_origin(api_url), tool=_AGENT
+            )
 
 
 # -- serve-demo ------------------------------------------------------------------------------

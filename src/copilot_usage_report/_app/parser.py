@@ -154,6 +154,18 @@ def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
         metavar="SECONDS",
     )
     parser.add_argument(
+        "--inactive-days",
+        help="copilot-seats: a seat with no activity for this many days (and assigned as "
+        "long ago) is inactive (default 30)" + env.format("INPUT_INACTIVE_DAYS"),
+        metavar="N",
+    )
+    parser.add_argument(
+        "--seat-price",
+        help="copilot-seats: USD a seat costs a month, for the cost of inactive seats "
+        "(default: list price, Business 19, Enterprise 39)" + env.format("INPUT_SEAT_PRICE"),
+        metavar="USD",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help="print the outputs as one JSON object on stdout (default: a few lines of text)",

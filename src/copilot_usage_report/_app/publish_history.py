@@ -21,6 +21,8 @@ from .._errors import InputError
 __all__ = ["add_parser", "run_publish_history"]
 
 _TOKEN_ENV = ("INPUT_HISTORY_TOKEN", "HISTORY_TOKEN")
+#: Day folders named in the summary line after a failed fetch; the rest are counted.
+_NAMED = 10
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -154,7 +156,17 @@ def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None 
     }
     write_outputs(outputs)
     changed = len(result.added) + len(result.replaced)
-    if result.commit:
+    failed = env.get("INPUT_FETCH_OUTCOME") == "failure"
+    if result.commit and failed:
+        folders = [*result.added, *result.replaced]
+        named = ", ".join(f"`{f}`" for f in folders[:_NAMED])
+        more = f" and {len(folders) - _NAMED:,} more" if len(folders) > _NAMED else ""
+        line = (
+            f"History: the fetch failed, but the {changed} day folder(s) it saved and verified "
+            f"before that went in to [{result.branch}]({result.url}) as {result.commit[:12]}: "
+            f"{named}{more}."
+        )
+    elif result.commit:
         line = (
             f"History: {changed} day folder(s) committed to [{result.branch}]({result.url}) "
             f"as {result.commit[:12]}."

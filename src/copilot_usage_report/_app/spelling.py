@@ -31,6 +31,8 @@ _OPTIONS = {
     "max-file-size": "--max-file-size",
     "deadline": "--deadline",
     "lock-wait": "--lock-wait",
+    "inactive-days": "--inactive-days",
+    "seat-price": "--seat-price",
 }
 _INPUTS = {option: name for name, option in _OPTIONS.items()}
 #: Inputs whose values messages quote (``day: latest``), in both spellings.

@@ -22,7 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import github_action_utils as gha
@@ -31,7 +31,7 @@ from .._errors import CopilotUsageReportError, add_secret, scrub
 from .._pipeline import RunResult
 
 if TYPE_CHECKING:
-    from .._metrics import Insight
+    from .._metrics import Insight, SeatCounts
 
 __all__ = [
     "COMMAND_NAMES",
@@ -134,30 +134,60 @@ def artifact_name(result: RunResult, name: str) -> str:
     return f"copilot-usage-metrics-{name}-{span}"
 
 
-def outputs_of(result: RunResult, insight: Insight | None = None) -> dict[str, str]:
-    """The step outputs, as strings; with ``insight``, also the usage ones (``metric_outputs``)."""
+def outputs_of(
+    result: RunResult, insight: Insight | None = None, metrics_file: str = ""
+) -> dict[str, str]:
+    """The step outputs, as strings, all of them within GitHub's budget (``budget``); with
+    ``insight``, also the usage ones (``metric_outputs``), the whole metrics being in
+    ``metrics_file`` (``runs/<run>/metrics.json``, uploaded with the artifact)."""
+    from .budget import fit_outputs
+
     outputs = _fetch_outputs(result)
+    if metrics_file:
+        outputs["upload-paths"] += f"\n{metrics_file}"
+    outputs["metrics-file"] = metrics_file
     if insight is not None:
-        outputs.update(metric_outputs(insight))
+        outputs.update(metric_outputs(insight, metrics_file, compact=False))
+    outputs = fit_outputs(outputs, insight, metrics_file)
+    if result.seats is not None:
+        outputs.update(seat_outputs(result.seats, outputs.get("metrics")))
     return outputs
 
 
-def metric_outputs(insight: Insight) -> dict[str, str]:
+def seat_outputs(counts: SeatCounts, metrics: str | None) -> dict[str, str]:
+    """The ``seats-*`` outputs, and ``metrics`` with its ``seats`` object (no login; a few
+    hundred bytes, so the budget holds)."""
+    data = json.loads(metrics) if metrics else {"start_day": None, "end_day": None, "days": []}
+    data["seats"] = counts.metrics()
+    return {
+        "metrics": json.dumps(data),
+        "seats-total": str(counts.total_seats),
+        "seats-active": str(counts.active_28),
+        "seats-inactive": str(counts.inactive),
+        "seats-never-used": str(counts.never_used),
+        "seats-pending-cancellation": str(counts.pending_cancellation),
+    }
+
+
+def metric_outputs(
+    insight: Insight, metrics_file: str = "", *, compact: bool = True
+) -> dict[str, str]:
     """``metrics`` (JSON) and the newest day's most used numbers ('' where the reports have none).
 
-    ``metrics`` follows the shipped ``metrics.schema.json`` (breakdowns cut to the top ten
-    keys and ``other``, to keep the output small); ``acceptance-rate`` is GitHub's code
-    completion acceptance rate.
+    ``metrics`` follows the shipped ``metrics.schema.json`` in its compact shape (every
+    day's headline, the newest day's top entries, and ``left_out``: ``budget``);
+    ``acceptance-rate`` is GitHub's code completion acceptance rate. Without ``compact``
+    the caller fits ``metrics`` in (``budget.fit_outputs``).
     """
     from .._metrics import rounded_rate
+    from .budget import BUDGET, compact_metrics
 
     newest = insight.newest
 
     def text(value: int | float | None) -> str:
         return "" if value is None else str(value)
 
-    return {
-        "metrics": _metrics_json(insight),
+    outputs = {
         "daily-active-users": text(newest.daily_active_users if newest else None),
         "weekly-active-users": text(newest.weekly_active_users if newest else None),
         "monthly-active-users": text(newest.monthly_active_users if newest else None),
@@ -165,22 +195,9 @@ def metric_outputs(insight: Insight) -> dict[str, str]:
             rounded_rate(newest.code_completion_acceptance_rate) if newest else None
         ),
     }
-
-
-#: A step output may hold 1 MB: past this, ``metrics`` sheds detail rather than fail the step.
-_METRICS_MAX: Final = 512 * 1024
-
-
-def _metrics_json(insight: Insight) -> str:
-    """``metrics`` for the step output: breakdowns cut to the top ten, then (for long ranges)
-    without breakdowns, then only each scope's newest day, whichever first fits."""
-    from .._metrics import TOP
-
-    for options in ({}, {"breakdowns": False}, {"breakdowns": False, "newest_only": True}):
-        text = json.dumps(insight.metrics(top=TOP, **options))
-        if len(text) <= _METRICS_MAX:
-            break
-    return text
+    if compact:
+        outputs["metrics"] = json.dumps(compact_metrics(insight, metrics_file, BUDGET // 2))
+    return outputs
 
 
 def _fetch_outputs(result: RunResult) -> dict[str, str]:

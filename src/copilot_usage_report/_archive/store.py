@@ -22,7 +22,7 @@ import sys
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Literal
 from urllib.parse import urlsplit
@@ -59,7 +59,7 @@ SCOPE_FOLDERS = ("orgs", "enterprises")
 #: 2: the manifest names its scope and API origin (1, before: ``org`` only, no origin).
 MANIFEST_VERSION = 2
 _PARTIAL_SUFFIX = ".part"
-_RESERVED = {MANIFEST_NAME, "index.json"}
+_RESERVED = {MANIFEST_NAME, "index.json", "metrics.json"}
 #: ``.<name>.<pid>-<random>.part``: the process that writes it, so others know when it is gone.
 _OWNED_PARTIAL = re.compile(r"\.(\d{1,10})-[0-9a-f]{12}\.part\Z")
 
@@ -287,6 +287,10 @@ class Manifest(BaseModel):
     #: ``scheme://host[:port]`` of the API that listed the files.
     api_origin: str | None = None
     files: tuple[ManifestFile, ...]
+    #: ``copilot-seats`` only: when the list was read, GitHub's ``total_seats``, pages read.
+    taken_at: datetime | None = None
+    total_seats: int | None = None
+    pages: int | None = None
 
     def entry(self, name: str) -> ManifestFile | None:
         """The entry for a file name, if listed."""
@@ -328,7 +332,11 @@ def read_manifest(folder: Path) -> Manifest | None:
 def write_manifest(folder: Path, manifest: Manifest) -> Path:
     """Write ``manifest.json`` atomically; returns its path."""
     path = folder / MANIFEST_NAME
-    text = manifest.model_dump_json(indent=2, exclude={"org"} if manifest.org is None else None)
+    # Fields a report's manifest does not have stay out of it, so its bytes stay as they were.
+    unset = {"org", "taken_at", "total_seats", "pages"}
+    text = manifest.model_dump_json(
+        indent=2, exclude={name for name in unset if getattr(manifest, name) is None}
+    )
     atomic_write(path, text.encode() + b"\n")
     return path
 

@@ -27,8 +27,11 @@ if TYPE_CHECKING:
     from .bounds import UndecodableBody as UndecodableBody
     from .bounds import check_cancel as check_cancel
     from .bounds import human_size as human_size
+    from .kinds import SEATS as SEATS
+    from .kinds import SEATS_KIND as SEATS_KIND
     from .kinds import ReportKind as ReportKind
     from .kinds import Scope as Scope
+    from .kinds import billing_path as billing_path
     from .links import check_url as check_url
     from .links import is_expired as is_expired
     from .links import origin as origin
@@ -47,6 +50,9 @@ if TYPE_CHECKING:
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "billing_path": "kinds",
+    "SEATS_KIND": "kinds",
+    "SEATS": "kinds",
     "ACCEPT_ENCODING": "bounds",
     "CANCEL": "bounds",
     "Inflater": "bounds",
@@ -83,6 +89,8 @@ __all__ = [
     "DEFAULT_OUTPUT_DIR",
     "MAX_DOCUMENT_BYTES",
     "MAX_LINE_BYTES",
+    "SEATS",
+    "SEATS_KIND",
     "TOO_DEEP",
     "Inflater",
     "Pace",
@@ -92,6 +100,7 @@ __all__ = [
     "Settings",
     "TransferBounds",
     "UndecodableBody",
+    "billing_path",
     "build_settings",
     "check_cancel",
     "check_url",

@@ -38,7 +38,7 @@ __all__ = [
 #: A single-document (non-NDJSON) report larger than this is refused as it streams in.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 #: A line longer than this is refused as it streams in; the summary reads lines with the same
-#: bound (``_metrics.summarize.records``), so every file a download keeps, the summary can read.
+#: bound (``_metrics.records``), so every file a download keeps, the summary can read.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
 #: The refusal of JSON nested deeper than a parser's recursion limit (no report record is).

@@ -11,17 +11,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from .._errors import InputError
+
 __all__ = [
     "AGGREGATE",
     "KINDS",
+    "SEATS",
+    "SEATS_KIND",
     "ReportKind",
     "Scope",
     "aggregate_kind",
+    "billing_path",
     "parse_kinds",
+    "seat_day",
 ]
 
 ScopeName = Literal["org", "enterprise"]
 
+#: Our name for the seat list, a snapshot of today only (GitHub's billing seats endpoint).
+SEATS = "copilot-seats"
 #: The default ``--report``: the aggregate one-day report of whichever scope is asked.
 AGGREGATE = "organization-1-day"
 
@@ -59,8 +67,15 @@ class ReportKind:
     #: The aggregate (organization or enterprise totals) rather than per-user or per-team rows.
     aggregate: bool
 
+    @property
+    def seats(self) -> bool:
+        """True for the seat list (``copilot-seats``): no report links, pages of seats instead."""
+        return self.name == SEATS
+
     def path(self, scope: Scope) -> str:
         """The endpoint path for ``scope``."""
+        if self.seats:
+            return f"{scope.prefix}/copilot/billing/seats"
         tail = f"{self.name}/latest" if self.rolling else self.name
         return f"{scope.prefix}/copilot/metrics/reports/{tail}"
 
@@ -85,6 +100,27 @@ KINDS: dict[ScopeName, tuple[ReportKind, ...]] = {
 }
 
 
+#: The seat list: rolling (it takes no ``day``), and neither aggregate nor per-user rows.
+SEATS_KIND = ReportKind(SEATS, rolling=True, aggregate=False)
+
+
+def billing_path(scope: Scope) -> str:
+    """The organization's Copilot billing endpoint (plan and seat breakdown)."""
+    return f"{scope.prefix}/copilot/billing"
+
+
+def seat_day(text: str, kinds: tuple[ReportKind, ...], today: date) -> None:
+    """Refuse any day but today for the seat list: GitHub keeps no past seat list."""
+    spec = text.strip().lower()
+    if not any(k.seats for k in kinds) or spec in ("latest", today.isoformat()):
+        return
+    raise InputError(
+        f"day {spec[:40]!r} cannot be asked of the {SEATS} report: GitHub's seat list is a "
+        f"snapshot of today only (no day before is kept), so give day: latest or "
+        f"{today.isoformat()}, or ask for {SEATS} in a run of its own."
+    )
+
+
 def aggregate_kind(scope: ScopeName) -> ReportKind:
     """The one-day aggregate report of a scope."""
     return KINDS[scope][0]
@@ -97,7 +133,7 @@ def parse_kinds(text: str, scope: ScopeName) -> tuple[ReportKind, ...]:
     enterprise gets ``enterprise-1-day``; raises ``ValueError`` naming what the
     scope offers when a name is unknown or belongs to the other scope.
     """
-    by_name = {k.name: k for k in KINDS[scope]}
+    by_name = {k.name: k for k in (*KINDS[scope], SEATS_KIND)}
     chosen: list[ReportKind] = []
     for raw in text.split(","):
         name = raw.strip().lower()

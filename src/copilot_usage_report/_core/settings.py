@@ -18,7 +18,7 @@ from typing import Literal, cast
 
 from .._errors import InputError, UnsafeLinkError
 from .bounds import DEFAULT_MAX_FILE_SIZE
-from .kinds import AGGREGATE, ReportKind, Scope, parse_kinds
+from .kinds import AGGREGATE, ReportKind, Scope, parse_kinds, seat_day
 from .links import check_url
 from .values import (
     API_VERSION,
@@ -28,6 +28,7 @@ from .values import (
     parse_day,
     parse_flag,
     parse_format,
+    parse_price,
     parse_seconds,
     parse_size,
     show,
@@ -83,6 +84,8 @@ class RawInputs:
     max_file_size: str | None = None
     deadline: str | None = None
     lock_wait: str | None = None
+    inactive_days: str | None = None
+    seat_price: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,10 @@ class Settings:
     deadline: float = DEFAULT_DEADLINE
     #: Seconds to wait for another run that holds the scope folder's lock.
     lock_wait: float = 600.0
+    #: ``copilot-seats``: days without activity (and since assignment) that make a seat inactive.
+    inactive_days: int = 30
+    #: ``copilot-seats``: USD a seat costs a month; ``None``: the plan's list price.
+    seat_price: float | None = None
 
     @property
     def is_latest(self) -> bool:
@@ -268,7 +275,12 @@ def build_settings(
             "the day input is empty: give a day (YYYY-MM-DD, yesterday, latest, START..END or "
             "last-N-days), or leave the input out for latest."
         )
-    day_spec, days = parse_day(day_text or "latest", today=today, first_day=scope.first_day)
+    seat_day(day_text or "latest", kinds, today)
+    days: tuple[date, ...]
+    if any(k.seats for k in kinds) and all(k.seats for k in kinds):
+        day_spec, days = "latest", (today,)  # the seat list is today's, asked with no day
+    else:
+        day_spec, days = parse_day(day_text or "latest", today=today, first_day=scope.first_day)
     policy_text = (
         raw.if_not_available
         if raw.if_not_available is not None
@@ -348,6 +360,11 @@ def build_settings(
         600.0,
         86400.0,
     )
+    inactive_days = optional_whole(
+        "inactive-days", raw.inactive_days or _env(env, "INPUT_INACTIVE_DAYS"), 30, 1, 365
+    )
+    price_text = raw.seat_price or _env(env, "INPUT_SEAT_PRICE")
+    seat_price = None if price_text is None else parse_price(price_text)
     output_dir, created = _check_output_dir(
         raw.output_dir
         if raw.output_dir is not None
@@ -373,4 +390,6 @@ def build_settings(
         max_file_size=max_file_size,
         deadline=deadline,
         lock_wait=lock_wait,
+        inactive_days=inactive_days,
+        seat_price=seat_price,
     )

@@ -203,6 +203,19 @@ def parse_size(name: str, text: str) -> int:
     return value
 
 
+_PRICE = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,2})?")
+
+
+def parse_price(text: str) -> float:
+    """``seat-price``: USD a seat a month in ASCII digits (``19``, ``39.5``), at most 999999."""
+    if not _PRICE.fullmatch(text.strip()):
+        raise InputError(
+            f"seat-price {show(text)} is not a price in USD: digits, with up to two decimals "
+            "(for example 19 or 39.50)."
+        )
+    return float(text.strip())
+
+
 def optional_seconds(name: str, text: str | None, default: float, high: float) -> float:
     if text is None:
         return default

@@ -2,10 +2,11 @@
 
 ``api`` is the API client (asks for a report's links, keeps the token on the API
 origin, never follows a redirect elsewhere), ``ratelimit`` reads GitHub's rate-limit
-answers into waits, ``report`` checks the shape of the link list GitHub answers.
+answers into waits, ``report`` checks the shape of the link list GitHub answers, ``seats`` reads the
+Copilot seat list page by page along its ``Link`` headers.
 
 Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_transfer`` or
-``_metrics.summarize`` (same layer).
+``_metrics`` (same layer).
 """
 
 from __future__ import annotations
@@ -19,9 +20,19 @@ if TYPE_CHECKING:
     from .api import get_report_links as get_report_links
     from .api import make_api_client as make_api_client
     from .report import ReportLinks as ReportLinks
+    from .seats import PAGE_MARGIN as PAGE_MARGIN
+    from .seats import PER_PAGE as PER_PAGE
+    from .seats import SeatList as SeatList
+    from .seats import read_billing as read_billing
+    from .seats import read_seats as read_seats
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "PAGE_MARGIN": "seats",
+    "PER_PAGE": "seats",
+    "read_billing": "seats",
+    "read_seats": "seats",
+    "SeatList": "seats",
     "RetryPolicy": "api",
     "get_report_links": "api",
     "make_api_client": "api",
@@ -29,10 +40,15 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "PAGE_MARGIN",
+    "PER_PAGE",
     "ReportLinks",
     "RetryPolicy",
+    "SeatList",
     "get_report_links",
     "make_api_client",
+    "read_billing",
+    "read_seats",
 ]
 
 if not TYPE_CHECKING:

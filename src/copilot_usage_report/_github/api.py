@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -53,10 +54,12 @@ __all__ = [
     "MAX_WAIT_SECONDS",
     "RetryPolicy",
     "backoff_for",
+    "get_answer",
     "get_report_links",
     "make_api_client",
     "parse_ratelimit_reset",
     "parse_retry_after",
+    "too_long",
 ]
 
 #: An API body larger than this is refused: a link list is a few kilobytes.
@@ -72,14 +75,18 @@ _ENTERPRISE_HINT = (
 )
 
 Log = Callable[[str], None]
+#: One answer as it came: status, headers, body and the URL that gave it.
+Answer = tuple[int, httpx.Headers, bytes, str]
 
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How hard to try: ``retries`` after the first attempt, and the longest wait we accept."""
+    """How hard to try: ``retries`` after the first attempt, the longest wait we accept, and
+    the run's ``deadline`` (a ``time.monotonic()`` instant) that no wait may pass."""
 
     retries: int = 5
     max_wait: float = 300.0
+    deadline: float | None = None
     wait_initial: float = 1.0
     wait_max: float = 30.0
 
@@ -117,23 +124,21 @@ def make_api_client(
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def backoff_for(exc: Exception, *, max_wait: float, log: Log | None = None) -> bool | float:
+def backoff_for(
+    exc: Exception, *, max_wait: float, deadline: float | None = None, log: Log | None = None
+) -> bool | float:
     """Decide from an error whether to retry, and after how many seconds.
 
     Seconds GitHub named (Retry-After, or the rate-limit reset time) are honoured
-    exactly; a secondary limit that names none waits a minute; 5xx and transport
-    failures back off exponentially (``True``). A wait beyond ``max_wait``, and
-    every other error, is not retried.
+    exactly; a secondary limit that names none (or names it unreadably) waits a minute;
+    5xx and transport failures back off exponentially (``True``). A wait beyond
+    ``max_wait`` or past the ``deadline``, the default one included, and every other
+    error, is not retried (``too_long`` words why).
     """
     wait: bool | float
     if isinstance(exc, RateLimitedError):
-        if exc.wait_seconds is not None:
-            wait = exc.wait_seconds
-        elif exc.secondary:
-            wait = SECONDARY_LIMIT_WAIT
-        else:
-            wait = True
-        if not isinstance(wait, bool) and wait > max_wait:
+        wait = _rate_limit_wait(exc)
+        if not isinstance(wait, bool) and _beyond(wait, max_wait, deadline):
             return False
     elif isinstance(exc, ServerError | ApiUnreachableError):
         wait = True
@@ -142,6 +147,43 @@ def backoff_for(exc: Exception, *, max_wait: float, log: Log | None = None) -> b
     if log is not None:
         log(_retry_note(exc, wait))
     return wait
+
+
+def _rate_limit_wait(exc: RateLimitedError) -> bool | float:
+    if exc.wait_seconds is not None:
+        return exc.wait_seconds
+    return SECONDARY_LIMIT_WAIT if exc.secondary else True
+
+
+def _beyond(wait: float, max_wait: float, deadline: float | None) -> bool:
+    return wait > max_wait or (deadline is not None and time.monotonic() + wait > deadline)
+
+
+def too_long(exc: Exception, policy: RetryPolicy) -> RateLimitedError | None:
+    """The rate-limit error to fail with at once when its wait is beyond max-wait or the
+    deadline: the message names the wait and the bound it passes. ``None`` otherwise."""
+    if not isinstance(exc, RateLimitedError):
+        return None
+    wait = _rate_limit_wait(exc)
+    if isinstance(wait, bool) or not _beyond(wait, policy.max_wait, policy.deadline):
+        return None
+    if exc.wait_seconds is None:
+        named = f"the default wait of {wait:.0f} s"
+    elif wait >= MAX_WAIT_SECONDS:
+        named = "that wait"
+    else:
+        named = f"a wait of {wait:.0f} s"
+    if wait > policy.max_wait:
+        bound = f"--max-wait ({policy.max_wait:g} s)"
+    else:
+        left = max(0.0, (policy.deadline or 0.0) - time.monotonic())
+        bound = f"what is left of --deadline ({left:.0f} s)"
+    return RateLimitedError(
+        f"{exc.message.rstrip('.')}; {named} is longer than {bound}, so the tool did not wait.",
+        status=exc.status or 429,
+        wait_seconds=exc.wait_seconds,
+        secondary=exc.secondary,
+    )
 
 
 def _retry_note(exc: CopilotUsageReportError, wait: bool | float, note: str = "") -> str:
@@ -162,8 +204,37 @@ def get_report_links(
     Retries transient failures as ``backoff_for`` decides; the final failure is
     raised as one of our ``ApiError`` subclasses.
     """
+    answer = _retried(lambda: _get_once(client, path, params or {}), policy, log)
+    return _interpret(*answer)
+
+
+def get_answer(
+    client: httpx.Client,
+    path: str,
+    *,
+    params: dict[str, str] | None = None,
+    policy: RetryPolicy,
+    log: Log | None = None,
+) -> Answer:
+    """GET any endpoint, retried as ``get_report_links`` is; 200, 403 and 404 come back as
+    they are (the caller words them), every other status raises as it would there."""
+
+    def once() -> Answer:
+        answer = _get_once(client, path, params or {})
+        status, _, _, url = answer
+        if status not in (200, 403, 404):
+            _interpret(*answer)  # raises: every other status is an error here
+            raise UnexpectedStatusError(
+                f"GitHub's API answered HTTP {status} for {redact(url)}.", status=status
+            )
+        return answer
+
+    return _retried(once, policy, log)
+
+
+def _retried(call: Callable[[], Answer], policy: RetryPolicy, log: Log | None) -> Answer:
     for attempt in stamina.retry_context(
-        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait),
+        on=lambda exc: backoff_for(exc, max_wait=policy.max_wait, deadline=policy.deadline),
         attempts=policy.retries + 1,
         timeout=None,
         wait_initial=policy.wait_initial,
@@ -171,17 +242,26 @@ def get_report_links(
     ):
         with attempt:
             try:
-                return _get_once(client, path, params or {})
+                answer = call()
+                status, headers, body, _ = answer
+                if status in (403, 429) and rate_limit(status, headers, _github_message(body)):
+                    _interpret(*answer)  # raises the rate limit, which may be retried
+                if 500 <= status < 600:
+                    _interpret(*answer)  # raises ServerError, retried
+                return answer
             except ApiError as exc:
+                refused = too_long(exc, policy)
+                if refused is not None:
+                    raise refused from None
                 # A note only when another attempt follows.
-                wait = backoff_for(exc, max_wait=policy.max_wait)
+                wait = backoff_for(exc, max_wait=policy.max_wait, deadline=policy.deadline)
                 if log is not None and wait is not False and attempt.num <= policy.retries:
                     log(_retry_note(exc, wait, f" (retry {attempt.num} of {policy.retries})"))
                 raise
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
-def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> ReportLinks | None:
+def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Answer:
     url = str(client.base_url.join(path.lstrip("/")))
     with _ONE_AT_A_TIME:
         for _ in range(_MAX_REDIRECTS + 1):
@@ -199,7 +279,7 @@ def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Report
             url, params = target, {}
         else:
             raise ApiRedirectError(f"GitHub's API redirected {redact(url)} too many times.")
-    return _interpret(status, headers, body, url)
+    return status, headers, body, url
 
 
 def _send(
@@ -209,7 +289,7 @@ def _send(
     check_cancel()
     timeout = client.timeout.read or 30.0
     try:
-        with client.stream("GET", url, params=params) as response:
+        with client.stream("GET", url, params=params or None) as response:
             chunks: list[bytes] = []
             size = 0
             pace = Pace(timeout)

@@ -1,10 +1,12 @@
 """GitHub's rate-limit signals, read from whatever headers a server (or a proxy) sends.
 
 ``Retry-After`` (seconds or an HTTP date) and ``x-ratelimit-reset`` (a Unix time)
-are read as ASCII digits only, each wait bounded by ``MAX_WAIT_SECONDS``: other
-scripts' digits, a 30-digit number, ``inf`` or ``1e300`` name no wait, and never
-raise. ``rate_limit`` turns an answer carrying a signal into a ``RateLimitedError``
-whose message says when to retry, with the date when it is not today.
+are read as ASCII digits only, each wait bounded by ``MAX_WAIT_SECONDS``: a number of
+any length is a wait (a 30-digit one is a wait of more than a year, which no max-wait
+allows), while other scripts' digits, ``inf`` or ``1e300`` name none and never raise.
+``rate_limit`` turns an answer carrying a signal into a ``RateLimitedError`` whose
+message says when to retry, with the date when it is not today, or that the header
+could not be read (the caller then waits the documented default).
 """
 
 from __future__ import annotations
@@ -27,20 +29,29 @@ def rate_limit(status: int, headers: Mapping[str, str], message: str) -> RateLim
     now = time.time()
     wait: float | None = None
     secondary = False
+    unreadable = ""
     retry_after = headers.get("retry-after")
     if retry_after is not None:
         wait = parse_retry_after(retry_after, now)
         secondary = True
+        unreadable = "Retry-After" if wait is None else ""
     elif headers.get("x-ratelimit-remaining", "").strip() == "0" and headers.get(
         "x-ratelimit-reset"
     ):
         wait = parse_ratelimit_reset(headers["x-ratelimit-reset"], now)
+        unreadable = "x-ratelimit-reset" if wait is None else ""
     elif "rate limit" in message.lower() or status == 429:
         secondary = True
     else:
         return None
-    if wait is not None:
+    if wait is not None and wait >= MAX_WAIT_SECONDS:
+        asked = (retry_after or "").strip()
+        asked = asked if asked.isdigit() and len(asked) <= 40 else f"{MAX_WAIT_SECONDS:.0f}"
+        when = f"it asks for a wait of {asked} s, more than a year"
+    elif wait is not None:
         when = f"retry after {_moment(now, wait)} (in {wait:.0f} s)"
+    elif unreadable:
+        when = f"its {unreadable} header could not be read as a time, so retry in a minute or more"
     else:
         when = "retry in a minute or more"
     kind = "secondary rate limit" if secondary else "rate limit"
@@ -61,19 +72,20 @@ def _moment(now: float, wait: float) -> str:
 
 
 def _digits(value: str) -> int | None:
-    """A whole number of plain ASCII digits (at most 12, bounded), or ``None``."""
+    """A whole number of plain ASCII digits, or ``None``; past 12 digits (more than 31,000
+    years of seconds, or a Unix time as far) it reads as 10**12."""
     value = value.strip()
-    if not value or not value.isascii() or not value.isdigit() or len(value) > 12:
+    if not value or not value.isascii() or not value.isdigit():
         return None
-    return int(value)
+    return int(value) if len(value) <= 12 else 10**12
 
 
 def parse_retry_after(value: str, now: float) -> float | None:
     """``Retry-After`` in seconds, from either of its two forms (seconds or an HTTP date).
 
-    Anything else (other digits than ASCII, a number past 12 digits, a date that
-    does not parse) is ``None``: no wait was named. A wait is at most
-    ``MAX_WAIT_SECONDS``.
+    Anything else (other digits than ASCII, a sign, an exponent, a date that does not
+    parse) is ``None``: no wait could be read. A wait is at most ``MAX_WAIT_SECONDS``
+    (a longer one, however many digits it has, is that).
     """
     value = value.strip()
     if value.isascii() and value.isdigit():

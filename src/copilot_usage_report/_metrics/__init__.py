@@ -7,8 +7,9 @@ grain), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
 lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and
 day), ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the
 frozen ``Insight`` and GitHub's metric names), ``derived`` (the metrics a record
-does not carry) and ``summarize`` (files on disk to an ``Insight``; the shipped
-JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
+does not carry), ``seats`` (a seat list counted once per user) and ``summarize``
+(files on disk to an ``Insight``; the shipped JSON Schema of ``Insight.metrics()``,
+``metrics.schema.json`` beside it).
 
 For a download that decodes each line once, ``Tally.file(path)`` gives a
 ``FileTally`` (``add_line(bytes)``, ``add_lines(list[bytes])``, ``add(value)``,
@@ -60,6 +61,14 @@ if TYPE_CHECKING:
     from .records import report_files as report_files
     from .records import require_report_files as require_report_files
     from .records import unwrap as unwrap
+    from .seats import LIST_PRICES as LIST_PRICES
+    from .seats import SeatCounts as SeatCounts
+    from .seats import SeatFact as SeatFact
+    from .seats import count_seats as count_seats
+    from .seats import is_inactive as is_inactive
+    from .seats import parse_instant as parse_instant
+    from .seats import seat_facts as seat_facts
+    from .seats import seat_price as seat_price
     from .summarize import SCHEMA_NAME as SCHEMA_NAME
     from .summarize import day_metrics as day_metrics
     from .summarize import metrics_schema as metrics_schema
@@ -71,6 +80,14 @@ if TYPE_CHECKING:
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "seat_price": "seats",
+    "seat_facts": "seats",
+    "parse_instant": "seats",
+    "is_inactive": "seats",
+    "count_seats": "seats",
+    "SeatFact": "seats",
+    "SeatCounts": "seats",
+    "LIST_PRICES": "seats",
     "ACTIVITY_FIELDS": "activity",
     "Activity": "activity",
     "DIMENSIONS": "activity",
@@ -118,6 +135,7 @@ __all__ = [
     "ACTIVITY_FIELDS",
     "DERIVED",
     "DIMENSIONS",
+    "LIST_PRICES",
     "OTHER",
     "REPORT_SUFFIXES",
     "SCHEMA_NAME",
@@ -134,9 +152,12 @@ __all__ = [
     "OnRecord",
     "Record",
     "Row",
+    "SeatCounts",
+    "SeatFact",
     "Tally",
     "TeamRow",
     "UnreadableFile",
+    "count_seats",
     "day_insight",
     "day_metrics",
     "decode_lines",
@@ -144,15 +165,19 @@ __all__ = [
     "display_key",
     "grain_of",
     "grain_records",
+    "is_inactive",
     "kind_of",
     "metrics_schema",
     "parse_document",
+    "parse_instant",
     "parse_line",
     "percent",
     "ratio",
     "report_files",
     "require_report_files",
     "rounded_rate",
+    "seat_facts",
+    "seat_price",
     "summarize_paths",
     "unrecognised_error",
     "unwrap",

@@ -103,8 +103,8 @@ decode_users: Final = _decode
 
 def decode_user(raw: bytes) -> FastUser | None:
     """The per-user row of one ASCII NDJSON line, or ``None`` for the general path to decide."""
-    if not raw.isascii():
-        return None
+    if not raw.isascii() or (b'"user_id"' not in raw and b'"user_login"' not in raw):
+        return None  # no user field (an aggregate record): not worth decoding twice
     try:
         row = _decode(raw)
     except (msgspec.DecodeError, RecursionError):

@@ -29,38 +29,19 @@ from pathlib import Path
 from typing import Any, Final
 
 from .activity import (
-    ACTIVITY_FIELDS,
     DIMENSIONS,
-    OTHER,
     TOP,
-    UNKNOWN,
     Activity,
     Dimension,
     Row,
     TeamRow,
-    display_key,
     rank,
     rounded_rate,
     row_dict,
     top_rows,
 )
 
-# The activity names are re-exported: ``summarize`` imports them from here.
-__all__ = [
-    "ACTIVITY_FIELDS",
-    "DIMENSIONS",
-    "OTHER",
-    "TOP",
-    "UNKNOWN",
-    "Activity",
-    "DayInsight",
-    "Dimension",
-    "Insight",
-    "Row",
-    "TeamRow",
-    "display_key",
-    "rounded_rate",
-]
+__all__ = ["DayInsight", "Insight"]
 
 #: Features whose interactions are chat requests, and whose lines are user-initiated.
 CHAT_PANEL_PREFIX: Final = "chat_panel_"

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._errors import ReportFormatError
-from .model import (
-    Insight,
-)
+from .model import Insight
 from .records import require_report_files
 from .tally import Tally, day_insight
 

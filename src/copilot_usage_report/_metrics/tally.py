@@ -18,10 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
+
 from .._errors import ReportFormatError
 from .fast import FastPhase
 from .feed import FileTally, OnRecord
 from .model import DayInsight, Insight
+from .notes import Notes
 from .records import Kind, RecordError, kind_of, read_records, record_error
 from .sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
 from .teams import Teams
@@ -74,6 +77,7 @@ class _Day:
 
     __slots__ = (
         "aggregate",
+        "aggregate_bytes",
         "aggregates",
         "cli",
         "copilot_app",
@@ -90,6 +94,9 @@ class _Day:
     def __init__(self, enterprise_id: str | None) -> None:
         self.enterprise_id = enterprise_id
         self.aggregate: Aggregate | None = None
+        #: The last aggregate record as msgspec encodes it: the same record again (a file
+        #: repeating one day) reuses ``aggregate`` instead of adding it up anew.
+        self.aggregate_bytes = b""
         self.aggregates = 0
         self.users = Sums(count_users=True)
         self.user_rows = 0
@@ -101,6 +108,19 @@ class _Day:
         self.credits: list[float] | None = None
         self.phases: Counter[tuple[Any, Any]] = Counter()
         self.teams = Teams()
+
+    def same_aggregate(self, record: dict[str, Any]) -> Aggregate:
+        """``record`` reduced (``Aggregate``); the last one's reduction if it is byte for byte
+        the same (``Bad`` for a wrong type, as ``Aggregate`` raises it)."""
+        try:
+            encoded = msgspec.json.encode(record)
+        except (TypeError, OverflowError, ValueError, msgspec.EncodeError):
+            encoded = b""
+        if encoded and encoded == self.aggregate_bytes and self.aggregate is not None:
+            return self.aggregate
+        aggregate = Aggregate(record)
+        self.aggregate_bytes = encoded
+        return aggregate
 
     def add_users(self, records: Sequence[Any]) -> None:
         """Add per-user rows (dicts, or the fast path's structs) of this scope's day, in bulk."""
@@ -159,6 +179,7 @@ class _Day:
             self.enterprise_id = other.enterprise_id
         if other.aggregate is not None:  # the later wins
             self.aggregate, self.aggregates = other.aggregate, other.aggregates
+            self.aggregate_bytes = other.aggregate_bytes
         self.users.merge(other.users)
         self.user_rows += other.user_rows
         self.user_counts.update(other.user_counts)
@@ -217,9 +238,12 @@ class Tally:
         self._days: dict[tuple[_Scope, date], _Day] = {}
         self._files: list[Path] = []
         self._skipped: list[Path] = []
-        self._notes: list[str] = []
+        #: Replaced aggregates, collapsed (``notes``): their count, not a list, grows.
+        self._notes = Notes()
+        #: Aggregate records added so far: each one's place among them orders the notes.
+        self._aggregates = 0
         #: Where this tally's first aggregate of a day would have replaced one of an earlier
-        #: tally's (``merge``): the place in ``_notes``, the day, and the note then due.
+        #: tally's (``merge``): its place, the day, and the note then due (one per day).
         self._first_aggregates: list[tuple[int, tuple[_Scope, date], str]] = []
 
     def _day(self, record: Mapping[str, Any]) -> tuple[tuple[_Scope, date], _Day]:
@@ -256,16 +280,17 @@ class Tally:
                     record.get("team_id"),
                 )
             else:
-                aggregate = Aggregate(record)
+                aggregate = entry.same_aggregate(record)
                 where = f"{source}: " if source else ""
                 note = (
                     f"{where}a second aggregate record for {record.get('day')} of the same "
                     "organization or enterprise replaces the earlier one (the later wins)."
                 )
+                seq, self._aggregates = self._aggregates, self._aggregates + 1
                 if entry.aggregate is not None:
-                    self._notes.append(note)
+                    self._notes.add("replaced", day[1].isoformat(), seq, note)
                 else:
-                    self._first_aggregates.append((len(self._notes), day, note))
+                    self._first_aggregates.append((seq, day, note))
                 entry.aggregate = aggregate
                 entry.aggregates = 1
         except Bad:
@@ -299,19 +324,15 @@ class Tally:
         Files downloaded at once, each into a tally of its own, are
         merged in the order they are listed. ``other`` is left as it was.
         """
-        firsts = iter(other._first_aggregates)
-        first = next(firsts, None)
-        for place in range(len(other._notes) + 1):
-            while first is not None and first[0] == place:
-                _, day, note = first
-                mine = self._days.get(day)
-                if mine is not None and mine.aggregate is not None:
-                    self._notes.append(note)
-                else:  # still due if a tally merged into this one has that day's aggregate
-                    self._first_aggregates.append((len(self._notes), day, note))
-                first = next(firsts, None)
-            if place < len(other._notes):
-                self._notes.append(other._notes[place])
+        offset = self._aggregates
+        for seq, day, note in other._first_aggregates:
+            mine = self._days.get(day)
+            if mine is not None and mine.aggregate is not None:
+                self._notes.add("replaced", day[1].isoformat(), seq + offset, note)
+            else:  # still due if a tally merged into this one has that day's aggregate
+                self._first_aggregates.append((seq + offset, day, note))
+        self._notes.merge(other._notes, offset)
+        self._aggregates += other._aggregates
         for day, entry in other._days.items():
             mine = self._days.get(day)
             if mine is None:
@@ -349,7 +370,7 @@ class Tally:
             days=tuple(self._days[k].insight(k[1], k[0]) for k in keys),
             files=tuple(self._files),
             skipped=tuple(self._skipped),
-            notes=tuple(self._notes),
+            notes=self._notes.lines(),
         )
 
 

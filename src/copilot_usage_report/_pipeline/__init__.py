@@ -5,11 +5,11 @@ downloader and the sinks only through what it is given; ``job`` and ``results``
 hold a job's state and a finished run's records, ``answers`` reads what GitHub's
 answers mean (no report, an empty list, another day), ``resume`` reuses folders a
 run saved before, ``onepass`` sums the records as they arrive (``decoder`` in a second process,
-``decode_worker``), and
-``progress_sink`` is the protocol the app's progress display fulfils.
+``decode_worker``), ``seats`` saves today's seat list, and ``progress_sink`` is the protocol
+the app's progress display fulfils.
 
-Layer 4: may import ``_github``, ``_transfer``, ``_metrics.summarize``, ``_archive``,
-``_core`` and ``_errors``; not ``history`` or ``_standin.server`` (same layer).
+Layer 4: may import ``_github``, ``_transfer``, ``_metrics``, ``_archive``,
+``_core`` and ``_errors``; not ``history`` or ``_standin`` (same layer).
 """
 
 from __future__ import annotations
@@ -27,10 +27,14 @@ if TYPE_CHECKING:
     from .results import RunResult as RunResult
     from .run import OnFailure as OnFailure
     from .run import fetch_reports as fetch_reports
+    from .seats import Snapshot as Snapshot
+    from .seats import save_snapshot as save_snapshot
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
     "Decoder": "decoder",
+    "save_snapshot": "seats",
+    "Snapshot": "seats",
     "fetch_tally": "onepass",
     "summarize_fetch": "onepass",
     "FetchResult": "results",
@@ -46,8 +50,10 @@ __all__ = [
     "Missing",
     "OnFailure",
     "RunResult",
+    "Snapshot",
     "fetch_reports",
     "fetch_tally",
+    "save_snapshot",
     "summarize_fetch",
 ]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from .._archive import LOCK_NAME, SCOPE_FOLDERS, atomic_write, make_folder
 from .._core import Scope
 from .._errors import CopilotUsageReportError
+from .._metrics import SeatCounts
 from .._transfer import SavedFile
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 INDEX_NAME = "index.json"
+#: What a run leaves in its own folder: the index, and the whole metrics (the CLI writes them).
+_RUN_FILES = frozenset({INDEX_NAME, "metrics.json"})
 RUNS_FOLDER = "runs"
 #: 2: one index per run under ``runs/``, with ``status``, ``error`` and ``failed``.
 INDEX_VERSION = 2
@@ -94,6 +97,8 @@ class RunResult:
     missing: tuple[Missing, ...]
     #: This run's ``runs/<run id>/index.json`` (``None`` only if it could not be written).
     index: Path | None
+    #: The numbers of today's seat list, when ``copilot-seats`` was asked and counted.
+    seats: SeatCounts | None = None
 
     @property
     def files(self) -> tuple[SavedFile, ...]:
@@ -128,7 +133,7 @@ def nothing_archived(output_dir: Path) -> bool:
                 continue
             parts = path.relative_to(output_dir).parts
             lock = path.name == LOCK_NAME and len(parts) == 3 and parts[0] in SCOPE_FOLDERS
-            index = parts[0] == RUNS_FOLDER and len(parts) == 3 and parts[2] == INDEX_NAME
+            index = parts[0] == RUNS_FOLDER and len(parts) == 3 and parts[2] in _RUN_FILES
             if not (lock or index):
                 return False
     except OSError:

@@ -16,6 +16,7 @@ written whatever ends the run.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -63,6 +64,7 @@ from .results import (
     write_index,
 )
 from .resume import check_identity, resume, reusable, succeeded
+from .seats import SeatSnapshot, seats_or_error
 
 __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RecordSinks", "RunResult", "fetch_reports"]
 
@@ -125,7 +127,11 @@ class _Runner:
         self.log = log
         self.progress = progress
         self.tool = tool
-        self.policy = RetryPolicy(retries=settings.retries, max_wait=settings.max_wait)
+        self.policy = RetryPolicy(
+            retries=settings.retries,
+            max_wait=settings.max_wait,
+            deadline=time.monotonic() + settings.deadline,  # the run's, as the stopper keeps it
+        )
         self.missing: list[Missing] = []
         self.origin = api_origin(settings.api_url)
         self.scope = ManifestScope(kind=settings.scope.kind, name=settings.scope.name.lower())
@@ -133,10 +139,11 @@ class _Runner:
         self.today = self.started.date()
         #: Folders this run saved into: a second answer for the same report and day is not saved.
         self.claimed: set[Path] = set()
+        self.seats: SeatSnapshot | None = None
 
     def _jobs(self) -> list[Job]:
         s = self.settings
-        rolling = [Job(kind, None) for kind in s.kinds if kind.rolling]
+        rolling = [Job(kind, None) for kind in s.kinds if kind.rolling and not kind.seats]
         daily = [k for k in s.kinds if not k.rolling]
         if s.is_latest:
             return [Job(kind, None) for kind in daily] + rolling
@@ -156,16 +163,21 @@ class _Runner:
                 raise
             try:
                 failure = self._run_jobs(jobs)
+                if failure is None and any(kind.seats for kind in self.settings.kinds):
+                    self.seats, failure = seats_or_error(self)
                 if failure is not None:
                     self._keep_completed(jobs)
             finally:
                 self.progress.close()
             reports = tuple(job.result for job in jobs if job.result is not None)
+            seats = self.seats
+            reports += (seats.result,) if seats else ()
             result = RunResult(
                 name=self.settings.scope.name,
                 reports=reports,
                 missing=tuple(self.missing),
                 index=None,
+                seats=seats.counts if seats else None,
             )
             if failure is None and not reports:
                 failure = nothing_found(self.settings)

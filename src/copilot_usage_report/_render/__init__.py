@@ -1,10 +1,10 @@
 """What a run shows a person: Markdown, CSV and the runs of missing days; no I/O.
 
 ``insight`` renders the usage numbers as Markdown, ``job_summary`` the job
-summary of a run or an error, ``missing`` folds missing days into runs, and
-``csv_tables`` writes the flattened CSV tables beside the report files.
+summary of a run or an error (``seats`` its Seats section), ``missing`` folds
+missing days into runs, and ``csv_tables`` writes the flattened CSV tables beside the report files.
 
-Layer 5: may import ``_pipeline``, ``_metrics.summarize``, ``_archive``, ``_core`` and
+Layer 5: may import ``_pipeline``, ``_metrics``, ``_archive``, ``_core`` and
 ``_errors`` (not ``history`` or ``_app``).
 """
 

@@ -14,7 +14,21 @@ from .._pipeline import RunResult
 if TYPE_CHECKING:
     from .._metrics import Insight
 
-__all__ = ["human_bytes", "render_error", "render_result"]
+__all__ = [
+    "SUMMARY_MAX",
+    "TABLE_ROWS",
+    "cut_tables",
+    "human_bytes",
+    "render_error",
+    "render_result",
+]
+
+#: GitHub drops a job summary over 1 MiB; ours stays well under, whatever the range.
+SUMMARY_MAX = 512 * 1024
+#: Rows of one table shown; the rest are counted in a line naming where they are.
+TABLE_ROWS = 50
+#: Reports shown with their files; the rest are counted.
+_REPORTS_SHOWN = 31
 
 
 def human_bytes(size: int) -> str:
@@ -51,7 +65,7 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         f"{len(result.reports)} report(s), {len(result.files)} file(s), "
         f"{human_bytes(result.total_bytes)}.",
     ]
-    for report in result.reports:
+    for report in result.reports[:_REPORTS_SHOWN]:
         window = (
             f"{report.report_start_day} to {report.report_day}"
             if report.report_start_day
@@ -74,6 +88,12 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         if len(report.days_tried) > 1:
             skipped = ", ".join(d.isoformat() for d in report.days_tried[:-1])
             lines += ["", f"No report yet for {skipped}; the newest available day was used."]
+    if len(result.reports) > _REPORTS_SHOWN:
+        lines += [
+            "",
+            f"… and {len(result.reports) - _REPORTS_SHOWN:,} more reports with their files, "
+            f"in {_run_file(result, 'index.json')}.",
+        ]
     if result.missing:
         from .missing import missing_runs
 
@@ -81,11 +101,48 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         for run in missing_runs(result.missing):
             lines.append(f"| `{run.report}` | {run.span} | {run.days} |")
     text = "\n".join(lines) + "\n"
-    if insight is None:
-        return text
-    from .insight import render_insight
+    if result.seats is not None:
+        from .seats import render_seats
 
-    return text + "\n" + render_insight(insight)
+        text += "\n" + render_seats(result.seats)
+    if insight is not None:
+        from .insight import render_insight
+
+        text += "\n" + render_insight(insight)
+    return cut_tables(text, _run_file(result, "metrics.json" if insight else "index.json"))
+
+
+def _run_file(result: RunResult, name: str) -> str:
+    """``runs/<run>/<name>`` as the artifact holds it (the index's folder)."""
+    return f"runs/{result.index.parent.name}/{name}" if result.index else f"the run's {name}"
+
+
+def cut_tables(text: str, where: str, rows: int = TABLE_ROWS) -> str:
+    """``text`` with each Markdown table cut to its first ``rows`` rows and a line counting the
+    rest and saying ``where`` they are; then, if still past ``SUMMARY_MAX``, cut at a line."""
+    out: list[str] = []
+    run = 0  # rows of the current table, header and separator included
+    hidden = 0
+    for line in text.split("\n"):
+        if line.startswith("|"):
+            run += 1
+            if run > rows + 2:
+                hidden += 1
+                continue
+        else:
+            if hidden:
+                out.append(f"\n… and {hidden:,} more rows, in {where}.")
+            run = hidden = 0
+        out.append(line)
+    if hidden:
+        out.append(f"\n… and {hidden:,} more rows, in {where}.")
+    text = "\n".join(out)
+    if len(text.encode()) > SUMMARY_MAX:
+        head = text.encode()[: SUMMARY_MAX - 1024].decode("utf-8", "ignore").rsplit("\n", 1)[0]
+        text = (
+            f"{head}\n\n… the rest of this summary is left out (GitHub keeps 1 MiB), see {where}.\n"
+        )
+    return text
 
 
 def render_error(error: CopilotUsageReportError) -> str:

@@ -2,9 +2,10 @@
 
 ``server`` serves reports and files on 127.0.0.1 (with faults on request, for the
 tests), ``data`` builds the demo's report files for any day, ``people`` the users,
-teams and their rows behind them. Used by the demo and the tests only.
+teams and their rows behind them, ``seats`` the seat lists and billing. Used by the
+demo and the tests only.
 
-Layer 4 (beside ``_pipeline`` and ``history``): may import ``_metrics.summarize``, ``_core``
+Layer 4 (beside ``_pipeline`` and ``history``): may import ``_metrics``, ``_core``
 and ``_errors``.
 """
 
@@ -22,12 +23,18 @@ if TYPE_CHECKING:
     from .data import newest_day as newest_day
     from .demo import DEMO_TOKEN as DEMO_TOKEN
     from .demo import demo_standin as demo_standin
+    from .seats import SeatBook as SeatBook
+    from .seats import book_lines as book_lines
+    from .seats import demo_books as demo_books
     from .server import Fault as Fault
     from .server import Lazy as Lazy
     from .server import StandIn as StandIn
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "book_lines": "seats",
+    "demo_books": "seats",
+    "SeatBook": "seats",
     "DEMO_ENTERPRISE": "data",
     "DEMO_ORG": "data",
     "HISTORY_DAYS": "data",
@@ -47,7 +54,10 @@ __all__ = [
     "HISTORY_DAYS",
     "Fault",
     "Lazy",
+    "SeatBook",
     "StandIn",
+    "book_lines",
+    "demo_books",
     "demo_standin",
     "history",
     "newest_day",

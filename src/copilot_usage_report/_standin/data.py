@@ -28,6 +28,7 @@ __all__ = [
     "DEMO_ENTERPRISE",
     "DEMO_ORG",
     "HISTORY_DAYS",
+    "USERS_28_DAY_PARTS",
     "ScopeName",
     "aggregate_file",
     "history",
@@ -37,6 +38,7 @@ __all__ = [
     "rolling_file",
     "user_teams_file",
     "users_file",
+    "users_parts",
 ]
 
 DEMO_ORG = "octo-demo"
@@ -186,8 +188,18 @@ def aggregate_file(scope: ScopeName, day: date) -> bytes:
     return _document(scope, day, day, [_day_total(scope, day)])
 
 
-def rolling_file(scope: ScopeName, end: date, today: date, *, users: bool = False) -> bytes:
-    """The 28-day report ending on ``end``: aggregate days, or per-user rows (``users``)."""
+#: How many files the 28-day per-user report is split over.
+USERS_28_DAY_PARTS = 3
+
+
+def rolling_file(
+    scope: ScopeName, end: date, today: date, *, users: bool = False, part: int = 0, parts: int = 1
+) -> bytes:
+    """The 28-day report ending on ``end``: aggregate days, or per-user rows (``users``).
+
+    The per-user rows are split over ``parts`` files (this is file ``part``, from 0),
+    each a ``day_totals`` wrapper of its own, as GitHub splits a large report.
+    """
     start = end - timedelta(days=27)
     days = [start + timedelta(days=n) for n in range(28)]
     days = [d for d in days if not is_gap(d, today)]
@@ -197,8 +209,16 @@ def rolling_file(scope: ScopeName, end: date, today: date, *, users: bool = Fals
             for d in days
             for r in day_rows(scope, d)
         ]
-        return _document(scope, start, end, rows)
+        return _document(scope, start, end, rows[part::parts])
     return _document(scope, start, end, [_day_total(scope, d) for d in days])
+
+
+def users_parts(scope: ScopeName, day: date) -> int:
+    """How many files a day's ``users-1-day`` report is split over: three every third day,
+    else two (so every week of the demo holds both), never more than the day has users
+    (GitHub serves no empty file)."""
+    wanted = 3 if day.toordinal() % 3 == 0 else 2
+    return max(1, min(wanted, len(day_rows(scope, day))))
 
 
 def users_file(scope: ScopeName, day: date, part: int, parts: int) -> bytes:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from . import data
 from .data import DEMO_ENTERPRISE, DEMO_ORG
+from .seats import demo_books
 from .server import Fault, Lazy, StandIn
 
 __all__ = ["DEMO_TOKEN", "demo_standin"]
@@ -38,8 +39,10 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
     """A stand-in serving the demo's history up to the day before yesterday.
 
     Every report kind of both scopes: the one-day kinds for each day of
-    ``data.history`` (a gap day answers 404, as does yesterday, which GitHub
-    has not readied yet), the 28-day kinds as the window ending on the newest day.
+    ``data.history`` (a gap day answers 404, as does yesterday, which GitHub has not
+    readied yet), the 28-day kinds as the window ending on the newest day;
+    ``users-1-day`` split over two or three files and ``users-28-day`` over three,
+    as GitHub splits a large report.
     In the ``forbidden`` scenario every API request is refused with a 403, as
     GitHub refuses a token that lacks the "Organization Copilot metrics" permission.
     """
@@ -47,6 +50,7 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
     if scenario == "forbidden":
         standin.api_fault_always = _FORBIDDEN
     newest = data.newest_day(today)
+    standin.seat_books.update(demo_books(today))
     for scope, name, aggregate, prefix in _SCOPES:
         add = functools.partial(standin.add_report, name, scope=prefix)
         for day in data.history(today):
@@ -54,11 +58,12 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
                 day, [(_file(1), _lazy(data.aggregate_file, scope, day))],
                 kind=f"{aggregate}-1-day",
             )  # fmt: skip
+            parts = data.users_parts(scope, day)
             add(
                 day,
                 [
-                    (_file(n + 1, "ndjson"), _lazy(data.users_file, scope, day, n, 2))
-                    for n in (0, 1)
+                    (_file(n + 1, "ndjson"), _lazy(data.users_file, scope, day, n, parts))
+                    for n in range(parts)
                 ],
                 kind="users-1-day",
             )
@@ -75,10 +80,19 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
             newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today))],
             kind=f"{aggregate}-28-day", start=start,
         )  # fmt: skip
+        parts = data.USERS_28_DAY_PARTS
         add(
-            newest, [(_file(1), _lazy(data.rolling_file, scope, newest, today, users=True))],
-            kind="users-28-day", start=start,
-        )  # fmt: skip
+            newest,
+            [
+                (
+                    _file(n + 1),
+                    _lazy(data.rolling_file, scope, newest, today, users=True, part=n, parts=parts),
+                )
+                for n in range(parts)
+            ],
+            kind="users-28-day",
+            start=start,
+        )
     return standin
 
 

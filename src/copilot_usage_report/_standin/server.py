@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
 
+from .seats import SeatBook, seat_answer
+
 __all__ = ["Fault", "Generated", "Lazy", "RecordedRequest", "StandIn"]
 
 
@@ -120,6 +122,8 @@ class StandIn:
     max_in_flight: dict[str, int] = field(default_factory=lambda: {"api": 0, "storage": 0})
     #: Every link list the API handed out, in order, exactly as sent.
     issued: list[list[str]] = field(default_factory=list)
+    #: Seat lists by ``orgs/<org>`` or ``enterprises/<slug>`` (``seats.SeatBook``).
+    seat_books: dict[str, SeatBook] = field(default_factory=dict)
 
     # -- set-up -------------------------------------------------------------------------
 
@@ -320,6 +324,9 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
             expected = f"Bearer {standin.token}" if standin.token else None
             if expected is not None and self.headers.get("Authorization") != expected:
                 self._json(401, {"message": "Bad credentials", "status": "401"})
+                return
+            if (seats := seat_answer(standin.seat_books, standin.api_url, path, query)) is not None:
+                self._send(*seats)
                 return
             segments = path.strip("/").split("/")
             rolling = len(segments) == 7 and segments[6] == "latest"

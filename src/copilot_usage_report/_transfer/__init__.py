@@ -7,7 +7,7 @@ the file as it grows), ``download`` saves and verifies a report's files with the
 client it is given.
 
 Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_github`` or
-``_metrics.summarize`` (same layer).
+``_metrics`` (same layer).
 """
 
 from __future__ import annotations

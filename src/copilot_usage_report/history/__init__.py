@@ -1,17 +1,20 @@
 """History without a server: an archive of reports in, a database and a dashboard page out.
 
-``build(sources, out)`` reads every day folder with a valid manifest under the
-given trees, checks each file against its manifest, and writes
+``build(sources, out)`` reads every report folder with a valid manifest under the
+given trees (the folder, with every file its manifest lists, is the unit: one is
+used whole or skipped whole), checks each file against its manifest, and writes
 ``copilot-usage.sqlite`` (updated incrementally), ``daily.csv`` and a
 self-contained ``index.html`` into ``out``. ``publish_history`` keeps the same
 history on a git branch (``auth_header`` is the header git sends the token in).
 
-Modules: ``_archive`` (the day folders of an archive), ``_schema`` and ``_update``
-(the database), ``_view``, ``_page`` and ``_svg`` (the page), ``_build`` (the three
-outputs), ``_stage``, ``_git`` and ``_branch`` (the history branch), ``_synthetic``
-(a deterministic archive for tests and benchmarks).
+Modules: ``_archive`` (the report folders of an archive), ``_schema``, ``_update``
+(which folder each day's rows come from) and ``_rows`` (writing them): the
+database; ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
+numbers, the page's Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
+``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
+branch), ``_synthetic`` (a deterministic archive for tests and benchmarks).
 
-Layer 4 (beside ``_pipeline`` and ``_standin.server``): may import ``_metrics.summarize``,
+Layer 4 (beside ``_pipeline`` and ``_standin``): may import ``_metrics``,
 ``_archive``, ``_core`` and ``_errors``.
 """
 

@@ -1,9 +1,12 @@
-"""Finding and verifying the day folders of an archive.
+"""Finding and verifying the report folders of an archive.
 
-A day folder is any folder holding a ``manifest.json``, at any depth under a
-tree the user names, so a fetch output, one downloaded artifact or many merged
-ones all read the same. A file is used only when its size and SHA-256 match its
-manifest; anything else is skipped with a reason naming it, never read.
+A report folder (``<scope>/<report>/<day>/``) is any folder holding a
+``manifest.json``, at any depth under a tree the user names, so a fetch output,
+one downloaded artifact or many merged ones all read the same. The folder is the
+unit: GitHub splits a large report over several files, and every file the
+manifest lists is part of it. A folder is used only when every file it lists is
+there with the size and SHA-256 its manifest records; otherwise it is skipped
+whole, with one reason naming its folder and each file at fault, never half-read.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-__all__ = ["ArchiveFile", "Scan", "scan"]
+__all__ = ["ArchiveFile", "ArchiveFolder", "Scan", "SkippedFolder", "scan"]
 
 MANIFEST_NAME = "manifest.json"
 #: The largest manifest read: a day folder lists a handful of files.
@@ -54,11 +57,61 @@ class ArchiveFile:
 
 
 @dataclass(frozen=True, slots=True)
-class Scan:
-    """What the trees hold: the verified files, in a stable order, and why others were skipped."""
+class ArchiveFolder:
+    """One report (scope, report kind, day) with every file its manifest lists, all verified."""
 
-    files: tuple[ArchiveFile, ...]
+    scope: str
+    report: str
+    folder_day: date
+    path: Path
+    files: tuple[ArchiveFile, ...]  # by name
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.scope, self.report, self.folder_day.isoformat())
+
+    @property
+    def folder(self) -> str:
+        return f"{self.scope}/{self.report}/{self.folder_day.isoformat()}"
+
+    @property
+    def content(self) -> frozenset[tuple[str, str]]:
+        return frozenset((f.name, f.sha256) for f in self.files)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFolder:
+    """A report folder not used at all, and why (one line naming each file at fault)."""
+
+    scope: str
+    report: str
+    folder_day: date
+    reason: str
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.scope, self.report, self.folder_day.isoformat())
+
+    @property
+    def folder(self) -> str:
+        return f"{self.scope}/{self.report}/{self.folder_day.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What the trees hold: the verified folders, in a stable order, and why others were skipped.
+
+    ``skipped`` has one human-readable line per folder or file not used;
+    ``skipped_folders`` the folders among them whose scope, report and day are known.
+    """
+
+    folders: tuple[ArchiveFolder, ...]
     skipped: tuple[str, ...]
+    skipped_folders: tuple[SkippedFolder, ...] = ()
+
+    @property
+    def files(self) -> tuple[ArchiveFile, ...]:
+        return tuple(f for folder in self.folders for f in folder.files)
 
 
 #: ``trusted(file) -> bool``: True when the file is known unchanged (no need to hash it again).
@@ -66,29 +119,35 @@ Trusted = Callable[[ArchiveFile], bool]
 
 
 def scan(trees: Sequence[Path], *, trusted: Trusted | None = None) -> Scan:
-    """Every verified file under ``trees``; a file already seen in an earlier tree is kept once.
+    """Every verified report folder under ``trees``; one found in several trees is kept once.
 
-    Two copies of one identity with different content: the first tree named wins,
-    and the other is skipped with both paths named.
+    Two copies of one folder (scope, report, day) with different files: a copy
+    holding every file of the other and more (a re-run that completed the
+    report) is kept; otherwise the first tree named wins, and the other copy is
+    skipped with both paths named.
     """
-    found: dict[tuple[str, str, str, str], ArchiveFile] = {}
+    found: dict[tuple[str, str, str], ArchiveFolder] = {}
     skipped: list[str] = []
+    bad: dict[tuple[str, str, str], SkippedFolder] = {}
     for tree in trees:
         if not tree.exists():
             skipped.append(f"{tree}: no such file or folder")
             continue
         for manifest_path in _manifests(tree):
-            for item in _folder(manifest_path, skipped, trusted):
-                earlier = found.get(item.identity)
-                if earlier is None:
-                    found[item.identity] = item
-                elif earlier.sha256 != item.sha256:
-                    skipped.append(
-                        f"{item.path}: differs from {earlier.path}, which holds the same "
-                        f"report file ({item.file}); kept the first"
-                    )
-    files = tuple(sorted(found.values(), key=lambda f: f.identity))
-    return Scan(files=files, skipped=tuple(skipped))
+            item = _folder(manifest_path, skipped, bad, trusted)
+            if item is None:
+                continue
+            earlier = found.get(item.identity)
+            if earlier is None or earlier.content < item.content:
+                found[item.identity] = item
+            elif not item.content <= earlier.content:
+                skipped.append(
+                    f"{item.path}: differs from {earlier.path}, which holds the same "
+                    f"report ({item.folder}); kept the first, whole"
+                )
+    folders = tuple(sorted(found.values(), key=lambda f: f.identity))
+    lost = tuple(v for k, v in sorted(bad.items()) if k not in found)
+    return Scan(folders=folders, skipped=tuple(skipped), skipped_folders=lost)
 
 
 def _manifests(tree: Path) -> Iterable[Path]:
@@ -102,7 +161,13 @@ def _manifests(tree: Path) -> Iterable[Path]:
     return paths
 
 
-def _folder(manifest_path: Path, skipped: list[str], trusted: Trusted | None) -> list[ArchiveFile]:
+def _folder(
+    manifest_path: Path,
+    skipped: list[str],
+    bad: dict[tuple[str, str, str], SkippedFolder],
+    trusted: Trusted | None,
+) -> ArchiveFolder | None:
+    """The folder when every file its manifest lists is there and matches, else ``None``."""
     folder = manifest_path.parent
     try:
         with manifest_path.open("rb") as handle:
@@ -116,17 +181,28 @@ def _folder(manifest_path: Path, skipped: list[str], trusted: Trusted | None) ->
             raise ValueError("'files' is not a list")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         skipped.append(f"{manifest_path}: not a manifest we can read ({_reason(exc)})")
-        return []
-    result = []
+        return None
+    problems: list[str] = []
+    files: dict[str, ArchiveFile] = {}
     for entry in entries:
-        item = _entry(folder, entry, scope, report, day, skipped)
+        item = _entry(folder, entry, scope, report, day, problems)
         if item is None:
             continue
         if (trusted is not None and trusted(item)) or (problem := _verify(item)) is None:
-            result.append(item)
+            files[item.name] = item
         else:
-            skipped.append(f"{item.path}: {problem}; skipped")
-    return result
+            problems.append(f"{item.path}: {problem}")
+    if problems:
+        reason = (
+            f"{folder}: the whole report is skipped, not half-used, because {'; '.join(problems)}"
+        )
+        skipped.append(reason)
+        bad.setdefault((scope, report, day.isoformat()), SkippedFolder(scope, report, day, reason))
+        return None
+    if not files:
+        return None
+    ordered = tuple(files[name] for name in sorted(files))
+    return ArchiveFolder(scope, report, day, folder, ordered)
 
 
 def _identity(manifest: object) -> tuple[str, str, date]:
@@ -156,10 +232,10 @@ def _identity(manifest: object) -> tuple[str, str, date]:
 
 
 def _entry(
-    folder: Path, entry: object, scope: str, report: str, day: date, skipped: list[str]
+    folder: Path, entry: object, scope: str, report: str, day: date, problems: list[str]
 ) -> ArchiveFile | None:
     if not isinstance(entry, dict):
-        skipped.append(f"{folder / MANIFEST_NAME}: a file entry is not an object; ignored")
+        problems.append(f"{folder / MANIFEST_NAME}: a file entry is not an object")
         return None
     name = entry.get("name")
     size, sha256 = entry.get("size"), entry.get("sha256")
@@ -170,16 +246,16 @@ def _entry(
         or "\\" in name
         or name.startswith(".")
     ):
-        skipped.append(f"{folder / MANIFEST_NAME}: file name {name!r} is not a plain name; ignored")
+        problems.append(f"{folder / MANIFEST_NAME}: file name {name!r} is not a plain name")
         return None
     if not isinstance(size, int) or not isinstance(sha256, str):
-        skipped.append(f"{folder / name}: its manifest entry has no size and sha256; skipped")
+        problems.append(f"{folder / name}: its manifest entry has no size and sha256")
         return None
     path = folder / name
     try:
         stat = path.stat()
     except OSError as exc:
-        skipped.append(f"{path}: listed in its manifest but unreadable ({_reason(exc)}); skipped")
+        problems.append(f"{path}: listed in its manifest but unreadable ({_reason(exc)})")
         return None
     return ArchiveFile(scope, report, day, name, sha256.lower(), size, path, stat.st_mtime_ns)
 

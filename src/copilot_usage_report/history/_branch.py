@@ -14,6 +14,7 @@ Invariants this module keeps:
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -119,7 +120,9 @@ def _place(clone: Path, days: Sequence[StagedDay]) -> tuple[list[str], list[str]
     Same content means the same files as GitHub served them (names, sizes,
     SHA-256), all present: a re-fetch of a day the branch holds (a backfill
     next to the cron) changes nothing, while a day GitHub served differently
-    replaces the folder as a whole.
+    replaces the folder as a whole. The folder is the unit: a run holding more
+    files of a report (a re-run that completed it) replaces the folder, and one
+    holding only some of the files the branch's folder has leaves it alone.
     """
     added: list[str] = []
     replaced: list[str] = []
@@ -129,10 +132,12 @@ def _place(clone: Path, days: Sequence[StagedDay]) -> tuple[list[str], list[str]
         if manifest.is_file():
             there = manifest.read_bytes()
             same = content_of(there)
+            ours = content_of(day.manifest)
             if (
                 same is not None
-                and same == content_of(day.manifest)
-                and all((target / name).is_file() for name, _ in day.files)
+                and ours is not None
+                and ours <= same
+                and all((target / name).is_file() for name in _names(there))
             ):
                 continue
         (replaced if target.exists() else added).append(day.relative.as_posix())
@@ -143,6 +148,14 @@ def _place(clone: Path, days: Sequence[StagedDay]) -> tuple[list[str], list[str]
             shutil.copyfile(source, target / name)
         manifest.write_bytes(day.manifest)
     return added, replaced
+
+
+def _names(manifest: bytes) -> list[str]:
+    """The file names a manifest lists (as stored: a compressed file by its ``.gz`` name)."""
+    try:
+        return [str(e["name"]) for e in json.loads(manifest)["files"]]
+    except (ValueError, TypeError, KeyError):
+        return [""]  # never a file: the folder is replaced
 
 
 def _readme(clone: Path) -> str:

@@ -8,11 +8,13 @@ when the builder was asked for them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 from typing import Any
 
+from ._seatpage import render_seats
+from ._seatview import SeatView
 from ._svg import line_chart
 from ._view import BREAKDOWNS, Headline, ScopeView, Table
 
@@ -276,21 +278,37 @@ def _section(view: ScopeView) -> str:
     )
 
 
-def render_page(views: Sequence[ScopeView], *, skipped: int = 0) -> str:
-    """The whole page for these scopes (an explanatory page when there are none)."""
+def render_page(
+    views: Sequence[ScopeView],
+    *,
+    skipped: int = 0,
+    seats: Mapping[str, SeatView] | None = None,
+    logins: bool = False,
+) -> str:
+    """The whole page for these scopes (an explanatory page when there are none); a scope
+    with seat snapshots gets a Seats section (``_seatpage``), a scope without none."""
+    seats = seats or {}
+    extra = {scope: render_seats(view, logins=logins) for scope, view in seats.items()}
+    scopes = [v.scope for v in views] + sorted(set(seats) - {v.scope for v in views})
     switcher = ""
-    if len(views) > 1:
+    if len(scopes) > 1:
         options = "".join(
-            f'<option value="{escape(v.scope)}">{escape(_scope_name(v.scope))}</option>'
-            for v in views
+            f'<option value="{escape(s)}">{escape(_scope_name(s))}</option>' for s in scopes
         )
         switcher = f'<p><label>Scope <select id="scope">{options}</select></label></p>'
-    body = "".join(_section(v) for v in views) or (
-        "<p>No report in the archive holds an aggregate day yet.</p>"
-    )
+    sections = [_section(v).replace("</section>", extra.get(v.scope, "") + "</section>")
+                for v in views]  # fmt: skip
+    sections += [
+        f'<section class="scope" data-scope="{escape(s)}" id="scope-{escape(s.replace("/", "-"))}">'
+        f"<h2>{escape(_scope_name(s))}</h2>{extra[s]}</section>"
+        for s in scopes[len(views) :]
+    ]
+    body = "".join(sections) or ("<p>No report in the archive holds an aggregate day yet.</p>")
     note = (
-        f'<p class="muted">{skipped} file(s) were skipped: they did not match their manifest '
-        "or could not be read (the build log names them).</p>"
+        f'<p class="muted">{skipped} report folder(s) or file(s) were skipped: a file did not '
+        "match its manifest or could not be read, and its whole report was left out (the build "
+        "log names them; the database's <code>coverage</code> and <code>folders</code> tables "
+        "too).</p>"
         if skipped
         else ""
     )

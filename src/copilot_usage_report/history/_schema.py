@@ -5,8 +5,12 @@ the derived metrics of ``_metrics.derived``). ``breakdowns``: per scope, day, di
 (``ide``, ``feature``, ``language_feature``, ``language_model``, ``model_feature``)
 and key (``key2`` holds the second half of a two-part key). ``teams``: per scope,
 day and team, GitHub's team metrics (users-1-day joined with user-teams-1-day).
-``users``: per-user rows, only when asked for. ``sources``: every report file
-a row came from (report, file, sha256); each data row names its ``source_id``.
+``users``: per-user rows, only when asked for. ``folders``: every report folder
+found (scope, report, day; ``read``, or ``skipped`` with the reason); ``sources``:
+each file of a folder read (file, sha256); each data row names the file it came
+from (``source_id``), a team row the two folders it joins. ``coverage``: per
+scope, day and grain, the folder whose report the rows are (``used``), one row
+per file of it holding records of that day, and any folder skipped there.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ __all__ = [
     "create",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 #: The activity counts every breakdown, team and user row carries (GitHub's names, in order).
 ACTIVITY = ACTIVITY_FIELDS
@@ -78,8 +82,20 @@ def _columns(names: tuple[str, ...]) -> str:
 
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS folders (
+  folder_id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  report TEXT NOT NULL,
+  folder_day TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  files INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  UNIQUE (scope, report, folder_day)
+);
 CREATE TABLE IF NOT EXISTS sources (
   source_id INTEGER PRIMARY KEY,
+  folder_id INTEGER NOT NULL REFERENCES folders(folder_id),
   scope TEXT NOT NULL,
   report TEXT NOT NULL,
   folder_day TEXT NOT NULL,
@@ -94,9 +110,11 @@ CREATE TABLE IF NOT EXISTS coverage (
   scope TEXT NOT NULL,
   day TEXT NOT NULL,
   grain TEXT NOT NULL,
-  source_id INTEGER NOT NULL REFERENCES sources(source_id),
-  PRIMARY KEY (scope, day, grain)
+  status TEXT NOT NULL,
+  folder_id INTEGER NOT NULL REFERENCES folders(folder_id),
+  source_id INTEGER REFERENCES sources(source_id)
 );
+CREATE INDEX IF NOT EXISTS coverage_by_day ON coverage (scope, day, grain);
 CREATE TABLE IF NOT EXISTS days (
   scope TEXT NOT NULL,
   day TEXT NOT NULL,
@@ -122,8 +140,8 @@ CREATE TABLE IF NOT EXISTS teams (
   member_count INTEGER NOT NULL,
   active_users INTEGER NOT NULL,
   {_columns(ACTIVITY)},
-  users_source_id INTEGER NOT NULL REFERENCES sources(source_id),
-  teams_source_id INTEGER NOT NULL REFERENCES sources(source_id),
+  users_folder_id INTEGER NOT NULL REFERENCES folders(folder_id),
+  teams_folder_id INTEGER NOT NULL REFERENCES folders(folder_id),
   PRIMARY KEY (scope, day, slug)
 );
 """

@@ -6,7 +6,7 @@ Invariants this module keeps:
   ``enterprises/<slug>/<report>/<day>/``) with a readable ``manifest.json`` are
   taken, and only when every file it lists is there with its size and SHA-256:
   a mismatch is skipped and named, never committed.
-- Per-user reports (``users-*``) are taken only when asked for, gzip-compressed
+- Per-user reports (``users-*``, and the seat lists) are taken only when asked for, gzip-compressed
   byte-for-byte reproducibly (no time stamp, no name in the header); their
   manifest entry then names the ``.gz`` file with its size and SHA-256 and
   keeps the original's under ``uncompressed``: both hashes are recorded.
@@ -39,8 +39,9 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def is_per_user(report: str) -> bool:
-    """True for the reports with one record per user (``users-1-day``, ``users-28-day``…)."""
-    return report.startswith("users-")
+    """True for the reports with one record per user (``users-1-day``, ``users-28-day``…),
+    and for the seat list (``copilot-seats``), which names every seated user too."""
+    return report.startswith("users-") or report == "copilot-seats"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,313 @@
+"""The seat list (``--report copilot-seats``) through the real CLI against loopback servers.
+
+Pages along ``Link`` headers, a ``Link`` that leaves the origin (the token never follows),
+loops or runs long, a list that changes while it is read, 403/404 in each token kind's
+words, an enterprise's duplicate seat objects, and a day other than today refused before
+any request. Expected numbers are computed here from the seats served, not by the tool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copilot_usage_report._standin.seats import SeatBook
+from copilot_usage_report._standin.server import Fault, StandIn
+
+CLASSIC = "ghp_SEATSTOKEN1234567890"
+FINE = "github_pat_SEATSTOKEN1234567890"
+NOW = datetime.now(UTC)
+TODAY = NOW.date()
+
+
+def _stamp(days_ago: float | None) -> str | None:
+    if days_ago is None:
+        return None
+    return (NOW - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def seat(uid: int, assigned: float, last: float | None, **extra: Any) -> dict[str, Any]:
+    """A seat as GitHub documents it, assigned and last used so many days ago."""
+    return {
+        "created_at": _stamp(assigned),
+        "updated_at": _stamp(assigned),
+        "pending_cancellation_date": extra.pop("pending", None),
+        "last_activity_at": _stamp(last),
+        "last_activity_editor": "vscode/1.96.0" if last is not None else None,
+        "last_authenticated_at": _stamp(last),
+        "plan_type": extra.pop("plan", "business"),
+        "assignee": {"login": f"user-{uid}", "id": uid, "type": "User"},
+        "assigning_team": extra.pop("team", None),
+        **extra,
+    }
+
+
+def many(count: int) -> list[dict[str, Any]]:
+    """``count`` seats of every sort: used lately, idle, never used, new, leaving."""
+    seats = []
+    for n in range(count):
+        last = (None, 2.0, 10.0, 50.0, 200.0)[n % 5]
+        assigned = (3.0, 40.0, 100.0, 400.0)[n % 4]
+        pending = "2027-01-01" if n % 7 == 0 else None
+        seats.append(seat(1000 + n, assigned, last, pending=pending))
+    return seats
+
+
+def fetch(run_cli, api_url: str, tmp_path: Path, *args: str, token: str = CLASSIC, **env: str):
+    scope = () if "--enterprise" in args else ("--org", "my-org")
+    return run_cli(
+        "fetch",
+        *scope,
+        "--report",
+        "copilot-seats",
+        "--retries",
+        "0",
+        *args,
+        env={
+            "INPUT_TOKEN": token,
+            "INPUT_API_URL": api_url,
+            "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
+            **env,
+        },
+        actions=True,
+    )
+
+
+def snapshot(tmp_path: Path, scope: str = "orgs/my-org") -> Path:
+    return tmp_path / "out" / scope / "copilot-seats" / TODAY.isoformat()
+
+
+def expected(seats: list[dict[str, Any]], inactive_days: int = 30) -> dict[str, int]:
+    """The outputs, counted here: once per assignee, from the served fields."""
+    users: dict[int, dict[str, Any]] = {}
+    for s in seats:
+        users.setdefault(s["assignee"]["id"], s)
+    idle_since = NOW - timedelta(days=inactive_days)
+
+    def when(text: str | None) -> datetime | None:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+    lately = [when(s["last_activity_at"]) for s in users.values()]
+    active = sum(1 for t in lately if t is not None and t > NOW - timedelta(28))
+    inactive = 0
+    for s in users.values():
+        last, assigned = when(s["last_activity_at"]), when(s["created_at"])
+        idle = last is None or last <= idle_since
+        inactive += idle and assigned is not None and assigned <= idle_since
+    return {
+        "seats-total": len(users),
+        "seats-active": active,
+        "seats-inactive": inactive,
+        "seats-never-used": sum(1 for s in users.values() if s["last_activity_at"] is None),
+        "seats-pending-cancellation": sum(
+            1 for s in users.values() if s["pending_cancellation_date"]
+        ),
+    }
+
+
+def test_pages_follow_link_and_are_kept_as_sent(run_cli, tmp_path):
+    """Three pages along ``Link``: every seat kept byte for byte, the manifest says how many."""
+    seats = many(25)
+    with StandIn(token=CLASSIC) as standin:
+        book = SeatBook(seats, page_size=10, billing={"seat_breakdown": {"total": 25}})
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+        origin = standin.api_url
+    assert run.code == 0, run.stderr
+    assert book.asked == [1, 2, 3]
+    folder = snapshot(tmp_path)
+    lines = (folder / "seats.ndjson").read_bytes().splitlines()
+    assert lines == [json.dumps(s).encode() for s in seats]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (manifest["report"], manifest["report_day"]) == ("copilot-seats", TODAY.isoformat())
+    assert (manifest["total_seats"], manifest["pages"]) == (25, 3)
+    assert manifest["scope"] == {"kind": "org", "name": "my-org"}
+    assert manifest["api_origin"] == origin
+    for entry in manifest["files"]:
+        data = (folder / entry["name"]).read_bytes()
+        assert (entry["size"], entry["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
+    assert json.loads((folder / "billing.json").read_text()) == {"seat_breakdown": {"total": 25}}
+    want = expected(seats)
+    assert {name: int(run.outputs[name]) for name in want} == want
+    metrics = json.loads(run.outputs["metrics"])["seats"]
+    assert metrics["total_seats"] == 25 and metrics["seats_inactive"] == want["seats-inactive"]
+    assert metrics["inactive_seats_monthly_cost_usd"] == 19 * want["seats-inactive"]
+    assert "### Seats" in run.summary and "at list price" in run.summary
+    assert "user-10" not in run.summary + json.dumps(run.outputs)  # no login, unless asked
+
+
+def test_seat_price_and_inactive_days_change_the_numbers(run_cli, tmp_path):
+    """``seat-price`` replaces the list price, ``inactive-days`` the idle threshold."""
+    seats = many(20)
+    with StandIn(token=CLASSIC) as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook(seats)
+        run = fetch(
+            run_cli, standin.api_url, tmp_path, INPUT_SEAT_PRICE="10.5", INPUT_INACTIVE_DAYS="5"
+        )
+    assert run.code == 0, run.stderr
+    want = expected(seats, inactive_days=5)
+    assert int(run.outputs["seats-inactive"]) == want["seats-inactive"]
+    metrics = json.loads(run.outputs["metrics"])["seats"]
+    assert metrics["inactive_seats_monthly_cost_usd"] == pytest.approx(
+        10.5 * want["seats-inactive"]
+    )
+    assert metrics["at_list_price"] is False
+    assert "at list price" not in run.summary
+
+
+def test_link_to_another_origin_is_not_followed(run_cli, tmp_path):
+    """A ``next`` on another host fails in one line; that host never sees a request."""
+    with StandIn(token=CLASSIC) as elsewhere, StandIn(token=CLASSIC) as standin:
+        target = f"{elsewhere.api_url}/orgs/my-org/copilot/billing/seats?page=2"
+        book = SeatBook(many(15), page_size=10, link=lambda *_: f'<{target}>; rel="next"')
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+        assert elsewhere.requests == []
+    assert run.code == 1
+    errors = [ln for ln in run.stderr.splitlines() if ln.startswith("::error")]
+    assert len(errors) == 1 and "another host" in errors[0], run.stderr
+    assert run.outputs["error-type"] == "SeatPagingError"
+    assert not snapshot(tmp_path).exists()
+
+
+@pytest.mark.parametrize(
+    ("link", "words"),
+    [
+        (lambda api, path, page, pages: f'<{api}{path}?page=1>; rel="next"', "back to page 1"),
+        (lambda api, path, page, pages: f'<{api}{path}?page={page + 1}>; rel="next"', "runs past"),
+    ],
+    ids=["loop", "endless"],
+)
+def test_link_that_loops_or_runs_long_fails(run_cli, tmp_path, link, words):
+    """A ``Link`` back to a page read, or past ``total_seats``' pages, ends the read."""
+    with StandIn(token=CLASSIC) as standin:
+        book = SeatBook(many(5), page_size=10, link=link)
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert run.code == 1
+    assert words in run.outputs["error"], run.outputs
+    assert len(book.asked) <= 1 + 3  # the one page total_seats needs, and the margin
+
+
+def test_list_that_changes_while_read_is_read_once_more(run_cli, tmp_path):
+    """A mismatch of users and ``total_seats`` reads the list again; the second one is kept."""
+    seats = many(20)
+    with StandIn(token=CLASSIC) as standin:
+
+        def settle(book: SeatBook, page: int) -> None:
+            if book.asked.count(1) == 2:  # the second reading sees the list settled
+                book.total_seats = None
+
+        book = SeatBook(seats, page_size=10, total_seats=21, before_page=settle, billing={})
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert run.code == 0, run.stderr
+    assert book.asked == [1, 2, 1, 2]
+    assert "::warning" not in run.stderr
+    assert json.loads((snapshot(tmp_path) / "manifest.json").read_text())["total_seats"] == 20
+
+
+def test_list_that_still_differs_is_kept_with_a_warning(run_cli, tmp_path):
+    """A second mismatch keeps the list and warns by how much it differs."""
+    with StandIn(token=CLASSIC) as standin:
+        book = SeatBook(many(20), page_size=10, total_seats=23, billing={})
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert run.code == 0, run.stderr
+    assert book.asked == [1, 2, 1, 2]
+    warnings = [ln for ln in run.stderr.splitlines() if ln.startswith("::warning")]
+    assert len(warnings) == 1 and "(-3)" in warnings[0], run.stderr
+    assert len((snapshot(tmp_path) / "seats.ndjson").read_bytes().splitlines()) == 20
+    assert run.outputs["seats-total"] == "23"
+
+
+def test_enterprise_duplicate_seat_objects_count_once(run_cli, tmp_path):
+    """A user seated through two organizations has two objects, counted once; no re-read."""
+    seats = [
+        seat(1, 100, 1, organization={"login": "a"}),
+        seat(2, 100, None, organization={"login": "a"}),
+        seat(1, 50, 40, organization={"login": "b"}),
+        seat(3, 60, 45, organization={"login": "b"}),
+    ]
+    with StandIn(token=CLASSIC) as standin:
+        book = SeatBook(seats, page_size=3)
+        standin.seat_books["enterprises/acme"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path, "--enterprise", "acme")
+    assert run.code == 0, run.stderr
+    assert book.asked == [1, 2]
+    folder = snapshot(tmp_path, "enterprises/acme")
+    assert len((folder / "seats.ndjson").read_bytes().splitlines()) == 4
+    assert not (folder / "billing.json").exists()  # an enterprise has no billing object
+    assert run.outputs["seats-total"] == "3"
+    # user 1: last active a day ago through org a (the latest of both objects): active
+    assert run.outputs["seats-active"] == "1"
+    assert run.outputs["seats-inactive"] == "2"  # user 2 never used it, user 3 idle 45 days
+
+
+ORG_403 = [
+    (FINE, '"GitHub Copilot Business" (read) or "Administration" (read)'),
+    (CLASSIC, "manage_billing:copilot or read:org scope"),
+    ("ghs_SEATSAPPTOKEN1234567890", "GitHub App token needs the organization permission"),
+]
+
+
+@pytest.mark.parametrize(("token", "words"), ORG_403, ids=["fine-grained", "classic", "app"])
+@pytest.mark.parametrize("status", [403, 404])
+def test_refused_organization_seats_name_the_permission(run_cli, tmp_path, token, words, status):
+    """403 and 404 name what this kind of token needs, and that only owners may read seats."""
+    with StandIn(token=token) as standin:
+        body = json.dumps({"message": "Resource not accessible"}).encode()
+        standin.api_faults.append(Fault(status=status, body=body))
+        run = fetch(run_cli, standin.api_url, tmp_path, token=token)
+    assert run.code == 1
+    message = run.outputs["error"]
+    assert words in message and "only organization owners" in message, message
+    assert ("has no Copilot subscription" in message) == (status == 404)
+    assert run.outputs["error-type"] == "AccessDeniedError"
+    said = [ln for ln in run.stderr.splitlines() if not ln.startswith("::add-mask::")]
+    assert token not in "\n".join(said) + run.stdout + json.dumps(run.outputs)
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        (FINE, "fine-grained token, which GitHub refuses"),
+        ("ghs_SEATSAPPTOKEN1234567890", "GitHub App token, which GitHub refuses"),
+        (CLASSIC, "manage_billing:copilot or read:enterprise scope"),
+    ],
+    ids=["fine-grained", "app", "classic"],
+)
+def test_refused_enterprise_seats_say_a_classic_token_is_needed(run_cli, tmp_path, token, words):
+    """An enterprise's 403 says only a classic token may read its seats."""
+    with StandIn(token=token) as standin:
+        standin.api_faults.append(Fault(status=403, body=b'{"message": "Forbidden"}'))
+        run = fetch(run_cli, standin.api_url, tmp_path, "--enterprise", "acme", token=token)
+    assert run.code == 1
+    assert words in run.outputs["error"], run.outputs["error"]
+    assert "enterprise owners and billing managers" in run.outputs["error"]
+
+
+@pytest.mark.parametrize("day", ["yesterday", "2026-01-05", "last-7-days"])
+def test_a_day_other_than_today_is_refused_before_any_request(run_cli, tmp_path, day):
+    """The seat list is today's only: any other day exits 2 saying why, nothing sent."""
+    with StandIn(token=CLASSIC) as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook(many(3))
+        run = fetch(run_cli, standin.api_url, tmp_path, "--day", day)
+        assert standin.requests == []
+    assert run.code == 2
+    assert "snapshot of today only" in run.outputs["error"], run.outputs
+    assert "day: latest" in run.outputs["error"]  # in the workflow's spelling
+
+
+def test_today_by_its_date_is_accepted(run_cli, tmp_path):
+    """Today's date asks for the same snapshot as ``latest``."""
+    with StandIn(token=CLASSIC) as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook(many(3))
+        run = fetch(run_cli, standin.api_url, tmp_path, "--day", TODAY.isoformat())
+    assert run.code == 0, run.stderr
+    assert run.outputs["seats-total"] == "3"
