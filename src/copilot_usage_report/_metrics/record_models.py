@@ -10,7 +10,6 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-
 __all__ = ["MODELS"]
 
 
