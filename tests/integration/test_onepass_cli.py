@@ -43,16 +43,14 @@ def _assert_same_metrics(fetched, from_disk, paths: list[Path], run_cli) -> None
             kept = {json.dumps(d, sort_keys=True) for d in ours["days"]}
             other = {json.dumps(d, sort_keys=True) for d in theirs["days"]}
             assert kept <= other or other <= kept
-            assert len(kept) + ours["left_out"].pop("days") == len(other) + theirs[
-                "left_out"
-            ].pop("days")
+            assert len(kept) + ours["left_out"].pop("days") == len(other) + theirs["left_out"].pop(
+                "days"
+            )
             ours.pop("days"), theirs.pop("days")
         assert ours == theirs, output
     whole = run_cli("summarize", "--json", *map(str, paths))
     assert whole.code == 0, whole.stderr
-    assert json.loads(Path(fetched.outputs["metrics-file"]).read_text()) == json.loads(
-        whole.stdout
-    )
+    assert json.loads(Path(fetched.outputs["metrics-file"]).read_text()) == json.loads(whole.stdout)
 
 
 def _chunked(body: bytes, size: int = 997) -> Callable[[], Iterator[bytes]]:
