@@ -601,3 +601,88 @@ def test_git_versions_are_read_and_old_ones_named():
     assert parse_version("git version 2.45.1.windows.1") == (2, 45)
     assert parse_version("git version 2.30.9 (Apple Git-130)") == (2, 30) < MIN_VERSION
     assert parse_version("nonsense") is None
+
+
+def test_the_action_after_a_failed_range_puts_the_saved_days_on_the_branch(
+    server, standin, tmp_path
+):
+    """action.yml run as the runner runs it: the range fails on its fourth day, yet the history
+    step runs, the three saved and verified days go to the branch (the failed one does not), its
+    summary line names them, and the composite, so the job, still fails."""
+    from datetime import timedelta
+
+    from ._common import DAY, FILES
+    from ._composite import run_action
+
+    days = [DAY - timedelta(days=n) for n in (3, 2, 1, 0)]
+    for day in days[:3]:
+        standin.add_report("my-org", day, list(FILES))
+    standin.add_report("my-org", days[3], [("broken.ndjson", b'{"user_id": 1\n')])
+    archive = tmp_path / "archive"
+    run = run_action(
+        {
+            "org": "my-org",
+            "token": "ghp_TESTTOKEN1234567890",
+            "api-url": standin.api_url,
+            "day": f"{days[0].isoformat()}..{days[3].isoformat()}",
+            "path": str(archive),
+            "history-branch": BRANCH,
+            "history-token": TOKEN,
+            "concurrency": "1",
+        },
+        workdir=tmp_path,
+        env={
+            "RUNNER_TEMP": str(tmp_path),
+            "GITHUB_SERVER_URL": server.url,
+            "GITHUB_REPOSITORY": server.repository,
+        },
+    )
+    fetch, history = run.step("fetch"), run.step("history")
+    assert fetch.outcome == "failure", fetch.stderr
+    assert "broken.ndjson" in fetch.stderr
+    assert fetch.outputs["file-count"] == str(3 * len(FILES))
+    assert run.step("upload").outcome == "success"  # the runner would upload the three days
+    assert history.outcome == "success", history.stderr
+    assert history.env["INPUT_FETCH_OUTCOME"] == "failure"
+    assert run.outcome == "failure"
+    names = tree(server)
+    for day in days[:3]:
+        assert f"orgs/my-org/organization-1-day/{day.isoformat()}/manifest.json" in names
+    assert not [n for n in names if days[3].isoformat() in n]
+    assert history.outputs["history-commit"] == server.git("rev-parse", BRANCH).strip()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "the fetch failed, but the 3 day folder(s) it saved and verified" in summary
+    for day in days[:3]:
+        assert day.isoformat() in summary.split("History:", 1)[1]
+
+
+def test_the_history_step_stays_out_when_the_fetch_failed_before_saving_anything(
+    server, standin, tmp_path
+):
+    """Nothing saved (the first day already fails): the history step is skipped, no push."""
+    from ._common import DAY
+    from ._composite import run_action
+
+    standin.add_report("my-org", DAY, [("broken.ndjson", b"[")])
+    before = len(server.requests)
+    run = run_action(
+        {
+            "org": "my-org",
+            "token": "ghp_TESTTOKEN1234567890",
+            "api-url": standin.api_url,
+            "day": DAY.isoformat(),
+            "path": str(tmp_path / "archive"),
+            "history-branch": BRANCH,
+            "history-token": TOKEN,
+        },
+        workdir=tmp_path,
+        env={
+            "RUNNER_TEMP": str(tmp_path),
+            "GITHUB_SERVER_URL": server.url,
+            "GITHUB_REPOSITORY": server.repository,
+        },
+    )
+    assert run.step("fetch").outcome == "failure"
+    assert run.step("history").outcome == "skipped"
+    assert run.outcome == "failure"
+    assert len(server.requests) == before

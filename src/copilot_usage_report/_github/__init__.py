@@ -1,7 +1,8 @@
 """GitHub's REST API: the only package that holds the token.
 
 ``api`` is the API client (asks for a report's links, keeps the token on the API
-origin, never follows a redirect elsewhere), ``ratelimit`` reads GitHub's rate-limit
+origin, never follows a redirect elsewhere), ``retry`` decides whether and when to try
+again, ``ratelimit`` reads GitHub's rate-limit
 answers into waits, ``report`` checks the shape of the link list GitHub answers, ``seats`` reads the
 Copilot seat list page by page along its ``Link`` headers.
 
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
-    from .api import RetryPolicy as RetryPolicy
     from .api import get_report_links as get_report_links
     from .api import make_api_client as make_api_client
     from .report import ReportLinks as ReportLinks
+    from .retry import RetryPolicy as RetryPolicy
     from .seats import PAGE_MARGIN as PAGE_MARGIN
     from .seats import PER_PAGE as PER_PAGE
     from .seats import SeatList as SeatList
@@ -33,7 +34,7 @@ _EXPORTS = {
     "read_billing": "seats",
     "read_seats": "seats",
     "SeatList": "seats",
-    "RetryPolicy": "api",
+    "RetryPolicy": "retry",
     "get_report_links": "api",
     "make_api_client": "api",
     "ReportLinks": "report",

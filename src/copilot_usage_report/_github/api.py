@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin
 
@@ -39,15 +37,14 @@ from .._errors import (
     ApiRedirectError,
     ApiUnreachableError,
     BadCredentialsError,
-    CopilotUsageReportError,
     PolicyDisabledError,
-    RateLimitedError,
     ReportFormatError,
     ServerError,
     UnexpectedStatusError,
 )
 from .ratelimit import MAX_WAIT_SECONDS, parse_ratelimit_reset, parse_retry_after, rate_limit
 from .report import ReportLinks, parse_report_links
+from .retry import RetryPolicy, backoff_for, retry_note, too_long
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -64,8 +61,6 @@ __all__ = [
 
 #: An API body larger than this is refused: a link list is a few kilobytes.
 MAX_BODY_BYTES = 4 * 1024 * 1024
-#: GitHub's guidance for a secondary rate limit that names no time: wait at least a minute.
-SECONDARY_LIMIT_WAIT = 60.0
 _MAX_REDIRECTS = 3
 _ENTERPRISE_HINT = (
     "The token's owner must be an enterprise owner or billing manager, or hold the "
@@ -77,18 +72,6 @@ _ENTERPRISE_HINT = (
 Log = Callable[[str], None]
 #: One answer as it came: status, headers, body and the URL that gave it.
 Answer = tuple[int, httpx.Headers, bytes, str]
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try: ``retries`` after the first attempt, the longest wait we accept, and
-    the run's ``deadline`` (a ``time.monotonic()`` instant) that no wait may pass."""
-
-    retries: int = 5
-    max_wait: float = 300.0
-    deadline: float | None = None
-    wait_initial: float = 1.0
-    wait_max: float = 30.0
 
 
 def make_api_client(
@@ -122,73 +105,6 @@ def make_api_client(
 # GitHub asks integrators not to send concurrent requests; one lock per process
 # keeps every API call serial whatever calls it.
 _ONE_AT_A_TIME = threading.Lock()
-
-
-def backoff_for(
-    exc: Exception, *, max_wait: float, deadline: float | None = None, log: Log | None = None
-) -> bool | float:
-    """Decide from an error whether to retry, and after how many seconds.
-
-    Seconds GitHub named (Retry-After, or the rate-limit reset time) are honoured
-    exactly; a secondary limit that names none (or names it unreadably) waits a minute;
-    5xx and transport failures back off exponentially (``True``). A wait beyond
-    ``max_wait`` or past the ``deadline``, the default one included, and every other
-    error, is not retried (``too_long`` words why).
-    """
-    wait: bool | float
-    if isinstance(exc, RateLimitedError):
-        wait = _rate_limit_wait(exc)
-        if not isinstance(wait, bool) and _beyond(wait, max_wait, deadline):
-            return False
-    elif isinstance(exc, ServerError | ApiUnreachableError):
-        wait = True
-    else:
-        return False
-    if log is not None:
-        log(_retry_note(exc, wait))
-    return wait
-
-
-def _rate_limit_wait(exc: RateLimitedError) -> bool | float:
-    if exc.wait_seconds is not None:
-        return exc.wait_seconds
-    return SECONDARY_LIMIT_WAIT if exc.secondary else True
-
-
-def _beyond(wait: float, max_wait: float, deadline: float | None) -> bool:
-    return wait > max_wait or (deadline is not None and time.monotonic() + wait > deadline)
-
-
-def too_long(exc: Exception, policy: RetryPolicy) -> RateLimitedError | None:
-    """The rate-limit error to fail with at once when its wait is beyond max-wait or the
-    deadline: the message names the wait and the bound it passes. ``None`` otherwise."""
-    if not isinstance(exc, RateLimitedError):
-        return None
-    wait = _rate_limit_wait(exc)
-    if isinstance(wait, bool) or not _beyond(wait, policy.max_wait, policy.deadline):
-        return None
-    if exc.wait_seconds is None:
-        named = f"the default wait of {wait:.0f} s"
-    elif wait >= MAX_WAIT_SECONDS:
-        named = "that wait"
-    else:
-        named = f"a wait of {wait:.0f} s"
-    if wait > policy.max_wait:
-        bound = f"--max-wait ({policy.max_wait:g} s)"
-    else:
-        left = max(0.0, (policy.deadline or 0.0) - time.monotonic())
-        bound = f"what is left of --deadline ({left:.0f} s)"
-    return RateLimitedError(
-        f"{exc.message.rstrip('.')}; {named} is longer than {bound}, so the tool did not wait.",
-        status=exc.status or 429,
-        wait_seconds=exc.wait_seconds,
-        secondary=exc.secondary,
-    )
-
-
-def _retry_note(exc: CopilotUsageReportError, wait: bool | float, note: str = "") -> str:
-    when = "Retrying" if wait is True else f"Retrying in {float(wait):.0f} s"
-    return f"{exc.message} {when}{note}."
 
 
 def get_report_links(
@@ -256,7 +172,7 @@ def _retried(call: Callable[[], Answer], policy: RetryPolicy, log: Log | None) -
                 # A note only when another attempt follows.
                 wait = backoff_for(exc, max_wait=policy.max_wait, deadline=policy.deadline)
                 if log is not None and wait is not False and attempt.num <= policy.retries:
-                    log(_retry_note(exc, wait, f" (retry {attempt.num} of {policy.retries})"))
+                    log(retry_note(exc, wait, f" (retry {attempt.num} of {policy.retries})"))
                 raise
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .._archive import LOCK_NAME, SCOPE_FOLDERS, atomic_write, make_folder
-from .._core import Scope
-from .._errors import CopilotUsageReportError
+from .._core import Scope, Settings
+from .._errors import CopilotUsageReportError, OutputError
 from .._metrics import SeatCounts
 from .._transfer import SavedFile
 
@@ -31,6 +31,7 @@ __all__ = [
     "RunRecord",
     "RunResult",
     "describe_failure",
+    "index_run",
     "nothing_archived",
     "run_id",
     "write_index",
@@ -228,3 +229,22 @@ def write_index(
     path = folder / INDEX_NAME
     atomic_write(path, (json.dumps(index, indent=2) + "\n").encode())
     return path
+
+
+def index_run(
+    settings: Settings,
+    record: RunRecord,
+    result: RunResult,
+    failed: Sequence[Failed],
+    failure: BaseException | None,
+) -> Path | None:
+    """Write the run's index, ``record`` given the error ``failure`` ends it with (scrubbed of
+    the token); after a failure, a failing write only loses the index (``None``)."""
+    error = None if failure is None else describe_failure(failure, settings.token)
+    run = run_id(settings.scope, record.started)
+    try:
+        return write_index(settings.output_dir, run, replace(record, error=error), result, failed)
+    except OutputError:
+        if failure is None:
+            raise
+        return None

@@ -59,9 +59,7 @@ from .results import (
     Missing,
     RunRecord,
     RunResult,
-    describe_failure,
-    run_id,
-    write_index,
+    index_run,
 )
 from .resume import check_identity, resume, reusable, succeeded
 from .seats import SeatSnapshot, seats_or_error
@@ -237,23 +235,16 @@ class _Runner:
     def _index(
         self, result: RunResult, failed: Sequence[Failed], failure: BaseException | None
     ) -> Path | None:
-        """Write this run's index; after a failure, a failing write only loses the index."""
-        error = None if failure is None else describe_failure(failure, self.settings.token)
+        """Write this run's index (``results.index_run``)."""
         record = RunRecord(
             tool=self.tool,
             scope=self.settings.scope,
             api_origin=self.origin,
             day_spec=self.settings.day_spec,
             started=self.started,
-            error=error,
+            error=None,
         )
-        run = run_id(self.settings.scope, self.started)
-        try:
-            return write_index(self.settings.output_dir, run, record, result, failed)
-        except OutputError:
-            if failure is None:
-                raise
-            return None
+        return index_run(self.settings, record, result, failed, failure)
 
     # -- one job -------------------------------------------------------------------------
 
