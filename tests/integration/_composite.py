@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,21 +91,20 @@ class _Expression:
             raise ValueError(f"unexpected {self.tokens[0]!r}")
         return result
 
-    def _or(self) -> Any:
-        left = self._and()
-        while self.tokens[:1] == ["||"]:
+    def _chain(self, op: str, operand: Callable[[], Any], pick: Callable[[Any, Any], Any]) -> Any:
+        left = operand()
+        while self.tokens[:1] == [op]:
             self.tokens.pop(0)
-            right = self._and()
-            left = left if _truthy(left) else right
+            left = pick(left, operand())
         return left
 
+    def _or(self) -> Any:
+        return self._chain("||", self._and, lambda left, right: left if _truthy(left) else right)
+
     def _and(self) -> Any:
-        left = self._compare()
-        while self.tokens[:1] == ["&&"]:
-            self.tokens.pop(0)
-            right = self._compare()
-            left = right if _truthy(left) else left
-        return left
+        return self._chain(
+            "&&", self._compare, lambda left, right: right if _truthy(left) else left
+        )
 
     def _compare(self) -> Any:
         left = self._unary()

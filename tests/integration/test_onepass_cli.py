@@ -46,7 +46,7 @@ def _assert_same_metrics(fetched, from_disk, paths: list[Path], run_cli) -> None
             assert len(kept) + ours["left_out"].pop("days") == len(other) + theirs["left_out"].pop(
                 "days"
             )
-            ours.pop("days"), theirs.pop("days")
+            del ours["days"], theirs["days"]
         assert ours == theirs, output
     whole = run_cli("summarize", "--json", *map(str, paths))
     assert whole.code == 0, whole.stderr

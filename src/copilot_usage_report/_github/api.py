@@ -44,7 +44,7 @@ from .._errors import (
 )
 from .ratelimit import MAX_WAIT_SECONDS, parse_ratelimit_reset, parse_retry_after, rate_limit
 from .report import ReportLinks, parse_report_links
-from .retry import RetryPolicy, backoff_for, retry_note, too_long
+from .retry import Log, RetryPolicy, backoff_for, retry_note, too_long
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -69,7 +69,6 @@ _ENTERPRISE_HINT = (
     "read:enterprise."
 )
 
-Log = Callable[[str], None]
 #: One answer as it came: status, headers, body and the URL that gave it.
 Answer = tuple[int, httpx.Headers, bytes, str]
 

@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from .._errors import ApiUnreachableError, CopilotUsageReportError, RateLimitedError, ServerError
 from .ratelimit import MAX_WAIT_SECONDS
 
-__all__ = ["SECONDARY_LIMIT_WAIT", "RetryPolicy", "backoff_for", "retry_note", "too_long"]
+__all__ = [
+    "SECONDARY_LIMIT_WAIT",
+    "Log",
+    "RetryPolicy",
+    "backoff_for",
+    "retry_note",
+    "too_long",
+]
 
 #: GitHub's guidance for a secondary rate limit that names no time: wait at least a minute.
 SECONDARY_LIMIT_WAIT = 60.0
 
+#: Where notes about retries go (one line each).
 Log = Callable[[str], None]
 
 

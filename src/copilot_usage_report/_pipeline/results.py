@@ -238,8 +238,8 @@ def index_run(
     failed: Sequence[Failed],
     failure: BaseException | None,
 ) -> Path | None:
-    """Write the run's index, ``record`` given the error ``failure`` ends it with (scrubbed of
-    the token); after a failure, a failing write only loses the index (``None``)."""
+    """Write the run's index: ``record`` with the error ``failure`` ends the run with (scrubbed
+    of the token); after a failure, a failing write only loses the index (``None``)."""
     error = None if failure is None else describe_failure(failure, settings.token)
     run = run_id(settings.scope, record.started)
     try:

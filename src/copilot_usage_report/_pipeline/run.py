@@ -242,7 +242,6 @@ class _Runner:
             api_origin=self.origin,
             day_spec=self.settings.day_spec,
             started=self.started,
-            error=None,
         )
         return index_run(self.settings, record, result, failed, failure)
 
