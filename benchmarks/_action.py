@@ -25,6 +25,7 @@ from pathlib import Path
 
 from _common import (
     DAY,
+    FETCH_PATH,
     HERE,
     MB,
     ORG,
@@ -48,14 +49,6 @@ START_TARGET = 0.6  # s: fresh venv, install, --version
 PEER_SPEEDUP = 3.0  # curl + jq / ours, at least
 WIRE_LIMIT = 1.25  # ours / curl -o on the paced 1 Gbit/s wire (6w1), at most
 WIRE_MBIT = 1000.0  # a runner's link
-#: What a fetch imports beyond the CLI (modules that do not exist are skipped).
-FETCH_MODULES = ("_cli", "_run", "_download", "_metrics", "_summary", "_workflow", "_insight")
-FETCH_IMPORT = (
-    "import importlib\n"
-    f"for m in {FETCH_MODULES!r}:\n"
-    "    try:\n        importlib.import_module('copilot_usage_report.' + m)\n"
-    "    except ModuleNotFoundError:\n        pass"
-)
 
 
 def _install_script() -> str:
@@ -108,7 +101,7 @@ def runtime_venv(tmp: Path) -> Path | None:
         bin_dir, _ = install_like_action(action_checkout(tmp), tmp / "runtime")
     except BenchError:
         return None
-    subprocess.run([str(bin_dir / "python"), "-P", "-c", FETCH_IMPORT], timeout=120, check=False)
+    subprocess.run([str(bin_dir / "python"), "-P", "-c", FETCH_PATH], timeout=120, check=False)
     return bin_dir
 
 
@@ -131,7 +124,7 @@ def fig_start(ctx: Context) -> Figure:
         install and the first import together (steadier than wall time on a busy machine)."""
         cpu = children_cpu()
         bin_dir, install = install_like_action(action, runs / f"c{i}", **env)
-        cmd = [str(bin_dir / "python"), "-P", "-c", FETCH_IMPORT]
+        cmd = [str(bin_dir / "python"), "-P", "-c", FETCH_PATH]
         first, _, _ = timed(cmd)
         spent = children_cpu() - cpu
         second, _, _ = timed(cmd)

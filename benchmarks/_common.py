@@ -25,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 MB = 1_000_000
 DAY = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
 ORG = "bench"
+#: What a fetch imports: the CLI and the pipeline (figures 5 and 7).
+FETCH_PATH = "import copilot_usage_report._app.cli, copilot_usage_report._pipeline.run"
 #: Longest any one child (a download of the largest file, a 30-day backfill) may take.
 CHILD_TIMEOUT = 900.0
 

@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE))
 from _action import fig_action, fig_action_wire, fig_start, runtime_venv  # noqa: E402
 from _cert import make_certificate  # noqa: E402
 from _common import (  # noqa: E402
+    FETCH_PATH,
     MB,
     ORG,
     BenchError,
@@ -257,7 +258,6 @@ HEAVY = (
     "anyio",
     "ssl",
 )
-FETCH_PATH = "import copilot_usage_report._app.cli, copilot_usage_report._pipeline.run"
 
 
 def _import_times(code: str, python: str = sys.executable) -> list[tuple[str, int]]:
