@@ -264,7 +264,7 @@ def _fig_action(ctx: Context) -> Figure:
         missing = "curl" if ctx.curl is None else "jq (apt-get install jq)"
         fig.line = f"skipped: {missing} is not installed"
         return fig
-    report = ctx.tmp / "users-report.ndjson"
+    report = ctx.tmp / f"users-report-{users}.ndjson"
     size = write_users_report(report, users, day=DAY)
     fig.title += f" ({size_text(size)})"
     python = _action_python(ctx)
@@ -360,7 +360,7 @@ def _action_python(ctx: Context) -> str:
 
 def _fig_action_wire(ctx: Context) -> Figure:
     """6w1: the action's fetch and summary on a paced 1 Gbit/s wire against ``curl -o``."""
-    users = ctx.action_users
+    users = ctx.wire_users
     https = ctx.cert is not None
     scheme = "https" if https else "http (no certificate)"
     fig = Figure(
@@ -369,7 +369,7 @@ def _fig_action_wire(ctx: Context) -> Figure:
         f"{WIRE_MBIT / 1000:g} Gbit/s wire",
     )
     assert ctx.curl is not None
-    report = ctx.tmp / "users-report.ndjson"  # figure 6's file, when it ran
+    report = ctx.tmp / f"users-report-{users}.ndjson"  # figure 6's file, when it ran
     if not report.exists():
         write_users_report(report, users, day=DAY)
     size = report.stat().st_size

@@ -61,6 +61,9 @@ class Context:
     users: int
     #: Figure 6's per-user report.
     action_users: int
+    #: Figure 6w1's: the size its target is stated for, quick or not (on a 20,000-user report
+    #: the start-up, not the wire, is most of the run).
+    wire_users: int
     concurrency: int
     startup_runs: int
     backfill_repeat: int

@@ -402,7 +402,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="figure 2's connections")
     parser.add_argument("--users", type=int, help="figure 4's users (default 100000)")
     parser.add_argument(
-        "--action-users", type=int, help="figure 6's per-user report (default 100000)"
+        "--action-users",
+        type=int,
+        help="figures 6 and 6w1's per-user report (default 100000; figure 6's 20000 with --quick)",
     )
     parser.add_argument("--out", type=Path, help="JSON file to write (default results/<time>.json)")
     return parser.parse_args(argv)
@@ -441,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             many_bytes=8 * MB,
             users=args.users or (20_000 if quick else 100_000),
             action_users=args.action_users or (20_000 if quick else 100_000),
+            wire_users=args.action_users or 100_000,
             concurrency=args.concurrency,
             startup_runs=9 if quick else 21,
             backfill_repeat=1 if quick else 3,
