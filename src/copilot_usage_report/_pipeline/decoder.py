@@ -31,14 +31,12 @@ from typing import IO, Any
 from .._core import CANCEL, check_cancel
 from .._errors import ReportFormatError
 from .._transfer import ContentCheck, FileCheck
-from .decode_worker import DONE, DROP, END, GROW, IN, OPEN, OUT, REFUSED
+from .decode_worker import DONE, DROP, END, GROW, IN, OPEN, OUT, PIECE, REFUSED
 from .onepass import FetchTally, fetch_tally
 
 __all__ = ["Decoder", "RemoteTally"]
 
 _START = "from copilot_usage_report._pipeline.decode_worker import serve; serve()"
-#: A file this process checks itself (the worker gone) is read in pieces of this size.
-_PIECE = 1024 * 1024
 
 
 class Decoder:
@@ -221,9 +219,9 @@ class RemoteTally(FileCheck):
         assert self._temp is not None
         self._decoder.forget(self.number)
         tally = FetchTally(self._path)
-        check = ContentCheck(tally)
+        check = ContentCheck(tally, batch=PIECE)  # as the worker would have
         with self._temp.open("rb") as handle:
-            while piece := handle.read(min(_PIECE, size - check.size)):
+            while piece := handle.read(min(PIECE, size - check.size)):
                 check.feed(piece)
         check.finish(self._temp.read_bytes)
         self.result = tally
