@@ -25,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 MB = 1_000_000
 DAY = (datetime.now(UTC).date() - timedelta(days=3)).isoformat()
 ORG = "bench"
+#: What a fetch imports: the CLI and the pipeline (figures 5 and 7).
+FETCH_PATH = "import copilot_usage_report._app.cli, copilot_usage_report._pipeline.run"
 #: Longest any one child (a download of the largest file, a 30-day backfill) may take.
 CHILD_TIMEOUT = 900.0
 
@@ -59,6 +61,9 @@ class Context:
     users: int
     #: Figure 6's per-user report.
     action_users: int
+    #: Figure 6w1's: the size its target is stated for, quick or not (on a 20,000-user report
+    #: the start-up, not the wire, is most of the run).
+    wire_users: int
     concurrency: int
     startup_runs: int
     backfill_repeat: int

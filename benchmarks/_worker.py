@@ -27,6 +27,7 @@ context before anything connects, so https links verify as real ones do.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -39,11 +40,20 @@ Result = dict[str, object]
 
 
 def trust(spec: dict[str, object]) -> None:
-    """Trust the run's loopback certificate, as the machine's store would a real host's."""
+    """Trust the run's loopback certificate beside certifi's bundle, as a real host's CA is in
+    it: the tool loads the one bundle when and where it would (on its start-up thread)."""
     if spec.get("cafile"):
-        from copilot_usage_report._core.tls import tls_context
+        import certifi
 
-        tls_context().load_verify_locations(str(spec["cafile"]))
+        cafile = Path(str(spec["cafile"]))
+        ours = cafile.read_bytes()
+        # One per certificate, shared by every child; written whole, then named.
+        bundle = cafile.with_name(f"bundle-{hashlib.sha256(ours).hexdigest()[:16]}.pem")
+        if not bundle.exists():
+            part = bundle.with_name(f"{bundle.name}.{os.getpid()}")
+            part.write_bytes(Path(certifi.where()).read_bytes() + b"\n" + ours)
+            part.replace(bundle)
+        certifi.where = lambda: str(bundle)
 
 
 def download(spec: dict[str, object]) -> Result:

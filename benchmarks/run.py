@@ -7,7 +7,7 @@ made for the run, or plain http), measures our code and the reference side by
 side in the same run, and prints one line per figure with the ratio and its
 target, then writes every sample to ``benchmarks/results/<time>.json``. The
 figures live in ``_downloads.py`` (1, 1s, 2), here (3, 4, 5) and ``_action.py``
-(6, 7); what they share in ``_common.py``.
+(6, 6w1, 7); what they share in ``_common.py``.
 
 Invariants: every server and child process is ours, bound to 127.0.0.1, and
 stops by itself (servers on stdin EOF or their lifetime, children on a
@@ -38,9 +38,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _action import fig_action, fig_start, runtime_venv  # noqa: E402
+from _action import fig_action, fig_action_wire, fig_start, runtime_venv  # noqa: E402
 from _cert import make_certificate  # noqa: E402
 from _common import (  # noqa: E402
+    FETCH_PATH,
     MB,
     ORG,
     BenchError,
@@ -257,7 +258,6 @@ HEAVY = (
     "anyio",
     "ssl",
 )
-FETCH_PATH = "import copilot_usage_report._app.cli, copilot_usage_report._pipeline.run"
 
 
 def _import_times(code: str, python: str = sys.executable) -> list[tuple[str, int]]:
@@ -383,6 +383,7 @@ FIGURES: dict[str, Callable[[Context], Figure | list[Figure]]] = {
     "4": fig_parse,
     "5": fig_startup,
     "6": fig_action,
+    "6w1": fig_action_wire,
     "7": fig_start,
 }
 
@@ -401,7 +402,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="figure 2's connections")
     parser.add_argument("--users", type=int, help="figure 4's users (default 100000)")
     parser.add_argument(
-        "--action-users", type=int, help="figure 6's per-user report (default 100000)"
+        "--action-users",
+        type=int,
+        help="figures 6 and 6w1's per-user report (default 100000; figure 6's 20000 with --quick)",
     )
     parser.add_argument("--out", type=Path, help="JSON file to write (default results/<time>.json)")
     return parser.parse_args(argv)
@@ -440,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             many_bytes=8 * MB,
             users=args.users or (20_000 if quick else 100_000),
             action_users=args.action_users or (20_000 if quick else 100_000),
+            wire_users=args.action_users or 100_000,
             concurrency=args.concurrency,
             startup_runs=9 if quick else 21,
             backfill_repeat=1 if quick else 3,

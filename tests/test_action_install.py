@@ -192,4 +192,4 @@ def test_the_fetch_step_runs_the_installed_command(installed, tmp_path):
     # Compiled once, on first import, where the run's later steps find it.
     checkout = Path(env["GITHUB_ACTION_PATH"])
     assert (checkout / "src" / "copilot_usage_report" / "__pycache__").is_dir()
-    assert any(venv.glob("lib/python3*/site-packages/pydantic/__pycache__/*.pyc"))
+    assert any(venv.glob("lib/python3*/site-packages/httpx/__pycache__/*.pyc"))

@@ -120,3 +120,33 @@ def test_all_samples_fetched_at_once_sum_up_in_the_listed_order(standin, run_cli
         if line.startswith("::warning title=Usage summary::")
     ]
     assert warned == notes
+
+
+def test_an_ordinary_fetch_never_imports_pydantic(standin, run_cli, tmp_path):
+    """pydantic is the fetch's largest import (about 90 ms of figure 5's 250): an ordinary
+    report, its link list, its records and its manifest are read and written by msgspec, and
+    pydantic is loaded only to word an error. The interpreter's own import log says so."""
+    name = next(n for n in SAMPLE_FILES if n not in NOT_REPORTS and "users" in n)
+    standin.add_report(
+        "my-org", DAY, [("users.ndjson", (SAMPLES / name).read_bytes())], kind="users-1-day"
+    )
+    env = {
+        "INPUT_ORG": "my-org",
+        "INPUT_TOKEN": TOKEN,
+        "INPUT_API_URL": standin.api_url,
+        "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
+        "INPUT_DAY": DAY.isoformat(),
+        "INPUT_REPORT": "users-1-day",
+        "PYTHONPROFILEIMPORTTIME": "1",
+    }
+    run = run_cli("fetch", env=env, actions=True)
+    assert run.code == 0, run.stderr
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in run.everything.splitlines()  # in Actions mode stderr joins stdout
+        if line.startswith("import time:") and "|" in line
+    }
+    # The log is the fetch's (a module loaded by import_module has no line of its own, but
+    # every import statement in it has: pydantic's would).
+    assert {"httpx", "msgspec", "copilot_usage_report._pipeline.job"} <= imported
+    assert not {m for m in imported if m.split(".")[0] in ("pydantic", "pydantic_core")}

@@ -21,6 +21,7 @@ from copilot_usage_report._errors import (
     UnsafeLinkError,
 )
 from copilot_usage_report._transfer import download
+from copilot_usage_report._transfer import writer as writer_module
 from copilot_usage_report._transfer.download import (
     Download,
     download_all,
@@ -212,10 +213,10 @@ def test_any_write_failure_ends_the_writer_and_reaches_the_caller(tmp_path: Path
         def flush(self):
             pass
 
-    writer = download._Writer(cast("IO[bytes]", Broken()), "x.ndjson")
+    writer = writer_module.BodyWriter(cast("IO[bytes]", Broken()), "x.ndjson")
     with pytest.raises(ValueError, match="closed file"):
         for _ in range(64):  # far more blocks than the queue holds
-            writer.put(b"x" * download._BLOCK_BYTES)
+            writer.put(b"x" * writer_module._BLOCK_BYTES)
         writer.finish()
     writer.close()
     assert not writer._thread.is_alive()

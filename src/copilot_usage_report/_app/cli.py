@@ -46,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    if args.command in ("fetch", "demo"):
+        from .._core import prepare_tls_context
+
+        prepare_tls_context()  # on a thread, while the rest of the fetch path imports
     return run_guarded(
         lambda stopper: _dispatch(args, stopper),
         debug=bool(getattr(args, "debug", False)) or os.environ.get("RUNNER_DEBUG") == "1",

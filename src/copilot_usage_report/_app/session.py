@@ -8,9 +8,11 @@ The only place the real clients are made.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -18,8 +20,11 @@ import httpx
 from .._core import Settings
 from .._github import make_api_client
 from .._pipeline import OnFailure, RunResult, fetch_reports
-from .._transfer import RecordSink, make_storage_client
+from .._transfer import make_storage_client
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from .._pipeline import Decoder
 
 __all__ = ["remove_if_empty", "run_fetch"]
 
@@ -37,12 +42,15 @@ def run_fetch(
 
     ``on_failure`` is handed a failed run's partial result (days already saved). Each
     download decodes its records once, as they arrive, into the sums of the usage summary
-    (``_pipeline.onepass``), unless the summary is CSV tables (written from the files on disk).
+    (``_pipeline.onepass``), in a second process (``_pipeline.decoder``), unless the summary is
+    CSV tables (written from the files on disk).
     """
     if len(settings.kinds) == 1 and not settings.kinds[0].rolling:
         progress.unit = "days"
+    decode = settings.report_format != "csv"
     try:
         with (
+            _decoder(decode) as decoder,
             make_api_client(
                 settings.api_url,
                 settings.token,
@@ -66,7 +74,7 @@ def run_fetch(
                 progress=progress,
                 tool=tool,
                 on_failure=on_failure,
-                records=None if settings.report_format == "csv" else _fetch_tally,
+                records=None if decoder is None else decoder.sink,
             )
     except BaseException:
         if created is not None:
@@ -74,11 +82,17 @@ def run_fetch(
         raise
 
 
-def _fetch_tally(report: str, path: Path) -> RecordSink | None:
-    """``_pipeline.onepass.fetch_tally``, imported when the first download starts."""
-    from .._pipeline import fetch_tally
+@contextlib.contextmanager
+def _decoder(wanted: bool) -> Iterator[Decoder | None]:
+    """The second process that checks and adds up the downloads' records (``_pipeline.decoder``),
+    started before the first request so its imports overlap the API's answer."""
+    if not wanted:
+        yield None
+        return
+    from .._pipeline import Decoder
 
-    return fetch_tally(report, path)
+    with Decoder() as decoder:
+        yield decoder
 
 
 def remove_if_empty(folder: Path) -> bool:

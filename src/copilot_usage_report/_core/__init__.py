@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .settings import Settings as Settings
     from .settings import build_settings as build_settings
     from .settings import testing_mode as testing_mode
+    from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context
     from .values import parse_flag as parse_flag
     from .values import parse_format as parse_format
@@ -77,6 +78,7 @@ _EXPORTS = {
     "Settings": "settings",
     "build_settings": "settings",
     "testing_mode": "settings",
+    "prepare_tls_context": "tls",
     "tls_context": "tls",
     "parse_flag": "values",
     "parse_format": "values",
@@ -110,6 +112,7 @@ __all__ = [
     "parse_flag",
     "parse_format",
     "parse_seconds",
+    "prepare_tls_context",
     "redact",
     "redact_text",
     "safe_file_name",

@@ -1,7 +1,8 @@
 """Report records and what they add up to, by GitHub's definitions.
 
 One module per concept: ``records`` (which files hold records, how a file holds
-them, which kind each record is), ``grains`` (the history's reading of a file by
+them, which kind each record is; ``record_models`` the pydantic models its error messages
+name a field with), ``grains`` (the history's reading of a file by
 grain), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
 lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and
 day), ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the

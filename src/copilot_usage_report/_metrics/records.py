@@ -14,9 +14,9 @@ kinds, told apart by its fields:
   enterprise, and no user.
 
 Per-repository rows (the repos reports) are no kind this tool summarises.
-Records are handed on as the dicts JSON gives; the pydantic models below only
-write the error message of a record whose used field has the wrong type
-(``record_error``), so every such message reads the same.
+Records are handed on as the dicts JSON gives; pydantic models (``record_models``,
+loaded only then) write the error message of a record whose used field has the wrong
+type (``record_error``), so every such message reads the same.
 """
 
 from __future__ import annotations
@@ -24,16 +24,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from itertools import takewhile
 from operator import methodcaller
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeAlias
 
 import msgspec
-from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .._archive import MANIFEST_NAME, read_manifest
 from .._core import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, TOO_DEEP
 from .._errors import InputError, ReportFormatError
 
@@ -56,7 +53,6 @@ __all__ = [
 _BLOCK_BYTES: Final = 256 * 1024
 #: File name endings taken as report files when a folder has no manifest.
 REPORT_SUFFIXES: Final = (".ndjson", ".jsonl", ".json")
-_NOT_REPORTS: Final = frozenset({MANIFEST_NAME, "index.json", "metrics.json"})
 
 Kind: TypeAlias = Literal["aggregate", "user", "team"]
 Record: TypeAlias = dict[str, Any]
@@ -125,92 +121,18 @@ class RecordError(Exception):
         self.kind = kind
 
 
-# --- The models: what each kind's used fields must be (for error messages) ---------------------
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
-
-
-class _Counts(_Model):
-    user_initiated_interaction_count: int | None = None
-    code_generation_activity_count: int | None = None
-    code_acceptance_activity_count: int | None = None
-    loc_suggested_to_add_sum: int | None = None
-    loc_suggested_to_delete_sum: int | None = None
-    loc_added_sum: int | None = None
-    loc_deleted_sum: int | None = None
-
-
-class _Ide(_Counts):
-    ide: str | None = None
-
-
-class _Feature(_Counts):
-    feature: str | None = None
-
-
-class _Language(_Counts):
-    language: str | None = None
-    feature: str | None = None
-
-
-class _Model2(_Counts):
-    model: str | None = None
-    language: str | None = None
-    feature: str | None = None
-
-
-class _Activity(_Counts):
-    day: date
-    totals_by_ide: tuple[_Ide, ...] | None = None
-    totals_by_feature: tuple[_Feature, ...] | None = None
-    totals_by_language_feature: tuple[_Language, ...] | None = None
-    totals_by_model_feature: tuple[_Model2, ...] | None = None
-    totals_by_language_model: tuple[_Model2, ...] | None = None
-    organization_id: int | str | None = None
-    enterprise_id: int | str | None = None
-
-
-class _AggregateDay(_Activity):
-    daily_active_users: int | None = None
-    weekly_active_users: int | None = None
-    monthly_active_users: int | None = None
-
-
-class _UserDay(_Activity):
-    user_id: int | str | None = None
-    user_login: str | None = None
-    used_chat: bool | None = None
-    used_agent: bool | None = None
-    used_cli: bool | None = None
-
-
-class _UserTeam(_Model):
-    day: date
-    user_id: int | str | None = None
-    user_login: str | None = None
-    team_id: int | str | None = None
-    slug: str | None = None
-    organization_id: int | str | None = None
-    enterprise_id: int | str | None = None
-
-
-_MODELS: Final[dict[Kind, type[_Model]]] = {
-    "aggregate": _AggregateDay,
-    "user": _UserDay,
-    "team": _UserTeam,
-}
-
-
 def record_error(error: RecordError, path: Path | str, where: str) -> ReportFormatError:
     """The one-line error of a record whose used field has the wrong type: file, place, field.
 
     The kind's model names the field; never the value (it may be a login).
     """
+    from pydantic import ValidationError  # only here: the fetch path never loads pydantic's
+
+    from .record_models import MODELS
+
     try:
         # JSON mode: strict types, as the report's JSON has them (a date is a string there)
-        _MODELS[error.kind].model_validate_json(json.dumps(error.record))
+        MODELS[error.kind].model_validate_json(json.dumps(error.record))
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         loc = first["loc"]
@@ -266,6 +188,9 @@ def require_report_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _report_names(folder: Path, names: Sequence[str]) -> list[str]:
+    # Only here: decoding records (a fetch's worker) never loads the archive's models.
+    from .._archive import MANIFEST_NAME, read_manifest
+
     manifest = read_manifest(folder) if MANIFEST_NAME in names else None
     if manifest is not None:
         if manifest.report.startswith("repos-"):
@@ -276,7 +201,7 @@ def _report_names(folder: Path, names: Sequence[str]) -> list[str]:
         name
         for name in names
         if name.lower().endswith(REPORT_SUFFIXES)
-        and name not in _NOT_REPORTS
+        and name not in (MANIFEST_NAME, "index.json", "metrics.json")
         and not name.startswith(".")
     ]
 

@@ -4,8 +4,9 @@
 downloader and the sinks only through what it is given; ``job`` and ``results``
 hold a job's state and a finished run's records, ``answers`` reads what GitHub's
 answers mean (no report, an empty list, another day), ``resume`` reuses folders a
-run saved before, ``onepass`` sums the records as they arrive, ``seats`` saves
-today's seat list, and ``progress_sink`` is the protocol the app's progress display fulfils.
+run saved before, ``onepass`` sums the records as they arrive (``decoder`` in a second process,
+``decode_worker``), ``seats`` saves today's seat list, and ``progress_sink`` is the protocol
+the app's progress display fulfils.
 
 Layer 4: may import ``_github``, ``_transfer``, ``_metrics``, ``_archive``,
 ``_core`` and ``_errors``; not ``history`` or ``_standin`` (same layer).
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .decoder import Decoder as Decoder
     from .onepass import fetch_tally as fetch_tally
     from .onepass import summarize_fetch as summarize_fetch
     from .results import FetchResult as FetchResult
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "Decoder": "decoder",
     "save_snapshot": "seats",
     "Snapshot": "seats",
     "fetch_tally": "onepass",
@@ -42,6 +45,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Decoder",
     "FetchResult",
     "Missing",
     "OnFailure",

@@ -6,7 +6,9 @@ decodes is a JSON value, so the check is a by-product. Each file gets a tally of
 (downloads run at once, on a pool, and a retried download starts a new one); the summary
 of the fetch merges them in the order the files are listed (``Tally.merge``), so it equals
 ``summarize_paths`` of the same files and reads nothing from disk. A file the fetch did not
-download (kept from an earlier run) is read from disk, as ``summarize`` reads it.
+download (kept from an earlier run) is read from disk, as ``summarize`` reads it. A fetch
+run by the app does this in a second process (``decoder``), which reads each file back as
+it is written and hands its ``FetchTally`` back when the file is whole.
 
 A JSON document (not NDJSON: an array, a ``day_totals`` wrapper, a pretty-printed object)
 is parsed once at the end, from the bytes the check read back to judge it: documents are
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .._errors import ReportFormatError
 from .._metrics import (
@@ -34,7 +36,9 @@ from .._metrics import (
     require_report_files,
     unrecognised_error,
 )
-from .._transfer import SavedFile
+
+if TYPE_CHECKING:
+    from .._transfer import SavedFile
 
 __all__ = ["FetchTally", "fetch_tally", "summarize_fetch"]
 
@@ -124,6 +128,8 @@ def summarize_fetch(
     sinks = {f.path: f.decoded for f in files}
     for path in paths:
         sink = sinks.get(path)
+        if not isinstance(sink, FetchTally):  # checked by the worker (``decoder``): its tally
+            sink = getattr(sink, "result", None)
         if isinstance(sink, FetchTally) and sink.finished:
             if sink.error is not None:
                 raise sink.error

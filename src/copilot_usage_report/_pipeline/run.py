@@ -41,7 +41,14 @@ from .._archive import write_manifest as _write_manifest
 from .._core import ReportKind, Settings, check_url
 from .._errors import CopilotUsageReportError, LinkExpiredError, OutputError
 from .._github import ReportLinks, RetryPolicy, get_report_links
-from .._transfer import Download, RecordSink, SinkFactory, download_all, download_one
+from .._transfer import (
+    Download,
+    FileCheck,
+    RecordSink,
+    SinkFactory,
+    download_all,
+    download_one,
+)
 from .answers import check_answer, not_available_error, nothing_found
 from .job import Job, job_manifest, job_result, renewed
 from .progress_sink import ProgressSink, Silent
@@ -62,7 +69,7 @@ __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RecordSinks", "RunResult", "
 Log = Callable[[str], None]
 OnFailure = Callable[[RunResult], None]
 #: The sink of one file of a report (its name, the file's final path), or ``None``.
-RecordSinks = Callable[[str, Path], RecordSink | None]
+RecordSinks = Callable[[str, Path], RecordSink | FileCheck | None]
 
 
 def _quiet(_: str) -> None:

@@ -2,7 +2,8 @@
 
 ``receive`` reads a response body within its bounds (size, rate, deadline,
 decompression), ``content`` checks the bytes while they stream in and hands each
-record to a sink, ``download`` saves and verifies a report's files with the storage
+record to a sink (or, through ``filecheck``, leaves the check to another process reading
+the file as it grows), ``download`` saves and verifies a report's files with the storage
 client it is given.
 
 Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_github`` or
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .content import ContentCheck as ContentCheck
     from .content import RecordSink as RecordSink
     from .download import Download as Download
     from .download import SavedFile as SavedFile
@@ -24,9 +26,11 @@ if TYPE_CHECKING:
     from .download import download_all as download_all
     from .download import download_one as download_one
     from .download import make_storage_client as make_storage_client
+    from .filecheck import FileCheck as FileCheck
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "ContentCheck": "content",
     "RecordSink": "content",
     "Download": "download",
     "SavedFile": "download",
@@ -35,10 +39,13 @@ _EXPORTS = {
     "download_all": "download",
     "download_one": "download",
     "make_storage_client": "download",
+    "FileCheck": "filecheck",
 }
 
 __all__ = [
+    "ContentCheck",
     "Download",
+    "FileCheck",
     "RecordSink",
     "SavedFile",
     "SinkFactory",

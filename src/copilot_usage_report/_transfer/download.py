@@ -24,14 +24,11 @@ query string cut.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import httpx
 import stamina
@@ -50,11 +47,12 @@ from .._errors import (
     DownloadError,
     IncompleteDownloadError,
     LinkExpiredError,
-    OutputError,
     ReportFormatError,
 )
 from .content import ContentCheck, RecordSink
+from .filecheck import FileCheck
 from .receive import MAX_REDIRECTS, _StorageUnavailable, receive
+from .writer import BodyWriter as _Writer
 
 __all__ = [
     "Download",
@@ -71,13 +69,9 @@ __all__ = [
 
 Log = Callable[[str], None]
 #: The sink that decodes a file's records while it downloads, made afresh for each attempt
-#: from the file's final path (``None``: the file is only checked).
-SinkFactory = Callable[[Path], RecordSink | None]
-
-#: The writer thread gets the body in blocks of about this size: few hand-offs, GIL round trips.
-_BLOCK_BYTES = 1024 * 1024
-#: Blocks waiting for the writer at most: bounds memory when the disk is slower than the link.
-_QUEUE_BLOCKS = 4
+#: from the file's final path (``None``: the file is only checked here); a ``FileCheck``
+#: checks and decodes it elsewhere, from the file as it is written.
+SinkFactory = Callable[[Path], RecordSink | FileCheck | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +94,7 @@ class SavedFile:
     #: True when an earlier run's identical file was kept and nothing was downloaded.
     reused: bool = False
     #: The sink that decoded the file's records while it arrived (the attempt that succeeded).
-    decoded: RecordSink | None = field(default=None, compare=False, repr=False)
+    decoded: RecordSink | FileCheck | None = field(default=None, compare=False, repr=False)
 
 
 def _refuse_unsafe(request: httpx.Request) -> None:
@@ -206,87 +200,6 @@ def abandon() -> None:
             path.unlink(missing_ok=True)
 
 
-class _Writer:
-    """Writes and hashes a body on a thread of its own, in the order it arrived.
-
-    The caller hands over chunks (``put``), which go over in blocks of about
-    ``_BLOCK_BYTES``; at most ``_QUEUE_BLOCKS`` wait, so a slow disk slows the
-    download instead of filling memory. A write error stops the writing and is
-    raised on the caller's thread by its next ``put`` or by ``finish``. The thread
-    ends whatever ends the block (``close``, also on errors), so none outlives its
-    file.
-    """
-
-    def __init__(self, handle: IO[bytes], name: str) -> None:
-        self._handle = handle
-        self._name = name
-        self._digest = hashlib.sha256()
-        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_BLOCKS)
-        self._pending: list[bytes] = []
-        self._pending_bytes = 0
-        self._error: Exception | None = None
-        self._thread = threading.Thread(target=self._run, name="download-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        # Whatever a write raises is kept, and the queue still drained to its end: the caller
-        # never waits on a full queue that no one empties.
-        while (block := self._blocks.get()) is not None:
-            if self._error is None:
-                try:
-                    self._handle.write(block)
-                    self._digest.update(block)
-                except Exception as exc:  # re-raised on the caller's thread
-                    self._error = exc
-
-    def put(self, chunk: bytes) -> None:
-        """Queue a chunk; raises ``OutputError`` if an earlier write failed."""
-        self._pending.append(chunk)
-        self._pending_bytes += len(chunk)
-        if self._pending_bytes >= _BLOCK_BYTES:
-            self._hand_over()
-
-    def _hand_over(self) -> None:
-        self._raise_error()
-        if self._pending:
-            self._blocks.put(b"".join(self._pending))
-            self._pending, self._pending_bytes = [], 0
-
-    def _raise_error(self) -> None:
-        error = self._error
-        if isinstance(error, OSError):
-            reason = error.strerror or type(error).__name__
-            raise OutputError(
-                f"cannot write {self._name} in {Path(self._handle.name).parent}: {reason}."
-            )
-        if error is not None:
-            raise error
-
-    def finish(self) -> str:
-        """Write what is left and wait for it; the body's SHA-256 (hex)."""
-        self._hand_over()
-        self.close()
-        if self._error is None:
-            try:
-                self._handle.flush()
-            except OSError as exc:
-                self._error = exc
-        self._raise_error()
-        return self._digest.hexdigest()
-
-    def close(self) -> None:
-        """Stop the thread once the queued blocks are done (or dropped, after an error)."""
-        if self._thread.is_alive():
-            self._blocks.put(None)
-            self._thread.join()
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
 def _fetch(
     client: httpx.Client,
     item: Download,
@@ -296,16 +209,18 @@ def _fetch(
 ) -> SavedFile:
     check_cancel()
     decoded = None if records is None else records(folder / item.name)
-    with partial_file(folder, item.name) as (handle, temp), _Writer(handle, item.name) as writer:
+    elsewhere = decoded if isinstance(decoded, FileCheck) else None
+    on_written = None if elsewhere is None else elsewhere.written
+    done = False
+    with (
+        partial_file(folder, item.name) as (handle, temp),
+        _Writer(handle, item.name, on_written) as writer,
+    ):
         with _IN_FLIGHT_LOCK:
             _IN_FLIGHT.add(temp)
         try:
-            check = ContentCheck(decoded)
-
-            def sink(chunk: bytes) -> None:
-                writer.put(chunk)  # first, so the write and hash overlap the check
-                check.feed(chunk)
-
+            check = ContentCheck(None if elsewhere is not None else decoded)  # type: ignore[arg-type]
+            sink = _sink(writer, check, elsewhere, temp)
             received, expected = receive(client, item.url, item.name, bounds, sink)
             if expected is not None and expected != received:
                 raise IncompleteDownloadError(
@@ -315,24 +230,54 @@ def _fetch(
             handle.close()
             check_cancel()
             try:
-                check.finish(temp.read_bytes)
+                if elsewhere is None:
+                    check.finish(temp.read_bytes)
+                    size, count = check.size, check.records
+                else:
+                    size, count = received, elsewhere.finish(received)
             except ReportFormatError as exc:
                 raise ReportFormatError(
                     f"{item.name} from {redact(item.url)}: {exc.message}"
                 ) from None
             final = folder / item.name
             temp.replace(final)
+            done = True
         finally:
             with _IN_FLIGHT_LOCK:
                 _IN_FLIGHT.discard(temp)
+            if elsewhere is not None and not done:
+                elsewhere.abandon()
     return SavedFile(
         name=item.name,
         path=final,
-        size=check.size,
+        size=size,
         sha256=sha256,
-        records=check.records,
+        records=count,
         decoded=decoded,
     )
+
+
+def _sink(
+    writer: _Writer, check: ContentCheck, elsewhere: FileCheck | None, temp: Path
+) -> Callable[[bytes], None]:
+    """What each chunk of the body goes to: the writer, then the check here, or (a check
+    done elsewhere, from the file) only the question whether it refused the file already."""
+    if elsewhere is None:
+
+        def sink(chunk: bytes) -> None:
+            writer.put(chunk)  # first, so the write and hash overlap the check
+            check.feed(chunk)
+
+        return sink
+    elsewhere.start(temp)
+
+    def remote(chunk: bytes) -> None:
+        writer.put(chunk)
+        refused = elsewhere.refused()
+        if refused is not None:
+            raise refused
+
+    return remote
 
 
 @dataclass(frozen=True, slots=True)
