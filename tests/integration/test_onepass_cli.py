@@ -63,21 +63,26 @@ def _chunked(body: bytes, size: int = 997) -> Callable[[], Iterator[bytes]]:
     return chunks
 
 
-def _fetch(standin: StandIn, run_cli, tmp_path: Path, names: list[str]):
-    files = [
-        (f"{i}-{Path(name).name}", _chunked((SAMPLES / name).read_bytes()))
-        for i, name in enumerate(names)
-    ]
-    standin.add_report("my-org", DAY, list(files), kind="users-1-day")
-    env = {
+def _fetch_env(standin: StandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The action's inputs for a fetch of the day's per-user report from the stand-in."""
+    return {
         "INPUT_ORG": "my-org",
         "INPUT_TOKEN": TOKEN,
         "INPUT_API_URL": standin.api_url,
         "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
         "INPUT_DAY": DAY.isoformat(),
         "INPUT_REPORT": "users-1-day",
+        **extra,
     }
-    run = run_cli("fetch", env=env, actions=True)
+
+
+def _fetch(standin: StandIn, run_cli, tmp_path: Path, names: list[str]):
+    files = [
+        (f"{i}-{Path(name).name}", _chunked((SAMPLES / name).read_bytes()))
+        for i, name in enumerate(names)
+    ]
+    standin.add_report("my-org", DAY, list(files), kind="users-1-day")
+    run = run_cli("fetch", env=_fetch_env(standin, tmp_path), actions=True)
     assert run.code == 0, run.stdout + run.stderr
     saved = [Path(p) for p in json.loads(run.outputs["files"])]
     assert [p.read_bytes() for p in saved] == [(SAMPLES / n).read_bytes() for n in names]
@@ -130,15 +135,7 @@ def test_an_ordinary_fetch_never_imports_pydantic(standin, run_cli, tmp_path):
     standin.add_report(
         "my-org", DAY, [("users.ndjson", (SAMPLES / name).read_bytes())], kind="users-1-day"
     )
-    env = {
-        "INPUT_ORG": "my-org",
-        "INPUT_TOKEN": TOKEN,
-        "INPUT_API_URL": standin.api_url,
-        "INPUT_OUTPUT_DIR": str(tmp_path / "out"),
-        "INPUT_DAY": DAY.isoformat(),
-        "INPUT_REPORT": "users-1-day",
-        "PYTHONPROFILEIMPORTTIME": "1",
-    }
+    env = _fetch_env(standin, tmp_path, PYTHONPROFILEIMPORTTIME="1")
     run = run_cli("fetch", env=env, actions=True)
     assert run.code == 0, run.stderr
     imported = {
