@@ -95,7 +95,7 @@ class FastUser(_Counts, frozen=True, gc=False, kw_only=True):
     ai_adoption_phase: FastPhase | None = None
 
 
-_decode: Final[Callable[[bytes], FastUser]] = msgspec.json.Decoder(FastUser).decode
+_decode: Final[Callable[[bytes | memoryview], FastUser]] = msgspec.json.Decoder(FastUser).decode
 #: Decode one line as a ``FastUser``, raising msgspec's ``DecodeError`` for anything else
 #: (the caller checks kinds, and that every line is ASCII, for a whole block at once).
 decode_users: Final = _decode

@@ -181,12 +181,18 @@ class FileTally:
         if where.startswith("line "):
             self._line = int(where[5:])
 
-    def add_lines(self, lines: list[bytes]) -> None:
+    def add_lines(self, lines: Sequence[bytes] | Sequence[memoryview]) -> None:
         """Add a block of NDJSON lines: per-user rows are decoded and added in bulk.
 
-        A block that is not all per-user rows the fast path accepts goes line by line.
+        Lines are ``bytes``, or ``memoryview`` slices of a block its reader found all ASCII
+        (``read_records``). A block that is not all per-user rows the fast path accepts goes
+        line by line.
         """
-        if self._on_record is None and all(map(bytes.isascii, lines)):
+        if not lines:
+            return
+        # a reader's views are of a block it checked whole
+        ascii_ = type(lines[0]) is memoryview or all(map(bytes.isascii, lines))  # type: ignore[arg-type]
+        if self._on_record is None and ascii_:
             try:
                 rows = list(map(decode_users, lines))
             except (msgspec.DecodeError, RecursionError):
@@ -203,7 +209,7 @@ class FileTally:
                     self._flush_fast()
                 return
         for raw in lines:
-            self.add_line(raw)
+            self.add_line(bytes(raw))
 
     def add(self, value: object, *, where: str = "") -> None:
         """Add one parsed JSON value: a record, or an array or wrapper of them."""

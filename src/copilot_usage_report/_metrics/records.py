@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import takewhile
 from operator import methodcaller
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeAlias
@@ -221,29 +220,50 @@ def _lines(handle: IO[bytes], path: Path) -> Iterator[bytes]:
         yield line
 
 
-def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes]]:
+def _ascii_lines(block: bytes, end: int) -> list[bytes] | list[memoryview]:
+    """The lines of ``block[:end]`` (``end`` a newline's index): views into the block when it
+    is ASCII (no copy; msgspec reads them as it reads bytes), else copies."""
+    if not block.isascii():
+        return block[:end].split(b"\n")
+    view = memoryview(block)
+    lines: list[memoryview] = []
+    append, find = lines.append, block.find
+    start = 0
+    while start <= end:
+        stop = find(b"\n", start, end + 1)
+        append(view[start:stop])
+        start = stop + 1
+    return lines
+
+
+def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes] | list[memoryview]]:
     """The rest of a file's lines (without their newline), a block of ``_BLOCK_BYTES`` at a time.
 
     The lines are those ``_lines`` gives, refused at the same line: a line longer than
     ``MAX_LINE_BYTES`` (newline included) is an error once every line before it has been
-    delivered. Memory holds one block and at most one such line, however large the file.
+    delivered. A block that is all ASCII comes as memoryviews of it (``ascii_lines``), any
+    other as bytes. Memory holds one block and at most one such line, however large the file.
     """
     head: list[bytes] = []  # the start of a line that goes on in the next block
     size = 0
     while block := handle.read(_BLOCK_BYTES):
-        lines = block.split(b"\n")
-        tail = lines.pop()
-        if lines:
+        end = block.rfind(b"\n")
+        if end >= 0:
             if head:
-                lines[0] = b"".join((*head, lines[0]))
+                block = b"".join((*head, block))
+                end += size
                 head, size = [], 0
+            lines = _ascii_lines(block, end)
             if max(map(len, lines)) >= MAX_LINE_BYTES:
-                yield list(takewhile(lambda line: len(line) < MAX_LINE_BYTES, lines))
+                cut = next(i for i, line in enumerate(lines) if len(line) >= MAX_LINE_BYTES)
+                if cut:
+                    yield lines[:cut]
                 raise _too_long(path)
             yield lines
-        if tail:
-            head.append(tail)
-            size += len(tail)
+            block = block[end + 1 :]
+        if block:
+            head.append(block)
+            size += len(block)
             if size > MAX_LINE_BYTES:
                 raise _too_long(path)
     if head:
@@ -270,7 +290,8 @@ def read_records(path: Path, *, blocks: bool = False) -> Iterator[tuple[str, obj
     ``unwrap`` and ``kind_of``. A damaged line after good ones is a
     ``ReportFormatError`` naming file and line. With ``blocks``, an NDJSON file's first
     record comes parsed and the rest as lists of raw lines (without their newline, blank
-    lines too), a block of about 256 KiB at a time, for ``FileTally.add_lines`` to parse.
+    lines too), a block of about 256 KiB at a time, for ``FileTally.add_lines`` to parse:
+    ``bytes``, or ``memoryview`` slices of a block that is all ASCII.
     """
     try:
         handle = path.open("rb")

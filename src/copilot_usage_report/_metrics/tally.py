@@ -50,6 +50,8 @@ _PASSIVE: Final = frozenset({"used_copilot_code_review_passive"})
 
 
 _IDS: Final = frozenset({int, str, type(None)})
+#: The types of the raw lines ``read_records(blocks=True)`` gives a block of.
+_RAW: Final = frozenset({bytes, memoryview})
 
 
 def _scope_of(org: object, ent: object) -> tuple[_Scope, str | None]:
@@ -356,7 +358,7 @@ class Tally:
         """Count every record of a file on disk; returns how many were recognised."""
         tally = self.file(path, *also, on_record=on_record)
         for where, value in read_records(path, blocks=True):
-            if isinstance(value, list) and value and type(value[0]) is bytes:
+            if isinstance(value, list) and value and type(value[0]) in _RAW:
                 tally.add_lines(value)
             else:
                 tally.skip_to(where)
