@@ -220,15 +220,20 @@ def _lines(handle: IO[bytes], path: Path) -> Iterator[bytes]:
         yield line
 
 
-def _ascii_lines(block: bytes, end: int) -> list[bytes] | list[memoryview]:
-    """The lines of ``block[:end]`` (``end`` a newline's index): views into the block when it
-    is ASCII (no copy; msgspec reads them as it reads bytes), else copies."""
-    if not block.isascii():
-        return block[:end].split(b"\n")
-    view = memoryview(block)
-    lines: list[memoryview] = []
-    append, find = lines.append, block.find
+def _block_lines(head: bytes, block: bytes, end: int) -> list[bytes] | list[memoryview]:
+    """The lines of ``head + block[:end]`` (``end`` a newline's index in ``block``): views into
+    the block when both are ASCII (no copy; msgspec reads a view as it reads bytes), else
+    copies. ``head`` (a line begun in earlier blocks) is joined to the first line alone."""
     start = 0
+    first: list[bytes] = []
+    if head:
+        start = block.find(b"\n") + 1
+        first.append(head + block[: start - 1])
+    if not (block.isascii() and (not head or first[0].isascii())):
+        return first + (block[start:end].split(b"\n") if start <= end else [])
+    view = memoryview(block)
+    lines: list[memoryview] = [memoryview(line) for line in first]
+    append, find = lines.append, block.find
     while start <= end:
         stop = find(b"\n", start, end + 1)
         append(view[start:stop])
@@ -241,7 +246,7 @@ def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes] | list[m
 
     The lines are those ``_lines`` gives, refused at the same line: a line longer than
     ``MAX_LINE_BYTES`` (newline included) is an error once every line before it has been
-    delivered. A block that is all ASCII comes as memoryviews of it (``ascii_lines``), any
+    delivered. A block that is all ASCII comes as memoryviews of it (``_block_lines``), any
     other as bytes. Memory holds one block and at most one such line, however large the file.
     """
     head: list[bytes] = []  # the start of a line that goes on in the next block
@@ -249,11 +254,8 @@ def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes] | list[m
     while block := handle.read(_BLOCK_BYTES):
         end = block.rfind(b"\n")
         if end >= 0:
-            if head:
-                block = b"".join((*head, block))
-                end += size
-                head, size = [], 0
-            lines = _ascii_lines(block, end)
+            lines = _block_lines(b"".join(head), block, end)
+            head, size = [], 0
             if max(map(len, lines)) >= MAX_LINE_BYTES:
                 cut = next(i for i, line in enumerate(lines) if len(line) >= MAX_LINE_BYTES)
                 if cut:
