@@ -220,15 +220,16 @@ def _lines(handle: IO[bytes], path: Path) -> Iterator[bytes]:
         yield line
 
 
-def _block_lines(head: bytes, block: bytes, end: int) -> list[bytes] | list[memoryview]:
-    """The lines of ``head + block[:end]`` (``end`` a newline's index in ``block``): views into
-    the block when both are ASCII (no copy; msgspec reads a view as it reads bytes), else
-    copies. ``head`` (a line begun in earlier blocks) is joined to the first line alone."""
+def _block_lines(head: list[bytes], block: bytes, end: int) -> list[bytes] | list[memoryview]:
+    """The lines of ``head`` and ``block[:end]`` (``end`` a newline's index in ``block``): views
+    into the block when all is ASCII (no copy; msgspec reads a view as it reads bytes), else
+    copies. ``head`` (the pieces of a line begun in earlier blocks) is joined to the first line
+    alone, once."""
     start = 0
     first: list[bytes] = []
     if head:
         start = block.find(b"\n") + 1
-        first.append(head + block[: start - 1])
+        first.append(b"".join((*head, block[: start - 1])))
     if not (block.isascii() and (not head or first[0].isascii())):
         return first + (block[start:end].split(b"\n") if start <= end else [])
     view = memoryview(block)
@@ -254,7 +255,7 @@ def _line_blocks(handle: IO[bytes], path: Path) -> Iterator[list[bytes] | list[m
     while block := handle.read(_BLOCK_BYTES):
         end = block.rfind(b"\n")
         if end >= 0:
-            lines = _block_lines(b"".join(head), block, end)
+            lines = _block_lines(head, block, end)
             head, size = [], 0
             if max(map(len, lines)) >= MAX_LINE_BYTES:
                 cut = next(i for i, line in enumerate(lines) if len(line) >= MAX_LINE_BYTES)
