@@ -1,21 +1,28 @@
 """Take the README's screenshot of the dashboard, in headless Chromium.
 
-    python scripts/dashboard_screenshot.py                      # the demo's archive
-    python scripts/dashboard_screenshot.py --source synthetic   # a synthetic 120 days
+    python scripts/dashboard_screenshot.py                      # docs/dashboard.png
+    python scripts/dashboard_screenshot.py --source demo --out shot.png
     python scripts/dashboard_screenshot.py --dark --out docs/dashboard-dark.png
 
-``demo`` fetches the demo stand-in's history (its plausible, deterministic days,
-with per-user and team reports) through the real pipeline into a temporary folder
-and shoots the dashboard built from it; ``synthetic`` builds one from the
-package's synthetic archive (two organizations, gaps, teams). Chromium runs
-headless with a fresh profile and no network. Nothing is written outside the
-temporary folder but ``--out``.
+``synthetic`` (the default) builds the page from the package's synthetic archive:
+fixed days (from 2026-01-01, two organizations, gaps, teams), the same bytes on
+every run, so the screenshot can be checked against the page; ``demo`` fetches the
+demo stand-in's history (the days before today) through the real pipeline into a
+temporary folder. Chromium runs headless with a fresh profile and no network.
+
+Beside the PNG goes ``<out>.json``: the source, the window, and the SHA-256 of the
+page shot and of the PNG. ``tests/history/test_screenshot.py`` builds the synthetic
+page again and fails when its digest is not the one recorded, so a change to the
+page fails until the screenshot is taken again. Nothing is written outside the
+temporary folder but ``--out`` and its ``.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
+import json
 import shutil
 import subprocess
 import sys
@@ -66,7 +73,8 @@ def _demo_page(folder: Path) -> Path:
     return folder / "demo" / "dashboard" / "index.html"
 
 
-def _synthetic_page(folder: Path) -> Path:
+def synthetic_page(folder: Path) -> Path:
+    """The page the default screenshot shoots, built into ``folder``: fixed days, same bytes."""
     from copilot_usage_report.history import build
     from copilot_usage_report.history._synthetic import write_archive
 
@@ -75,9 +83,23 @@ def _synthetic_page(folder: Path) -> Path:
     return build([folder / "archive"], folder / "site").page
 
 
+def record(png: Path, page: Path, *, source: str, window: str, dark: bool) -> Path:
+    """Write ``<png>.json``: what was shot, and the digests the test compares."""
+    sidecar = png.with_name(png.name + ".json")
+    facts = {
+        "source": source,
+        "window": window,
+        "dark": dark,
+        "page_sha256": hashlib.sha256(page.read_bytes()).hexdigest(),
+        "png_sha256": hashlib.sha256(png.read_bytes()).hexdigest(),
+    }
+    sidecar.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
+    return sidecar
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", choices=("demo", "synthetic"), default="demo")
+    parser.add_argument("--source", choices=("demo", "synthetic"), default="synthetic")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png")
     parser.add_argument("--dark", action="store_true", help="the page in dark mode")
     parser.add_argument("--window", default="1100,1900", help="width,height in CSS pixels")
@@ -88,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="dashboard-shot-") as temp:
         folder = Path(temp)
-        page = _demo_page(folder) if args.source == "demo" else _synthetic_page(folder)
+        page = _demo_page(folder) if args.source == "demo" else synthetic_page(folder)
         shot = folder / "shot.png"
         subprocess.run(
             [
@@ -106,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         args.out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, args.out)
-    print(f"Wrote {args.out}")
+        sidecar = record(args.out, page, source=args.source, window=args.window, dark=args.dark)
+    print(f"Wrote {args.out} and {sidecar.name}")
     return 0
 
 

@@ -29,6 +29,7 @@ from .._exports import lazy_exports
 
 if TYPE_CHECKING:
     from .activity import ACTIVITY_FIELDS as ACTIVITY_FIELDS
+    from .activity import ACTIVITY_LABELS as ACTIVITY_LABELS
     from .activity import DIMENSIONS as DIMENSIONS
     from .activity import OTHER as OTHER
     from .activity import TOP as TOP
@@ -89,6 +90,7 @@ _EXPORTS = {
     "SeatCounts": "seats",
     "LIST_PRICES": "seats",
     "ACTIVITY_FIELDS": "activity",
+    "ACTIVITY_LABELS": "activity",
     "Activity": "activity",
     "DIMENSIONS": "activity",
     "Dimension": "activity",
@@ -133,6 +135,7 @@ _EXPORTS = {
 
 __all__ = [
     "ACTIVITY_FIELDS",
+    "ACTIVITY_LABELS",
     "DERIVED",
     "DIMENSIONS",
     "LIST_PRICES",

@@ -18,6 +18,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 __all__ = [
     "ACTIVITY_FIELDS",
+    "ACTIVITY_LABELS",
     "DIMENSIONS",
     "OTHER",
     "TOP",
@@ -83,6 +84,16 @@ class Activity:
 
 
 ACTIVITY_FIELDS: Final = tuple(f.name for f in fields(Activity))
+#: The activity counts as the summary and the history page name them (one table for both).
+ACTIVITY_LABELS: Final[Mapping[str, str]] = {
+    "user_initiated_interaction_count": "User-initiated interactions",
+    "code_generation_activity_count": "Code generations",
+    "code_acceptance_activity_count": "Code acceptances",
+    "loc_suggested_to_add_sum": "Lines suggested to add",
+    "loc_suggested_to_delete_sum": "Lines suggested to delete",
+    "loc_added_sum": "Lines added",
+    "loc_deleted_sum": "Lines deleted",
+}
 
 
 def _values(activity: Activity) -> tuple[int, ...]:

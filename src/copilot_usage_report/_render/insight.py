@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .._metrics import Activity, DayInsight, Dimension, Insight, Row
+from .._metrics import ACTIVITY_LABELS, Activity, DayInsight, Dimension, Insight, Row
 
 __all__ = ["render_insight"]
 
@@ -34,6 +34,11 @@ _LABELS = {
 }
 #: The user counts of GitHub's dashboard, shown first; the other counts follow its metrics.
 _DASHBOARD = frozenset({"daily_active_users", "weekly_active_users", "monthly_active_users"})
+#: Counts that add up every feature, said so beside the code completion ones above them.
+_ALL_FEATURES = {
+    "code_generation_activity_count": " (all features)",
+    "code_acceptance_activity_count": " (all features)",
+}
 _MERMAID_LABEL = re.compile(r"[^A-Za-z0-9 ._+/()-]")
 
 
@@ -108,13 +113,10 @@ def _headline(insight: Insight, newest: DayInsight) -> str:
         ["Lines added, agent-initiated", number(lines["loc_added_agent_initiated"])],
         ["Lines deleted, agent-initiated", number(lines["loc_deleted_agent_initiated"])],
         *others,
-        ["User-initiated interactions", number(total.user_initiated_interaction_count)],
-        ["Code generations (all features)", number(total.code_generation_activity_count)],
-        ["Code acceptances (all features)", number(total.code_acceptance_activity_count)],
-        ["Lines suggested to add", number(total.loc_suggested_to_add_sum)],
-        ["Lines suggested to delete", number(total.loc_suggested_to_delete_sum)],
-        ["Lines added", number(total.loc_added_sum)],
-        ["Lines deleted", number(total.loc_deleted_sum)],
+        *(
+            [ACTIVITY_LABELS[name] + _ALL_FEATURES.get(name, ""), number(value)]
+            for name, value in total.as_dict().items()
+        ),
     ]
     used = _sum_counts(day.users_used for day in insight.days)
     for flag, count in sorted(used.items()):

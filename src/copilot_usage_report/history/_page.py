@@ -15,8 +15,8 @@ from typing import Any
 
 from ._seatpage import render_seats
 from ._seatview import SeatView
-from ._svg import line_chart
-from ._view import BREAKDOWNS, Headline, ScopeView, Table
+from ._svg import legend, line_chart
+from ._view import BREAKDOWNS, WEEK_DAYS, Headline, ScopeView, Table
 
 __all__ = ["render_page"]
 
@@ -42,8 +42,9 @@ h3{font-size:1.05rem;margin:0 0 .4rem}.muted{color:var(--muted)}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;
 padding:.7rem;min-width:0}figcaption{font-weight:600;margin-bottom:.3rem}
 svg{width:100%;height:auto;display:block}svg .grid{stroke:var(--line);stroke-width:1}
-svg .axis{fill:var(--muted);font-size:15px}svg .line{fill:none;stroke-width:2;
-stroke-linejoin:round;stroke-linecap:round}
+svg .axis{fill:var(--muted);font-size:15px}svg .line,svg .dash{fill:none;stroke-width:2;
+stroke-linejoin:round;stroke-linecap:round}svg .dash{stroke-dasharray:2 5}
+svg .mark{fill:var(--card);stroke-width:2}.note{font-size:.8rem;margin:.2rem 0 0}
 .s0{stroke:var(--c0);background:var(--c0)}.s1{stroke:var(--c1);background:var(--c1)}
 .s2{stroke:var(--c2);background:var(--c2)}.s3{stroke:var(--c3);background:var(--c3)}
 .s4{stroke:var(--c4);background:var(--c4)}.s5{stroke:var(--c5);background:var(--c5)}
@@ -55,6 +56,7 @@ details{margin-top:.3rem}summary{cursor:pointer;color:var(--muted);font-size:.9r
 .table{overflow-x:auto;max-height:22rem;overflow-y:auto}
 table{border-collapse:collapse;font-size:.85rem;font-variant-numeric:tabular-nums}
 th,td{padding:.15rem .5rem;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
+[data-table] th{white-space:normal;vertical-align:bottom}
 th:first-child,td:first-child{text-align:left}
 select{font:inherit;padding:.2rem;background:var(--card);color:var(--fg);
 border:1px solid var(--line);border-radius:6px}
@@ -90,11 +92,6 @@ def _table(table: Table, caption: str) -> str:
     )
 
 
-def _legend(names: Sequence[str]) -> str:
-    items = "".join(f'<li><i class="s{n % 8}"></i>{escape(k)}</li>' for n, k in enumerate(names))
-    return f'<ul class="legend">{items}</ul>'
-
-
 def _figure(
     chart: str,
     title: str,
@@ -105,17 +102,40 @@ def _figure(
     names: Sequence[str] | None = None,
     unit: str = "",
     ceiling: float | None = None,
+    partial: Sequence[bool] | None = None,
 ) -> str:
     index = {c: i for i, c in enumerate(table.columns)}
     series = [
         (names[n] if names else c, [row[index[c]] for row in table.rows])
         for n, c in enumerate(columns)
     ]
-    svg = line_chart(title, days, series, unit=unit, ceiling=ceiling)
+    svg = line_chart(title, days, series, unit=unit, ceiling=ceiling, partial=partial)
+    note = (
+        '<p class="note muted">Hollow points and dashed lines: a week with fewer than 7 days '
+        "of data (the table counts them), not a drop.</p>"
+        if partial and any(partial)
+        else ""
+    )
     return (
         f'<figure class="chart" data-chart="{chart}"><figcaption>{escape(title)}</figcaption>'
-        f"{_legend([s[0] for s in series])}{svg}{_table(table, title)}</figure>"
+        f"{legend(series)}{svg}{note}{_table(table, title)}</figure>"
     )
+
+
+def _weekly(chart: str, title: str, table: Table) -> str:
+    """A chart per week: a week with fewer than 7 days of data is marked, and its days
+    counted in the table (``5 of 7``)."""
+    weeks = [date.fromisoformat(r[0]) for r in table.rows]
+    at = table.columns.index(WEEK_DAYS)
+    counted = [int(r[at]) for r in table.rows]
+    shown = Table(
+        table.columns,
+        tuple(
+            (*r[:at], f"{n} of 7", *r[at + 1 :]) for r, n in zip(table.rows, counted, strict=True)
+        ),
+    )
+    columns = [c for c in table.columns[1:] if c != WEEK_DAYS]
+    return _figure(chart, title, weeks, columns, shown, partial=[n < 7 for n in counted])
 
 
 def _sub(table: Table, columns: Sequence[str]) -> Table:
@@ -234,19 +254,11 @@ def _section(view: ScopeView) -> str:
     for chart, title, _, _ in BREAKDOWNS:
         table = view.breakdowns[chart]
         if table.rows:
-            weeks = [date.fromisoformat(r[0]) for r in table.rows]
-            figures.append(_figure(chart, title, weeks, table.columns[1:], table))
+            figures.append(_weekly(chart, title, table))
     teams = ""
     if view.teams_latest is not None and view.teams_weekly is not None:
-        weeks = [date.fromisoformat(r[0]) for r in view.teams_weekly.rows]
         figures.append(
-            _figure(
-                "teams",
-                "Active users per team (weekly average)",
-                weeks,
-                view.teams_weekly.columns[1:],
-                view.teams_weekly,
-            )
+            _weekly("teams", "Active users per team (weekly average)", view.teams_weekly)
         )
         teams = (
             f"<h3>Teams on {escape(view.teams_day or '')}</h3>"

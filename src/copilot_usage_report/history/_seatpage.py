@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from ._seatview import SeatView
-from ._svg import line_chart
+from ._svg import legend, line_chart
 from ._view import Table
 
 __all__ = ["render_seats"]
@@ -81,12 +81,9 @@ def render_seats(view: SeatView, *, logins: bool) -> str:
         ("daily active users", [r[3] for r in view.history.rows]),
     ]
     title = "Seats against active users"
-    legend = "".join(
-        f'<li><i class="s{n}"></i>{escape(name)}</li>' for n, (name, _) in enumerate(series)
-    )
     chart = (
         f'<figure class="chart" data-chart="seats"><figcaption>{title}</figcaption>'
-        f'<ul class="legend">{legend}</ul>{line_chart(title, days, series)}'
+        f"{legend(series)}{line_chart(title, days, series)}"
         f'<details><summary>The numbers ({len(days)} rows)</summary><div class="table">'
         f"{_rows(view.history)}</div></details></figure>"
     )

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .._metrics import percent, ratio
+from .._metrics import ACTIVITY_LABELS, percent, ratio
 
-__all__ = ["Headline", "ScopeView", "Table", "read_views", "weekly"]
+__all__ = ["WEEK_DAYS", "Headline", "ScopeView", "Table", "read_views", "weekly"]
 
 #: Breakdown charts: id, title, dimension, the column counted, and how many keys are drawn.
 BREAKDOWNS = (
@@ -41,6 +41,16 @@ BREAKDOWNS = (
     ),
 )
 TOP = 6
+#: A weekly table's column of the days with data in each week (a week of fewer is marked).
+WEEK_DAYS = "days counted"
+#: The activity counts the team and user tables show, under the labels the summary uses.
+_COUNTS = (
+    "user_initiated_interaction_count",
+    "code_generation_activity_count",
+    "code_acceptance_activity_count",
+    "loc_added_sum",
+)
+_COUNT_LABELS = tuple(ACTIVITY_LABELS[name] for name in _COUNTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +78,7 @@ class ScopeView:
     gaps: tuple[tuple[date, date], ...]
     headline: tuple[Headline, ...]
     daily: Table  # day and every column the daily charts use
-    breakdowns: dict[str, Table]  # chart id -> week, key, value
+    breakdowns: dict[str, Table]  # chart id -> week, days counted, a column per key
     teams_day: str | None  # the newest day with team rows
     teams_latest: Table | None
     teams_weekly: Table | None
@@ -118,8 +128,9 @@ def _scope(db: sqlite3.Connection, scope: str, *, logins: bool) -> ScopeView:
     ).fetchall()
     days = [date.fromisoformat(r[0]) for r in rows]
     daily = Table(("day", *_DAILY), tuple(tuple(r) for r in rows))
+    counted = _week_days(db, "days", scope)
     breakdowns = {
-        chart: _breakdown(db, scope, dimension, column)
+        chart: _breakdown(db, scope, dimension, column, counted)
         for chart, _, dimension, column in BREAKDOWNS
     }
     teams_day, teams_latest, teams_weekly = _teams(db, scope)
@@ -187,8 +198,22 @@ def _headline(rows: list[Any], last: date) -> tuple[Headline, ...]:
     )
 
 
-def _breakdown(db: sqlite3.Connection, scope: str, dimension: str, column: str) -> Table:
-    """Weekly sums per key: the ``TOP`` largest keys over all time, the rest as ``other``."""
+def _week_days(db: sqlite3.Connection, table: str, scope: str) -> dict[str, int]:
+    """The days with rows in ``table`` in each week (its Monday) of ``scope``."""
+    return dict(
+        db.execute(
+            f"SELECT date(day, 'weekday 0', '-6 days') AS week, COUNT(DISTINCT day) "  # noqa: S608
+            f"FROM {table} WHERE scope = ? GROUP BY week",
+            (scope,),
+        ).fetchall()
+    )
+
+
+def _breakdown(
+    db: sqlite3.Connection, scope: str, dimension: str, column: str, counted: dict[str, int]
+) -> Table:
+    """Weekly sums per key: the ``TOP`` largest keys over all time, the rest as ``other``;
+    beside each week, the days of the scope with data in it."""
     # date(day, 'weekday 0', '-6 days') is the Monday starting the day's week (as ``weekly``).
     rows = db.execute(
         f"SELECT date(day, 'weekday 0', '-6 days') AS week, key, SUM({column}) "  # noqa: S608
@@ -206,8 +231,8 @@ def _breakdown(db: sqlite3.Connection, scope: str, dimension: str, column: str) 
         sums[(week, label if label in shown else "other")] += value or 0
     order = [k for k in ranked if k in shown] + (["other"] if len(ranked) > TOP else [])
     weeks = sorted({w for w, _ in sums})
-    table_rows = tuple((w, *(sums.get((w, k), 0) for k in order)) for w in weeks)
-    return Table(("week", *order), table_rows)
+    table_rows = tuple((w, counted.get(w, 0), *(sums.get((w, k), 0) for k in order)) for w in weeks)
+    return Table(("week", WEEK_DAYS, *order), table_rows)
 
 
 def _label(dimension: str, key: str) -> str:
@@ -222,22 +247,12 @@ def _teams(db: sqlite3.Connection, scope: str) -> tuple[str | None, Table | None
     if last is None:
         return None, None, None
     latest = db.execute(
-        "SELECT slug, member_count, active_users, user_initiated_interaction_count, "
-        "code_generation_activity_count, code_acceptance_activity_count, loc_added_sum "
+        f"SELECT slug, member_count, active_users, {', '.join(_COUNTS)} "  # noqa: S608
         "FROM teams WHERE scope = ? AND day = ? ORDER BY active_users DESC, slug",
         (scope, last),
     ).fetchall()
     latest_table = Table(
-        (
-            "team",
-            "members",
-            "active users",
-            "user_initiated_interaction_count",
-            "code_generation_activity_count",
-            "code_acceptance_activity_count",
-            "loc_added_sum",
-        ),
-        tuple(tuple(r) for r in latest),
+        ("Team", "Members", "Active users", *_COUNT_LABELS), tuple(tuple(r) for r in latest)
     )
     slugs = [r[0] for r in latest][:8]
     rows = db.execute(
@@ -248,9 +263,10 @@ def _teams(db: sqlite3.Connection, scope: str) -> tuple[str | None, Table | None
         if slug in slugs:
             per_week[(weekly(date.fromisoformat(day)).isoformat(), slug)].append(active)
     weeks = sorted({w for w, _ in per_week})
+    counted = _week_days(db, "teams", scope)
     trend = Table(
-        ("week", *slugs),
-        tuple((w, *(_mean(per_week.get((w, s))) for s in slugs)) for w in weeks),
+        ("week", WEEK_DAYS, *slugs),
+        tuple((w, counted[w], *(_mean(per_week.get((w, s))) for s in slugs)) for w in weeks),
     )
     return str(last), latest_table, trend
 
@@ -261,21 +277,11 @@ def _mean(values: list[int] | None) -> float | None:
 
 def _users(db: sqlite3.Connection, scope: str, last: date) -> Table:
     start = (last - timedelta(days=27)).isoformat()
+    sums = ", ".join(f"SUM({name})" for name in _COUNTS)
     rows = db.execute(
-        "SELECT user_login, COUNT(*), SUM(user_initiated_interaction_count), "
-        "SUM(code_generation_activity_count), SUM(code_acceptance_activity_count), "
-        "SUM(loc_added_sum) FROM users WHERE scope = ? AND day >= ? "
+        f"SELECT user_login, COUNT(*), {sums} FROM users "  # noqa: S608
+        "WHERE scope = ? AND day >= ? "
         "GROUP BY user_id ORDER BY 3 DESC, 4 DESC, user_login LIMIT 25",
         (scope, start),
     ).fetchall()
-    return Table(
-        (
-            "user_login",
-            "active days",
-            "user_initiated_interaction_count",
-            "code_generation_activity_count",
-            "code_acceptance_activity_count",
-            "loc_added_sum",
-        ),
-        tuple(tuple(r) for r in rows),
-    )
+    return Table(("Login", "Active days", *_COUNT_LABELS), tuple(tuple(r) for r in rows))
