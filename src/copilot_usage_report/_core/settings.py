@@ -87,8 +87,9 @@ class RawInputs:
 class Settings:
     """Everything a fetch needs, validated. Build it with ``build_settings``.
 
-    A field below ``api_url`` is one row of the table of options (``options.OPTIONS``), read
-    by its parser in ``build_settings``' one loop: a new option is a row and a field here.
+    Each field from ``api_version`` on is one row of the table of options
+    (``options.OPTIONS``), read by the row's parser in ``build_settings``' one loop: a new
+    option is a row there and a field here. The fields above are checked together.
     """
 
     scope: Scope

@@ -2,9 +2,10 @@
 
 Each parser takes what a person typed (an option or an environment variable),
 accepts ASCII digits only, and raises one ``InputError`` line naming the input
-and what it accepts. ``settings`` builds the run's ``Settings`` from these; the
-CLI reuses them for its own options (``serve-demo --lifetime``, ``summarize
---format``) and ``publish-history`` for its flags.
+and what it accepts. The table of options (``options``) names one parser for each
+input (``whole``, ``seconds``, ``flag``... at the end of this module), and
+``settings`` builds the run's ``Settings`` with them; the CLI reuses them for its
+own options (``serve-demo --lifetime``) and ``publish-history`` for its flags.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ __all__ = [
     "api_version",
     "flag",
     "optional_price",
-    "optional_seconds",
     "optional_whole",
     "parse_day",
     "parse_flag",
@@ -225,15 +225,6 @@ def parse_price(text: str) -> float:
             "(for example 19 or 39.50)."
         )
     return float(text.strip())
-
-
-def optional_seconds(name: str, text: str | None, default: float, high: float) -> float:
-    if text is None:
-        return default
-    value = parse_seconds(name, text, high=high)
-    if not 0 <= value <= high:
-        raise InputError(f"{name} must be from 0 to {high:g} seconds, not {text.strip()}.")
-    return value
 
 
 def parse_flag(name: str, text: str | None, *, default: bool) -> bool:
