@@ -5,7 +5,9 @@
 
 The tables sit between ``<!-- inputs:start -->`` / ``<!-- inputs:end -->`` and
 ``<!-- outputs:start -->`` / ``<!-- outputs:end -->``; nothing else is touched.
-action.yml is the one source: edit a description there, then run this script.
+action.yml is this script's source: edit a description there, then run this script. The
+inputs that are options (``fetch``'s) follow the table of options in
+``src/copilot_usage_report/_core/options.py``: tests/test_action.py holds action.yml to it.
 """
 
 from __future__ import annotations

@@ -83,9 +83,13 @@ def render_cli() -> str:
         "",
         f"Each section is the `--help` of one command of `{PROG}`, exactly as it prints it "
         f"in a terminal {COLUMNS} columns wide. Every `fetch` option also reads the environment "
-        "variable named in its help, which is how the action passes its inputs; a token is "
-        "best given that way too (`GH_TOKEN`), never with `--token`, which any user of the "
-        "machine can read in `ps`. A walk through the commands that you can run as written: "
+        "variables named in its help, in that order, which is how the action passes its "
+        "inputs; a token is best given that way too (`GH_TOKEN`, read before `GITHUB_TOKEN` "
+        "as the GitHub CLI reads them), never with `--token`, which lands in the shell "
+        "history and any user of the machine can read in `ps`. The options, their flags, "
+        "variables, action inputs, defaults and help come from one table "
+        "(`src/copilot_usage_report/_core/options.py`). A walk through the commands that "
+        "you can run as written: "
         "[Use it from a terminal](../README.md#use-it-from-a-terminal). What each exit code "
         "and error means: [errors](errors.md).",
         "",

@@ -201,3 +201,33 @@ def test_requirements_file_is_what_uv_compiles(tmp_path):
         for m in re.finditer(r"^([A-Za-z0-9_.-]+)==([^\s\\;]+)", out.read_text(), re.M)
     }
     assert fresh == _requirements()
+
+
+def test_every_input_is_a_row_of_the_table_of_options_or_declared_action_only():
+    """action.yml's inputs are the table's rows (in its order) and the declared action-only
+    inputs, each with the row's description, default and requiredness."""
+    from copilot_usage_report._core.options import ACTION_ONLY_INPUTS, OPTIONS
+
+    rows = {row.input: row for row in OPTIONS if row.input is not None}
+    inputs = ACTION["inputs"]
+    assert set(inputs) == set(rows) | set(ACTION_ONLY_INPUTS)
+    assert not set(rows) & set(ACTION_ONLY_INPUTS)
+    assert [name for name in inputs if name in rows] == list(rows)
+    for name, row in rows.items():
+        spec = inputs[name]
+        assert spec["description"] == row.description, name
+        assert bool(spec.get("required")) == row.required, name
+        if not row.required:
+            assert str(spec["default"]) == row.action_value, name
+
+
+def test_the_fetch_step_passes_every_fetch_input_as_its_variable():
+    """Each fetch row's input reaches the CLI as INPUT_<NAME>, and no other INPUT_ is set."""
+    from copilot_usage_report._core.options import options_of
+
+    env = _step("fetch")["env"]
+    rows = [row for row in options_of("fetch") if row.input is not None]
+    assert set(env) == {row.variables[0] for row in rows}
+    for row in rows:
+        if row.name != "org":  # org is left empty when enterprise is set
+            assert env[row.variables[0]] == f"${{{{ inputs.{row.input} }}}}", row.name

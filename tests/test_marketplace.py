@@ -198,3 +198,28 @@ def test_contributing_and_security_docs_exist_and_are_linked():
     for topic in ("token", "signature", "Reporting a vulnerability"):
         assert topic in security, topic
     assert "(SECURITY.md)" in README
+
+
+def _readme_inputs() -> dict[str, tuple[str, str]]:
+    """The README's inputs table: name -> (default cell, description cell)."""
+    table = README.split("<!-- inputs:start -->", 1)[1].split("<!-- inputs:end -->", 1)[0]
+    rows = re.findall(r"^\| `([\w-]+)` \| (.*?) \| (.*) \|$", table, re.M)
+    return {name: (default, description) for name, default, description in rows}
+
+
+def test_readme_inputs_table_matches_the_table_of_options():
+    """Each option's README row shows the table's default and description."""
+    from copilot_usage_report._core.options import ACTION_ONLY_INPUTS, OPTIONS
+
+    readme = _readme_inputs()
+    rows = {row.input: row for row in OPTIONS if row.input is not None}
+    assert set(readme) == set(rows) | set(ACTION_ONLY_INPUTS)
+    for name, row in rows.items():
+        default, description = readme[name]
+        if row.required:
+            assert default == "**required**", name
+        elif row.action_value == "":
+            assert default == "(empty)", name
+        else:
+            assert default == f"`{row.action_value}`", name
+        assert description == action_docs._text(row.description), name

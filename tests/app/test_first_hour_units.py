@@ -31,7 +31,9 @@ def _help(*command: str) -> str:
     return sub.choices[command[0]].format_help()  # type: ignore[index]
 
 
-@pytest.mark.parametrize("command", ["fetch", "demo", "summarize", "serve-demo"])
+@pytest.mark.parametrize(
+    "command", ["fetch", "demo", "summarize", "history", "publish-history", "serve-demo"]
+)
 def test_every_command_has_exit_codes_and_three_examples(command):
     """Each command's help ends with its exit codes and three example command lines."""
     text = _help(command)

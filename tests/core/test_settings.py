@@ -71,12 +71,18 @@ def test_invalid_org_names(tmp_path, org):
         _build(tmp_path, org=org)
 
 
-def test_option_wins_over_env_and_env_fallback_order(tmp_path):
-    """--token beats INPUT_TOKEN, which beats GITHUB_TOKEN, which beats GH_TOKEN."""
+def test_option_wins_over_env_and_gh_token_over_github_token(tmp_path):
+    """--token beats INPUT_TOKEN, which beats GH_TOKEN (as the GitHub CLI reads it), which
+    beats GITHUB_TOKEN; the settings name where the token came from."""
     env = {"INPUT_TOKEN": "", "GITHUB_TOKEN": "from-github", "GH_TOKEN": "from-gh"}
-    assert _build(tmp_path, env=env).token == "from-github"
-    assert _build(tmp_path, env={**env, "GITHUB_TOKEN": ""}).token == "from-gh"
-    assert _build(tmp_path, env=env, token="from-option").token == "from-option"
+    settings = _build(tmp_path, env=env)
+    assert (settings.token, settings.token_source) == ("from-gh", "GH_TOKEN")
+    settings = _build(tmp_path, env={**env, "GH_TOKEN": " "})
+    assert (settings.token, settings.token_source) == ("from-github", "GITHUB_TOKEN")
+    settings = _build(tmp_path, env={**env, "INPUT_TOKEN": "from-input"})
+    assert (settings.token, settings.token_source) == ("from-input", "INPUT_TOKEN")
+    settings = _build(tmp_path, env=env, token="from-option")
+    assert (settings.token, settings.token_source) == ("from-option", "--token")
 
 
 def test_token_is_never_in_repr_or_error(tmp_path):

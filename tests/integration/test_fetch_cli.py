@@ -195,8 +195,9 @@ def test_single_json_document_report_is_accepted(standin, run_cli, tmp_path):
     assert run.code == 0, run.stderr
 
 
-def test_tokens_from_github_token_and_gh_token(standin, run_cli, tmp_path):
-    """Without --token or INPUT_TOKEN, GITHUB_TOKEN then GH_TOKEN are used."""
+def test_tokens_from_gh_token_and_github_token(standin, run_cli, tmp_path):
+    """Without --token or INPUT_TOKEN, GH_TOKEN then GITHUB_TOKEN are used (the GitHub CLI's
+    order), so a stale GITHUB_TOKEN does not shadow the GH_TOKEN the README exports."""
     standin.add_report("my-org", DAY, [("a.ndjson", USERS_2)])
     env = _env(standin, tmp_path)
     del env["INPUT_TOKEN"]
@@ -206,8 +207,10 @@ def test_tokens_from_github_token_and_gh_token(standin, run_cli, tmp_path):
         "fetch",
         "--day",
         DAY.isoformat(),
-        env={**env, "GITHUB_TOKEN": TOKEN, "GH_TOKEN": "wrong-token"},
+        env={**env, "GH_TOKEN": TOKEN, "GITHUB_TOKEN": "wrong-token"},
     )
+    assert run.code == 0, run.stderr
+    run = run_cli("fetch", "--day", DAY.isoformat(), env={**env, "GITHUB_TOKEN": TOKEN})
     assert run.code == 0, run.stderr
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._errors import scrub
-from .parser import PROG, package_version
+from .parser import PROG, package_version, raw_inputs
 
 # Tests import these from here.
 from .parser import _lifetime as _lifetime
@@ -103,28 +103,7 @@ def _configure_retries() -> None:
 def _settings(args: argparse.Namespace, *, default_output_dir: str | None = None) -> Settings:
     from .._core import DEFAULT_OUTPUT_DIR, RawInputs, build_settings
 
-    raw = RawInputs(
-        org=getattr(args, "org", None),
-        enterprise=getattr(args, "enterprise", None),
-        report=getattr(args, "report", None),
-        if_not_available=getattr(args, "if_not_available", None),
-        day=args.day,
-        token=getattr(args, "token", None),
-        api_url=getattr(args, "api_url", None),
-        api_version=getattr(args, "api_version", None),
-        output_dir=args.output_dir,
-        retries=args.retries,
-        max_wait=args.max_wait,
-        concurrency=args.concurrency,
-        timeout=args.timeout,
-        job_summary=None if args.summary is None else str(args.summary).lower(),
-        format=args.format,
-        max_file_size=args.max_file_size,
-        deadline=args.deadline,
-        lock_wait=args.lock_wait,
-        inactive_days=getattr(args, "inactive_days", None),
-        seat_price=getattr(args, "seat_price", None),
-    )
+    raw = RawInputs(**raw_inputs(args, "fetch"))
     return build_settings(
         raw,
         today=datetime.now(UTC).date(),

@@ -16,9 +16,11 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from .._core import option
 from .._standin import DEMO_ENTERPRISE, DEMO_ORG, DEMO_TOKEN, HISTORY_DAYS, demo_standin
+from .parser import raw_inputs
 
 if TYPE_CHECKING:
     from .._core import Settings
@@ -35,7 +37,8 @@ __all__ = [
     "run_demo",
 ]
 
-DEMO_OUTPUT_DIR = "copilot-usage-demo"
+#: The demo's output folder, as the table of options states it for ``demo``.
+DEMO_OUTPUT_DIR = cast(str, option("output_dir").default_in("demo"))
 _AGENT = "copilot-usage-report-demo"
 Report = Callable[..., "Insight | None"]
 
@@ -135,12 +138,9 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
             day=args.day,
             report=args.report,
             options={
-                "retries": args.retries,
-                "max_wait": args.max_wait,
-                "concurrency": args.concurrency,
-                "timeout": args.timeout,
-                "job_summary": None if args.summary is None else str(args.summary).lower(),
-                "format": args.format,
+                name: value
+                for name, value in raw_inputs(args, "demo").items()
+                if name not in ("day", "report", "output_dir")
             },
         )
         print(

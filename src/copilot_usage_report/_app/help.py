@@ -1,7 +1,7 @@
 """What ``--help`` says beyond the options: exit codes, the token advice, examples.
 
-One text per command, shown as its epilog by ``parser``; plain strings, so
-``--help`` imports nothing more.
+One text per command, shown as its epilog by ``parser``, each with the exit codes
+of that command; plain strings, so ``--help`` imports nothing more.
 """
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "FETCH_EPILOG",
     "HISTORY_EPILOG",
     "MAIN_EPILOG",
+    "PUBLISH_EPILOG",
     "SERVE_EPILOG",
     "SUMMARIZE_EPILOG",
 ]
@@ -21,12 +22,37 @@ EXIT_CODES = """exit codes:
   2    bad input: the message names it; nothing was sent to GitHub
   130  interrupted (Ctrl-C): no partial file is left behind"""
 
+DEMO_EXIT_CODES = """exit codes:
+  0    done: the stand-in served, the fetch saved what was asked, the dashboard is written
+  1    failed: the fetch from the stand-in or writing the output folder failed
+  2    bad input: the message names it; nothing was fetched
+  130  interrupted (Ctrl-C): no partial file is left behind"""
+
+SUMMARIZE_EXIT_CODES = """exit codes:
+  0    done: the summary is printed (files that are not reports are skipped with a warning)
+  1    a report file cannot be read as one, or a CSV table cannot be written
+  2    bad input: a path that does not exist or holds no report file
+  130  interrupted (Ctrl-C)"""
+
+HISTORY_EXIT_CODES = """exit codes:
+  0    done: the history is written (a folder that fails its checks is skipped with a warning)
+  1    failed: the database, daily.csv or the page cannot be written
+  2    bad input: an archive folder that does not exist
+  130  interrupted (Ctrl-C)"""
+
+PUBLISH_EXIT_CODES = """exit codes:
+  0    done: the branch holds the archive's days (pushed, or nothing new to push)
+  1    failed: git could not fetch, commit or push the branch
+  2    bad input: no archive, branch, repository or history token, or one of them malformed
+  130  interrupted (Ctrl-C)"""
+
 CREDENTIAL_ADVICE = """the token:
-  Put it in GH_TOKEN (or GITHUB_TOKEN), not on the command line: a --token value is
-  visible to every user of this machine in the process list (ps). For example
+  Put it in GH_TOKEN, not on the command line: a --token value lands in the shell history
+  and is visible to every user of this machine in the process list (ps). For example
     export GH_TOKEN="$(gh auth token)"      # GitHub CLI's token, if it may read the metrics
-  It needs the organization permission "Organization Copilot metrics: read" (fine-grained
-  token or GitHub App) or read:org (classic token)."""
+  GH_TOKEN is read first, as the GitHub CLI does, then GITHUB_TOKEN. It needs the
+  organization permission "Organization Copilot metrics: read" (fine-grained token or
+  GitHub App) or read:org (classic token)."""
 
 FETCH_EPILOG = f"""{CREDENTIAL_ADVICE}
 
@@ -45,9 +71,10 @@ Try any of them without a token against the built-in stand-in of GitHub:
 """
 
 DEMO_EPILOG = f"""The stand-in serves organization octo-demo and enterprise octo-demo-enterprise:
-every report kind, 121 days up to the day before yesterday, with a few gaps.
+every report kind, 121 days up to the day before yesterday, with a few gaps; demo
+fetches the organization's reports.
 
-{EXIT_CODES}
+{DEMO_EXIT_CODES}
 
 examples:
   copilot-usage-report demo
@@ -57,7 +84,7 @@ examples:
   copilot-usage-report demo --report users-1-day,user-teams-1-day --format csv
       per-user and team rows, with CSV tables beside the files"""
 
-SUMMARIZE_EPILOG = f"""{EXIT_CODES}
+SUMMARIZE_EPILOG = f"""{SUMMARIZE_EXIT_CODES}
 
 examples:
   copilot-usage-report summarize copilot-usage-metrics/
@@ -81,7 +108,7 @@ examples:
   copilot-usage-report serve-demo --stop
       stop the stand-in serve-demo started (it also stops by itself after --lifetime)"""
 
-HISTORY_EPILOG = f"""{EXIT_CODES}
+HISTORY_EPILOG = f"""{HISTORY_EXIT_CODES}
 
 examples:
   copilot-usage-report history copilot-usage-metrics/ --out site/
@@ -90,6 +117,16 @@ examples:
       several archives at once: fetch output and merged or unmerged artifacts
   copilot-usage-report history copilot-usage-metrics/ --out site/ --no-users
       leave per-user rows out of the database (teams are still counted)"""
+
+PUBLISH_EPILOG = f"""{PUBLISH_EXIT_CODES}
+
+examples:
+  copilot-usage-report publish-history --archive out --branch usage --repository me/x
+      commit the archive's verified days and the dashboard to the branch (HISTORY_TOKEN set)
+  copilot-usage-report publish-history --archive out --branch usage --repository me/x --per-user
+      also keep per-user reports and seat lists, gzip-compressed
+  copilot-usage-report publish-history --archive out --branch usage --repository me/x --site site/
+      also write the dashboard, daily.csv and the database over the whole branch into site/"""
 
 MAIN_EPILOG = """examples:
   copilot-usage-report demo                                try it: no token, no network

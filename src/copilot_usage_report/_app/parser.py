@@ -2,19 +2,23 @@
 
 Kept apart from ``cli`` (which runs the commands) so the help a reader sees is
 in one place; ``cli`` re-exports ``build_parser``, which also renders the
-README's usage block. Nothing here imports more than ``argparse`` at start-up,
-so ``--version`` and ``--help`` stay fast.
+README's usage block. The inputs of a run (``fetch``, ``demo``, ``summarize
+--format``) come from the one table of options (``_core.options``): flag, help,
+default and variables, and ``raw_inputs`` reads them back by the same rows.
+Nothing here imports more than ``argparse`` and that table at start-up, so
+``--version`` and ``--help`` stay fast.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import Literal
 
 from .._errors import CopilotUsageReportError
 from . import help as help_text
 
-__all__ = ["PROG", "SCENARIOS", "build_parser", "package_version"]
+__all__ = ["PROG", "SCENARIOS", "build_parser", "package_version", "raw_inputs"]
 
 PROG = "copilot-usage-report"
 #: What ``serve-demo`` can play: GitHub answering normally, or refusing the token with 403.
@@ -42,129 +46,48 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _fetch_options(parser: argparse.ArgumentParser, *, demo: bool) -> None:
-    env = "" if demo else " (env: {})"
-    if not demo:
-        parser.add_argument(
-            "--org",
-            help="organization login; this or --enterprise is required" + env.format("INPUT_ORG"),
-            metavar="ORG",
-        )
-        parser.add_argument(
-            "--enterprise",
-            help="enterprise slug, instead of --org" + env.format("INPUT_ENTERPRISE"),
-            metavar="SLUG",
-        )
-    parser.add_argument(
-        "--report",
-        help="report(s), comma separated: organization-1-day (default; the enterprise's "
-        "aggregate with --enterprise), enterprise-1-day, users-1-day, user-teams-1-day, "
-        "repos-1-day, organization-28-day, enterprise-28-day, users-28-day"
-        + env.format("INPUT_REPORT"),
-        metavar="KINDS",
-    )
-    if not demo:
-        parser.add_argument(
-            "--if-not-available",
-            help="when a day has no report: error (default for one day), warn, or skip "
-            "(default for ranges)" + env.format("INPUT_IF_NOT_AVAILABLE"),
-            metavar="POLICY",
-        )
-        parser.add_argument(
-            "--token",
-            help="token that may read the Copilot metrics; prefer the environment: a value "
-            "given here shows in the process list (ps) to every user of the machine; default "
-            "from GH_TOKEN" + env.format("INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN"),
-        )
-        parser.add_argument(
-            "--api-url",
-            help="API base URL, for GHE.com data residency or the demo stand-in"
-            + env.format("INPUT_API_URL, GITHUB_API_URL; default https://api.github.com"),
-        )
-        parser.add_argument(
-            "--api-version",
-            help="X-GitHub-Api-Version header"
-            + env.format("INPUT_API_VERSION; default 2026-03-10"),
-        )
-    parser.add_argument(
-        "--day",
-        help="YYYY-MM-DD, 'yesterday', 'latest' (newest day with a report, default), "
-        "START..END (inclusive) or last-N-days" + env.format("INPUT_DAY"),
-    )
-    parser.add_argument(
-        "--output-dir",
-        help="folder the files go to"
-        + (
-            " (default copilot-usage-demo)"
-            if demo
-            else env.format("INPUT_OUTPUT_DIR; default copilot-usage-metrics")
-        ),
-        metavar="DIR",
-    )
-    parser.add_argument(
-        "--retries",
-        help="retries of a failed request or download (default 5)" + env.format("INPUT_RETRIES"),
-        metavar="N",
-    )
-    parser.add_argument(
-        "--max-wait",
-        help="longest rate-limit wait accepted, in seconds (default 300)"
-        + env.format("INPUT_MAX_WAIT"),
-        metavar="SECONDS",
-    )
-    parser.add_argument(
-        "--concurrency",
-        help="downloads at once (default 4)" + env.format("INPUT_CONCURRENCY"),
-        metavar="N",
-    )
-    parser.add_argument(
-        "--timeout",
-        help="seconds a request may stall before it is retried (default 30)"
-        + env.format("INPUT_TIMEOUT"),
-        metavar="SECONDS",
-    )
-    parser.add_argument(
-        "--lock-wait",
-        help="seconds to wait for another run writing into the same organization's or "
-        "enterprise's folder (default 600)" + env.format("INPUT_LOCK_WAIT"),
-        metavar="SECONDS",
-    )
-    parser.add_argument(
-        "--summary",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write the job summary: files and usage numbers (default on)"
-        + env.format("INPUT_JOB_SUMMARY"),
-    )
-    parser.add_argument(
-        "--format",
-        help="ndjson (default): the files as GitHub serves them; csv: also flattened CSV "
-        "tables beside them" + env.format("INPUT_FORMAT"),
-        metavar="FORMAT",
-    )
-    parser.add_argument(
-        "--max-file-size",
-        help="largest file kept: bytes, or a number with KiB, MiB or GiB (default 16GiB)"
-        + env.format("INPUT_MAX_FILE_SIZE"),
-        metavar="SIZE",
-    )
-    parser.add_argument(
-        "--deadline",
-        help="seconds the whole run may take (default 3600)" + env.format("INPUT_DEADLINE"),
-        metavar="SECONDS",
-    )
-    parser.add_argument(
-        "--inactive-days",
-        help="copilot-seats: a seat with no activity for this many days (and assigned as "
-        "long ago) is inactive (default 30)" + env.format("INPUT_INACTIVE_DAYS"),
-        metavar="N",
-    )
-    parser.add_argument(
-        "--seat-price",
-        help="copilot-seats: USD a seat costs a month, for the cost of inactive seats "
-        "(default: list price, Business 19, Enterprise 39)" + env.format("INPUT_SEAT_PRICE"),
-        metavar="USD",
-    )
+#: The report scopes each command offers (``demo`` serves its organization only), and the
+#: commands whose options fall back to the environment (``demo`` reads none).
+_SCOPES: dict[str, tuple[Literal["org", "enterprise"], ...]] = {
+    "fetch": ("org", "enterprise"),
+    "demo": ("org",),
+}
+_READS_ENV = ("fetch",)
+
+
+def _table_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """Every option of the table of options (``_core.options``) that ``command`` takes."""
+    from .._core import offered, options_of
+
+    kinds = ", ".join(offered(_SCOPES.get(command, ("org", "enterprise"))))
+    for option in options_of(command):
+        text = option.help_in(command, kinds=kinds, env=command in _READS_ENV)
+        if option.switch:
+            parser.add_argument(
+                option.flag,
+                dest=option.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=text,
+            )
+        else:
+            parser.add_argument(option.flag, dest=option.name, metavar=option.metavar, help=text)
+
+
+def raw_inputs(args: argparse.Namespace, command: str) -> dict[str, str | None]:
+    """The table's options as ``command`` was given them, as text (a switch as true/false)."""
+    from .._core import options_of
+
+    given: dict[str, str | None] = {}
+    for option in options_of(command):
+        value = getattr(args, option.name, None)
+        given[option.name] = str(value).lower() if isinstance(value, bool) else value
+    return given
+
+
+def _run_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """``fetch``'s and ``demo``'s options: the table's, then --json and --debug."""
+    _table_options(parser, command)
     parser.add_argument(
         "--json",
         action="store_true",
@@ -265,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         "environment variable named in its help.",
         epilog=help_text.FETCH_EPILOG,
     )
-    _fetch_options(fetch, demo=False)
+    _run_options(fetch, "fetch")
     demo = _command(
         commands,
         "demo",
@@ -275,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         "outputs and the job summary.",
         epilog=help_text.DEMO_EPILOG,
     )
-    _fetch_options(demo, demo=True)
+    _run_options(demo, "demo")
     summarize = _command(
         commands,
         "summarize",
@@ -291,11 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="report files (.ndjson, .json), or folders holding them (searched recursively)",
     )
-    summarize.add_argument(
-        "--format",
-        help="ndjson (default): print only; csv: also write CSV tables beside the files",
-        metavar="FORMAT",
-    )
+    _table_options(summarize, "summarize")
     summarize.add_argument(
         "--json",
         action="store_true",

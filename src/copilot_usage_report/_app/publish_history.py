@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._errors import InputError
+from .help import PUBLISH_EPILOG
 
 __all__ = ["add_parser", "run_publish_history"]
 
@@ -36,6 +37,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "first. The token is read from HISTORY_TOKEN (INPUT_HISTORY_TOKEN in the action), "
         "never from an option, and goes to git only as an HTTP header in its environment. "
         "Every option falls back to the environment variable named in its help.",
+        epilog=PUBLISH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--archive", metavar="DIR", help="the fetch's output folder (env: INPUT_OUTPUT_DIR)"

@@ -9,31 +9,12 @@ from __future__ import annotations
 
 import re
 
+from .._core import MISSING_CREDENTIAL, OPTIONS
+
 __all__ = ["spell"]
 
-#: Action input -> command-line option, where the two names differ or both exist.
-_OPTIONS = {
-    "org": "--org",
-    "enterprise": "--enterprise",
-    "report": "--report",
-    "token": "--token",
-    "day": "--day",
-    "if-not-available": "--if-not-available",
-    "api-url": "--api-url",
-    "api-version": "--api-version",
-    "path": "--output-dir",
-    "retries": "--retries",
-    "max-wait": "--max-wait",
-    "concurrency": "--concurrency",
-    "timeout": "--timeout",
-    "job-summary": "--summary",
-    "format": "--format",
-    "max-file-size": "--max-file-size",
-    "deadline": "--deadline",
-    "lock-wait": "--lock-wait",
-    "inactive-days": "--inactive-days",
-    "seat-price": "--seat-price",
-}
+#: Action input -> command-line option, from the table of options (``_core.options``).
+_OPTIONS = {o.input: o.flag for o in OPTIONS if o.input is not None}
 _INPUTS = {option: name for name, option in _OPTIONS.items()}
 #: Inputs whose values messages quote (``day: latest``), in both spellings.
 _VALUED = ("day", "if-not-available", "report", "format")
@@ -55,6 +36,11 @@ _ACTIONS_ONLY = {
     "--debug": "debug logging (re-run the job with debug logging on, or set RUNNER_DEBUG=1)",
 }
 _NO_INPUT = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, _ACTIONS_ONLY)) + r")(?![\w-])")
+#: Advice that differs by reader beyond the option's name: at a terminal, then in a workflow.
+_WORKFLOW_WORDS = {
+    MISSING_CREDENTIAL: "set the token input to a secret holding a fine-grained token or a "
+    "GitHub App's token (GITHUB_TOKEN cannot read the metrics)",
+}
 _TWICE = re.compile(r"(the [\w-]+ input|--[\w-]+) or \1(?![\w-])")
 
 
@@ -63,10 +49,13 @@ def spell(text: str, *, actions: bool) -> str:
 
     At a terminal (``actions=False``): ``the day input`` and ``day: latest`` become
     ``--day`` and ``--day latest``. In Actions: ``--day latest`` becomes ``day:
-    latest`` and ``--max-wait`` becomes ``the max-wait input``. A phrase that then
+    latest`` and ``--max-wait`` becomes ``the max-wait input``, and advice meant for a
+    terminal (``export GH_TOKEN=...``) becomes the workflow's. A phrase that then
     names one thing twice (``--output-dir or --output-dir``) is said once.
     """
     if actions:
+        for terminal, workflow in _WORKFLOW_WORDS.items():
+            text = text.replace(terminal, workflow)
         text = _OPTION_VALUE.sub(lambda m: f"{m.group(1)}: {m.group(2)}", text)
         text = _OPTION.sub(lambda m: f"the {_INPUTS[m.group(1)]} input", text)
         text = _NO_INPUT.sub(lambda m: _ACTIONS_ONLY[m.group(1)], text)

@@ -1,10 +1,11 @@
 """The settings of a run and the small vocabularies every layer shares.
 
 Report kinds and scopes (``kinds``), link checks and redaction (``links``), the
-parsers of every input value (``values``), the bounds of a transfer (``bounds``),
-the validated ``Settings`` built from the command line or the workflow's inputs
-(``settings``, the only module that reads the environment) and the TLS context
-(``tls``).
+parsers of every input value (``values``), the one table of options (``options``:
+flag, variables, action input, default, parser, help), the bounds of a transfer
+(``bounds``), the validated ``Settings`` built from the command line or the
+workflow's inputs (``settings``, the only module that reads the environment) and
+the TLS context (``tls``).
 
 Layer 1: may import ``_errors`` only (and the standard library, httpx, pydantic).
 """
@@ -32,13 +33,19 @@ if TYPE_CHECKING:
     from .kinds import ReportKind as ReportKind
     from .kinds import Scope as Scope
     from .kinds import billing_path as billing_path
+    from .kinds import offered as offered
     from .links import check_url as check_url
     from .links import is_expired as is_expired
     from .links import origin as origin
     from .links import redact as redact
     from .links import redact_text as redact_text
     from .links import safe_file_name as safe_file_name
-    from .settings import DEFAULT_OUTPUT_DIR as DEFAULT_OUTPUT_DIR
+    from .options import DEFAULT_OUTPUT_DIR as DEFAULT_OUTPUT_DIR
+    from .options import OPTIONS as OPTIONS
+    from .options import Option as Option
+    from .options import option as option
+    from .options import options_of as options_of
+    from .settings import MISSING_CREDENTIAL as MISSING_CREDENTIAL
     from .settings import RawInputs as RawInputs
     from .settings import Settings as Settings
     from .settings import build_settings as build_settings
@@ -52,6 +59,12 @@ if TYPE_CHECKING:
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
     "billing_path": "kinds",
+    "offered": "kinds",
+    "OPTIONS": "options",
+    "Option": "options",
+    "option": "options",
+    "options_of": "options",
+    "MISSING_CREDENTIAL": "settings",
     "SEATS_KIND": "kinds",
     "SEATS": "kinds",
     "ACCEPT_ENCODING": "bounds",
@@ -73,7 +86,7 @@ _EXPORTS = {
     "redact": "links",
     "redact_text": "links",
     "safe_file_name": "links",
-    "DEFAULT_OUTPUT_DIR": "settings",
+    "DEFAULT_OUTPUT_DIR": "options",
     "RawInputs": "settings",
     "Settings": "settings",
     "build_settings": "settings",
@@ -91,10 +104,13 @@ __all__ = [
     "DEFAULT_OUTPUT_DIR",
     "MAX_DOCUMENT_BYTES",
     "MAX_LINE_BYTES",
+    "MISSING_CREDENTIAL",
+    "OPTIONS",
     "SEATS",
     "SEATS_KIND",
     "TOO_DEEP",
     "Inflater",
+    "Option",
     "Pace",
     "RawInputs",
     "ReportKind",
@@ -108,6 +124,9 @@ __all__ = [
     "check_url",
     "human_size",
     "is_expired",
+    "offered",
+    "option",
+    "options_of",
     "origin",
     "parse_flag",
     "parse_format",

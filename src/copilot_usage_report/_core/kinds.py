@@ -22,6 +22,7 @@ __all__ = [
     "Scope",
     "aggregate_kind",
     "billing_path",
+    "offered",
     "parse_kinds",
     "seat_day",
 ]
@@ -99,7 +100,6 @@ KINDS: dict[ScopeName, tuple[ReportKind, ...]] = {
     "enterprise": _ENTERPRISE_KINDS,
 }
 
-
 #: The seat list: rolling (it takes no ``day``), and neither aggregate nor per-user rows.
 SEATS_KIND = ReportKind(SEATS, rolling=True, aggregate=False)
 
@@ -124,6 +124,12 @@ def seat_day(text: str, kinds: tuple[ReportKind, ...], today: date) -> None:
 def aggregate_kind(scope: ScopeName) -> ReportKind:
     """The one-day aggregate report of a scope."""
     return KINDS[scope][0]
+
+
+def offered(scopes: tuple[ScopeName, ...] = ("org", "enterprise")) -> tuple[str, ...]:
+    """The report names ``--report`` accepts for ``scopes``: each scope's in GitHub's order,
+    then the seat list."""
+    return (*dict.fromkeys(k.name for scope in scopes for k in KINDS[scope]), SEATS)
 
 
 def parse_kinds(text: str, scope: ScopeName) -> tuple[ReportKind, ...]:

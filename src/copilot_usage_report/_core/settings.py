@@ -14,25 +14,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from .._errors import InputError, UnsafeLinkError
 from .bounds import DEFAULT_MAX_FILE_SIZE
-from .kinds import AGGREGATE, ReportKind, Scope, parse_kinds, seat_day
+from .kinds import ReportKind, Scope, parse_kinds, seat_day
 from .links import check_url
-from .values import (
-    API_VERSION,
-    ReportFormat,
-    optional_seconds,
-    optional_whole,
-    parse_day,
-    parse_flag,
-    parse_format,
-    parse_price,
-    parse_seconds,
-    parse_size,
-    show,
+from .options import (
+    DEFAULT_API_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_OUTPUT_DIR,
+    OPTIONS,
+    Option,
+    option,
+    options_of,
 )
+from .values import DEFAULT_API_VERSION, ReportFormat, parse_day, parse_seconds, parse_size, show
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -40,6 +37,7 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_FILE_SIZE",
     "DEFAULT_OUTPUT_DIR",
+    "MISSING_CREDENTIAL",
     "RawInputs",
     "Settings",
     "build_settings",
@@ -49,48 +47,50 @@ __all__ = [
     "testing_mode",
 ]
 
-DEFAULT_API_URL = "https://api.github.com"
-DEFAULT_API_VERSION = "2026-03-10"
-DEFAULT_OUTPUT_DIR = "copilot-usage-metrics"
-
 NotAvailable = Literal["error", "warn", "skip"]
 _ENTERPRISE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,59}")
 _ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
-#: The whole run's deadline, by default and at most (seconds).
-DEFAULT_DEADLINE = 3600.0
-MAX_DEADLINE = 7 * 24 * 3600.0
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: safe in a header
+_NAMES = frozenset(o.name for o in OPTIONS)
+#: What to do without a token, at a terminal: GH_TOKEN first, --token last. ``_app.spelling``
+#: says it the workflow's way (the token input) when the message is read in Actions.
+MISSING_CREDENTIAL = (
+    'set GH_TOKEN, for example export GH_TOKEN="$(gh auth token)" (GITHUB_TOKEN is read when '
+    "GH_TOKEN is not set), or, last, pass --token (its value lands in the shell history)"
+)
 
 
-@dataclass(frozen=True, slots=True)
 class RawInputs:
-    """Values as given on the command line; ``None`` means "not given, look in the env"."""
+    """Values as given on the command line, by option name (``options.OPTIONS``).
 
-    org: str | None = None
-    enterprise: str | None = None
-    report: str | None = None
-    if_not_available: str | None = None
-    day: str | None = None
-    token: str | None = None
-    api_url: str | None = None
-    api_version: str | None = None
-    output_dir: str | None = None
-    retries: str | None = None
-    max_wait: str | None = None
-    concurrency: str | None = None
-    timeout: str | None = None
-    job_summary: str | None = None
-    format: str | None = None
-    max_file_size: str | None = None
-    deadline: str | None = None
-    lock_wait: str | None = None
-    inactive_days: str | None = None
-    seat_price: str | None = None
+    A name left out, or given as ``None``, means "not given, look in the environment".
+    Its repr names the options given, never their values (one may be the token).
+    """
+
+    __slots__ = ("_given",)
+
+    def __init__(self, **given: str | None) -> None:
+        unknown = sorted(set(given) - _NAMES)
+        if unknown:
+            raise TypeError(f"no option named {', '.join(unknown)} in the table of options")
+        self._given = {name: value for name, value in given.items() if value is not None}
+
+    def get(self, name: str) -> str | None:
+        """The value given for ``name``, or ``None``."""
+        return self._given.get(name)
+
+    def __repr__(self) -> str:
+        return f"RawInputs(given={sorted(self._given)})"
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything a fetch needs, validated. Build it with ``build_settings``."""
+    """Everything a fetch needs, validated. Build it with ``build_settings``.
+
+    Each field from ``api_version`` on is one row of the table of options
+    (``options.OPTIONS``), read by the row's parser in ``build_settings``' one loop: a new
+    option is a row there and a field here. The fields above are checked together.
+    """
 
     scope: Scope
     #: The reports to fetch, each for every day.
@@ -102,30 +102,33 @@ class Settings:
     #: What a day without a report does to the run: ``error``, ``warn`` or ``skip``.
     if_not_available: NotAvailable
     token: str = field(repr=False)
+    #: Where the token came from, for messages about it: the variable (``GH_TOKEN``,
+    #: ``GITHUB_TOKEN``, ``INPUT_TOKEN``: the action's token input) or ``--token``.
+    token_source: str
     api_url: str
-    api_version: str
     output_dir: Path
+    #: True when validating the inputs made ``output_dir``: a failed run removes it if empty.
+    created_output_dir: bool
+    api_version: str
     retries: int
     max_wait: float
     concurrency: int
     #: Seconds without progress before a request counts as timed out (then retried).
     timeout: float
-    #: Write the job summary (files and usage numbers); outputs are written either way.
-    job_summary: bool = True
-    #: ``ndjson``: the files as GitHub serves them; ``csv``: also flattened CSVs beside them.
-    report_format: ReportFormat = "ndjson"
-    #: True when validating the inputs made ``output_dir``: a failed run removes it if empty.
-    created_output_dir: bool = False
     #: Bytes one saved file may hold at most; a larger body is refused as it streams.
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_file_size: int
     #: Seconds the whole run may take, requests, retries and downloads included.
-    deadline: float = DEFAULT_DEADLINE
+    deadline: float
     #: Seconds to wait for another run that holds the scope folder's lock.
-    lock_wait: float = 600.0
+    lock_wait: float
     #: ``copilot-seats``: days without activity (and since assignment) that make a seat inactive.
-    inactive_days: int = 30
+    inactive_days: int
     #: ``copilot-seats``: USD a seat costs a month; ``None``: the plan's list price.
-    seat_price: float | None = None
+    seat_price: float | None
+    #: Write the job summary (files and usage numbers); outputs are written either way.
+    job_summary: bool
+    #: ``ndjson``: the files as GitHub serves them; ``csv``: also flattened CSVs beside them.
+    report_format: ReportFormat
 
     @property
     def is_latest(self) -> bool:
@@ -152,13 +155,25 @@ def testing_mode(env: Mapping[str, str] | None = None) -> bool:
     return (os.environ if env is None else env).get("COPILOT_USAGE_REPORT_TESTING") == "1"
 
 
-def _env(env: Mapping[str, str], *names: str) -> str | None:
-    """The first of ``names`` set to a non-empty value (a composite action passes '' for unset)."""
-    for name in names:
+def _given(option: Option, raw: RawInputs, env: Mapping[str, str]) -> tuple[str | None, str]:
+    """The one fallback: the option as given (even empty), else the first of its variables set
+    to a non-empty value (a composite action passes '' for unset); and where it came from."""
+    text = raw.get(option.name)
+    if text is not None:
+        return text, option.flag
+    for name in option.variables:
         value = env.get(name)
         if value is not None and value.strip() != "":
-            return value
-    return None
+            return value, name
+    return None, ""
+
+
+def _read(option: Option, text: str | None) -> object:
+    """``text``, or the option's default when not given, read by the option's parser."""
+    text = option.default if text is None else text
+    if text is None or option.parse is None:
+        return None
+    return option.parse(option.input or option.name, text)
 
 
 def _check_scope(org: str | None, enterprise: str | None) -> Scope:
@@ -197,9 +212,8 @@ def _check_org(org: str | None) -> str:
 def _check_token(token: str | None) -> str:
     if token is None or not token.strip():
         raise InputError(
-            "no token given (or it is empty): pass --token or set GITHUB_TOKEN or GH_TOKEN (in "
-            "a workflow, the token input), holding a token that may read the organization's "
-            "Copilot metrics."
+            f"no token given (or it is empty): {MISSING_CREDENTIAL}; the token must be able to "
+            "read the organization's Copilot metrics."
         )
     token = token.strip()
     if not _TOKEN.fullmatch(token):
@@ -248,148 +262,80 @@ def build_settings(
 ) -> Settings:
     """Validate every input; the first bad one raises ``InputError`` naming it.
 
-    An option given on the command line wins over its environment variable. The
-    output folder is created (and probed for writing) only after every other
-    input passed, so a bad input leaves nothing behind.
+    An option given on the command line wins over its environment variables, read
+    in the table's order (``GH_TOKEN`` before ``GITHUB_TOKEN``). The output folder
+    is created (and probed for writing) only after every other input passed, so a
+    bad input leaves nothing behind.
     """
     env = os.environ if env is None else env
-    scope = _check_scope(
-        raw.org if raw.org is not None else _env(env, "INPUT_ORG"),
-        raw.enterprise if raw.enterprise is not None else _env(env, "INPUT_ENTERPRISE"),
-    )
+    rows = options_of("fetch")
+    given = {o.name: _given(o, raw, env) for o in rows}
+    text = {name: value for name, (value, _) in given.items()}
+    scope = _check_scope(text["org"], text["enterprise"])
     try:
-        kinds = parse_kinds(
-            (raw.report if raw.report is not None else _env(env, "INPUT_REPORT")) or AGGREGATE,
-            scope.kind,
-        )
+        kinds = parse_kinds(cast(str, _default(text, "report")), scope.kind)
     except ValueError as exc:
         raise InputError(f"{exc}.") from None
-    day_text = raw.day if raw.day is not None else _env(env, "INPUT_DAY")
-    if raw.day is not None and not raw.day.strip():
-        raise InputError(
-            "--day is empty: give a day (YYYY-MM-DD, yesterday, latest, START..END or "
-            "last-N-days), or leave the option out for latest."
-        )
-    if raw.day is None and "INPUT_DAY" in env and not env["INPUT_DAY"].strip():
-        raise InputError(
-            "the day input is empty: give a day (YYYY-MM-DD, yesterday, latest, START..END or "
-            "last-N-days), or leave the input out for latest."
-        )
-    seat_day(day_text or "latest", kinds, today)
-    days: tuple[date, ...]
-    if any(k.seats for k in kinds) and all(k.seats for k in kinds):
-        day_spec, days = "latest", (today,)  # the seat list is today's, asked with no day
-    else:
-        day_spec, days = parse_day(day_text or "latest", today=today, first_day=scope.first_day)
-    policy_text = (
-        raw.if_not_available
-        if raw.if_not_available is not None
-        else _env(env, "INPUT_IF_NOT_AVAILABLE")
-    )
-    is_range = ".." in day_spec or day_spec.startswith("last-")
-    policy = (policy_text or ("skip" if is_range else "error")).strip().lower()
-    if policy not in ("error", "warn", "skip"):
-        raise InputError(f"if-not-available {show(policy_text or '')} must be error, warn or skip.")
-    token = _check_token(
-        raw.token if raw.token is not None else _env(env, "INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN")
-    )
-    api_url = _check_api_url(
-        raw.api_url
-        if raw.api_url is not None
-        else _env(env, "INPUT_API_URL", "GITHUB_API_URL") or DEFAULT_API_URL
-    )
-    api_version = (
-        raw.api_version
-        if raw.api_version is not None
-        else _env(env, "INPUT_API_VERSION") or DEFAULT_API_VERSION
-    ).strip()
-    if not API_VERSION.fullmatch(api_version):
-        raise InputError(
-            f"api-version {show(api_version)} is not a GitHub API version (YYYY-MM-DD, "
-            f"for example {DEFAULT_API_VERSION})."
-        )
-    retries = optional_whole(
-        "retries", raw.retries if raw.retries is not None else _env(env, "INPUT_RETRIES"), 5, 0, 20
-    )
-    max_wait = optional_seconds(
-        "max-wait",
-        raw.max_wait if raw.max_wait is not None else _env(env, "INPUT_MAX_WAIT"),
-        300.0,
-        3600.0,
-    )
-    concurrency = optional_whole(
-        "concurrency",
-        raw.concurrency if raw.concurrency is not None else _env(env, "INPUT_CONCURRENCY"),
-        4,
-        1,
-        32,
-    )
-    timeout = optional_seconds(
-        "timeout",
-        raw.timeout if raw.timeout is not None else _env(env, "INPUT_TIMEOUT"),
-        30.0,
-        600.0,
-    )
-    if timeout == 0:
-        raise InputError("timeout must be more than 0 seconds.")
-    job_summary = parse_flag(
-        "job-summary",
-        raw.job_summary if raw.job_summary is not None else _env(env, "INPUT_JOB_SUMMARY"),
-        default=True,
-    )
-    report_format = parse_format(
-        raw.format if raw.format is not None else _env(env, "INPUT_FORMAT")
-    )
-    size_text = (
-        raw.max_file_size if raw.max_file_size is not None else _env(env, "INPUT_MAX_FILE_SIZE")
-    )
-    max_file_size = (
-        DEFAULT_MAX_FILE_SIZE if size_text is None else parse_size("max-file-size", size_text)
-    )
-    deadline = optional_seconds(
-        "deadline",
-        raw.deadline if raw.deadline is not None else _env(env, "INPUT_DEADLINE"),
-        DEFAULT_DEADLINE,
-        MAX_DEADLINE,
-    )
-    if deadline == 0:
-        raise InputError("deadline must be more than 0 seconds.")
-    lock_wait = optional_seconds(
-        "lock-wait",
-        raw.lock_wait if raw.lock_wait is not None else _env(env, "INPUT_LOCK_WAIT"),
-        600.0,
-        86400.0,
-    )
-    inactive_days = optional_whole(
-        "inactive-days", raw.inactive_days or _env(env, "INPUT_INACTIVE_DAYS"), 30, 1, 365
-    )
-    price_text = raw.seat_price or _env(env, "INPUT_SEAT_PRICE")
-    seat_price = None if price_text is None else parse_price(price_text)
+    day_spec, days = _days(raw, env, text, kinds, scope, today)
+    policy = _policy(text["if_not_available"], day_spec)
+    token = _check_token(text["token"])
+    api_url = _check_api_url(cast(str, _default(text, "api_url")))
+    # The one loop: every row with a parser of its own, its default read as a given value is.
+    values = {o.field: _read(o, text[o.name]) for o in rows if o.parse is not None}
     output_dir, created = _check_output_dir(
-        raw.output_dir
-        if raw.output_dir is not None
-        else _env(env, "INPUT_OUTPUT_DIR") or default_output_dir
+        default_output_dir if text["output_dir"] is None else text["output_dir"]
     )
     return Settings(
         scope=scope,
         kinds=kinds,
         days=days,
         day_spec=day_spec,
-        if_not_available=cast(NotAvailable, policy),
+        if_not_available=policy,
         token=token,
+        token_source=given["token"][1],
         api_url=api_url,
-        api_version=api_version,
         output_dir=output_dir,
-        retries=retries,
-        max_wait=max_wait,
-        concurrency=concurrency,
-        timeout=timeout,
-        job_summary=job_summary,
-        report_format=report_format,
         created_output_dir=created,
-        max_file_size=max_file_size,
-        deadline=deadline,
-        lock_wait=lock_wait,
-        inactive_days=inactive_days,
-        seat_price=seat_price,
+        **cast("dict[str, Any]", values),
     )
+
+
+def _default(text: Mapping[str, str | None], name: str) -> str | None:
+    """The text given for ``name``, or the table's default."""
+    value = text[name]
+    return option(name).default if value is None else value
+
+
+def _days(
+    raw: RawInputs,
+    env: Mapping[str, str],
+    text: Mapping[str, str | None],
+    kinds: tuple[ReportKind, ...],
+    scope: Scope,
+    today: date,
+) -> tuple[str, tuple[date, ...]]:
+    """The day's spelling and its days; an empty day is refused, not read as the default."""
+    if raw.get("day") is not None and not cast(str, raw.get("day")).strip():
+        raise InputError(
+            "--day is empty: give a day (YYYY-MM-DD, yesterday, latest, START..END or "
+            "last-N-days), or leave the option out for latest."
+        )
+    if raw.get("day") is None and "INPUT_DAY" in env and not env["INPUT_DAY"].strip():
+        raise InputError(
+            "the day input is empty: give a day (YYYY-MM-DD, yesterday, latest, START..END or "
+            "last-N-days), or leave the input out for latest."
+        )
+    day_text = cast(str, _default(text, "day"))
+    seat_day(day_text, kinds, today)
+    if any(k.seats for k in kinds) and all(k.seats for k in kinds):
+        return "latest", (today,)  # the seat list is today's, asked with no day
+    return parse_day(day_text, today=today, first_day=scope.first_day)
+
+
+def _policy(text: str | None, day_spec: str) -> NotAvailable:
+    """``if-not-available``: given, or error for one day and skip for a range."""
+    is_range = ".." in day_spec or day_spec.startswith("last-")
+    policy = ("skip" if is_range else "error") if text is None else text.strip().lower()
+    if policy not in ("error", "warn", "skip"):
+        raise InputError(f"if-not-available {show(text or '')} must be error, warn or skip.")
+    return cast(NotAvailable, policy)

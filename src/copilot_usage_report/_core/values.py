@@ -2,14 +2,16 @@
 
 Each parser takes what a person typed (an option or an environment variable),
 accepts ASCII digits only, and raises one ``InputError`` line naming the input
-and what it accepts. ``settings`` builds the run's ``Settings`` from these; the
-CLI reuses them for its own options (``serve-demo --lifetime``, ``summarize
---format``) and ``publish-history`` for its flags.
+and what it accepts. The table of options (``options``) names one parser for each
+input (``whole``, ``seconds``, ``flag``... at the end of this module), and
+``settings`` builds the run's ``Settings`` with them; the CLI reuses them for its
+own options (``serve-demo --lifetime``) and ``publish-history`` for its flags.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal
 
@@ -17,21 +19,28 @@ from .._errors import InputError
 
 __all__ = [
     "API_VERSION",
+    "DEFAULT_API_VERSION",
     "FIRST_ORG_REPORT_DAY",
     "FIRST_REPORT_DAY",
     "LATEST_LOOKBACK_DAYS",
     "MAX_FILE_SIZE",
     "MAX_RANGE_DAYS",
     "MIN_FILE_SIZE",
+    "Parser",
     "ReportFormat",
-    "optional_seconds",
+    "api_version",
+    "flag",
+    "optional_price",
     "optional_whole",
     "parse_day",
     "parse_flag",
     "parse_format",
     "parse_seconds",
     "parse_size",
+    "report_format",
+    "seconds",
     "show",
+    "whole",
 ]
 
 #: The first day GitHub has any usage-metrics report for (enterprise scope).
@@ -54,6 +63,8 @@ _FALSE = frozenset({"false", "no", "off", "0"})
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: A GitHub API version is spelled as a day: ``YYYY-MM-DD``.
 API_VERSION = _DAY
+#: The API version sent unless another is asked for.
+DEFAULT_API_VERSION = "2026-03-10"
 _LAST_N = re.compile(r"last-([0-9]{1,4})-days?")
 _WHOLE = re.compile(r"[0-9]{1,9}")
 _DECIMAL = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")
@@ -216,15 +227,6 @@ def parse_price(text: str) -> float:
     return float(text.strip())
 
 
-def optional_seconds(name: str, text: str | None, default: float, high: float) -> float:
-    if text is None:
-        return default
-    value = parse_seconds(name, text, high=high)
-    if not 0 <= value <= high:
-        raise InputError(f"{name} must be from 0 to {high:g} seconds, not {text.strip()}.")
-    return value
-
-
 def parse_flag(name: str, text: str | None, *, default: bool) -> bool:
     """A yes/no input: true/false, yes/no, on/off or 1/0 in any case; ``None`` is the default."""
     if text is None:
@@ -248,3 +250,55 @@ def parse_format(text: str | None) -> ReportFormat:
         f"format {show(text or '')} must be ndjson (the files as GitHub serves them) or csv "
         "(also flattened CSV tables beside them)."
     )
+
+
+# -- parsers of one input each, as the table of options (``options``) names them ------------
+#: Reads one input's text (never ``None``: the table's default is text too) under its name.
+Parser = Callable[[str, str], object]
+
+
+def whole(low: int, high: int) -> Callable[[str, str], int]:
+    """A whole number from ``low`` to ``high`` (``retries``, ``concurrency``)."""
+
+    def parse(name: str, text: str) -> int:
+        return optional_whole(name, text, low, low, high)
+
+    return parse
+
+
+def seconds(high: float, *, positive: bool = False) -> Callable[[str, str], float]:
+    """Seconds from 0 (or more than 0, when ``positive``) to ``high``."""
+
+    def parse(name: str, text: str) -> float:
+        value = parse_seconds(name, text, high=high)
+        if positive and value == 0:
+            raise InputError(f"{name} must be more than 0 seconds.")
+        return value
+
+    return parse
+
+
+def flag(name: str, text: str) -> bool:
+    """A yes/no input (``job-summary``)."""
+    return parse_flag(name, text, default=False)
+
+
+def report_format(name: str, text: str) -> ReportFormat:
+    """The ``format`` input."""
+    return parse_format(text)
+
+
+def optional_price(name: str, text: str) -> float | None:
+    """``seat-price``: a price, or ``None`` (the plan's list price) when left empty."""
+    return None if not text.strip() else parse_price(text)
+
+
+def api_version(name: str, text: str) -> str:
+    """An ``X-GitHub-Api-Version``: a day, ``YYYY-MM-DD``."""
+    value = text.strip()
+    if not API_VERSION.fullmatch(value):
+        raise InputError(
+            f"{name} {show(value)} is not a GitHub API version (YYYY-MM-DD, for example "
+            f"{DEFAULT_API_VERSION})."
+        )
+    return value
