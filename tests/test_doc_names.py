@@ -24,7 +24,7 @@ INPUTS, OUTPUTS = set(ACTION["inputs"]), set(ACTION["outputs"])
 PAGES = [*docs.pages(), ROOT / "SECURITY.md"]
 OUR_ACTION = re.compile(r"OWNER/copilot-usage-report@")
 #: `key: value` settings in prose that belong to other things than this action.
-OTHER_KEYS = {"permissions", "uses", "merge-multiple", "x-ratelimit-remaining"}
+OTHER_KEYS = {"permissions", "actions", "uses", "merge-multiple", "x-ratelimit-remaining"}
 _NAME = r"`[a-z][a-z0-9-]*`"
 _LIST = rf"{_NAME}(?:(?:,\s+|,?\s+and\s+|,?\s+or\s+){_NAME})*"
 
