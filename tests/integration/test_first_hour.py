@@ -311,7 +311,8 @@ def _run_sql_and_python(text: str, folder: Path, env: dict[str, str]) -> None:
             script = folder / "block.py"
             script.write_text(block.code, "utf-8")
             proc = subprocess.run(
-                [sys.executable, str(script)], cwd=folder, env=env, capture_output=True,
+                [sys.executable, str(script)], cwd=folder, capture_output=True,
+                env=env | {k: v for k, v in os.environ.items() if k == "SYSTEMROOT"},
                 text=True, timeout=60, check=False,
             )  # fmt: skip
             assert proc.returncode == 0 and proc.stdout.strip(), proc.stderr[-3000:]

@@ -6,7 +6,7 @@ wheel built from the checkout, with uv offline (``UV_OFFLINE``): the wheel must 
 the demo needs, its dependencies must be the pinned ones uv's cache holds, and the demo must run
 to its dashboard. ``.ci/run`` and CI's test job warm the cache (the action's hash-pinned wheels
 and the build backend); where it is cold, the test is skipped with the command that warms it,
-except under ``CI``, where it fails.
+except under ``CI`` on Linux, where it fails (CI's macOS and Windows jobs do not warm it).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def _uv(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.Comple
     done = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
     )
-    if done.returncode != 0 and "network" in done.stderr and not IN_CI:
+    warmed = IN_CI and sys.platform.startswith("linux")
+    if done.returncode != 0 and "network" in done.stderr and not warmed:
         pytest.skip(f"uv's cache lacks a wheel this needs; warm it once: {WARM}")
     assert done.returncode == 0, done.stderr[-3000:]
     return done
