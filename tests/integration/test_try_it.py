@@ -56,6 +56,8 @@ def _uv_env(tmp_path: Path) -> dict[str, str]:
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_NO_CONFIG": "1",
         "UV_TOOL_DIR": str(tmp_path / "tools"),  # no tool the machine has installed stands in
+        # The interpreter of the suite, whose version the cached binary wheels were warmed for.
+        "UV_PYTHON": sys.executable,
     }
 
 
