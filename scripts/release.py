@@ -3,8 +3,9 @@
     python scripts/release.py v1.2.3 [--notes-file NOTES.md]
 
 Fails (exit 1, one line naming what disagrees) unless the tag is ``vX.Y.Z``,
-``pyproject.toml`` says version ``X.Y.Z``, and ``CHANGELOG.md`` has a dated,
-non-empty ``## [X.Y.Z] - YYYY-MM-DD`` section. On success it writes that
+``pyproject.toml`` says version ``X.Y.Z``, ``CHANGELOG.md`` has a dated,
+non-empty ``## [X.Y.Z] - YYYY-MM-DD`` section, and ``README.md`` says
+"`@vX` is the newest release of vX.x, now X.Y.Z". On success it writes that
 section's body to the notes file, and inside Actions sets the step outputs
 ``version`` (``X.Y.Z``) and ``major`` (``vX``, the tag the release workflow moves).
 """
@@ -23,6 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 _TAG = re.compile(r"v(?P<major>0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\](?P<rest>.*)$", re.MULTILINE)
+#: The README's sentence mapping the major tag users write (``@v1``) to the release it names.
+README_RELEASE = re.compile(
+    r"`@(?P<major>v\d+)`\s+is\s+the\s+newest\s+release\s+of\s+(?P=major)\.x,\s+now\s+"
+    r"(?P<version>\d+\.\d+\.\d+)"
+)
 
 
 class ReleaseError(Exception):
@@ -50,7 +56,24 @@ def changelog_section(changelog: str, version: str) -> tuple[str, str]:
     raise ReleaseError(f"CHANGELOG.md has no '## [{version}] - YYYY-MM-DD' section.")
 
 
-def check_release(tag: str, *, pyproject: str, changelog: str) -> Release:
+def check_readme(readme: str, version: str, major: str) -> None:
+    """The README names ``major`` as the tag to use and ``version`` as the release it is."""
+    said = README_RELEASE.search(readme)
+    if said is None:
+        raise ReleaseError(
+            f"README.md does not say which release `@{major}` is: write "
+            f"'`@{major}` is the newest release of {major}.x, now {version}'."
+        )
+    if (said["major"], said["version"]) != (major, version):
+        raise ReleaseError(
+            f"README.md says `@{said['major']}` is {said['version']}, but this release is "
+            f"{version} (`@{major}`): update that sentence."
+        )
+
+
+def check_release(
+    tag: str, *, pyproject: str, changelog: str, readme: str | None = None
+) -> Release:
     """Check that ``tag`` may be released; the version, major tag and notes if so."""
     match = _TAG.fullmatch(tag)
     if match is None:
@@ -69,7 +92,10 @@ def check_release(tag: str, *, pyproject: str, changelog: str) -> Release:
         )
     if not notes:
         raise ReleaseError(f"CHANGELOG.md's [{version}] section is empty.")
-    return Release(version=version, major=f"v{match.group('major')}", notes=notes + "\n")
+    major = f"v{match.group('major')}"
+    if readme is not None:
+        check_readme(readme, version, major)
+    return Release(version=version, major=major, notes=notes + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.tag,
             pyproject=(ROOT / "pyproject.toml").read_text(encoding="utf-8"),
             changelog=(ROOT / "CHANGELOG.md").read_text(encoding="utf-8"),
+            readme=(ROOT / "README.md").read_text(encoding="utf-8"),
         )
     except ReleaseError as error:
         print(f"::error title=Release check::{error}", file=sys.stderr)
@@ -92,7 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if output := os.environ.get("GITHUB_OUTPUT"):
         with Path(output).open("a", encoding="utf-8") as out:
             out.write(f"version={release.version}\nmajor={release.major}\n")
-    print(f"{args.tag}: pyproject.toml and CHANGELOG.md agree; major tag {release.major}.")
+    print(
+        f"{args.tag}: pyproject.toml, CHANGELOG.md and README.md agree; major tag {release.major}."
+    )
     return 0
 
 

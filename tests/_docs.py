@@ -13,6 +13,10 @@ DOCS = ROOT / "docs"
 GENERATED = (DOCS / "cli.md", DOCS / "errors.md")
 #: The fence languages of a terminal block.
 TERMINAL = ("sh", "bash", "console")
+#: Blocks the doc test also runs, after a page's terminal blocks, in the folder they ran in:
+#: ```sql with Python's sqlite3 against the one SQLite database they left, ```python with the
+#: project's Python.
+AFTER = ("sql", "python")
 #: The comment that marks a section of runnable terminal blocks, and its end.
 SECTION = re.compile(r"<!-- terminal-examples:.*?-->(.*?)<!-- terminal-examples: end -->", re.S)
 #: The comment, on the line before a terminal block, saying why the doc test does not run it.
@@ -56,21 +60,40 @@ def commands(block: Block) -> str:
     return "\n".join(line[2:] for line in block.code.splitlines() if line.startswith("$ "))
 
 
-def runnable(text: str) -> list[Block]:
-    """The terminal blocks inside the page's terminal-examples sections, in order."""
+def runnable(text: str, languages: tuple[str, ...] = TERMINAL) -> list[Block]:
+    """The blocks of ``languages`` (terminal blocks by default) inside the page's
+    terminal-examples sections, in order."""
     spans = [m.span(1) for m in SECTION.finditer(text)]
     return [
         b
         for b in blocks(text)
-        if b.language in TERMINAL and any(a <= b.start < z for a, z in spans)
+        if b.language in languages and any(a <= b.start < z for a, z in spans)
     ]
 
 
 def unmarked(text: str) -> list[Block]:
-    """Terminal blocks neither in a terminal-examples section nor marked ``<!-- not run: -->``."""
-    run = {b.start for b in runnable(text)}
+    """Terminal, SQL and Python blocks neither in a terminal-examples section nor marked
+    ``<!-- not run: -->``."""
+    languages = (*TERMINAL, *AFTER)
+    run = {b.start for b in runnable(text, languages)}
     return [
         b
         for b in blocks(text)
-        if b.language in TERMINAL and b.start not in run and not NOT_RUN.search(text[: b.start])
+        if b.language in languages and b.start not in run and not NOT_RUN.search(text[: b.start])
     ]
+
+
+def statements(block: Block) -> list[str]:
+    """The SQL statements of a ```sql block, each whole, without comment-only lines."""
+    import sqlite3
+
+    found, pending = [], ""
+    for line in block.code.splitlines(keepends=True):
+        if not pending and line.lstrip().startswith("--"):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    assert not pending.strip(), f"an unfinished SQL statement: {pending!r}"
+    return found

@@ -289,6 +289,46 @@ def test_terminal_blocks_run_as_written(run_cli, tmp_path, page):
         run_cli("serve-demo", "--stop", env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     _PAGE_CHECKS[page](tmp_path, proc.stdout, proc.stderr)
+    _run_sql_and_python(text, tmp_path, full)
+
+
+def _run_sql_and_python(text: str, folder: Path, env: dict[str, str]) -> None:
+    """The page's ```sql blocks against the database its terminal blocks left in ``folder``,
+    the one the text before the block names (``sqlite3 PATH``; each statement answers at least
+    one row), and its ```python blocks with the project's Python there (each prints something)."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    for block in docs.runnable(text, docs.AFTER):
+        if block.language == "sql":
+            *_, named = re.findall(r"sqlite3 (\S+\.sqlite)", text[: block.start])
+            database = folder / named
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+                for statement in docs.statements(block):
+                    assert db.execute(statement).fetchall(), statement
+        else:
+            script = folder / "block.py"
+            script.write_text(block.code, "utf-8")
+            proc = subprocess.run(
+                [sys.executable, str(script)], cwd=folder, capture_output=True,
+                env=env | {k: v for k, v in os.environ.items() if k == "SYSTEMROOT"},
+                text=True, timeout=60, check=False,
+            )  # fmt: skip
+            assert proc.returncode == 0 and proc.stdout.strip(), proc.stderr[-3000:]
+
+
+def test_sql_and_python_blocks_are_run_after_the_terminal_blocks():
+    """Some pages' SQL and Python examples are in runnable sections, and the SQL splits into
+    whole statements."""
+    found = {
+        (page, b.language)
+        for page in _RUNNABLE_PAGES
+        for b in docs.runnable((docs.ROOT / page).read_text("utf-8"), docs.AFTER)
+    }
+    assert {("docs/history.md", "sql"), ("docs/metrics.md", "python")} <= found
+    block = docs.Block("sql", "-- one\nselect 1;\n-- two\nselect 'a;b'\n  from t;\n", 0)
+    assert docs.statements(block) == ["select 1;", "select 'a;b'\n  from t;"]
 
 
 def test_each_scope_answers_only_under_its_own_api_prefix(demo):
