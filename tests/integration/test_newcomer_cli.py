@@ -1,0 +1,77 @@
+"""A newcomer's first hour, through the real CLI: the README's examples as written warn of
+nothing that is not wrong, and every message names what the reader can act on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copilot_usage_report._app.demo import DEMO_ENTERPRISE, DEMO_TOKEN, demo_standin
+from copilot_usage_report._standin.server import StandIn
+
+TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[StandIn]:
+    """The demo's stand-in, as serve-demo runs it."""
+    with demo_standin(TODAY) as standin:
+        yield standin
+
+
+def _env(standin: StandIn) -> dict[str, str]:
+    return {"GH_TOKEN": DEMO_TOKEN, "GITHUB_API_URL": standin.api_url}
+
+
+def _days(run: Any) -> dict[str, dict[str, Any]]:
+    assert run.code == 0, run.stderr
+    return {d["day"]: d for d in json.loads(run.stdout)["days"]}
+
+
+def _shift(path: Path, day: str, by: int) -> None:
+    """Change ``day``'s daily_active_users in a report file by ``by`` (its hash is not kept)."""
+    document = json.loads(path.read_text("utf-8"))
+    for record in document["day_totals"]:
+        if record["day"] == day:
+            record["daily_active_users"] += by
+    path.write_text(json.dumps(document), "utf-8")
+
+
+def test_readme_enterprise_example_warns_nothing_and_the_1_day_report_counts(
+    demo, run_cli, tmp_path
+):
+    """Both enterprise reports of the README, fetched together, give no warning; the day's
+    numbers are the 1-day report's whichever order the files are read in."""
+    run = run_cli(
+        "fetch", "--enterprise", DEMO_ENTERPRISE,
+        "--report", "enterprise-1-day,enterprise-28-day", env=_env(demo),
+    )  # fmt: skip
+    assert run.code == 0, run.stderr
+    assert "warning" not in run.stderr, run.stderr
+    scope = tmp_path / "copilot-usage-metrics" / "enterprises" / DEMO_ENTERPRISE
+    (one_day,) = (scope / "enterprise-1-day").iterdir()
+    (rolling,) = (scope / "enterprise-28-day").iterdir()
+    day = one_day.name
+    for file in rolling.glob("*.json"):
+        if file.name != "manifest.json":
+            _shift(file, day, 1000)  # the 28-day report now disagrees about the day
+    alone = _days(run_cli("summarize", str(one_day), "--json"))[day]
+    for order in ((one_day, rolling), (rolling, one_day)):
+        both = run_cli("summarize", *map(str, order), "--json")
+        assert "warning" not in both.stderr, both.stderr
+        assert _days(both)[day] == alone
+    archive = run_cli("summarize", str(tmp_path / "copilot-usage-metrics"), "--json")
+    assert _days(archive)[day] == alone
+
+
+def test_demo_with_both_organization_reports_warns_nothing(run_cli, tmp_path):
+    """``demo --report organization-1-day,organization-28-day`` is no conflict: no warning."""
+    run = run_cli("demo", "--report", "organization-1-day,organization-28-day")
+    assert run.code == 0, run.stderr
+    assert "warning" not in run.stderr, run.stderr
+    assert "replaces the earlier" not in run.stdout + run.stderr
