@@ -75,3 +75,26 @@ def test_demo_with_both_organization_reports_warns_nothing(run_cli, tmp_path):
     assert run.code == 0, run.stderr
     assert "warning" not in run.stderr, run.stderr
     assert "replaces the earlier" not in run.stdout + run.stderr
+
+
+def test_serve_demo_stop_stops_every_stand_in_it_started(run_cli, tmp_path):
+    """Two stand-ins running: one ``--stop`` ends both and says so; the next finds none."""
+    runtime = {"XDG_RUNTIME_DIR": str(tmp_path)}
+    started = [run_cli("serve-demo", "--lifetime", "60", env=runtime) for _ in range(2)]
+    urls = [run.stdout.strip() for run in started]
+    try:
+        assert all(run.code == 0 for run in started), [run.stderr for run in started]
+        assert len(set(urls)) == 2
+        stopped = run_cli("serve-demo", "--stop", env=runtime)
+        assert stopped.code == 0, stopped.stderr
+        assert "Stopped 2 demo stand-ins" in stopped.stderr
+        assert all(url in stopped.stderr for url in urls)
+        for url in urls:  # nothing answers any more
+            fetch = run_cli(
+                "fetch", "--org", "octo-demo", env={"GH_TOKEN": DEMO_TOKEN, "GITHUB_API_URL": url}
+            )
+            assert fetch.code == 1, fetch.stderr
+        again = run_cli("serve-demo", "--stop", env=runtime)
+        assert again.stderr.startswith("No demo stand-in"), again.stderr
+    finally:
+        run_cli("serve-demo", "--stop", env=runtime)
