@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from copilot_usage_report._app.demo import DEMO_ENTERPRISE, DEMO_TOKEN, demo_standin
-from copilot_usage_report._standin.server import StandIn
+from copilot_usage_report._standin.server import Fault, StandIn
 
 TODAY = datetime.now(UTC).date()
 
@@ -98,3 +98,35 @@ def test_serve_demo_stop_stops_every_stand_in_it_started(run_cli, tmp_path):
         assert again.stderr.startswith("No demo stand-in"), again.stderr
     finally:
         run_cli("serve-demo", "--stop", env=runtime)
+
+
+STALE = "ghp_STALETOKEN1234567890"
+
+
+@pytest.mark.parametrize(
+    ("where", "args", "env", "actions", "named"),
+    [
+        ("GH_TOKEN", (), {"GH_TOKEN": STALE}, False, "environment variable GH_TOKEN"),
+        ("GITHUB_TOKEN", (), {"GITHUB_TOKEN": STALE}, False, "environment variable GITHUB_TOKEN"),
+        ("--token", ("--token", STALE), {}, False, "It came from --token"),
+        ("input", (), {"INPUT_TOKEN": STALE}, True, "It came from the token input of the action"),
+    ],
+    ids=["GH_TOKEN", "GITHUB_TOKEN", "option", "input"],
+)
+def test_a_stale_token_names_where_it_came_from_and_what_to_do(
+    standin, run_cli, tmp_path, where, args, env, actions, named
+):
+    """A 401 names the token's source (variable, option or input) and how to renew it."""
+    standin.api_faults.append(Fault(status=401, body=b'{"message": "Bad credentials"}'))
+    run = run_cli(
+        "fetch", "--org", "my-org", "--retries", "0", *args,
+        env={"GITHUB_API_URL": standin.api_url, "INPUT_OUTPUT_DIR": str(tmp_path / "o"), **env},
+        actions=actions,
+    )  # fmt: skip
+    assert run.code == 1, run.stderr
+    (line,) = [ln for ln in run.stderr.splitlines() if "HTTP 401" in ln]
+    assert named in line
+    if where in ("GH_TOKEN", "GITHUB_TOKEN"):
+        assert "gh auth refresh -s read:org" in line and f"set {where} to a new token" in line
+    assert "read:org" in line  # the permission a new token needs
+    assert STALE not in run.everything

@@ -126,6 +126,8 @@ class Settings:
     inactive_days: int = 30
     #: ``copilot-seats``: USD a seat costs a month; ``None``: the plan's list price.
     seat_price: float | None = None
+    #: Where the token came from: ``--token``, or the variable (``INPUT_TOKEN``, ``GH_TOKEN``…).
+    token_source: str = ""
 
     @property
     def is_latest(self) -> bool:
@@ -290,8 +292,10 @@ def build_settings(
     policy = (policy_text or ("skip" if is_range else "error")).strip().lower()
     if policy not in ("error", "warn", "skip"):
         raise InputError(f"if-not-available {show(policy_text or '')} must be error, warn or skip.")
-    token = _check_token(
-        raw.token if raw.token is not None else _env(env, "INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN")
+    token_names = ("INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN")
+    token = _check_token(raw.token if raw.token is not None else _env(env, *token_names))
+    token_source = (
+        "--token" if raw.token is not None else next(n for n in token_names if _env(env, n))
     )
     api_url = _check_api_url(
         raw.api_url
@@ -377,6 +381,7 @@ def build_settings(
         day_spec=day_spec,
         if_not_available=cast(NotAvailable, policy),
         token=token,
+        token_source=token_source,
         api_url=api_url,
         api_version=api_version,
         output_dir=output_dir,
