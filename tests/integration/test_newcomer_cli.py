@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +130,16 @@ def test_a_stale_token_names_where_it_came_from_and_what_to_do(
         assert "gh auth refresh -s read:org" in line and f"set {where} to a new token" in line
     assert "read:org" in line  # the permission a new token needs
     assert STALE not in run.everything
+
+
+def test_a_day_before_the_organization_start_names_that_start(run_cli, tmp_path):
+    """``--org … --day 2025-01-01`` names the earliest day one can ask for, not 2025-10-10."""
+    try:
+        year = TODAY.replace(year=TODAY.year - 1)
+    except ValueError:  # 29 February
+        year = TODAY.replace(year=TODAY.year - 1, day=28)
+    earliest = max(date(2025, 12, 12), year)
+    run = run_cli("fetch", "--org", "my-org", "--day", "2025-01-01", "--token", "x")
+    assert run.code == 2, run.stderr
+    assert earliest.isoformat() in run.stderr
+    assert "2025-10-10" not in run.stderr
