@@ -143,3 +143,27 @@ def test_a_day_before_the_organization_start_names_that_start(run_cli, tmp_path)
     assert run.code == 2, run.stderr
     assert earliest.isoformat() in run.stderr
     assert "2025-10-10" not in run.stderr
+
+
+def test_summarize_csv_writes_only_tables_with_rows_and_says_so_once(demo, run_cli, tmp_path):
+    """Seven days of the three per-day organization reports: no all-zero or header-only table,
+    the teams table has the join's numbers, and one line says what was written."""
+    run = run_cli(
+        "fetch", "--org", "octo-demo", "--day", "last-7-days",
+        "--report", "organization-1-day,users-1-day,user-teams-1-day", env=_env(demo),
+    )  # fmt: skip
+    assert run.code == 0, run.stderr
+    out = tmp_path / "copilot-usage-metrics"
+    run = run_cli("summarize", "--format", "csv", str(out))
+    assert run.code == 0, run.stderr
+    tables = sorted(out.rglob("*.csv"))
+    (line,) = run.stderr.splitlines()
+    assert line.startswith(f"Wrote {len(tables)} CSV table(s) (") and str(out) in line
+    for table in tables:
+        assert len(table.read_text("utf-8").splitlines()) > 1, table  # rows, not a header alone
+    team_folders = sorted((out / "orgs" / "octo-demo" / "user-teams-1-day").iterdir())
+    assert team_folders
+    for folder in team_folders:
+        assert sorted(p.name for p in folder.glob("*.csv")) == ["teams.csv", "user_teams.csv"]
+        rows = (folder / "teams.csv").read_text("utf-8").splitlines()[1:]
+        assert any(int(row.split(",")[5]) > 0 for row in rows)  # active_users of the join
