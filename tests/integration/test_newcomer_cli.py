@@ -167,3 +167,32 @@ def test_summarize_csv_writes_only_tables_with_rows_and_says_so_once(demo, run_c
         assert sorted(p.name for p in folder.glob("*.csv")) == ["teams.csv", "user_teams.csv"]
         rows = (folder / "teams.csv").read_text("utf-8").splitlines()[1:]
         assert any(int(row.split(",")[5]) > 0 for row in rows)  # active_users of the join
+
+
+def _action_outputs() -> list[str]:
+    import yaml
+
+    action = Path(__file__).parents[2] / "action.yml"
+    return list(yaml.safe_load(action.read_text("utf-8"))["outputs"])
+
+
+def test_the_shared_table_of_outputs_is_action_yml_s():
+    """``ACTION_OUTPUTS`` is action.yml's outputs, in its order; each unset one says when."""
+    from copilot_usage_report._app.action_outputs import ACTION_OUTPUTS, SET_ELSEWHERE
+
+    assert list(ACTION_OUTPUTS) == _action_outputs()
+    assert set(SET_ELSEWHERE) <= set(ACTION_OUTPUTS)
+
+
+def test_the_demo_lists_exactly_the_outputs_action_yml_exposes(run_cli, tmp_path):
+    """The demo's "Step outputs" names each output of action.yml once, and no other."""
+    run = run_cli("demo")
+    assert run.code == 0, run.stderr
+    block = run.stdout.split("\nStep outputs", 1)[1].split("\nJob summary", 1)[0]
+    named: list[str] = []
+    for line in block.splitlines():
+        if line.startswith("  "):
+            head = line.strip().split(" = ", 1)[0].split(": set ", 1)[0]
+            named += [n.strip() for n in head.split(",")]
+    assert sorted(named) == sorted(_action_outputs())
+    assert "upload-paths" not in block and "artifact-name" not in block
