@@ -196,3 +196,38 @@ def test_the_demo_lists_exactly_the_outputs_action_yml_exposes(run_cli, tmp_path
             named += [n.strip() for n in head.split(",")]
     assert sorted(named) == sorted(_action_outputs())
     assert "upload-paths" not in block and "artifact-name" not in block
+
+
+def test_a_failed_history_step_sets_the_action_s_error_outputs(standin, tmp_path):
+    """action.yml run as the runner runs it: the fetch succeeds, the history step fails (its git
+    host refuses), and the action's ``error`` and ``error-type`` say why, as docs/errors.md says."""
+    from ._common import DAY, FILES
+    from ._composite import run_action
+    from ._gitserver import require_git
+
+    require_git()
+    standin.add_report("my-org", DAY, list(FILES))
+    run = run_action(
+        {
+            "org": "my-org",
+            "token": "ghp_TESTTOKEN1234567890",
+            "api-url": standin.api_url,
+            "day": DAY.isoformat(),
+            "path": str(tmp_path / "archive"),
+            "history-branch": "copilot-usage",
+            "history-token": "ghs_HISTORYTOKEN0123456789abcdef",
+        },
+        workdir=tmp_path,
+        env={
+            "RUNNER_TEMP": str(tmp_path),
+            "GITHUB_SERVER_URL": "http://127.0.0.1:9",  # nothing listens: git cannot clone
+            "GITHUB_REPOSITORY": "octo/metrics",
+        },
+    )
+    assert run.step("fetch").outcome == "success", run.step("fetch").stderr
+    history = run.step("history")
+    assert history.outcome == "failure", history.stderr
+    assert run.outcome == "failure"
+    assert run.outputs["error-type"] == "HistoryBranchError"
+    assert run.outputs["error"] == history.outputs["error"] != ""
+    assert "history" in run.outputs["error"].lower()
