@@ -110,9 +110,9 @@ def token_advice(settings: Settings) -> str:
     if source:
         refresh = "read:org" if org else "read:enterprise"
         return (
-            f"It came from the environment variable {source}: if it holds gh auth token's, run "
-            f'gh auth refresh -s {refresh} and export {source}="$(gh auth token)" again; '
-            f"otherwise set {source} to a new token ({may})."
+            f"It came from the environment variable {source}: set {source} to a new token "
+            f"({may}), or, if it is the GitHub CLI's, run gh auth refresh -s {refresh} and "
+            f'export {source}="$(gh auth token)" again.'
         )
     return f"Give a new token ({may})."
 
