@@ -36,7 +36,7 @@ def test_yesterday_and_explicit_day():
     [
         ("2026-11-26", "in the future"),
         ("2026-11-25", "is today"),
-        ("2025-10-09", "before 2025-10-10"),
+        ("2025-10-09", "before 2025-12-12, the first day GitHub has organization"),
         ("2025-12-01", "before 2025-12-12"),
         ("2026-02-30", "not a calendar date"),
         ("20261120", "not a date"),
@@ -48,6 +48,17 @@ def test_bad_days_are_refused(text, message):
     """Malformed, future, today's and too-old days raise InputError with a reason."""
     with pytest.raises(InputError, match=message):
         parse_day(text, today=TODAY)
+
+
+def test_the_bound_named_is_the_scope_start_or_the_year_whichever_is_later():
+    """An enterprise day before 2025-10-10 names that start; past a year, the year's bound."""
+    early = date(2026, 1, 1)
+    with pytest.raises(InputError, match=r"before 2025-10-10, the first day GitHub has Copilot"):
+        parse_day("2025-10-09", today=early, first_day=date(2025, 10, 10))
+    with pytest.raises(InputError, match="oldest day available today is 2025-12-20"):
+        parse_day("2025-10-09", today=date(2026, 12, 20), first_day=date(2025, 10, 10))
+    with pytest.raises(InputError, match="oldest day available today is 2025-12-20"):
+        parse_day("2025-01-01", today=date(2026, 12, 20))
 
 
 def test_one_year_history_bound():

@@ -53,9 +53,11 @@ class Step:
 
 @dataclass
 class Composite:
-    """The whole run: every step in order, and the composite's own outcome."""
+    """The whole run: every step in order, the composite's own outcome, and its outputs."""
 
     steps: list[Step]
+    #: The action's outputs, each ``value:`` of action.yml's ``outputs`` filled after the run.
+    outputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def outcome(self) -> str:
@@ -226,4 +228,5 @@ def run_action(
         steps.append(step)
         if step_id:
             context["steps"][step_id] = {"outcome": step.outcome, "outputs": step.outputs}
-    return Composite(steps)
+    outputs = {name: _fill(str(spec["value"]), context) for name, spec in action["outputs"].items()}
+    return Composite(steps, outputs)

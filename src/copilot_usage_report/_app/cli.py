@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -268,6 +269,20 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     return insight, tables
 
 
+def _wrote(tables: Sequence[Path]) -> str:
+    """One line for the CSV tables written: how many, which names, in how many folders where."""
+    if not tables:
+        return "Wrote no CSV table: the files hold no rows for one."
+    folders = list(dict.fromkeys(t.parent for t in tables))
+    names = ", ".join(dict.fromkeys(t.name for t in tables))
+    where = (
+        f"in {folders[0]}"
+        if len(folders) == 1
+        else f"in {len(folders)} folders under {os.path.commonpath(folders)}"
+    )
+    return f"Wrote {len(tables)} CSV table(s) ({names}) beside the report files, {where}."
+
+
 def _summarize(args: argparse.Namespace) -> int:
     """``summarize PATH...``: the usage summary of files on disk, as Markdown (or JSON)."""
     from .._core import parse_format
@@ -280,8 +295,7 @@ def _summarize(args: argparse.Namespace) -> int:
 
         written = write_csv(paths)
         insight = written.insight
-        for table in written.files:
-            print(f"Wrote {table}", file=sys.stderr)
+        print(_wrote(written.files), file=sys.stderr)
     else:
         from .._metrics import summarize_paths
 

@@ -124,6 +124,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     """Serve the history, fetch from it like a workflow would, print outputs and summary."""
     from .._core import redact_text
     from .._render import render_result
+    from .action_outputs import action_outputs
     from .budget import shorten
     from .progress import Progress
     from .session import run_fetch
@@ -173,12 +174,15 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
         report(result, as_json=True, settings=settings)
         return 0
     insight = report(result, as_json=False, settings=settings)
-    print("\nStep outputs (what later steps read as steps.<id>.outputs.*; link signatures")
-    print("are elided here as in every log line, the real output holds them):")
+    print("\nStep outputs (the action's, which later steps read as steps.<id>.outputs.*; link")
+    print("signatures are elided here as in every log line, the real output holds them):")
     metrics_file = result.index.parent / "metrics.json" if result.index else None
     shown = metrics_file if metrics_file is not None and metrics_file.exists() else ""
-    for name, value in outputs_of(result, insight, str(shown)).items():
+    outputs, later = action_outputs(outputs_of(result, insight, str(shown)))
+    for name, value in outputs:
         print(f"  {name} = {shorten(redact_text(value))}")
+    for when, names in later:
+        print(f"  {', '.join(names)}: set {when}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
     print(render_result(result, insight))
     print(

@@ -106,7 +106,7 @@ examples:
   copilot-usage-report serve-demo --scenario forbidden --lifetime 300
       a stand-in that refuses every request with 403, for five minutes; prints its URL
   copilot-usage-report serve-demo --stop
-      stop the stand-in serve-demo started (it also stops by itself after --lifetime)"""
+      stop every stand-in serve-demo started (each also stops by itself after --lifetime)"""
 
 HISTORY_EPILOG = f"""{HISTORY_EXIT_CODES}
 

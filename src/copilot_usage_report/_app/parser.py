@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--stop",
         action="store_true",
-        help="stop the stand-in the last serve-demo started, and exit (default off)",
+        help="stop every stand-in serve-demo started that still runs, and exit (default off)",
     )
     serve.add_argument(
         "--foreground",

@@ -4,8 +4,8 @@
 serves ``demo.demo_standin`` until its ``--lifetime`` ends, prints the API URL
 (or with ``--env`` the shell exports of the README's terminal examples), and
 inside Actions sets the step outputs the action's self-test reads. A state
-file in the user's runtime folder names the process, so ``--env`` reuses a
-stand-in that still runs and ``--stop`` ends it.
+file in the user's runtime folder names every process it started that still runs, so
+``--env`` reuses a stand-in that still runs and ``--stop`` ends them all.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _interrupt(*_: object) -> None:
 
 
 def _state_file() -> Path:
-    """Where ``serve-demo`` notes the server it started, so ``--stop`` finds that one."""
+    """Where ``serve-demo`` notes the servers it started, so ``--stop`` finds them."""
     base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
     return Path(base) / f"copilot-usage-report-serve-demo-{user}.json"
@@ -86,28 +86,56 @@ def _serving(details: dict[str, str]) -> bool:
     return str(answer.headers.get("server", "")).startswith("standin")
 
 
-def _recorded() -> dict[str, str] | None:
+def _recorded() -> list[dict[str, str]]:
+    """The stand-ins noted in the state file, newest last (an older file named one alone)."""
     try:
-        details = json.loads(_state_file().read_text("utf-8"))
+        noted = json.loads(_state_file().read_text("utf-8"))
     except (OSError, ValueError):
-        return None
-    return details if isinstance(details, dict) else None
+        return []
+    noted = [noted] if isinstance(noted, dict) else noted
+    if not isinstance(noted, list):
+        return []
+    return [d for d in noted if isinstance(d, dict) and str(d.get("pid", "")).isdigit()]
+
+
+def _note(running: list[dict[str, str]]) -> None:
+    """Write the state file naming ``running`` (removed when none runs)."""
+    with contextlib.suppress(OSError):  # else --stop cannot find them; they stop by themselves
+        if running:
+            _state_file().write_text(json.dumps(running), "utf-8")
+        else:
+            _state_file().unlink(missing_ok=True)
 
 
 def _stop() -> int:
-    """Stop the stand-in the last ``serve-demo`` started, if it still runs."""
-    details = _recorded()
-    if details is None or not _serving(details):
-        _state_file().unlink(missing_ok=True)
+    """Stop every stand-in ``serve-demo`` started that still runs, and say how many."""
+    running = [details for details in _recorded() if _serving(details)]
+    if not running:
+        _note([])
         print("No demo stand-in started by serve-demo is running.", file=sys.stderr)
         return 0
-    os.kill(int(details["pid"]), signal.SIGTERM)
+    for details in running:
+        with contextlib.suppress(OSError):  # ended in between
+            os.kill(int(details["pid"]), signal.SIGTERM)
     deadline = time.monotonic() + 10
-    while _serving(details) and time.monotonic() < deadline:
+    while any(map(_serving, running)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    _state_file().unlink(missing_ok=True)
-    print(f"Stopped the demo stand-in at {details['api-url']} (process {details['pid']}).",
-          file=sys.stderr)  # fmt: skip
+    left = [details for details in running if _serving(details)]
+    _note(left)
+    named = ", ".join(f"{d['api-url']} (process {d['pid']})" for d in running if d not in left)
+    count = len(running) - len(left)
+    if count == 1:
+        print(f"Stopped the demo stand-in at {named}.", file=sys.stderr)
+    elif count:
+        print(f"Stopped {count} demo stand-ins serve-demo started: {named}.", file=sys.stderr)
+    if left:
+        print(
+            f"copilot-usage-report: error: {len(left)} demo stand-in(s) still answer after 10 s: "
+            + ", ".join(f"process {d['pid']}" for d in left)
+            + "; end them with kill, or they stop by themselves after --lifetime.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -133,9 +161,10 @@ def _serve_detached(scenario: str, lifetime: float, *, env: bool) -> int:
     """
     from .workflow import write_outputs
 
-    details = _recorded()
-    if env and details and details.get("scenario") == scenario and _serving(details):
-        print("\n".join(env_lines(details)))  # the one already running
+    running = [details for details in _recorded() if _serving(details)]
+    reuse = [d for d in running if d.get("scenario") == scenario]
+    if env and reuse:
+        print("\n".join(env_lines(reuse[-1])))  # the one already running
         return 0
     command = [
         sys.executable, "-m", "copilot_usage_report", "serve-demo", "--foreground",
@@ -157,8 +186,7 @@ def _serve_detached(scenario: str, lifetime: float, *, env: bool) -> int:
             )
             return 1
     details = json.loads(line)
-    with contextlib.suppress(OSError):  # else --stop cannot find it; it still stops by itself
-        _state_file().write_text(json.dumps(details), "utf-8")
+    _note([*running, details])
     write_outputs({k: v for k, v in details.items() if k != "first-day"})
     print("\n".join(env_lines(details)) if env else details["api-url"])
     print(

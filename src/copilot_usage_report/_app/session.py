@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from .._core import Settings
+from .._errors import BadCredentialsError
 from .._github import make_api_client
 from .._pipeline import OnFailure, RunResult, fetch_reports
 from .._transfer import make_storage_client
@@ -76,10 +77,44 @@ def run_fetch(
                 on_failure=on_failure,
                 records=None if decoder is None else decoder.sink,
             )
+    except BadCredentialsError as exc:
+        if created is not None:
+            remove_if_empty(created)
+        raise BadCredentialsError(
+            f"{exc.message} {token_advice(settings)}", status=exc.status
+        ) from None
     except BaseException:
         if created is not None:
             remove_if_empty(created)
         raise
+
+
+def token_advice(settings: Settings) -> str:
+    """What to do about a token GitHub rejected, naming where it came from."""
+    org = settings.scope.kind == "org"
+    may = (
+        'a fine-grained token with "Organization Copilot metrics" (read), or a classic one '
+        "with read:org"
+        if org
+        else 'a fine-grained token with "Enterprise Copilot metrics" (read), or a classic one '
+        "with manage_billing:copilot or read:enterprise"
+    )
+    source = settings.token_source
+    if source.startswith("INPUT_"):
+        return (
+            "It came from the token input of the action: store a new token "
+            f"({may}) in the secret the workflow passes as the token input."
+        )
+    if source == "--token":
+        return f"It came from --token: pass a new token ({may})."
+    if source:
+        refresh = "read:org" if org else "read:enterprise"
+        return (
+            f"It came from the environment variable {source}: set {source} to a new token "
+            f"({may}), or, if it is the GitHub CLI's, run gh auth refresh -s {refresh} and "
+            f'export {source}="$(gh auth token)" again.'
+        )
+    return f"Give a new token ({may})."
 
 
 @contextlib.contextmanager

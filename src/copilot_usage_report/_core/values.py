@@ -145,16 +145,13 @@ def _check_day(day: date, today: date, first_day: date) -> date:
             f"day {day} is today (UTC) and has not ended: GitHub readies a day's report within "
             "two full UTC days after it ends. Use 'latest' for the newest available day."
         )
-    if day < FIRST_REPORT_DAY:
-        raise InputError(
-            f"day {day} is before {FIRST_REPORT_DAY}, the first day GitHub has Copilot usage "
-            "metrics reports for."
-        )
-    if day < first_day:
-        raise InputError(
-            f"day {day} is before {first_day}, the first day GitHub has organization reports for."
-        )
     oldest = _one_year_before(today)
+    if day < first_day and first_day >= oldest:  # the scope's start is the bound, not the year
+        scope = "organization " if first_day == FIRST_ORG_REPORT_DAY else ""
+        raise InputError(
+            f"day {day} is before {first_day}, the first day GitHub has {scope}Copilot usage "
+            f"metrics reports for: ask for {first_day} or later."
+        )
     if day < oldest:
         raise InputError(
             f"day {day} is older than GitHub's one-year history: the oldest day available "

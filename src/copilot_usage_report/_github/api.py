@@ -285,8 +285,7 @@ def _interpret(status: int, headers: httpx.Headers, body: bytes, url: str) -> Re
             return None
         case 401:
             raise BadCredentialsError(
-                f"GitHub rejected the token (HTTP 401{said}): it is invalid, expired or revoked. "
-                "Create a new one and update the secret the token input reads.",
+                f"GitHub rejected the token (HTTP 401{said}): it is invalid, expired or revoked.",
                 status=status,
             )
         case 403 | 429 if (limited := rate_limit(status, headers, message)) is not None:

@@ -6,7 +6,8 @@ name a field with), ``grains`` (the history's reading of a file by
 grain), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
 lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and
 day), ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the
-frozen ``Insight`` and GitHub's metric names), ``derived`` (the metrics a record
+frozen ``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate
+record of a day counts: the history's rule), ``derived`` (the metrics a record
 does not carry), ``seats`` (a seat list counted once per user) and ``summarize``
 (files on disk to an ``Insight``; the shipped JSON Schema of ``Insight.metrics()``,
 ``metrics.schema.json`` beside it).
@@ -54,6 +55,8 @@ if TYPE_CHECKING:
     from .grains import grain_records as grain_records
     from .model import DayInsight as DayInsight
     from .model import Insight as Insight
+    from .precedence import Rank as Rank
+    from .precedence import report_rank as report_rank
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
     from .records import Kind as Kind
     from .records import kind_of as kind_of
@@ -71,13 +74,13 @@ if TYPE_CHECKING:
     from .seats import seat_facts as seat_facts
     from .seats import seat_price as seat_price
     from .summarize import SCHEMA_NAME as SCHEMA_NAME
+    from .summarize import day_insight as day_insight
     from .summarize import day_metrics as day_metrics
     from .summarize import metrics_schema as metrics_schema
     from .summarize import summarize_paths as summarize_paths
     from .summarize import unrecognised_error as unrecognised_error
     from .tally import USER_FLAGS as USER_FLAGS
     from .tally import Tally as Tally
-    from .tally import day_insight as day_insight
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
@@ -115,6 +118,8 @@ _EXPORTS = {
     "grain_records": "grains",
     "DayInsight": "model",
     "Insight": "model",
+    "Rank": "precedence",
+    "report_rank": "precedence",
     "Kind": "records",
     "REPORT_SUFFIXES": "records",
     "kind_of": "records",
@@ -130,7 +135,7 @@ _EXPORTS = {
     "unrecognised_error": "summarize",
     "Tally": "tally",
     "USER_FLAGS": "tally",
-    "day_insight": "tally",
+    "day_insight": "summarize",
 }
 
 __all__ = [
@@ -153,6 +158,7 @@ __all__ = [
     "Insight",
     "Kind",
     "OnRecord",
+    "Rank",
     "Record",
     "Row",
     "SeatCounts",
@@ -177,6 +183,7 @@ __all__ = [
     "percent",
     "ratio",
     "report_files",
+    "report_rank",
     "require_report_files",
     "rounded_rate",
     "seat_facts",

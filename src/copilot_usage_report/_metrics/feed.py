@@ -16,6 +16,7 @@ import msgspec
 
 from .._errors import ReportFormatError
 from .fast import FastUser, decode_user, decode_users
+from .precedence import LOOSE, Rank, rank_of
 from .records import Kind, RecordError, kind_of, parse_line, record_error, unwrap
 from .records import decode_value as _decode_value
 from .sums import Bad, column
@@ -30,8 +31,10 @@ class Adder(Protocol):
     """What a ``FileTally`` feeds: a ``tally.Tally``, seen only through the calls it makes
     (so this module needs nothing of ``tally``, which builds on it)."""
 
-    def add(self, kind: Kind, record: dict[str, Any], *, source: str = "") -> None:
-        """One record of a known kind."""
+    def add(
+        self, kind: Kind, record: dict[str, Any], *, source: str = "", rank: Rank = LOOSE
+    ) -> None:
+        """One record of a known kind, from a file of ``rank`` (``precedence``)."""
 
     def add_users(self, records: Sequence[Any]) -> None:
         """Per-user rows, in bulk."""
@@ -97,6 +100,7 @@ class FileTally:
         "_on_record",
         "_path",
         "_pending",
+        "_rank",
         "_tallies",
         "_where",
         "records",
@@ -111,6 +115,7 @@ class FileTally:
         self._tallies = tallies
         self._on_record = on_record
         self._path = path
+        self._rank = rank_of(path)
         self._line = 0
         self._pending: list[dict[str, Any]] = []
         self._where: list[str] = []
@@ -236,7 +241,7 @@ class FileTally:
             source = f"{self._path}, {place}"
             try:
                 for tally in self._tallies:
-                    tally.add(kind, record, source=source)
+                    tally.add(kind, record, source=source, rank=self._rank)
             except RecordError as exc:
                 raise record_error(exc, self._path, place) from None
             if self._on_record is not None:

@@ -1,5 +1,7 @@
 """Report files on disk to an ``Insight``; one aggregate day to its metrics; the schema.
 
+``day_insight`` gives one aggregate day record as a ``DayInsight``.
+
 ``summarize_paths`` reads report files (or folders of them) into one ``Insight``,
 ``day_metrics`` gives one aggregate day's headline fields, derived metrics and
 breakdowns (the history database's row), and ``metrics_schema`` the JSON Schema of
@@ -14,12 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._errors import ReportFormatError
-from .model import Insight
-from .records import require_report_files
-from .tally import Tally, day_insight
+from .model import DayInsight, Insight
+from .records import RecordError, kind_of, record_error, require_report_files
+from .tally import Tally
 
 __all__ = [
     "SCHEMA_NAME",
+    "day_insight",
     "day_metrics",
     "metrics_schema",
     "summarize_paths",
@@ -79,3 +82,23 @@ def summarize_paths(
     if insight.skipped and unrecognised == "error":
         raise unrecognised_error(insight.skipped)
     return insight
+
+
+def day_insight(record: dict[str, Any]) -> DayInsight:
+    """One aggregate day record (a dict as GitHub sends it) as a ``DayInsight``.
+
+    ``day_insight(r).headline()`` gives GitHub's headline fields and the derived
+    metrics, ``.metrics()`` adds the breakdowns. A record that is not an
+    aggregate day, or has a used field of the wrong type, is a
+    ``ReportFormatError``.
+    """
+    if kind_of(record) != "aggregate":
+        raise ReportFormatError(
+            "the record is not an aggregate day of an organization or enterprise."
+        )
+    tally = Tally()
+    try:
+        tally.add("aggregate", record)
+    except RecordError as exc:
+        raise record_error(exc, "the record", "its JSON") from None
+    return tally.insight().days[0]

@@ -2,8 +2,10 @@
 
 ``Tally`` holds the sums; ``Tally.file(path)`` gives a ``FileTally`` (``feed``) that is fed
 one file's records as they come, and ``Tally.add_file`` feeds one from disk; ``insight()``
-freezes the result. Aggregate records of one scope's day replace each other (the later wins,
-with a note); per-user rows add up, in bulk; user-team rows are kept for the team join.
+freezes the result. Of a scope's day's aggregate records the one of the highest rank counts
+(``precedence``: a 1-day report's over a 28-day one's, in any order); one of the same rank
+replaces the earlier (the later wins, with a note); per-user rows add up, in bulk; user-team
+rows are kept for the team join.
 
 Memory grows with scopes, days and breakdown keys, and, for the team join, with the seven
 counts of each per-user row (kept as the columns they were added up from); never with a login.
@@ -20,16 +22,16 @@ from typing import Any, Final
 
 import msgspec
 
-from .._errors import ReportFormatError
 from .fast import FastPhase
 from .feed import FileTally, OnRecord
 from .model import DayInsight, Insight
 from .notes import Notes
-from .records import Kind, RecordError, kind_of, read_records, record_error
+from .precedence import LOOSE, Rank
+from .records import Kind, RecordError, read_records
 from .sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
 from .teams import Teams
 
-__all__ = ["USER_FLAGS", "FileTally", "OnRecord", "Tally", "day_insight"]
+__all__ = ["USER_FLAGS", "FileTally", "OnRecord", "Tally"]
 
 _Sums = list[int]
 _Scope = tuple[str, str]  # ("organization" | "enterprise" | "", id)
@@ -86,6 +88,8 @@ class _Day:
         "credits",
         "enterprise_id",
         "phases",
+        "rank",
+        "ranks",
         "teams",
         "used",
         "user_counts",
@@ -100,6 +104,9 @@ class _Day:
         #: repeating one day) reuses ``aggregate`` instead of adding it up anew.
         self.aggregate_bytes = b""
         self.aggregates = 0
+        #: The rank of ``aggregate``'s file, and every rank an aggregate came with (``precedence``).
+        self.rank: Rank = LOOSE
+        self.ranks: set[Rank] = set()
         self.users = Sums(count_users=True)
         self.user_rows = 0
         self.user_counts: Counter[str] = Counter()
@@ -111,18 +118,27 @@ class _Day:
         self.phases: Counter[tuple[Any, Any]] = Counter()
         self.teams = Teams()
 
-    def same_aggregate(self, record: dict[str, Any]) -> Aggregate:
-        """``record`` reduced (``Aggregate``); the last one's reduction if it is byte for byte
-        the same (``Bad`` for a wrong type, as ``Aggregate`` raises it)."""
+    def same_aggregate(self, record: dict[str, Any]) -> tuple[Aggregate, bytes]:
+        """``record`` reduced (``Aggregate``), and as msgspec encodes it; the last one's
+        reduction if it is byte for byte the same (``Bad`` for a wrong type, as ``Aggregate``
+        raises it)."""
         try:
             encoded = msgspec.json.encode(record)
         except (TypeError, OverflowError, ValueError, msgspec.EncodeError):
             encoded = b""
         if encoded and encoded == self.aggregate_bytes and self.aggregate is not None:
-            return self.aggregate
-        aggregate = Aggregate(record)
-        self.aggregate_bytes = encoded
-        return aggregate
+            return self.aggregate, encoded
+        return Aggregate(record), encoded
+
+    def take(self, aggregate: tuple[Aggregate, bytes], rank: Rank) -> bool:
+        """Keep ``aggregate`` if its rank is at least the kept one's; whether one of its rank
+        came before (a conflict: a note is due)."""
+        again = rank in self.ranks
+        self.ranks.add(rank)
+        if self.aggregate is None or rank >= self.rank:
+            self.aggregate, self.aggregate_bytes = aggregate
+            self.aggregates, self.rank = 1, rank
+        return again
 
     def add_users(self, records: Sequence[Any]) -> None:
         """Add per-user rows (dicts, or the fast path's structs) of this scope's day, in bulk."""
@@ -179,9 +195,10 @@ class _Day:
         """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
         if self.enterprise_id is None:
             self.enterprise_id = other.enterprise_id
-        if other.aggregate is not None:  # the later wins
+        if other.aggregate is not None and (self.aggregate is None or other.rank >= self.rank):
             self.aggregate, self.aggregates = other.aggregate, other.aggregates
-            self.aggregate_bytes = other.aggregate_bytes
+            self.aggregate_bytes, self.rank = other.aggregate_bytes, other.rank
+        self.ranks |= other.ranks
         self.users.merge(other.users)
         self.user_rows += other.user_rows
         self.user_counts.update(other.user_counts)
@@ -244,9 +261,9 @@ class Tally:
         self._notes = Notes()
         #: Aggregate records added so far: each one's place among them orders the notes.
         self._aggregates = 0
-        #: Where this tally's first aggregate of a day would have replaced one of an earlier
-        #: tally's (``merge``): its place, the day, and the note then due (one per day).
-        self._first_aggregates: list[tuple[int, tuple[_Scope, date], str]] = []
+        #: Where this tally's first aggregate of a day and rank would have replaced one of an
+        #: earlier tally's (``merge``): its place, the day, the note then due, and the rank.
+        self._first_aggregates: list[tuple[int, tuple[_Scope, date], str, Rank]] = []
 
     def _day(self, record: Mapping[str, Any]) -> tuple[tuple[_Scope, date], _Day]:
         return self._day_at(
@@ -263,8 +280,11 @@ class Tally:
             entry.enterprise_id = enterprise
         return key, entry
 
-    def add(self, kind: Kind, record: dict[str, Any], *, source: str = "") -> None:
-        """Add one record of a known kind (``kind_of``); ``RecordError`` for a wrong type."""
+    def add(
+        self, kind: Kind, record: dict[str, Any], *, source: str = "", rank: Rank = LOOSE
+    ) -> None:
+        """Add one record of a known kind (``kind_of``) from a file of ``rank``
+        (``precedence``); ``RecordError`` for a wrong type."""
         try:
             day, entry = self._day(record)
             if kind == "user":
@@ -289,12 +309,11 @@ class Tally:
                     "organization or enterprise replaces the earlier one (the later wins)."
                 )
                 seq, self._aggregates = self._aggregates, self._aggregates + 1
-                if entry.aggregate is not None:
+                first = rank not in entry.ranks
+                if entry.take(aggregate, rank):
                     self._notes.add("replaced", day[1].isoformat(), seq, note)
-                else:
-                    self._first_aggregates.append((seq, day, note))
-                entry.aggregate = aggregate
-                entry.aggregates = 1
+                elif first:
+                    self._first_aggregates.append((seq, day, note, rank))
         except Bad:
             raise RecordError(record, kind) from None
 
@@ -327,12 +346,12 @@ class Tally:
         merged in the order they are listed. ``other`` is left as it was.
         """
         offset = self._aggregates
-        for seq, day, note in other._first_aggregates:
+        for seq, day, note, rank in other._first_aggregates:
             mine = self._days.get(day)
-            if mine is not None and mine.aggregate is not None:
+            if mine is not None and rank in mine.ranks:
                 self._notes.add("replaced", day[1].isoformat(), seq + offset, note)
             else:  # still due if a tally merged into this one has that day's aggregate
-                self._first_aggregates.append((seq + offset, day, note))
+                self._first_aggregates.append((seq + offset, day, note, rank))
         self._notes.merge(other._notes, offset)
         self._aggregates += other._aggregates
         for day, entry in other._days.items():
@@ -374,23 +393,3 @@ class Tally:
             skipped=tuple(self._skipped),
             notes=self._notes.lines(),
         )
-
-
-def day_insight(record: dict[str, Any]) -> DayInsight:
-    """One aggregate day record (a dict as GitHub sends it) as a ``DayInsight``.
-
-    ``day_insight(r).headline()`` gives GitHub's headline fields and the derived
-    metrics, ``.metrics()`` adds the breakdowns. A record that is not an
-    aggregate day, or has a used field of the wrong type, is a
-    ``ReportFormatError``.
-    """
-    if kind_of(record) != "aggregate":
-        raise ReportFormatError(
-            "the record is not an aggregate day of an organization or enterprise."
-        )
-    tally = Tally()
-    try:
-        tally.add("aggregate", record)
-    except RecordError as exc:
-        raise record_error(exc, "the record", "its JSON") from None
-    return tally.insight().days[0]

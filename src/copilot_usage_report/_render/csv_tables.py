@@ -1,13 +1,14 @@
 """Flattened CSV tables written beside the report files, for spreadsheets.
 
-Each folder of report files gets, from its own files: ``totals.csv`` (one row
-per organization or enterprise and day: the ``metrics`` headline, nested
-objects flattened as ``parent.field``), ``by_ide.csv``, ``by_feature.csv``,
-``by_language.csv`` and ``by_model.csv`` (one row per day and key, every key,
-as GitHub sent it: an IDE version label stays as it is), ``teams.csv`` (the
-team join, when the run read both per-user and user-teams rows), and when it
-holds such records ``users.csv`` (one row per user and day) and
-``user_teams.csv``. Every
+Each folder of report files gets, from its own files, the tables that have rows:
+``totals.csv`` (one row per organization or enterprise and day with an aggregate
+record or per-user rows: the ``metrics`` headline, nested objects flattened as
+``parent.field``), ``by_ide.csv``, ``by_feature.csv``, ``by_language.csv`` and
+``by_model.csv`` (one row per day and key, every key, as GitHub sent it: an IDE
+version label stays as it is), ``users.csv`` (one row per user and day) and
+``user_teams.csv``; a folder of user-team rows gets ``teams.csv`` (the team join
+of its days, from every folder the run read), when the run read per-user rows of
+those days. A folder of user-team rows alone has no totals. Every
 CSV appears whole or not at all (written under a temporary name and renamed),
 and the per-user rows stream to disk as the records are read, so memory stays
 bounded. A text cell that a spreadsheet would run as a formula is quoted with
@@ -23,6 +24,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO, Any, Final, Literal
 
@@ -117,11 +119,12 @@ def _flat(value: object, prefix: str, into: dict[str, Cell]) -> None:
 
 
 def _tables(insight: Insight) -> dict[str, bytes]:
-    """The totals, breakdown and team tables of one folder's insight, by file name."""
-    if not insight.days:
+    """The totals and breakdown tables of one folder's insight that have rows, by file name."""
+    days = [d for d in insight.days if d.aggregate_records or d.user_records]
+    if not days:
         return {}
     rows: list[dict[str, Cell]] = []
-    for day in insight.days:
+    for day in days:
         flat: dict[str, Cell] = {}
         _flat(day.headline(), "", flat)
         rows.append(flat)
@@ -130,7 +133,7 @@ def _tables(insight: Insight) -> dict[str, bytes]:
     for dimension in DIMENSIONS:
         header = [*_SCOPE, dimension, *ACTIVITY_FIELDS, "acceptance_rate", "active_users"]
         body = []
-        for day in insight.days:
+        for day in days:
             users = day.active_users.get(dimension)
             for key, activity in sorted(
                 day.breakdowns[dimension].items(), key=lambda i: (-i[1].volume, i[0])
@@ -145,16 +148,24 @@ def _tables(insight: Insight) -> dict[str, bytes]:
                         None if users is None else users.get(key, 0),
                     ]
                 )
-        tables[f"by_{dimension}.csv"] = _csv_bytes(header, body)
+        if body:
+            tables[f"by_{dimension}.csv"] = _csv_bytes(header, body)
+    return tables
+
+
+def _teams(total: Insight, days: set[tuple[date, str]]) -> bytes | None:
+    """The team join of ``days`` (day, scope) from every folder read; none without per-user
+    rows of those days (the join would count no activity)."""
     team_rows = [
         [day.day.isoformat(), day.organization_id, day.enterprise_id, *team.as_dict().values()]
-        for day in insight.days
+        for day in total.days
+        if (day.day, day.scope) in days and day.user_records
         for team in day.teams
     ]
-    if team_rows:
-        header = [*_SCOPE, "slug", "team_id", "active_users", "members", *ACTIVITY_FIELDS]
-        tables[TEAMS] = _csv_bytes(header, team_rows)
-    return tables
+    if not team_rows:
+        return None
+    header = [*_SCOPE, "slug", "team_id", "active_users", "members", *ACTIVITY_FIELDS]
+    return _csv_bytes(header, team_rows)
 
 
 class _Pending:
@@ -279,6 +290,7 @@ def write_csv(
         by_folder.setdefault(path.parent, []).append(path)
     total = Tally()
     written: list[Path] = []
+    team_days: dict[Path, set[tuple[date, str]]] = {}
     for folder, files in by_folder.items():
         clash = sorted({f.name for f in files} & set(CSV_NAMES))
         if clash:
@@ -299,4 +311,13 @@ def write_csv(
                 atomic_write(folder / name, data)
                 written.append(folder / name)
             written += sink.commit()
-    return CsvResult(insight=total.insight(), files=tuple(written))
+            team_days[folder] = {(d.day, d.scope) for d in insight.days if d.team_records}
+    insight = total.insight()
+    for folder, days in team_days.items():
+        table = _teams(insight, days) if days else None
+        if table is not None:
+            atomic_write(folder / TEAMS, table)
+            written.append(folder / TEAMS)
+    place = {folder: n for n, folder in enumerate(by_folder)}
+    written.sort(key=lambda p: (place[p.parent], CSV_NAMES.index(p.name)))
+    return CsvResult(insight=insight, files=tuple(written))

@@ -22,14 +22,14 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .._metrics import Grain, Record, UnreadableFile, grain_of, grain_records
+from .._metrics import Grain, Rank, Record, UnreadableFile, grain_of, grain_records, report_rank
 from ._archive import ArchiveFolder, Scan, SkippedFolder
 from ._rows import put_day, put_teams, put_users
 from ._schema import ACTIVITY, USER_FLAGS
 
 __all__ = ["Known", "Options", "known_files", "update"]
 
-Priority = tuple[int, str, str]
+Priority = Rank
 Key = tuple[str, str]  # scope, day
 _USER_FIELDS = ("user_login", *ACTIVITY, *USER_FLAGS)
 _TABLES = ("days", "breakdowns", "teams", "coverage", "sources", "folders")
@@ -68,7 +68,7 @@ def known_files(db: sqlite3.Connection) -> dict[tuple[str, str, str, str], Known
 
 
 def _priority(folder: ArchiveFolder | SkippedFolder) -> Priority:
-    return (int(folder.report.endswith("-1-day")), folder.folder_day.isoformat(), folder.report)
+    return report_rank(folder.report, folder.folder_day.isoformat())
 
 
 def report_grain(report: str) -> Grain | None:

@@ -1,0 +1,75 @@
+"""The outputs ``action.yml`` exposes, for what the demo shows as the step's outputs.
+
+The fetch step sets more outputs than the action exposes (``upload-paths`` and
+``artifact-name`` feed the action's own upload step), and the action exposes some that
+other steps set. ``ACTION_OUTPUTS`` is action.yml's list, in its order (a test holds
+the two equal); ``SET_ELSEWHERE`` says when each output a demo fetch does not set is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+__all__ = ["ACTION_OUTPUTS", "SET_ELSEWHERE", "action_outputs"]
+
+ACTION_OUTPUTS: Final = (
+    "download-links",
+    "report-day",
+    "days",
+    "missing-days",
+    "files",
+    "path",
+    "index",
+    "file-count",
+    "total-bytes",
+    "metrics",
+    "metrics-file",
+    "daily-active-users",
+    "weekly-active-users",
+    "monthly-active-users",
+    "acceptance-rate",
+    "seats-total",
+    "seats-active",
+    "seats-inactive",
+    "seats-never-used",
+    "seats-pending-cancellation",
+    "artifact-id",
+    "artifact-url",
+    "artifact-digest",
+    "history-commit",
+    "history-url",
+    "error",
+    "error-type",
+)
+_SEATS: Final = "with report copilot-seats"
+_UPLOAD: Final = "by the action's artifact upload (upload-artifact: true)"
+_HISTORY: Final = "by the action's history step (history-branch)"
+_FAILED: Final = "when the run fails"
+SET_ELSEWHERE: Final = {
+    "seats-total": _SEATS,
+    "seats-active": _SEATS,
+    "seats-inactive": _SEATS,
+    "seats-never-used": _SEATS,
+    "seats-pending-cancellation": _SEATS,
+    "artifact-id": _UPLOAD,
+    "artifact-url": _UPLOAD,
+    "artifact-digest": _UPLOAD,
+    "history-commit": _HISTORY,
+    "history-url": _HISTORY,
+    "error": _FAILED,
+    "error-type": _FAILED,
+}
+
+
+def action_outputs(
+    outputs: Mapping[str, str],
+) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
+    """``outputs`` cut to the action's (in action.yml's order), and the action's outputs
+    not among them, grouped by when they are set."""
+    shown = [(name, outputs[name]) for name in ACTION_OUTPUTS if name in outputs]
+    later: dict[str, list[str]] = {}
+    for name in ACTION_OUTPUTS:
+        if name not in outputs:
+            later.setdefault(SET_ELSEWHERE.get(name, "not by this run"), []).append(name)
+    return shown, list(later.items())
