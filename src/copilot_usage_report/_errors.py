@@ -240,8 +240,9 @@ class ApiRedirectError(ApiError):
 
 
 class SeatPagingError(ApiError):
-    """The seat list's ``Link`` headers do not lead through it: off the API origin, back to a
-    page already read, or past the pages its ``total_seats`` needs."""
+    """The seat list's pages do not hold together: a ``Link`` off the API origin, back to a
+    page already read, or past the pages its ``total_seats`` needs; or a page holding more
+    seats than asked for."""
 
     title = "Seat list pages do not hold together"
     hint = (
