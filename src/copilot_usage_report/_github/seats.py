@@ -16,6 +16,7 @@ counts (an enterprise lists a user once per organization or team that seats them
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -34,8 +35,8 @@ __all__ = ["MAX_SEATS", "PAGE_MARGIN", "PER_PAGE", "SeatList", "read_billing", "
 PER_PAGE = 100
 #: Pages past ``total_seats / PER_PAGE`` a list may take (seats added while it is read).
 PAGE_MARGIN = 3
-#: The most seats a list is read for, whatever its ``total_seats`` claims: ten times the
-#: seats of the largest Copilot customers there are (a claim beyond it is not trusted).
+#: The most seats a list is read for, whatever its ``total_seats`` claims (a claim beyond it
+#: is not trusted): 10,000 pages of 100.
 MAX_SEATS = 1_000_000
 _NEXT = re.compile(r'<([^<>\s]{1,4096})>\s*;[^,]*?\brel="?next"?', re.IGNORECASE)
 
@@ -128,6 +129,8 @@ def read_seats(
             key = user.id if user.id is not None else user.login
             if key is None or key == "":
                 nameless += 1  # a seat of nobody named: a user of its own, as it is counted
+            elif isinstance(key, str) and len(key) > 256:  # no GitHub login is this long
+                users.add(hashlib.sha256(key.encode()).hexdigest())
             else:
                 users.add(key)
         following = _next_link(headers.get("link", ""))

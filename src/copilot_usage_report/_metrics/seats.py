@@ -12,6 +12,7 @@ GitHub does not use (``seats-active`` is activity in the 28 days before the snap
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -148,6 +149,8 @@ class SeatTally:
         user = seat.assignee or _NOBODY
         login = user.login or ""
         key = str(user.id) if user.id is not None else login or f"#{n}"
+        if len(key) > _NAME:  # no GitHub name is this long: kept short, told apart by its hash
+            key = "#" + hashlib.sha256(key.encode()).hexdigest()
         team = seat.assigning_team
         created, last = seat.created_at, seat.last_activity_at
         if created is not None and created.tzinfo is not UTC:
@@ -163,15 +166,16 @@ class SeatTally:
             plan = self._plans.setdefault(plan, plan.lower())
         else:
             plan = plan.lower()
+        editor = seat.last_activity_editor
         fact = SeatFact(  # positional: this runs once a seat
             key,
-            login,
+            login[:_NAME],
             created,
             last,
-            plan,
-            (team.slug or team.name or "") if team else "",
+            plan[:_NAME],
+            ((team.slug or team.name or "") if team else "")[:_NAME],
             bool(seat.pending_cancellation_date),
-            seat.last_activity_editor,
+            editor[:_NAME] if editor else editor,
         )
         known = self._by_key.get(key)
         if known is None:
@@ -191,6 +195,9 @@ class SeatTally:
 
 
 _NOBODY = _Named()
+#: The most characters of a name kept for a user (GitHub's logins have 39 at most, team names
+#: 255): what a user costs here is bounded, whatever a seat object holds.
+_NAME = 256
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
