@@ -116,14 +116,16 @@ _SIGKILL = 9
 
 def die_with(parent: int | None) -> None:
     """Linux: SIGKILL from the kernel when the process ``parent`` ends (even while stopped);
-    when it has ended already, exit now."""
+    when it has ended already, exit now. Nothing when no parent is named (not a worker)."""
+    if parent is None:
+        return
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
-    if parent is not None and os.getppid() != parent:
+    if os.getppid() != parent:
         os._exit(0)  # the fetch ended before the kernel was asked: nothing to serve
 
 
