@@ -28,11 +28,18 @@ def find_worker(home: Path) -> int | None:
 
 
 def serving(pid: int) -> bool:
-    """Whether the worker waits on its input pipe: started, past its set-up."""
+    """Whether the worker waits on its input pipe: started, past its set-up (where the kernel
+    hides what a process waits on: asleep, and started over two seconds ago)."""
     try:
-        return "pipe_read" in Path(f"/proc/{pid}/wchan").read_text()
-    except OSError:
+        waits_on = Path(f"/proc/{pid}/wchan").read_text().strip()
+        if waits_on and waits_on != "0":
+            return "pipe_read" in waits_on
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError):
         return False
+    started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: starttime, in ticks
+    return fields[0] == "S" and uptime - started > 2.0
 
 
 def wait_serving(pid: int, seconds: float = 20.0) -> None:
