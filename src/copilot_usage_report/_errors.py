@@ -246,9 +246,10 @@ class SeatPagingError(ApiError):
 
     title = "Seat list pages do not hold together"
     hint = (
-        "The token is never sent to another host and no page is read twice, so the seat "
-        "list was not saved. Check the api-url input (a proxy may rewrite Link headers) and "
-        "rerun; open an issue with the message if it persists."
+        "The seat list was not saved: the token is never sent to another host, no page is "
+        "read twice, and a page holds 100 seats at most. Check the api-url input (a proxy may "
+        "rewrite Link headers or answers) and rerun; open an issue with the message if it "
+        "persists."
     )
 
 
