@@ -4,7 +4,8 @@ The worker is found in ``/proc`` by its command line and the run's ``HOME`` (``_
 once it serves and the server has sent half the body; the server sends the rest only after
 the test has stopped or killed it. The fetch finishes within a bound without it (the file
 checked in the fetch's own process, the same numbers), and no worker is left once the CLI
-has exited, however it exited: at its end, on SIGTERM, or killed outright with SIGKILL.
+has exited, however it exited: at its end, with an error, on SIGTERM, or killed outright
+with SIGKILL.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ BOUND = 30.0
 class _Stage:
     """A server that holds the second half of the body until the worker has been dealt with."""
 
-    def __init__(self) -> None:
+    def __init__(self, body: bytes = BODY) -> None:
+        self.body = body
         self.half_sent = threading.Event()
         self.go = threading.Event()
         self.server = Hostile(routes={})
@@ -44,10 +46,10 @@ class _Stage:
         self.server.routes["/files/"] = self._storage
 
     def _storage(self, c: Connection) -> None:
-        if c.head(200, {"Content-Length": str(len(BODY))}) and c.send(BODY[:HALF]):
+        if c.head(200, {"Content-Length": str(len(self.body))}) and c.send(self.body[:HALF]):
             self.half_sent.set()
             self.go.wait(BOUND)
-            c.send(BODY[HALF:])
+            c.send(self.body[HALF:])
 
 
 @pytest.fixture
@@ -61,11 +63,15 @@ def found() -> Iterator[list[int]]:
 
 
 def _run(
-    tmp_path: Path, found: list[int], act: Callable[[int], None], signum: int | None = None
+    tmp_path: Path,
+    found: list[int],
+    act: Callable[[int], None],
+    signum: int | None = None,
+    body: bytes = BODY,
 ) -> Result:
     """The CLI against a ``_Stage``; ``act`` gets the worker's pid once it serves mid-body
     (the pid goes to ``found``); then the CLI gets ``signum`` (if any) and the body goes on."""
-    stage = _Stage()
+    stage = _Stage(body)
 
     def ready() -> bool:
         if not found:
@@ -125,4 +131,17 @@ def test_a_stopped_worker_ends_with_the_cli(tmp_path, found, signum, code):
     result = _run(tmp_path, found, lambda p: os.kill(p, signal.SIGSTOP), signum)
     assert result.code == code, result.log
     assert result.signalled_after is not None and result.signalled_after < 5.0
+    _assert_no_worker_left(tmp_path, found)
+
+
+def test_a_fetch_failing_with_a_stopped_worker_leaves_none(tmp_path, found):
+    """The worker stopped, then the body's second half broken: the file is refused here (exit
+    1, one line) within the bound, and no worker remains."""
+    broken = BODY[:HALF] + b"{not json\n" + BODY[HALF:]
+    result = _run(tmp_path, found, lambda p: os.kill(p, signal.SIGSTOP), body=broken)
+    assert result.code == 1, result.log
+    assert result.seconds < BOUND, result.seconds
+    errors = [ln for ln in result.log.splitlines() if ln.startswith("::error")]
+    assert len(errors) == 1 and "Traceback" not in result.log, result.log
+    assert list((tmp_path / "out").rglob("*.ndjson")) == []
     _assert_no_worker_left(tmp_path, found)
