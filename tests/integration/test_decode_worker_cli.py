@@ -124,10 +124,12 @@ def test_the_fetch_finishes_without_its_worker(tmp_path, found, act):
     _assert_no_worker_left(tmp_path, found)
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGKILL, -9)]
+)
 def test_a_stopped_worker_ends_with_the_cli(tmp_path, found, signum, code):
-    """The worker stopped, then the CLI ended by SIGTERM or killed outright by SIGKILL (no
-    clean-up of its own): the worker does not outlive it."""
+    """The worker stopped, then the CLI ended by SIGINT or SIGTERM, or killed outright by
+    SIGKILL (no clean-up of its own): the worker does not outlive it."""
     result = _run(tmp_path, found, lambda p: os.kill(p, signal.SIGSTOP), signum)
     assert result.code == code, result.log
     assert result.signalled_after is not None and result.signalled_after < 5.0
