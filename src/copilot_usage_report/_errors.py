@@ -240,14 +240,16 @@ class ApiRedirectError(ApiError):
 
 
 class SeatPagingError(ApiError):
-    """The seat list's ``Link`` headers do not lead through it: off the API origin, back to a
-    page already read, or past the pages its ``total_seats`` needs."""
+    """The seat list's pages do not hold together: a ``Link`` off the API origin, back to a
+    page already read, or past the pages its ``total_seats`` needs; or a page holding more
+    seats than asked for."""
 
     title = "Seat list pages do not hold together"
     hint = (
-        "The token is never sent to another host and no page is read twice, so the seat "
-        "list was not saved. Check the api-url input (a proxy may rewrite Link headers) and "
-        "rerun; open an issue with the message if it persists."
+        "The seat list was not saved: the token is never sent to another host, no page is "
+        "read twice, and a page holds 100 seats at most. Check the api-url input (a proxy may "
+        "rewrite Link headers or answers) and rerun; open an issue with the message if it "
+        "persists."
     )
 
 

@@ -175,23 +175,90 @@ def test_link_to_another_origin_is_not_followed(run_cli, tmp_path):
     assert not snapshot(tmp_path).exists()
 
 
+def _endless(api: str, path: str, page: int, pages: int) -> str:
+    return f'<{api}{path}?page={page + 1}>; rel="next"'
+
+
 @pytest.mark.parametrize(
     ("link", "words"),
     [
         (lambda api, path, page, pages: f'<{api}{path}?page=1>; rel="next"', "back to page 1"),
-        (lambda api, path, page, pages: f'<{api}{path}?page={page + 1}>; rel="next"', "runs past"),
+        (_endless, "runs past"),
     ],
     ids=["loop", "endless"],
 )
 def test_link_that_loops_or_runs_long_fails(run_cli, tmp_path, link, words):
     """A ``Link`` back to a page read, or past ``total_seats``' pages, ends the read."""
     with StandIn(token=CLASSIC) as standin:
-        book = SeatBook(many(5), page_size=10, link=link)
+        # Full pages past the five seats total_seats claims: one page needed, three more allowed.
+        book = SeatBook(many(80), total_seats=5, page_size=10, link=link)
         standin.seat_books["orgs/my-org"] = book
         run = fetch(run_cli, standin.api_url, tmp_path)
     assert run.code == 1
     assert words in run.outputs["error"], run.outputs
     assert len(book.asked) <= 1 + 3  # the one page total_seats needs, and the margin
+    assert not snapshot(tmp_path).exists()
+
+
+def test_empty_page_ends_the_list(run_cli, tmp_path):
+    """A ``next`` link on every page, past the end too: the first empty page ends the list."""
+    seats = many(25)
+    with StandIn(token=CLASSIC) as standin:
+        book = SeatBook(seats, total_seats=10**15, page_size=10, link=_endless)
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert book.asked == [1, 2, 3, 4, 1, 2, 3, 4]  # read twice (users against total_seats)
+    assert run.code == 0, run.stderr
+    lines = (snapshot(tmp_path) / "seats.ndjson").read_bytes().splitlines()
+    assert lines == [json.dumps(s).encode() for s in seats]
+    assert "read twice" in run.stderr
+
+
+def test_relative_link_is_followed_on_the_api(run_cli, tmp_path):
+    """A relative ``next`` (RFC 8288) is resolved against the page's URL and followed."""
+
+    def relative(api: str, path: str, page: int, pages: int) -> str | None:
+        return f'<?per_page=100&page={page + 1}>; rel="next"' if page < pages else None
+
+    seats = many(25)
+    with StandIn(token=CLASSIC) as standin:
+        book = SeatBook(seats, page_size=10, link=relative)
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert run.code == 0, run.stderr
+    assert book.asked == [1, 2, 3]
+    lines = (snapshot(tmp_path) / "seats.ndjson").read_bytes().splitlines()
+    assert lines == [json.dumps(s).encode() for s in seats]
+
+
+def test_assignee_id_zero_is_a_user(run_cli, tmp_path):
+    """A seat whose assignee ``id`` is 0 is counted like any other: one user, once."""
+    seats = [seat(0, 40.0, None), seat(1, 40.0, 2.0)]
+    seats[0]["assignee"]["login"] = ""
+    with StandIn(token=CLASSIC) as standin:
+        book = SeatBook(seats, total_seats=2)
+        standin.seat_books["orgs/my-org"] = book
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert run.code == 0, run.stderr
+    assert book.asked == [1]  # two users, as total_seats says: not read again
+    assert "read twice" not in run.stderr and "changed while" not in run.stderr
+    assert int(run.outputs["seats-total"]) == 2
+    assert int(run.outputs["seats-never-used"]) == 1
+
+
+def test_page_over_the_size_bound_says_it_is_a_seat_page(run_cli, tmp_path):
+    """A seat page over 4 MiB is refused in one line about seat pages, not link lists."""
+    seats = [seat(1, 40.0, 2.0, padding="x" * (4 * 1024 * 1024 + 10))]
+    with StandIn(token=CLASSIC) as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook(seats)
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert run.code == 1
+    errors = [ln for ln in run.stderr.splitlines() if ln.startswith("::error")]
+    assert len(errors) == 1, run.stderr
+    assert "larger than 4 MiB; a seat list page holds at most 100 seats" in errors[0]
+    assert "report link list" not in errors[0]
+    assert "api-url" in errors[0]
+    assert not snapshot(tmp_path).exists()
 
 
 def test_list_that_changes_while_read_is_read_once_more(run_cli, tmp_path):

@@ -1,14 +1,17 @@
 """The second process of a fetch: what its worker adds up equals what ``summarize`` reads, its
-refusals are the check's, a worker gone leaves the check to the fetch, and it dies with it."""
+refusals are the check's, a worker gone or stopped leaves the check to the fetch, and it dies
+with it, stopped or not."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
-import time
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,10 +19,17 @@ import pytest
 
 from copilot_usage_report._errors import ReportFormatError
 from copilot_usage_report._metrics import summarize_paths
+from copilot_usage_report._pipeline.decode_worker import GROW
 from copilot_usage_report._pipeline.decoder import Decoder, RemoteTally
 from copilot_usage_report._pipeline.onepass import FetchTally, summarize_fetch
 from copilot_usage_report._transfer.content import ContentCheck
-from copilot_usage_report._transfer.download import Download, download_one, make_storage_client
+from copilot_usage_report._transfer.download import (
+    Download,
+    SavedFile,
+    download_one,
+    make_storage_client,
+)
+from tests.integration._worker import gone, wait_gone, wait_serving
 
 
 def _users(n: int, pad: int = 800) -> bytes:
@@ -95,8 +105,67 @@ def test_a_worker_gone_leaves_the_check_to_the_fetch(tmp_path: Path):
         assert summarize_fetch([saved]).metrics() == summarize_paths([saved.path]).metrics()
 
 
-def test_the_worker_dies_with_the_fetch(tmp_path: Path):
-    """The fetch killed outright (no clean-up of its own): its worker ends within a second."""
+def _within(seconds: float, work: Callable[[], object], worker: subprocess.Popen[bytes]) -> None:
+    """Run ``work`` on a thread; fail (after freeing the stopped worker) if it takes longer."""
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # pragma: no cover - shown by the assertion below
+            failure.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    if not done.wait(seconds):
+        worker.kill()  # frees the blocked fetch, so the test run goes on
+        done.wait(10)
+        raise AssertionError(f"still waiting on the stopped worker after {seconds} s")
+    assert not failure, failure
+
+
+def test_a_stopped_worker_blocks_no_write(tmp_path: Path):
+    """A worker stopped with SIGSTOP fills its pipe: growth frames are skipped, not waited on."""
+    with Decoder() as decoder:
+        process = decoder._process
+        assert process is not None
+        os.kill(process.pid, signal.SIGSTOP)
+
+        def flood() -> None:
+            for n in range(20_000):  # 13 bytes a frame: four times a 64 KiB pipe
+                assert decoder.send(GROW, 1, n)
+
+        _within(10, flood, process)
+    assert process.poll() is not None  # killed by close, stopped as it was
+
+
+def test_a_stopped_worker_is_left_behind_within_the_bound(tmp_path: Path):
+    """Stopped mid-fetch: the verdict is awaited for the bound only, then the file is checked
+    here (the same numbers) and the worker killed; later files are checked here too."""
+    body = _users(2500)
+    saved: list[object] = []
+    with Decoder(answer_seconds=1.0) as decoder:
+        process = decoder._process
+        assert process is not None
+        os.kill(process.pid, signal.SIGSTOP)
+
+        def both() -> None:
+            saved.append(_fetch(decoder, body, tmp_path, "a.ndjson"))
+            saved.append(_fetch(decoder, body, tmp_path, "b.ndjson"))
+
+        _within(10, both, process)
+        assert process.poll() is not None  # killed as hung, before the fetch ended
+    for file in saved:
+        assert isinstance(file, SavedFile) and file.records == 2500
+        assert summarize_fetch([file]).metrics() == summarize_paths([file.path]).metrics()
+
+
+@pytest.mark.parametrize("stopped", [False, True], ids=["running", "stopped"])
+def test_the_worker_dies_with_the_fetch(tmp_path: Path, stopped: bool):
+    """The fetch killed outright (no clean-up of its own): its worker ends within a second,
+    also when it was stopped (SIGSTOP) and reads no pipe."""
     script = textwrap.dedent(
         """
         import time
@@ -108,27 +177,20 @@ def test_the_worker_dies_with_the_fetch(tmp_path: Path):
         """
     )
     fetch = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker: int | None = None
     try:
         assert fetch.stdout is not None
         worker = int(fetch.stdout.readline())
-        os.kill(worker, 0)  # running
+        wait_serving(worker)  # past its set-up
+        if stopped:
+            os.kill(worker, signal.SIGSTOP)
         fetch.kill()
         fetch.wait(timeout=5)
-        deadline = time.monotonic() + 1.5
-        while time.monotonic() < deadline:
-            try:
-                os.kill(worker, 0)
-            except ProcessLookupError:
-                break
-            # a zombie until its parent (init) reaps it: it has exited
-            status = Path(f"/proc/{worker}/status")
-            if status.exists() and "zombie" in status.read_text():
-                break
-            time.sleep(0.05)
-        else:
-            raise AssertionError("the worker outlived the fetch by more than a second")
+        assert wait_gone(worker, 1.5), "the worker outlived the fetch by more than a second"
     finally:
         fetch.kill()
         fetch.wait(timeout=5)
         if fetch.stdout is not None:
             fetch.stdout.close()
+        if worker is not None and not gone(worker):
+            os.kill(worker, signal.SIGKILL)  # left behind by a failure: not by the next test

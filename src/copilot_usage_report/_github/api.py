@@ -62,6 +62,8 @@ __all__ = [
 #: An API body larger than this is refused: a link list is a few kilobytes.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 _MAX_REDIRECTS = 3
+#: Why an answer over ``MAX_BODY_BYTES`` is refused, unless the caller says otherwise.
+_LINKS_TOO_LARGE = "a report link list is a few kilobytes, so it was refused"
 _ENTERPRISE_HINT = (
     "The token's owner must be an enterprise owner or billing manager, or hold the "
     '"View Enterprise Copilot Metrics" permission. A fine-grained token needs '
@@ -130,12 +132,14 @@ def get_answer(
     params: dict[str, str] | None = None,
     policy: RetryPolicy,
     log: Log | None = None,
+    too_large: str = _LINKS_TOO_LARGE,
 ) -> Answer:
     """GET any endpoint, retried as ``get_report_links`` is; 200, 403 and 404 come back as
-    they are (the caller words them), every other status raises as it would there."""
+    they are (the caller words them), every other status raises as it would there.
+    ``too_large`` says why a body over ``MAX_BODY_BYTES`` is refused, and what to do."""
 
     def once() -> Answer:
-        answer = _get_once(client, path, params or {})
+        answer = _get_once(client, path, params or {}, too_large)
         status, _, _, url = answer
         if status not in (200, 403, 404):
             _interpret(*answer)  # raises: every other status is an error here
@@ -176,11 +180,13 @@ def _retried(call: Callable[[], Answer], policy: RetryPolicy, log: Log | None) -
     raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
 
-def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Answer:
+def _get_once(
+    client: httpx.Client, path: str, params: dict[str, str], too_large: str = ""
+) -> Answer:
     url = str(client.base_url.join(path.lstrip("/")))
     with _ONE_AT_A_TIME:
         for _ in range(_MAX_REDIRECTS + 1):
-            status, headers, body = _send(client, url, params)
+            status, headers, body = _send(client, url, params, too_large or _LINKS_TOO_LARGE)
             if status not in (301, 302, 303, 307, 308):
                 break
             target = urljoin(url, headers.get("location", ""))
@@ -198,7 +204,7 @@ def _get_once(client: httpx.Client, path: str, params: dict[str, str]) -> Answer
 
 
 def _send(
-    client: httpx.Client, url: str, params: dict[str, str]
+    client: httpx.Client, url: str, params: dict[str, str], too_large: str
 ) -> tuple[int, httpx.Headers, bytes]:
     """One request, its body read with a size and a pace bound; transport errors become ours."""
     check_cancel()
@@ -223,8 +229,7 @@ def _send(
                     if size > MAX_BODY_BYTES:
                         raise ReportFormatError(
                             f"GitHub's answer from {redact(url)} is larger than "
-                            f"{MAX_BODY_BYTES // (1024 * 1024)} MiB; a report link list is a few "
-                            "kilobytes, so it was refused."
+                            f"{MAX_BODY_BYTES // (1024 * 1024)} MiB; {too_large}."
                         )
                     chunks.append(chunk)
             inflater.finish()

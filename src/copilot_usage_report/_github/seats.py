@@ -2,22 +2,26 @@
 
 ``GET /orgs/{org}/copilot/billing/seats`` (or ``/enterprises/{slug}/…``) answers
 ``{"total_seats": N, "seats": [...]}`` a hundred seats a page. Each page's ``Link``
-header names the next; it is followed only when it stays on the API origin and the
-endpoint, names a page not read yet, and the count of pages stays within what
-``total_seats`` needs (plus ``PAGE_MARGIN``): anything else is a ``SeatPagingError``,
-and the token never goes anywhere the ``Link`` points off the origin. Each seat is kept
-as the bytes GitHub sent (one NDJSON line); only its assignee is read here, to count
-the distinct users ``total_seats`` counts (an enterprise lists a user once per
-organization or team that seats them).
+header names the next (resolved against the page's own URL, as RFC 8288 says); it is
+followed only when it stays on the API origin and the endpoint and names a page not read
+yet. What the pages show bounds the reading, whatever ``total_seats`` claims: a page
+holding more seats than asked for is refused, an empty page ends the list, and the pages
+stay within what the smallest ``total_seats`` of the pages needs (never more than
+``MAX_SEATS``, plus ``PAGE_MARGIN``): anything else is a ``SeatPagingError``, and the
+token never goes anywhere the ``Link`` points off the origin. Each seat goes to the
+caller's sink as the bytes GitHub sent (one NDJSON line) the moment its page is read, and
+is not kept here: only its assignee is read, to count the distinct users ``total_seats``
+counts (an enterprise lists a user once per organization or team that seats them).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 import msgspec
@@ -26,14 +30,18 @@ from .._core import Scope, billing_path, origin, redact
 from .._errors import AccessDeniedError, ReportFormatError, SeatPagingError
 from .api import RetryPolicy, _github_message, get_answer
 
-__all__ = ["PAGE_MARGIN", "PER_PAGE", "SeatList", "read_billing", "read_seats"]
+__all__ = ["MAX_SEATS", "PAGE_MARGIN", "PER_PAGE", "SeatList", "read_billing", "read_seats"]
 
 PER_PAGE = 100
 #: Pages past ``total_seats / PER_PAGE`` a list may take (seats added while it is read).
 PAGE_MARGIN = 3
+#: The most seats a list is read for, whatever its ``total_seats`` claims (a claim beyond it
+#: is not trusted): 10,000 pages of 100.
+MAX_SEATS = 1_000_000
 _NEXT = re.compile(r'<([^<>\s]{1,4096})>\s*;[^,]*?\brel="?next"?', re.IGNORECASE)
 
 Log = Callable[[str], None]
+Sink = Callable[[bytes], None]
 
 
 class _User(msgspec.Struct):
@@ -60,55 +68,86 @@ _ASSIGNEES = msgspec.json.Decoder(_Assignees)
 
 @dataclass(frozen=True, slots=True)
 class SeatList:
-    """One complete reading of the seat list."""
+    """One complete reading of the seat list (its seats went to the sink, one line each)."""
 
     total_seats: int
-    #: Each seat object as GitHub sent it, one JSON document without a line break.
-    seats: tuple[bytes, ...]
+    #: Seat objects read (each handed to the sink once).
+    records: int
     pages: int
     #: Distinct assignees (by id, else login): what ``total_seats`` counts.
     distinct: int
 
 
 def read_seats(
-    client: httpx.Client, scope: Scope, *, policy: RetryPolicy, log: Log | None = None
+    client: httpx.Client,
+    scope: Scope,
+    *,
+    policy: RetryPolicy,
+    sink: Sink,
+    log: Log | None = None,
 ) -> SeatList:
-    """Every page of the scope's seat list, in order; errors are ours, in one line."""
+    """Every page of the scope's seat list, in order, each seat to ``sink`` as it arrives;
+    errors are ours, in one line."""
     path = f"{scope.prefix}/copilot/billing/seats"
     base = str(client.base_url.join(path))
     url: str = path
     params: dict[str, str] | None = {"per_page": str(PER_PAGE), "page": "1"}
     seen: set[str] = {"1"}
-    seats: list[bytes] = []
     users: set[int | str] = set()
+    nameless = records = pages = 0
     total: int | None = None
-    pages = 0
+    claimed = MAX_SEATS
     while True:
         status, headers, body, where = get_answer(
-            client, url, params=params, policy=policy, log=log
+            client, url, params=params, policy=policy, log=log, too_large=_TOO_LARGE
         )
         if status != 200:
             raise _refused(scope, status, body, client)
         page, assignees = _decode(body, where)
+        del body
+        pages += 1
+        if len(page.seats) > PER_PAGE:
+            raise SeatPagingError(
+                f"page {pages} of the seat list ({redact(where)}) holds {len(page.seats)} "
+                f"seats, more than the {PER_PAGE} asked for (per_page={PER_PAGE}); GitHub's "
+                "API never sends more, so the list was not read further."
+            )
         if total is None:
             total = page.total_seats
-        pages += 1
+        # The smallest claim of any page bounds the pages; none beyond MAX_SEATS is trusted.
+        claimed = min(claimed, page.total_seats)
         for raw in page.seats:
             line = bytes(raw)
             if b"\n" in line or b"\r" in line:  # pretty-printed: one line, the same content
                 line = _one_line(line)
-            seats.append(line)
+            sink(line)
+        records += len(page.seats)
         for seat in assignees:
             user = seat.assignee
-            if user is not None and (key := user.id if user.id is not None else user.login):
+            if user is None:
+                continue
+            key = user.id if user.id is not None else user.login
+            if key is None or key == "":
+                nameless += 1  # a seat of nobody named: a user of its own, as it is counted
+            elif isinstance(key, str) and len(key) > 256:  # no GitHub login is this long
+                users.add(hashlib.sha256(key.encode()).hexdigest())
+            else:
                 users.add(key)
         following = _next_link(headers.get("link", ""))
-        if following is None:
-            return SeatList(total, tuple(seats), pages, len(users))
-        bound = -(-max(total, 1) // PER_PAGE) + PAGE_MARGIN
+        if following is None or not page.seats:  # the last page, or one past the end
+            return SeatList(total, records, pages, len(users) + nameless)
+        bound = -(-max(claimed, 1) // PER_PAGE) + PAGE_MARGIN
+        following = urljoin(where, following)
         number = _check_next(following, base, seen, pages, bound)
         seen.add(number)
         url, params = following, None
+
+
+_TOO_LARGE = (
+    f"a seat list page holds at most {PER_PAGE} seats, well under a MiB, so it was refused. "
+    "Check that the api-url input names GitHub's API (a proxy may rewrite the answer), then "
+    "rerun"
+)
 
 
 def read_billing(
@@ -179,7 +218,8 @@ def _check_next(link: str, base: str, seen: set[str], pages: int, bound: int) ->
     if pages >= bound:
         raise SeatPagingError(
             f"the seat list runs past {bound} pages, more than its total_seats needs at "
-            f"{PER_PAGE} a page; it was not read further."
+            f"{PER_PAGE} a page (never more than {MAX_SEATS:,} seats are read); it was not "
+            "read further."
         )
     return number
 

@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from .seats import LIST_PRICES as LIST_PRICES
     from .seats import SeatCounts as SeatCounts
     from .seats import SeatFact as SeatFact
+    from .seats import SeatTally as SeatTally
     from .seats import count_seats as count_seats
     from .seats import is_inactive as is_inactive
     from .seats import parse_instant as parse_instant
@@ -90,6 +91,7 @@ _EXPORTS = {
     "is_inactive": "seats",
     "count_seats": "seats",
     "SeatFact": "seats",
+    "SeatTally": "seats",
     "SeatCounts": "seats",
     "LIST_PRICES": "seats",
     "ACTIVITY_FIELDS": "activity",
@@ -163,6 +165,7 @@ __all__ = [
     "Row",
     "SeatCounts",
     "SeatFact",
+    "SeatTally",
     "Tally",
     "TeamRow",
     "UnreadableFile",

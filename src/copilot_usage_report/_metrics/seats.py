@@ -1,7 +1,8 @@
 """What a seat list says: who holds a seat, who never used it, who stopped, what idle seats cost.
 
-``seat_facts`` reads the NDJSON lines of a ``copilot-seats`` snapshot into one
-``SeatFact`` per user (an enterprise lists a user once per organization or team that
+``seat_facts`` reads the NDJSON lines of a ``copilot-seats`` snapshot (``SeatTally`` one
+line at a time, as the fetch reads them: no seat object is kept) into one ``SeatFact`` per
+user (an enterprise lists a user once per organization or team that
 seats them; ``total_seats`` counts the user once, and so do we): the earliest
 assignment, the latest activity, the plan and team of the first object, and pending
 cancellation only when every object of the user is. ``count_seats`` gives the numbers
@@ -11,6 +12,7 @@ GitHub does not use (``seats-active`` is activity in the 28 days before the snap
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,6 +25,7 @@ __all__ = [
     "LIST_PRICES",
     "SeatCounts",
     "SeatFact",
+    "SeatTally",
     "count_seats",
     "is_inactive",
     "parse_instant",
@@ -111,12 +114,43 @@ def _decoded(lines: Iterable[bytes]) -> list[_Seat]:
 
 def seat_facts(lines: Iterable[bytes]) -> list[SeatFact]:
     """One ``SeatFact`` per user, in the order the list first names them."""
-    by_key: dict[str, SeatFact] = {}
-    nobody = _Named()
-    for n, seat in enumerate(_decoded(lines)):
-        user = seat.assignee or nobody
+    tally = SeatTally()
+    for seat in _decoded(lines):
+        tally.merge(seat)
+    return tally.facts()
+
+
+class SeatTally:
+    """Seats merged into one ``SeatFact`` per user as they arrive; only the facts are kept."""
+
+    __slots__ = ("_by_key", "_plans", "problem", "seats")
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, SeatFact] = {}
+        self._plans: dict[str, str] = {}
+        #: Seat objects added; ``problem`` why one was not a seat (nothing is added after it).
+        self.seats = 0
+        self.problem: str | None = None
+
+    def add(self, line: bytes) -> None:
+        """One seat object (one line of JSON), unless an earlier one was not a seat."""
+        if self.problem is not None:
+            return
+        try:
+            seat = _DECODE.decode(line)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            self.problem = f"seat {self.seats + 1} of the seat list is not a seat: {exc}."
+            return
+        self.merge(seat)
+
+    def merge(self, seat: _Seat) -> None:
+        n = self.seats
+        self.seats += 1
+        user = seat.assignee or _NOBODY
         login = user.login or ""
         key = str(user.id) if user.id is not None else login or f"#{n}"
+        if len(key) > _NAME:  # no GitHub name is this long: kept short, told apart by its hash
+            key = "#" + hashlib.sha256(key.encode()).hexdigest()
         team = seat.assigning_team
         created, last = seat.created_at, seat.last_activity_at
         if created is not None and created.tzinfo is not UTC:
@@ -124,20 +158,29 @@ def seat_facts(lines: Iterable[bytes]) -> list[SeatFact]:
         if last is not None and last.tzinfo is not UTC:
             last = _utc(last)
         plan = seat.plan_type
+        if not plan:
+            plan = "unknown"
+        elif (known_plan := self._plans.get(plan)) is not None:
+            plan = known_plan  # one string for every seat of a plan
+        elif len(self._plans) < 16:
+            plan = self._plans.setdefault(plan, plan.lower())
+        else:
+            plan = plan.lower()
+        editor = seat.last_activity_editor
         fact = SeatFact(  # positional: this runs once a seat
             key,
-            login,
+            login[:_NAME],
             created,
             last,
-            plan.lower() if plan else "unknown",
-            (team.slug or team.name or "") if team else "",
+            plan[:_NAME],
+            ((team.slug or team.name or "") if team else "")[:_NAME],
             bool(seat.pending_cancellation_date),
-            seat.last_activity_editor,
+            editor[:_NAME] if editor else editor,
         )
-        known = by_key.get(key)
+        known = self._by_key.get(key)
         if known is None:
-            by_key[key] = fact
-            continue
+            self._by_key[key] = fact
+            return
         known.objects += 1
         known.pending = known.pending and fact.pending
         known.created_at = _earliest(known.created_at, fact.created_at)
@@ -145,7 +188,16 @@ def seat_facts(lines: Iterable[bytes]) -> list[SeatFact]:
             known.last_activity_at is None or fact.last_activity_at > known.last_activity_at
         ):
             known.last_activity_at, known.editor = fact.last_activity_at, fact.editor
-    return list(by_key.values())
+
+    def facts(self) -> list[SeatFact]:
+        """One ``SeatFact`` per user, in the order the seats first named them."""
+        return list(self._by_key.values())
+
+
+_NOBODY = _Named()
+#: The most characters of a name kept for a user (GitHub's logins have 39 at most, team names
+#: 255): what a user costs here is bounded, whatever a seat object holds.
+_NAME = 256
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:

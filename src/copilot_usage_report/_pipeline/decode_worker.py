@@ -13,14 +13,18 @@ before its verdict is sent (so the fetch may rename it at once, on any system).
 
 It ends when its input ends, which it does when the fetch ends, however it ends (the pipe
 closes with the process): it never outlives the run by more than the block it is reading.
+On Linux it also asks the kernel to kill it when the fetch's process ends
+(``PR_SET_PDEATHSIG``), which ends it even stopped, when no pipe would be read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
 import struct
+import sys
 from pathlib import Path
 from typing import IO, Final
 
@@ -28,7 +32,19 @@ from .._errors import ReportFormatError
 from .._transfer import ContentCheck
 from .onepass import FetchTally
 
-__all__ = ["DONE", "DROP", "END", "GROW", "IN", "OPEN", "OUT", "PIECE", "REFUSED", "serve"]
+__all__ = [
+    "DONE",
+    "DROP",
+    "END",
+    "GROW",
+    "IN",
+    "OPEN",
+    "OUT",
+    "PIECE",
+    "REFUSED",
+    "die_with",
+    "serve",
+]
 
 #: A frame to the worker: operation, download number, size (or the length of what follows).
 IN: Final = struct.Struct("<BIQ")
@@ -93,8 +109,30 @@ def _read_exactly(source: IO[bytes], size: int) -> bytes | None:
     return data if data is not None and len(data) == size else None
 
 
-def serve(inp: int = 0, out: int = 1) -> None:
-    """Answer frames from file descriptor ``inp`` on ``out`` until ``inp`` ends."""
+#: ``prctl``'s option: the signal this process gets when its parent ends; Linux's SIGKILL.
+_PR_SET_PDEATHSIG = 1
+_SIGKILL = 9
+
+
+def die_with(parent: int | None) -> None:
+    """Linux: SIGKILL from the kernel when the process ``parent`` ends (even while stopped);
+    when it has ended already, exit now. Nothing when no parent is named (not a worker)."""
+    if parent is None:
+        return
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)  # the fetch ended before the kernel was asked: nothing to serve
+
+
+def serve(inp: int = 0, out: int = 1, *, parent: int | None = None) -> None:
+    """Answer frames from file descriptor ``inp`` on ``out`` until ``inp`` ends (or the
+    process ``parent`` does)."""
+    die_with(parent)
     source = os.fdopen(inp, "rb", buffering=64 * 1024)
     sink = os.fdopen(out, "wb", buffering=0)
     files: dict[int, _File] = {}
