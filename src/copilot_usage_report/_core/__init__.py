@@ -40,7 +40,11 @@ if TYPE_CHECKING:
     from .links import redact as redact
     from .links import redact_text as redact_text
     from .links import safe_file_name as safe_file_name
+    from .options import DEFAULT_INACTIVE_DAYS as DEFAULT_INACTIVE_DAYS
     from .options import DEFAULT_OUTPUT_DIR as DEFAULT_OUTPUT_DIR
+    from .options import ENV_COMMANDS as ENV_COMMANDS
+    from .options import LIST_PRICES as LIST_PRICES
+    from .options import MAX_INACTIVE_DAYS as MAX_INACTIVE_DAYS
     from .options import OPTIONS as OPTIONS
     from .options import Option as Option
     from .options import option as option
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
     from .settings import RawInputs as RawInputs
     from .settings import Settings as Settings
     from .settings import build_settings as build_settings
+    from .settings import command_options as command_options
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context
@@ -86,7 +91,12 @@ _EXPORTS = {
     "redact": "links",
     "redact_text": "links",
     "safe_file_name": "links",
+    "DEFAULT_INACTIVE_DAYS": "options",
     "DEFAULT_OUTPUT_DIR": "options",
+    "ENV_COMMANDS": "options",
+    "LIST_PRICES": "options",
+    "MAX_INACTIVE_DAYS": "options",
+    "command_options": "settings",
     "RawInputs": "settings",
     "Settings": "settings",
     "build_settings": "settings",
@@ -101,8 +111,12 @@ _EXPORTS = {
 __all__ = [
     "ACCEPT_ENCODING",
     "CANCEL",
+    "DEFAULT_INACTIVE_DAYS",
     "DEFAULT_OUTPUT_DIR",
+    "ENV_COMMANDS",
+    "LIST_PRICES",
     "MAX_DOCUMENT_BYTES",
+    "MAX_INACTIVE_DAYS",
     "MAX_LINE_BYTES",
     "MISSING_CREDENTIAL",
     "OPTIONS",
@@ -122,6 +136,7 @@ __all__ = [
     "build_settings",
     "check_cancel",
     "check_url",
+    "command_options",
     "human_size",
     "is_expired",
     "offered",

@@ -65,11 +65,11 @@ if TYPE_CHECKING:
     from .records import report_files as report_files
     from .records import require_report_files as require_report_files
     from .records import unwrap as unwrap
-    from .seats import LIST_PRICES as LIST_PRICES
     from .seats import SeatCounts as SeatCounts
     from .seats import SeatFact as SeatFact
     from .seats import SeatTally as SeatTally
     from .seats import count_seats as count_seats
+    from .seats import idle_days as idle_days
     from .seats import is_inactive as is_inactive
     from .seats import parse_instant as parse_instant
     from .seats import seat_facts as seat_facts
@@ -89,11 +89,11 @@ _EXPORTS = {
     "seat_facts": "seats",
     "parse_instant": "seats",
     "is_inactive": "seats",
+    "idle_days": "seats",
     "count_seats": "seats",
     "SeatFact": "seats",
     "SeatTally": "seats",
     "SeatCounts": "seats",
-    "LIST_PRICES": "seats",
     "ACTIVITY_FIELDS": "activity",
     "ACTIVITY_LABELS": "activity",
     "Activity": "activity",
@@ -145,7 +145,6 @@ __all__ = [
     "ACTIVITY_LABELS",
     "DERIVED",
     "DIMENSIONS",
-    "LIST_PRICES",
     "OTHER",
     "REPORT_SUFFIXES",
     "SCHEMA_NAME",
@@ -177,6 +176,7 @@ __all__ = [
     "display_key",
     "grain_of",
     "grain_records",
+    "idle_days",
     "is_inactive",
     "kind_of",
     "metrics_schema",

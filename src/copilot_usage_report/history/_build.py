@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._core import SEATS
+from .._core import DEFAULT_INACTIVE_DAYS, SEATS
 from .._errors import InputError, OutputError
 from ._archive import ArchiveFile, Scan, scan
 from ._page import render_page
@@ -66,12 +66,16 @@ def build(
     show_logins: bool = False,
     users: bool = True,
     database: bool = True,
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    seat_price: float | None = None,
 ) -> BuildResult:
     """Read every verified day folder under ``sources`` and write the history into ``out``.
 
     With ``database``, ``out/copilot-usage.sqlite`` is created or updated
     incrementally (only files not yet in it are read); without, the same tables
-    live in memory for this build only.
+    live in memory for this build only. ``inactive_days`` and ``seat_price``
+    (``None``: list price) are the seat rules of the page and ``seat_days.inactive``;
+    the database keeps what they apply to, so another value needs no rebuild.
     """
     for source in sources:
         if not Path(source).exists():
@@ -106,10 +110,14 @@ def build(
         )
         with db:
             problems, added = update(db, reports, options)
-            seat_problems, seat_added = update_seats(db, found.files, logins=options.logins)
+            seat_problems, seat_added = update_seats(
+                db, found.files, logins=options.logins, inactive_days=inactive_days
+            )
         skipped = [*found.skipped, *problems, *seat_problems]
         views = read_views(db, logins=options.logins)
-        seats = read_seat_views(db, logins=options.logins)
+        seats = read_seat_views(
+            db, logins=options.logins, inactive_days=inactive_days, seat_price=seat_price
+        )
         html = render_page(views, skipped=len(skipped), seats=seats, logins=options.logins)
         page = _write(out / PAGE_NAME, html.encode())
         table = _write(out / CSV_NAME, _daily_csv(db).encode())
