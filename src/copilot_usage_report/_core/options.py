@@ -301,8 +301,8 @@ OPTIONS: tuple[Option, ...] = (
         "inactive_days",
         "copilot-seats: a seat with no activity for this many days (and assigned as long ago) "
         "is inactive",
-        "With report copilot-seats, and in the history, a seat with no activity for this many "
-        "days, and assigned as long ago, counts as inactive.",
+        "With copilot-seats and in the history, a seat with no activity for this many days, and "
+        "assigned as long ago, is inactive.",
         default=str(DEFAULT_INACTIVE_DAYS),
         parse=whole(1, MAX_INACTIVE_DAYS),
         metavar="N",
@@ -315,8 +315,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "seat_price",
         "copilot-seats: USD a seat costs a month, for the cost of inactive seats",
-        "With report copilot-seats, and in the history, USD a seat costs a month for the cost of "
-        f"inactive seats; empty means list price ({_PRICES}).",
+        "With copilot-seats and in the history, USD a seat costs a month, for inactive seats' "
+        f"cost; empty means list price ({_PRICES}).",
         shown="list price: "
         + ", ".join(f"{plan.title()} {p:g}" for plan, p in LIST_PRICES.items()),
         parse=optional_price,
