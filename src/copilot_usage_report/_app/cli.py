@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._errors import scrub
+from .._errors import scrub, visible
 from .parser import PROG, package_version
 
 # Tests import these from here.
@@ -37,6 +37,15 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code. Never raises, never prints a traceback
     unless ``--debug`` or ``RUNNER_DEBUG=1`` asks for it (see ``boundary``)."""
+    from .streams import guarded
+
+    # Every text printed from here on is data (``streams``): a control character a name or a
+    # server's text holds is shown as an escape, and no line it breaks starts a workflow command.
+    with guarded():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     import os
 
     from .boundary import run_guarded
@@ -308,7 +317,7 @@ def _summarize(args: argparse.Namespace) -> int:
 
         insight = summarize_paths(paths)
     for note in insight.notes:
-        print(f"{PROG}: note: {note}", file=sys.stderr)
+        print(f"{PROG}: note: {visible(note)}", file=sys.stderr)
     write_outputs(metric_outputs(insight))
     if args.json:
         print(json.dumps(insight.metrics(), indent=2))
@@ -329,7 +338,7 @@ def _history(args: argparse.Namespace) -> int:
     )
     for reason in result.skipped:
         _warn(reason, title="Skipped in the history")
-    scopes = ", ".join(result.scopes) or "none"
+    scopes = ", ".join(visible(scope) for scope in result.scopes) or "none"
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
     print(f"  {result.page}")
     print(f"  {result.csv}")

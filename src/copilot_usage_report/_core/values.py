@@ -13,7 +13,7 @@ import re
 from datetime import date, timedelta
 from typing import Literal
 
-from .._errors import InputError
+from .._errors import InputError, has_control, visible
 
 __all__ = [
     "API_VERSION",
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_RANGE_DAYS",
     "MIN_FILE_SIZE",
     "ReportFormat",
+    "check_name",
     "optional_seconds",
     "optional_whole",
     "parse_day",
@@ -163,6 +164,17 @@ def show(value: str, limit: int = 40) -> str:
     """A user value quoted for an error message: one line, bounded, control characters escaped."""
     shown = value if len(value) <= limit else value[:limit] + "…"
     return repr(shown)
+
+
+def check_name(text: str, what: str) -> str:
+    """``text``, a name read from an archive or a server (a scope, a report kind, a day, a
+    file name), when it holds no control character (``visible``'s: C0 with NUL, TAB and LF,
+    DEL, C1, the line separators, the bidirectional overrides); else a ``ValueError`` naming
+    ``what`` and showing the name escaped. A name that is refused is never used or printed
+    as it is."""
+    if has_control(text):
+        raise ValueError(f"{what} '{visible(text[:80])}' holds a control character")
+    return text
 
 
 def optional_whole(name: str, text: str | None, default: int, low: int, high: int) -> int:
