@@ -17,7 +17,9 @@ def test_code_is_one_span_in_one_cell(value):
     shown = markdown_code(value)
     assert "\n" not in shown and not has_control(shown)
     assert re.search(r"(?<!\\)\|", shown) is None
-    fence = re.match(r"`+", shown).group()
+    opening = re.match(r"`+", shown)
+    assert opening is not None
+    fence = opening.group()
     inner = shown[len(fence) : -len(fence)]
     assert shown.endswith(fence)
     assert all(len(run) < len(fence) for run in re.findall(r"`+", inner))

@@ -104,7 +104,7 @@ class Guarded:
         return getattr(self.inner, name)
 
 
-def raw(stream: TextIO, text: str) -> None:
+def raw(stream: TextIO | Guarded, text: str) -> None:
     """Write ``text`` as given: only for what this program itself makes (a workflow command
     from ``workflow.command``, a terminal's cursor movement); never a name or a server's text."""
     write = getattr(stream, "write_raw", None)
