@@ -278,3 +278,28 @@ def test_records_keys_from_storage_are_shown_as_data(tmp_path):
     assert escaped("\x1b") in result.summary and escaped("\u202e") in result.summary
     saved = list((tmp_path / "out").rglob("report.ndjson"))
     assert len(saved) == 1 and saved[0].read_bytes() == record
+
+
+def test_seat_lists_names_are_shown_as_data(run_cli, tmp_path):
+    """Seats whose plan, login, team and editor carry every control character: the fetch and
+    the history built from it print and write none of them as itself."""
+    from copilot_usage_report._standin.seats import SeatBook
+    from copilot_usage_report._standin.server import StandIn
+
+    from .test_seats_cli import fetch, seat
+
+    name = payload(CONTROLS)
+    seats = [
+        seat(1, 40.0, 2.0, plan=f"business{name}", team={"slug": name, "name": name}),
+        seat(2, 40.0, None, last_activity_editor=name),
+    ]
+    seats[0]["assignee"]["login"] = name
+    with StandIn(token="ghp_SEATSTOKEN1234567890") as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook(seats, page_size=10)
+        run = fetch(run_cli, standin.api_url, tmp_path)
+    assert run.code == 0, run.stderr[-3000:]
+    assert_clean_run(run.stdout, run.stderr, run.summary, *run.outputs.values())
+    assert escaped("\x1b") in run.summary  # the plan's name, shown
+    built = run_cli("history", str(tmp_path / "out"), "--out", str(tmp_path / "site"), actions=True)
+    assert built.code == 0, built.stderr[-3000:]
+    assert_clean_run(built.stdout, built.stderr, built.summary, *built.outputs.values())
