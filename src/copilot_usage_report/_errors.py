@@ -33,7 +33,9 @@ link's query string: errors carry redacted links only (see ``_core.links.redact`
 
 Every message passes through ``scrub`` when the error is made: the secrets the
 run registered (``add_secret``: the token) become ``***`` and every URL's query
-string is cut, whatever a server put into the text the message quotes.
+string is cut, whatever a server put into the text the message quotes; then through
+``visible``: a control character the quoted text holds (NUL, ESC, U+2028, a
+bidirectional override...) is shown as an escape such as ``\\x1b``, never obeyed.
 """
 
 from __future__ import annotations

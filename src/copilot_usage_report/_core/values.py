@@ -4,7 +4,8 @@ Each parser takes what a person typed (an option or an environment variable),
 accepts ASCII digits only, and raises one ``InputError`` line naming the input
 and what it accepts. ``settings`` builds the run's ``Settings`` from these; the
 CLI reuses them for its own options (``serve-demo --lifetime``, ``summarize
---format``) and ``publish-history`` for its flags.
+--format``) and ``publish-history`` for its flags. ``check_name`` refuses a name read from
+an archive or a server that holds a control character (the history's reader calls it).
 """
 
 from __future__ import annotations
