@@ -193,10 +193,10 @@ def _report(
         print(
             f"Saved {len(report.files)} file(s){kept}, {human_bytes(report.total_bytes)}, of "
             f"the {report.report} report for {report.org} on {report.report_day} in "
-            f"{report.folder}"
+            f"{visible(str(report.folder))}"
         )
         for f in report.files:
-            print(f"  {f.path}  {human_bytes(f.size)}  sha256:{f.sha256[:16]}…")
+            print(f"  {visible(str(f.path))}  {human_bytes(f.size)}  sha256:{f.sha256[:16]}…")
     from .._render import missing_runs
 
     for run in missing_runs(result.missing):
@@ -245,7 +245,7 @@ def _print_per_kind(result: RunResult) -> None:
         print(
             f"Saved {len(days)} day(s) of the {kind} report for {reports[0].org}, {span}: "
             f"{len(files)} file(s){kept}, {human_bytes(sum(f.size for f in files))}, "
-            f"in {where}"
+            f"in {visible(where)}"
         )
 
 
@@ -311,7 +311,7 @@ def _summarize(args: argparse.Namespace) -> int:
         written = write_csv(paths)
         insight = written.insight
         for table in written.files:
-            print(f"Wrote {table}", file=sys.stderr)
+            print(f"Wrote {visible(str(table))}", file=sys.stderr)
     else:
         from .._metrics import summarize_paths
 
@@ -340,12 +340,9 @@ def _history(args: argparse.Namespace) -> int:
         _warn(reason, title="Skipped in the history")
     scopes = ", ".join(visible(scope) for scope in result.scopes) or "none"
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
-    print(f"  {result.page}")
-    print(f"  {result.csv}")
-    if result.seats_csv is not None:
-        print(f"  {result.seats_csv}")
-    if result.database is not None:
-        print(f"  {result.database}")
+    for path in (result.page, result.csv, result.seats_csv, result.database):
+        if path is not None:
+            print(f"  {visible(str(path))}")
     return 0
 
 
