@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context
+    from .values import check_name as check_name
     from .values import parse_flag as parse_flag
     from .values import parse_format as parse_format
     from .values import parse_seconds as parse_seconds
@@ -93,6 +94,7 @@ _EXPORTS = {
     "testing_mode": "settings",
     "prepare_tls_context": "tls",
     "tls_context": "tls",
+    "check_name": "values",
     "parse_flag": "values",
     "parse_format": "values",
     "parse_seconds": "values",
@@ -121,6 +123,7 @@ __all__ = [
     "billing_path",
     "build_settings",
     "check_cancel",
+    "check_name",
     "check_url",
     "human_size",
     "is_expired",

@@ -8,6 +8,7 @@ price unless ``seat-price`` set it.
 from __future__ import annotations
 
 from .._metrics import LIST_PRICES, SeatCounts
+from .markdown import markdown_text
 
 __all__ = ["render_seats"]
 
@@ -23,7 +24,7 @@ def _usd(value: float) -> str:
 def render_seats(counts: SeatCounts) -> str:
     """The Seats section as Markdown."""
     users = counts.users
-    plans = ", ".join(f"{plan} {n}" for plan, n in counts.by_plan.items()) or "none"
+    plans = ", ".join(f"{markdown_text(plan)} {n}" for plan, n in counts.by_plan.items()) or "none"
     rows = [
         ("Seats (GitHub's total_seats)", str(counts.total_seats), ""),
         ("Active in the last 7 days", str(counts.active_7), _share(counts.active_7, users)),
