@@ -5,9 +5,9 @@ accepts ASCII digits only, and raises one ``InputError`` line naming the input
 and what it accepts. The table of options (``options``) names one parser for each
 input (``whole``, ``seconds``, ``flag``... at the end of this module), and
 ``settings`` builds the run's ``Settings`` with them; the CLI reuses them for its
-own options (``serve-demo --lifetime``) and ``publish-history`` for its flags. ``check_name`` refuses a name
-read from an archive or a server that holds a control character (the history's reader
-calls it).
+own options (``serve-demo --lifetime``) and ``publish-history`` for its flags.
+``check_name`` refuses a name read from an archive or a server that holds a control
+character (the history's reader calls it).
 """
 
 from __future__ import annotations
