@@ -20,12 +20,14 @@ from typing import Any, Final
 
 import msgspec
 
+from .._core import Grain
 from .._errors import ReportFormatError
 from .fast import FastPhase
 from .feed import FileTally, OnRecord
+from .grains import grain_of
 from .model import DayInsight, Insight
 from .notes import Notes
-from .records import Kind, RecordError, kind_of, read_records, record_error
+from .records import RecordError, read_records, record_error
 from .sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
 from .teams import Teams
 
@@ -263,13 +265,13 @@ class Tally:
             entry.enterprise_id = enterprise
         return key, entry
 
-    def add(self, kind: Kind, record: dict[str, Any], *, source: str = "") -> None:
-        """Add one record of a known kind (``kind_of``); ``RecordError`` for a wrong type."""
+    def add(self, kind: Grain, record: dict[str, Any], *, source: str = "") -> None:
+        """Add one record of a summed grain (``grain_of``); ``RecordError`` for a wrong type."""
         try:
             day, entry = self._day(record)
-            if kind == "user":
+            if kind == "users":
                 entry.add_users([record])
-            elif kind == "team":
+            elif kind == "user-teams":
                 team = record.get("slug")
                 if (
                     type(record.get("user_id")) not in _IDS
@@ -384,7 +386,7 @@ def day_insight(record: dict[str, Any]) -> DayInsight:
     aggregate day, or has a used field of the wrong type, is a
     ``ReportFormatError``.
     """
-    if kind_of(record) != "aggregate":
+    if grain_of(record) != "aggregate":
         raise ReportFormatError(
             "the record is not an aggregate day of an organization or enterprise."
         )

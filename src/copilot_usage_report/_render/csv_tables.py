@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any, Final, Literal
 
 from .._archive import atomic_write, partial_file
+from .._core import Grain
 from .._errors import OutputError
 from .._metrics import (
     ACTIVITY_FIELDS,
@@ -35,7 +36,6 @@ from .._metrics import (
     USER_FLAGS,
     Activity,
     Insight,
-    Kind,
     Tally,
     require_report_files,
     rounded_rate,
@@ -205,9 +205,9 @@ class _RowSink:
         self._stack = stack
         self._open: dict[str, _Pending] = {}
 
-    def __call__(self, kind: Kind, record: dict[str, Any]) -> None:
+    def __call__(self, grain: Grain, record: dict[str, Any]) -> None:
         scope = [record.get("day"), record.get("organization_id"), record.get("enterprise_id")]
-        if kind == "user":
+        if grain == "users":
             activity = Activity(*(record.get(name) or 0 for name in ACTIVITY_FIELDS))
             ides = record.get("totals_by_ide") or ()
             cli = record.get("totals_by_cli") or {}
@@ -238,7 +238,7 @@ class _RowSink:
                     _text(phase.get("phase")) if isinstance(phase, dict) else None,
                 ],
             )
-        elif kind == "team":
+        elif grain == "user-teams":
             self._row(
                 USER_TEAMS,
                 _TEAM_COLUMNS,

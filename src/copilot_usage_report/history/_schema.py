@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .._metrics import ACTIVITY_FIELDS, DERIVED
+from .._metrics import ACTIVITY_FIELDS, DERIVED, RATES
 
 __all__ = [
     "ACTIVITY",
@@ -29,7 +29,7 @@ __all__ = [
     "create",
 ]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 #: The activity counts every breakdown, team and user row carries (GitHub's names, in order).
 ACTIVITY = ACTIVITY_FIELDS
@@ -73,7 +73,7 @@ NESTED = (
 DAY_COLUMNS = (*DAY_FIELDS, *(f"{a}_{b}" for a, b in NESTED), *DERIVED)
 USER_FLAGS = ("used_agent", "used_chat", "used_cli")
 
-_REAL = {"code_completion_acceptance_rate", "agent_adoption_rate", "chat_requests_per_active_user"}
+_REAL = RATES
 
 
 def _columns(names: tuple[str, ...]) -> str:
