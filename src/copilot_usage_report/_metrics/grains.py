@@ -35,7 +35,6 @@ JSON document, a JSON array or a ``day_totals`` wrapper; gzip-compressed or not.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from operator import methodcaller
 from pathlib import Path
@@ -91,12 +90,14 @@ def grain_records(path: Path) -> Iterator[Record]:
     try:
         with _open(path) as handle:
             yield from _objects(handle, path)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError) as exc:  # gzip's BadGzipFile is an OSError
         raise UnreadableFile(f"{path}: cannot be read ({exc})") from None
 
 
 def _open(path: Path) -> IO[bytes]:
     if path.name.endswith(".gz"):
+        import gzip  # only here: the fetch imports this module for grain_of, never gzip
+
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
