@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .feed import FileTally as FileTally
     from .feed import OnRecord as OnRecord
     from .feed import decode_lines as decode_lines
+    from .grains import Grain as Grain
     from .grains import Record as Record
     from .grains import UnreadableFile as UnreadableFile
     from .grains import grain_of as grain_of
@@ -109,6 +110,7 @@ _EXPORTS = {
     "FileTally": "feed",
     "OnRecord": "feed",
     "decode_lines": "feed",
+    "Grain": "grains",
     "Record": "grains",
     "UnreadableFile": "grains",
     "grain_of": "grains",
@@ -148,6 +150,7 @@ __all__ = [
     "DayInsight",
     "Dimension",
     "FileTally",
+    "Grain",
     "Insight",
     "OnRecord",
     "Record",

@@ -38,14 +38,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from operator import methodcaller
 from pathlib import Path
-from typing import IO, Any, Final, cast
+from typing import IO, Any, Final, TypeAlias, cast
 
 import msgspec
 
-from .._core import Grain
+from .._core import Grain as _Grain
 
-__all__ = ["Record", "UnreadableFile", "grain_of", "grain_records"]
+__all__ = ["Grain", "Record", "UnreadableFile", "grain_of", "grain_records"]
 
+#: The grain words (``_core.kinds.Grain``, the one table of them), for readers of ``_metrics``.
+Grain: TypeAlias = _Grain
 Record = dict[str, Any]
 
 #: Fields of which any one makes a record with a ``day`` (and no user) an aggregate day.

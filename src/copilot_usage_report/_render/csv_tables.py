@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO, Any, Final, Literal
 
 from .._archive import atomic_write, partial_file
-from .._core import Grain
 from .._errors import OutputError
 from .._metrics import (
     ACTIVITY_FIELDS,
@@ -35,6 +34,7 @@ from .._metrics import (
     UNKNOWN,
     USER_FLAGS,
     Activity,
+    Grain,
     Insight,
     Tally,
     require_report_files,

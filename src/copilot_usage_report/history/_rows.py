@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .._core import Grain
 from .._metrics import (
     Activity,
+    Grain,
     Record,
     UnreadableFile,
     derived_metrics,

@@ -29,7 +29,7 @@ __all__ = [
     "create",
 ]
 
-#: A database of another version is built again from the archive (``_build._open``). 3: the
+#: A database of another version is built again from the archive (``_build``). 3: the
 #: derived columns under GitHub's names (``code_completions_suggested``,
 #: ``average_chat_requests_per_active_user``), records filed by the one classifier.
 SCHEMA_VERSION = "3"
