@@ -237,16 +237,12 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     the records each download decoded as they arrived (``_pipeline.onepass``); only files kept from
     an earlier run, and CSV tables, read the files again.
     """
-    from .._core import SEATS
+    from .._core import SUMMED, report_grain
     from .._errors import OutputError, ReportFormatError
 
-    # per-repository reports hold no record the summary reads: not summarised, not warned about
-    files = [
-        f
-        for r in result.reports
-        if not r.report.startswith("repos-") and r.report != SEATS  # the seats: render_seats
-        for f in r.files
-    ]
+    # per-repository reports hold no record the summary reads: not summarised, not warned
+    # about; nor does the seat list (no grain: render_seats shows it)
+    files = [f for r in result.reports if report_grain(r.report) in SUMMED for f in r.files]
     paths = [f.path for f in files]
     if not paths:
         return None, ()

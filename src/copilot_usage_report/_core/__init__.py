@@ -30,10 +30,13 @@ if TYPE_CHECKING:
     from .bounds import human_size as human_size
     from .kinds import SEATS as SEATS
     from .kinds import SEATS_KIND as SEATS_KIND
+    from .kinds import SUMMED as SUMMED
+    from .kinds import Grain as Grain
     from .kinds import ReportKind as ReportKind
     from .kinds import Scope as Scope
     from .kinds import billing_path as billing_path
     from .kinds import offered as offered
+    from .kinds import report_grain as report_grain
     from .links import check_url as check_url
     from .links import is_expired as is_expired
     from .links import origin as origin
@@ -68,6 +71,9 @@ _EXPORTS = {
     "MISSING_CREDENTIAL": "settings",
     "SEATS_KIND": "kinds",
     "SEATS": "kinds",
+    "SUMMED": "kinds",
+    "Grain": "kinds",
+    "report_grain": "kinds",
     "ACCEPT_ENCODING": "bounds",
     "CANCEL": "bounds",
     "Inflater": "bounds",
@@ -110,7 +116,9 @@ __all__ = [
     "OPTIONS",
     "SEATS",
     "SEATS_KIND",
+    "SUMMED",
     "TOO_DEEP",
+    "Grain",
     "Inflater",
     "Option",
     "Pace",
@@ -137,6 +145,7 @@ __all__ = [
     "prepare_tls_context",
     "redact",
     "redact_text",
+    "report_grain",
     "safe_file_name",
     "testing_mode",
     "tls_context",
