@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._errors import ReportFormatError
-from .model import DayInsight, Insight
 from .grains import grain_of
+from .model import DayInsight, Insight
 from .records import RecordError, record_error, require_report_files
 from .tally import Tally
 
