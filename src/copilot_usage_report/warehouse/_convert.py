@@ -1,0 +1,179 @@
+"""An archive in, the Parquet dataset out: only what changed is written.
+
+For every report folder of the archive (``_admit``): when each partition it
+feeds already records this folder with these files' SHA-256, nothing is done;
+otherwise its partitions are written aside and renamed in (``_write``). A folder
+left out (its manifest does not check out, a record of no kind its table takes,
+a day that is not the folder's, a field whose type changes) gets one warning and
+changes nothing in the dataset. The dataset's columns, widened by any new field,
+are kept in its top file named by ``SCHEMA_FILE``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._archive import atomic_write, clean_partials, make_folder
+from .._errors import InputError
+from ._admit import Admitted, Refused, admit, report_folders
+from ._merge import Conflict
+from ._read import BadFile, values
+from ._tables import Table, table_for, tables_of, unwrapped
+from ._types import Columns, declared
+from ._write import BATCH_ROWS, PART_NAME, read_source, write_part
+
+__all__ = ["SCHEMA_FILE", "WarehouseResult", "convert", "partition_folder"]
+
+#: The dataset's own record of its tables' columns (Spark and Hive skip names starting ``_``).
+SCHEMA_FILE = "_schema.json"
+SCHEMA_FORMAT = 1
+
+
+class _LeftOut(Exception):
+    """A folder's records do not fit its table; the message says why, in one line."""
+
+
+@dataclass
+class WarehouseResult:
+    """What a conversion did: partitions written, folders found unchanged, folders left out."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rows: int = 0
+    left_out: list[str] = field(default_factory=list)
+
+
+def partition_folder(out: Path, table: str, scope: str, day: str) -> Path:
+    """``<out>/<table>/scope=<scope>/day=<day>``: the Hive layout every engine reads."""
+    return out / table / f"scope={scope}" / f"day={day}"
+
+
+def convert(
+    archive: Path,
+    out: Path,
+    *,
+    admit_folder: Callable[[Path], Admitted | Refused] = admit,
+) -> WarehouseResult:
+    """Bring the dataset at ``out`` up to date with the archive at ``archive``."""
+    if not archive.is_dir():
+        raise InputError(
+            f"{archive} is not a folder: name the archive a fetch wrote (the folder holding "
+            "orgs/ or enterprises/)."
+        )
+    make_folder(out)
+    schema = _load_schema(out)
+    before = json.dumps(schema, sort_keys=True)
+    result = WarehouseResult()
+    unknown: set[str] = set()
+    for folder in report_folders(archive):
+        tables = tables_of(folder.parent.name)
+        if not tables:
+            if folder.parent.name not in unknown:
+                unknown.add(folder.parent.name)
+                result.left_out.append(
+                    f"{folder.parent}: the dataset has no table for {folder.parent.name} "
+                    "reports yet; left out"
+                )
+            continue
+        admitted = admit_folder(folder)
+        if isinstance(admitted, Refused):
+            result.left_out.append(f"{admitted.folder}: left out of the dataset: {admitted.reason}")
+            continue
+        if _unchanged(out, admitted, tables):
+            result.unchanged += 1
+            continue
+        try:
+            for table in tables:
+                part = partition_folder(out, table.name, admitted.scope, admitted.day.isoformat())
+                if part.is_dir():
+                    clean_partials(part)
+                columns, rows = write_part(
+                    part, _batches(admitted, table, tables), schema[table.name], admitted.source()
+                )
+                schema[table.name] = columns
+                result.written.append(str(part.relative_to(out) / PART_NAME))
+                result.rows += rows
+        except (_LeftOut, BadFile, Conflict) as exc:
+            result.left_out.append(f"{folder}: left out of the dataset: {exc}")
+        except (ValueError, TypeError, OverflowError) as exc:  # Arrow's refusal of a value
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            result.left_out.append(
+                f"{folder}: left out of the dataset: a value does not fit its column ({reason})"
+            )
+    if json.dumps(schema, sort_keys=True) != before or not (out / SCHEMA_FILE).is_file():
+        _save_schema(out, schema)
+    return result
+
+
+def _unchanged(out: Path, admitted: Admitted, tables: tuple[Table, ...]) -> bool:
+    source = admitted.source()
+    for table in tables:
+        part = partition_folder(out, table.name, admitted.scope, admitted.day.isoformat())
+        path = part / PART_NAME
+        if not path.is_file() or read_source(path) != source:
+            return False
+    return True
+
+
+def _batches(
+    admitted: Admitted, table: Table, tables: tuple[Table, ...]
+) -> Callable[[], Iterator[list[dict[str, Any]]]]:
+    """The table's records of the folder, a batch at a time (read again on each call)."""
+    day = admitted.day.isoformat()
+
+    def batches() -> Iterator[list[dict[str, Any]]]:
+        batch: list[dict[str, Any]] = []
+        for file in admitted.files:
+            for value in values(file.path):
+                for record in unwrapped(value):
+                    if type(record) is not dict or (home := table_for(tables, record)) is None:
+                        raise _LeftOut(
+                            f"{file.name} holds a record that is none of "
+                            f"{', '.join(t.name for t in tables)} (by its fields)"
+                        )
+                    if home is not table:
+                        continue
+                    own = record.pop("day", None)
+                    if table.one_day:
+                        if own is not None and own != day:
+                            raise _LeftOut(f"{file.name} holds a record of {own!s:.10}, not {day}")
+                    elif own is not None:
+                        record["record_day"] = own
+                    batch.append(record)
+                    if len(batch) >= BATCH_ROWS:
+                        yield batch
+                        batch = []
+        if batch:
+            yield batch
+
+    return batches
+
+
+def _load_schema(out: Path) -> dict[str, Columns]:
+    """The dataset's columns by table: its ``SCHEMA_FILE``, over the declared ones."""
+    schema = {name: [list(c) for c in columns] for name, columns in declared().items()}
+    path = out / SCHEMA_FILE
+    try:
+        saved = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return schema
+    tables = saved.get("tables") if isinstance(saved, dict) else None
+    if isinstance(tables, dict):
+        for name, columns in tables.items():
+            if name in schema and isinstance(columns, list):
+                schema[name] = columns
+    return schema
+
+
+def _save_schema(out: Path, schema: dict[str, Columns]) -> None:
+    data = {
+        "format": SCHEMA_FORMAT,
+        "about": "Columns of each table of this dataset (the types of copilot-usage-report's "
+        "docs/warehouse.md); partitioned by scope (string) and day (date).",
+        "tables": schema,
+    }
+    atomic_write(out / SCHEMA_FILE, (json.dumps(data, indent=1) + "\n").encode())
