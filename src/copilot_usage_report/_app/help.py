@@ -13,6 +13,7 @@ __all__ = [
     "MAIN_EPILOG",
     "SERVE_EPILOG",
     "SUMMARIZE_EPILOG",
+    "WAREHOUSE_EPILOG",
 ]
 
 EXIT_CODES = """exit codes:
@@ -90,6 +91,16 @@ examples:
       several archives at once: fetch output and merged or unmerged artifacts
   copilot-usage-report history copilot-usage-metrics/ --out site/ --no-users
       leave per-user rows out of the database (teams are still counted)"""
+
+WAREHOUSE_EPILOG = f"""{EXIT_CODES}
+
+examples:
+  copilot-usage-report warehouse copilot-usage-metrics/ --out warehouse/
+      one Parquet file per table, scope and day; a rerun writes only what changed
+  duckdb -c "FROM read_parquet('warehouse/users/*/*/*.parquet', hive_partitioning = true)"
+      read it in place (also Spark, BigQuery, Athena: see docs/warehouse.md)
+
+needs the warehouse extra: pip install 'copilot-usage-report[warehouse]'"""
 
 MAIN_EPILOG = """examples:
   copilot-usage-report demo                                try it: no token, no network

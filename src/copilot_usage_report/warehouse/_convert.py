@@ -59,6 +59,13 @@ def convert(
     admit_folder: Callable[[Path], Admitted | Refused] = admit,
 ) -> WarehouseResult:
     """Bring the dataset at ``out`` up to date with the archive at ``archive``."""
+    from importlib.util import find_spec
+
+    if find_spec("pyarrow") is None:
+        raise InputError(
+            "the warehouse needs pyarrow, which is not installed: install the extra with "
+            "pip install 'copilot-usage-report[warehouse]' (the action's warehouse input does)."
+        )
     if not archive.is_dir():
         raise InputError(
             f"{archive} is not a folder: name the archive a fetch wrote (the folder holding "
