@@ -199,3 +199,21 @@ def _aggregate(day: str) -> dict[str, Any]:
         "totals_by_ide": [{"ide": "vscode", "code_generation_activity_count": 10}],
         "pull_requests": {"total_created": 3, "median_minutes_to_merge": 2},
     }
+
+
+def test_a_rerun_reads_no_report_file_its_partitions_record(tmp_path):
+    """Unchanged is decided from manifests and footers: a file's bytes are not hashed again
+    (the partition was made from them verified), but a file whose size changed is."""
+    archive, out = tmp_path / "archive", tmp_path / "out"
+    folder = put_report(
+        archive, "users-1-day", "2026-12-01", {"a.ndjson": ndjson([user(1, "2026-12-01")])}
+    )
+    convert(archive, out)
+    same_size = (folder / "a.ndjson").read_bytes().replace(b'"user-1"', b'"user-7"')
+    (folder / "a.ndjson").write_bytes(same_size)
+    again = convert(archive, out)
+    assert again.unchanged == 1 and again.written == [] and again.left_out == []
+    (folder / "a.ndjson").write_bytes(same_size + b"\n")
+    last = convert(archive, out)
+    assert last.written == [] and len(last.left_out) == 1 and "a.ndjson" in last.left_out[0]
+    assert [r["user_login"] for r in rows(out, "users", "user_login")] == ["user-1"]

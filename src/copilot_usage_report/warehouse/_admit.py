@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .._archive import MANIFEST_NAME, SCOPE_FOLDERS, read_manifest, sha256_of
 
-__all__ = ["Admitted", "AdmittedFile", "Refused", "admit", "report_folders"]
+__all__ = ["Admitted", "AdmittedFile", "Refused", "admit", "claimed_source", "report_folders"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,34 @@ def _subfolders(folder: Path) -> list[Path]:
         for e in entries
         if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
     ]
+
+
+def claimed_source(folder: Path) -> dict[str, object] | None:
+    """The source the folder's manifest claims (as ``Admitted.source`` gives it), reading no
+    report file, only its size: a partition already written from it, verified then, need not
+    be read again. ``None`` when a listed file is not a regular file of the listed size."""
+    manifest = read_manifest(folder)
+    if manifest is None or manifest.scope is None or not manifest.files:
+        return None
+    for entry in manifest.files:
+        try:
+            info = (folder / entry.name).lstat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_size != entry.size:
+            return None
+    files = tuple(
+        AdmittedFile(e.name, folder / e.name, e.size, e.sha256.lower())
+        for e in sorted(manifest.files, key=lambda e: e.name)
+    )
+    claimed = Admitted(
+        manifest.scope.kind, manifest.scope.name, manifest.report, manifest.report_day, files
+    )
+    return claimed.source() if claimed.folder.endswith(_tail(folder)) else None
+
+
+def _tail(folder: Path) -> str:
+    return "/".join(p.name for p in (folder.parents[2], folder.parents[1], folder.parent, folder))
 
 
 def admit(folder: Path) -> Admitted | Refused:

@@ -1,7 +1,8 @@
 """An archive in, the Parquet dataset out: only what changed is written.
 
 For every report folder of the archive (``_admit``): when each partition it
-feeds already records this folder with these files' SHA-256, nothing is done;
+feeds already records the folder and the files' SHA-256 its manifest lists, nothing
+is read (those files were checked when the partition was written);
 otherwise its partitions are written aside and renamed in (``_write``). A folder
 left out (its manifest does not check out, a record of no kind its table takes,
 a day that is not the folder's, a field whose type changes) gets one warning and
@@ -17,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._archive import atomic_write, clean_partials, make_folder
+from .._archive import SCOPE_FOLDERS, atomic_write, clean_partials, make_folder
 from .._errors import InputError
-from ._admit import Admitted, Refused, admit, report_folders
+from ._admit import Admitted, Refused, admit, claimed_source, report_folders
 from ._merge import Conflict
 from ._read import BadFile, values
 from ._tables import Table, table_for, tables_of, unwrapped
@@ -86,12 +87,12 @@ def convert(
                     "reports yet; left out"
                 )
             continue
+        if _unchanged(out, folder, tables):
+            result.unchanged += 1
+            continue
         admitted = admit_folder(folder)
         if isinstance(admitted, Refused):
             result.left_out.append(f"{admitted.folder}: left out of the dataset: {admitted.reason}")
-            continue
-        if _unchanged(out, admitted, tables):
-            result.unchanged += 1
             continue
         try:
             for table in tables:
@@ -116,11 +117,16 @@ def convert(
     return result
 
 
-def _unchanged(out: Path, admitted: Admitted, tables: tuple[Table, ...]) -> bool:
-    source = admitted.source()
+def _unchanged(out: Path, folder: Path, tables: tuple[Table, ...]) -> bool:
+    """Whether every partition the folder feeds records the source its manifest claims (read
+    from the manifest and the Parquet footers only: those files were checked when written)."""
+    source = claimed_source(folder)
+    if source is None:
+        return False
+    scope, day = folder.parents[1].name, folder.name
+    kind = "org" if folder.parents[2].name == SCOPE_FOLDERS[0] else "enterprise"
     for table in tables:
-        part = partition_folder(out, table.name, admitted.scope, admitted.day.isoformat())
-        path = part / PART_NAME
+        path = partition_folder(out, table.name, f"{kind}-{scope}", day) / PART_NAME
         if not path.is_file() or read_source(path) != source:
             return False
     return True
