@@ -217,3 +217,31 @@ def test_a_rerun_reads_no_report_file_its_partitions_record(tmp_path):
     last = convert(archive, out)
     assert last.written == [] and len(last.left_out) == 1 and "a.ndjson" in last.left_out[0]
     assert [r["user_login"] for r in rows(out, "users", "user_login")] == ["user-1"]
+
+
+def test_a_seat_snapshot_feeds_the_seat_tables(tmp_path):
+    """A ``copilot-seats`` folder: its seats one row each, its billing document one row."""
+    archive, out = tmp_path / "archive", tmp_path / "out"
+    seats = [
+        {"created_at": "2026-05-29T09:00:00Z", "plan_type": "business",
+         "assignee": {"login": f"user-{n}", "id": n}, "assigning_team": None}
+        for n in (1, 2)
+    ]  # fmt: skip
+    billing = {"seat_breakdown": {"total": 2, "active_this_cycle": 1}, "plan_type": "business"}
+    put_report(
+        archive,
+        "copilot-seats",
+        "2026-12-04",
+        {"seats.ndjson": ndjson(seats), "billing.json": json.dumps(billing).encode()},
+    )
+    result = convert(archive, out)
+    assert sorted(result.written) == [
+        "seat_billing/scope=org-acme/day=2026-12-04/part-0.parquet",
+        "seats/scope=org-acme/day=2026-12-04/part-0.parquet",
+    ]
+    assert [r["login"] for r in rows(out, "seats", "assignee.login AS login")] == [
+        "user-1",
+        "user-2",
+    ]
+    assert rows(out, "seat_billing", "seat_breakdown.total AS total") == [{"total": 2}]
+    assert convert(archive, out).unchanged == 1
