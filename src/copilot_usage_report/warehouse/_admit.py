@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .._archive import MANIFEST_NAME, SCOPE_FOLDERS, read_manifest, sha256_of
 
-__all__ = ["Admitted", "AdmittedFile", "Refused", "admit", "claimed_source", "report_folders"]
+__all__ = ["Admitted", "AdmittedFile", "Refused", "admit", "claimed", "report_folders"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +92,11 @@ def _subfolders(folder: Path) -> list[Path]:
     ]
 
 
-def claimed_source(folder: Path) -> dict[str, object] | None:
-    """The source the folder's manifest claims (as ``Admitted.source`` gives it), reading no
-    report file, only its size: a partition already written from it, verified then, need not
-    be read again. ``None`` when a listed file is not a regular file of the listed size."""
+def claimed(folder: Path) -> Admitted | None:
+    """What the folder's manifest claims, reading no report file, only its size: a partition
+    already written from it (verified then) need not be read again, and a new one may be read
+    while ``admit`` checks the files, renamed in only when it admits them. ``None`` when the
+    manifest is unreadable or a listed file is not a regular file of the listed size."""
     manifest = read_manifest(folder)
     if manifest is None or manifest.scope is None or not manifest.files:
         return None
@@ -110,10 +111,10 @@ def claimed_source(folder: Path) -> dict[str, object] | None:
         AdmittedFile(e.name, folder / e.name, e.size, e.sha256.lower())
         for e in sorted(manifest.files, key=lambda e: e.name)
     )
-    claimed = Admitted(
+    claim = Admitted(
         manifest.scope.kind, manifest.scope.name, manifest.report, manifest.report_day, files
     )
-    return claimed.source() if claimed.folder.endswith(_tail(folder)) else None
+    return claim if claim.folder.endswith(_tail(folder)) else None
 
 
 def _tail(folder: Path) -> str:

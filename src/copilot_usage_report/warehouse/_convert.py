@@ -14,18 +14,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._archive import SCOPE_FOLDERS, atomic_write, clean_partials, make_folder
+from .._archive import atomic_write, clean_partials, make_folder
 from .._errors import InputError
-from ._admit import Admitted, Refused, admit, claimed_source, report_folders
+from ._admit import Admitted, Refused, admit, claimed, report_folders
 from ._merge import Conflict
 from ._read import BadFile, values
 from ._tables import Table, table_for, tables_of, unwrapped
 from ._types import Columns, declared
-from ._write import BATCH_ROWS, PART_NAME, read_source, write_part
+from ._write import BATCH_ROWS, PART_NAME, commit, read_source, write_part
 
 __all__ = ["SCHEMA_FILE", "WarehouseResult", "convert", "partition_folder"]
 
@@ -77,6 +78,22 @@ def convert(
     before = json.dumps(schema, sort_keys=True)
     result = WarehouseResult()
     unknown: set[str] = set()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="admit") as hashing:
+        _every_folder(archive, out, schema, result, unknown, hashing, admit_folder)
+    if json.dumps(schema, sort_keys=True) != before or not (out / SCHEMA_FILE).is_file():
+        _save_schema(out, schema)
+    return result
+
+
+def _every_folder(
+    archive: Path,
+    out: Path,
+    schema: dict[str, Columns],
+    result: WarehouseResult,
+    unknown: set[str],
+    hashing: ThreadPoolExecutor,
+    admit_folder: Callable[[Path], Admitted | Refused],
+) -> None:
     for folder in report_folders(archive):
         tables = tables_of(folder.parent.name)
         if not tables:
@@ -87,46 +104,59 @@ def convert(
                     "reports yet; left out"
                 )
             continue
-        if _unchanged(out, folder, tables):
+        claim = claimed(folder)
+        if claim is not None and _unchanged(out, claim, tables):
             result.unchanged += 1
             continue
-        admitted = admit_folder(folder)
-        if isinstance(admitted, Refused):
-            result.left_out.append(f"{admitted.folder}: left out of the dataset: {admitted.reason}")
+        # The files are checked (hashed) on a second thread while they are converted; the
+        # partitions, written aside, are renamed in only when the folder is admitted.
+        verdict = hashing.submit(admit_folder, folder)
+        written, problem = _convert_folder(out, claim, tables, schema) if claim else ([], None)
+        admitted = verdict.result()
+        if isinstance(admitted, Refused) or claim is None or admitted.source() != claim.source():
+            problem = admitted.reason if isinstance(admitted, Refused) else "it changed while read"
+        if problem is not None:
+            for _, _, temp, _ in written:
+                temp.unlink(missing_ok=True)
+            result.left_out.append(f"{folder}: left out of the dataset: {problem}")
             continue
-        try:
-            for table in tables:
-                part = partition_folder(out, table.name, admitted.scope, admitted.day.isoformat())
-                if part.is_dir():
-                    clean_partials(part)
-                columns, rows = write_part(
-                    part, _batches(admitted, table, tables), schema[table.name], admitted.source()
-                )
-                schema[table.name] = columns
-                result.written.append(str(part.relative_to(out) / PART_NAME))
-                result.rows += rows
-        except (_LeftOut, BadFile, Conflict) as exc:
-            result.left_out.append(f"{folder}: left out of the dataset: {exc}")
-        except (ValueError, TypeError, OverflowError) as exc:  # Arrow's refusal of a value
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            result.left_out.append(
-                f"{folder}: left out of the dataset: a value does not fit its column ({reason})"
+        for table, columns, temp, rows in written:
+            final = commit(temp)
+            schema[table] = columns
+            result.written.append(str(final.relative_to(out)))
+            result.rows += rows
+
+
+def _convert_folder(
+    out: Path, claim: Admitted, tables: tuple[Table, ...], schema: dict[str, Columns]
+) -> tuple[list[tuple[str, Columns, Path, int]], str | None]:
+    """Every partition of the folder written aside: (table, columns, hidden file, rows) each,
+    and why the folder cannot go in, if it cannot (nothing is then kept)."""
+    written: list[tuple[str, Columns, Path, int]] = []
+    try:
+        for table in tables:
+            part = partition_folder(out, table.name, claim.scope, claim.day.isoformat())
+            if part.is_dir():
+                clean_partials(part)
+            columns, rows, temp = write_part(
+                part, _batches(claim, table, tables), schema[table.name], claim.source()
             )
-    if json.dumps(schema, sort_keys=True) != before or not (out / SCHEMA_FILE).is_file():
-        _save_schema(out, schema)
-    return result
+            written.append((table.name, columns, temp, rows))
+    except (_LeftOut, BadFile, Conflict) as exc:
+        return written, str(exc)
+    except (ValueError, TypeError, OverflowError, NotImplementedError) as exc:  # Arrow refuses
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return written, f"a value does not fit its column ({reason})"
+    return written, None
 
 
-def _unchanged(out: Path, folder: Path, tables: tuple[Table, ...]) -> bool:
+def _unchanged(out: Path, claim: Admitted, tables: tuple[Table, ...]) -> bool:
     """Whether every partition the folder feeds records the source its manifest claims (read
     from the manifest and the Parquet footers only: those files were checked when written)."""
-    source = claimed_source(folder)
-    if source is None:
-        return False
-    scope, day = folder.parents[1].name, folder.name
-    kind = "org" if folder.parents[2].name == SCOPE_FOLDERS[0] else "enterprise"
+    source = claim.source()
     for table in tables:
-        path = partition_folder(out, table.name, f"{kind}-{scope}", day) / PART_NAME
+        part = partition_folder(out, table.name, claim.scope, claim.day.isoformat())
+        path = part / PART_NAME
         if not path.is_file() or read_source(path) != source:
             return False
     return True

@@ -5,7 +5,8 @@ the table's columns (types inferred, then cast to the columns: a new field
 widens them first), and a row group is written every ``ROW_GROUP_ROWS`` rows,
 so memory holds a row group, never the file. The file is written under a hidden
 temporary name beside its final one and renamed over it only when complete; its
-footer records the folder and the SHA-256 of every file it came from.
+footer records the folder and the SHA-256 of every file it came from. Row groups are
+encoded on a thread of their own while the next records are decoded.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,15 @@ from .._archive import make_folder
 from ._merge import merge_columns
 from ._types import Columns, from_arrow, to_arrow
 
-__all__ = ["BATCH_ROWS", "PART_NAME", "ROW_GROUP_ROWS", "SOURCE_KEY", "Widened", "write_part"]
+__all__ = [
+    "BATCH_ROWS",
+    "PART_NAME",
+    "ROW_GROUP_ROWS",
+    "SOURCE_KEY",
+    "Widened",
+    "commit",
+    "write_part",
+]
 
 #: Records decoded before they become Arrow arrays (a few MB of Python objects).
 BATCH_ROWS = 4096
@@ -59,8 +69,9 @@ def write_part(
     batches: Callable[[], Iterable[list[dict[str, Any]]]],
     columns: Columns,
     source: dict[str, Any],
-) -> tuple[Columns, int]:
-    """Write ``folder/part-0.parquet`` from the batches; returns the columns used and the rows.
+) -> tuple[Columns, int, Path]:
+    """Write the partition aside, beside ``folder/part-0.parquet``: the columns used, the rows,
+    and the hidden file written, for the caller to rename in (``commit``) or remove.
 
     The columns are widened by whatever the records bring (``Widened`` restarts
     the file, reading the batches again, when that happens after rows are written).
@@ -72,34 +83,48 @@ def write_part(
             columns = wider.columns
 
 
+def commit(temp: Path) -> Path:
+    """Rename a file ``write_part`` wrote over the partition's one file, in one step."""
+    final = temp.with_name(PART_NAME)
+    temp.replace(final)
+    return final
+
+
 def _write(
     folder: Path,
     batches: Callable[[], Iterable[list[dict[str, Any]]]],
     columns: Columns,
     source: dict[str, Any],
-) -> tuple[Columns, int]:
+) -> tuple[Columns, int, Path]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     make_folder(folder)
-    final = folder / PART_NAME
     temp = folder / f".{PART_NAME}.{os.getpid()}-{uuid.uuid4().hex[:12]}.part"
     writer: pq.ParquetWriter | None = None
     pending: list[pa.Table] = []
     rows = pending_rows = 0
     metadata = {SOURCE_KEY: json.dumps(source, sort_keys=True).encode()}
+    # Encoding and compressing a row group releases the GIL: it runs on a thread of its own
+    # while the next records are decoded, one row group at a time.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
+    writing: Future[None] | None = None
 
     def schema() -> pa.Schema:
         return pa.schema([pa.field(name, to_arrow(t)) for name, t in columns], metadata=metadata)
 
     def flush() -> None:
-        nonlocal writer, pending, pending_rows
+        nonlocal writer, pending, pending_rows, writing
         if writer is None:
             writer = pq.ParquetWriter(temp, schema(), compression="zstd")
+        if writing is not None:
+            writing.result()
+            writing = None
         if pending:
-            writer.write_table(pa.concat_tables(pending))
+            writing = pool.submit(writer.write_table, pa.concat_tables(pending))
         pending, pending_rows = [], 0
 
+    done = False
     try:
         for batch in batches():
             array = pa.array(batch)
@@ -117,14 +142,18 @@ def _write(
             if pending_rows >= ROW_GROUP_ROWS:
                 flush()
         flush()
+        if writing is not None:
+            writing.result()
         assert writer is not None
         writer.close()
         writer = None
-        temp.replace(final)
+        done = True
     finally:
+        pool.shutdown(wait=True)
         if writer is not None:
             with suppress(Exception):
                 writer.close()
-        with suppress(OSError):
-            temp.unlink(missing_ok=True)
-    return columns, rows
+        if not done:
+            with suppress(OSError):
+                temp.unlink(missing_ok=True)
+    return columns, rows, temp
