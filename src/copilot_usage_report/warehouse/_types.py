@@ -22,6 +22,7 @@ __all__ = [
     "Type",
     "athena_ddl",
     "bigquery_ddl",
+    "check",
     "declared",
     "from_arrow",
     "to_arrow",
