@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -75,3 +76,47 @@ def test_a_missing_archive_is_bad_input(run_cli, tmp_path):
     assert run.code == 2
     assert "nope is not a folder" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "dataset").exists()
+
+
+def test_the_action_writes_the_warehouse_only_when_asked(standin, tmp_path):
+    """action.yml run as the runner runs it: ``warehouse: true`` installs the extra from the
+    hash-pinned requirements (uv recorded here, not run) and writes ``<path>/warehouse/``, which
+    the warehouse upload sends; left at its default, neither step runs."""
+    from ._composite import run_action
+
+    records = ndjson([user(i, DAY.isoformat()) for i in range(1, 4)])
+    standin.add_report("my-org", DAY, [("users.ndjson", records)], kind="users-1-day")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    log = tmp_path / "uv.log"
+    (fake / "uv").write_text(f'#!/bin/sh\necho "$@" >> "{log}"\n')
+    (fake / "uv").chmod(0o755)
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_ACTION_PATH": str(root),
+        "PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    inputs = {
+        "org": "my-org",
+        "token": TOKEN,
+        "api-url": standin.api_url,
+        "day": DAY.isoformat(),
+        "report": "users-1-day",
+        "path": str(tmp_path / "archive"),
+    }
+    plain = run_action(inputs, workdir=tmp_path, env=env)
+    assert plain.step("fetch").outcome == "success", plain.step("fetch").stderr
+    assert plain.step("warehouse").outcome == "skipped"
+    assert plain.step("upload-warehouse").outcome == "skipped"
+    assert not log.exists() and not (tmp_path / "archive" / "warehouse").exists()
+    asked = run_action({**inputs, "warehouse": "true"}, workdir=tmp_path, env=env)
+    step = asked.step("warehouse")
+    assert step.outcome == "success", step.stderr
+    assert asked.step("upload-warehouse").outcome == "success"
+    installed = log.read_text()
+    assert "--require-hashes --no-build" in installed
+    assert f"{root}/requirements/warehouse.txt" in installed
+    part = tmp_path / "archive" / "warehouse" / "users" / "scope=org-my-org"
+    assert (part / f"day={DAY.isoformat()}" / "part-0.parquet").is_file()
+    assert "1 partition(s) written" in step.stdout
