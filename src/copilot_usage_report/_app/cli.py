@@ -79,6 +79,8 @@ def _dispatch(args: argparse.Namespace, stopper: Stopper) -> int:
         return _summarize(args)
     if args.command == "history":
         return _history(args)
+    if args.command == "warehouse":
+        return _warehouse(args)
     if args.command == "publish-history":
         from .publish_history import run_publish_history
 
@@ -332,6 +334,21 @@ def _history(args: argparse.Namespace) -> int:
     for path in (result.page, result.csv, result.seats_csv, result.database):
         if path is not None:
             print(f"  {visible(str(path))}")
+    return 0
+
+
+def _warehouse(args: argparse.Namespace) -> int:
+    """``warehouse ARCHIVE --out DIR``: the Parquet dataset, only what changed written."""
+    from ..warehouse import convert
+
+    result = convert(Path(args.archive), Path(args.out))
+    for reason in result.left_out:
+        _warn(reason, title="Left out of the warehouse")
+    print(
+        f"Warehouse: {len(result.written)} partition(s) written ({result.rows} rows), "
+        f"{result.unchanged} report folder(s) unchanged, {len(result.left_out)} left out."
+    )
+    print(f"  {args.out}")
     return 0
 
 
