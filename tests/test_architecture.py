@@ -6,7 +6,7 @@ The packages and their layers (CONTRIBUTING.md draws the same map):
     L1  _core                      kinds, links, values, bounds, settings, tls
     L2  _archive                   store, lock
     L3  _github, _transfer, _metrics
-    L4  _pipeline, history, _standin
+    L4  _pipeline, history, warehouse, _standin
     L5  _render
     L6  _app                       the only layer with argv, stdio, signals, GITHUB_* files
     L7  __init__, __main__         the public surface and the entry point
@@ -39,6 +39,7 @@ LAYERS = {
     "_metrics": 3,
     "_pipeline": 4,
     "history": 4,
+    "warehouse": 4,
     "_standin": 4,
     "_render": 5,
     "_app": 6,
@@ -251,6 +252,26 @@ def test_export_tables_agree(package):
         source = (PACKAGE / package / f"{module}.py").read_text("utf-8")
         pattern = rf"^(?:def|class) {name}\b|^{name}\b[^=]*="
         assert re.search(pattern, source, re.MULTILINE), f"{package}.{module} defines no {name}"
+
+
+#: Optional extras, and the one package that may import each (nothing else needs them).
+_EXTRAS = {"pyarrow": "warehouse", "duckdb": "warehouse"}
+
+
+def test_optional_extras_are_imported_only_by_their_package():
+    """pyarrow and DuckDB (the ``warehouse`` extra) are imported nowhere but ``warehouse``."""
+    wrong = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            found: list[str] = []
+            if isinstance(node, ast.Import):
+                found = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found = [node.module.split(".")[0]]
+            for top in found:
+                if top in _EXTRAS and unit(name) != _EXTRAS[top]:
+                    wrong.append(f"{name}:{getattr(node, 'lineno', 0)} imports {top}")
+    assert wrong == []
 
 
 def test_no_module_is_much_over_400_lines():

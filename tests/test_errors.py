@@ -58,3 +58,46 @@ def test_the_drawn_tree_is_the_class_tree():
         if isinstance(cls, type) and issubclass(cls, errors_module.CopilotUsageReportError)
     }
     assert drawn == classes
+
+
+#: Every character ``visible`` escapes: C0, DEL, C1, separators, bidirectional controls.
+_CONTROLS = [
+    *map(chr, range(0x20)),
+    *map(chr, range(0x7F, 0xA0)),
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x2028, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    "\ud800",
+    "\udcff",
+]
+
+
+def test_visible_shows_every_control_character_as_an_escape():
+    """Each control character becomes a printable ASCII escape; other text stays as it is."""
+    from copilot_usage_report._errors import has_control, visible
+
+    for char in _CONTROLS:
+        shown = visible(f"a{char}b")
+        assert shown.isascii() and shown.isprintable() and shown.startswith("a\\"), repr(char)
+        assert has_control(char) and not has_control(shown)
+        assert visible(shown) == shown
+    assert visible("a\tb\nc\rd\x1be\u202ef") == "a\\tb\\nc\\rd\\x1be\\u202ef"
+    assert visible("x\ny\x1b", lines=True) == "x\ny\\x1b"
+    assert visible("plain é ✓ 日本 \u00a0 \u200b") == "plain é ✓ 日本 \u00a0 \u200b"
+
+
+def test_messages_hold_no_control_character_whatever_they_quote():
+    """A message or hint quoting text with control characters shows them as escapes, the
+    secrets still scrubbed."""
+    from copilot_usage_report._errors import add_secret, has_control
+
+    add_secret("ghp_controlsecret0123456789")
+    quoted = "".join(_CONTROLS) + " ghp_controlsecret0123456789 https://h/x?sig=1"
+    error = CopilotUsageReportError(f"server said {quoted}", hint=f"hint {quoted}\nnext")
+    assert not has_control(error.message)
+    assert "ghp_controlsecret" not in error.message and "sig=1" not in error.message
+    assert "\\x1b" in error.message and "\\u202e" in error.message
+    # A hint keeps its line breaks (the summary's paragraphs), the quoted LF among them.
+    assert error.hint.count("\n") == 2 and not has_control(error.hint.replace("\n", ""))

@@ -33,7 +33,9 @@ link's query string: errors carry redacted links only (see ``_core.links.redact`
 
 Every message passes through ``scrub`` when the error is made: the secrets the
 run registered (``add_secret``: the token) become ``***`` and every URL's query
-string is cut, whatever a server put into the text the message quotes.
+string is cut, whatever a server put into the text the message quotes; then through
+``visible``: a control character the quoted text holds (NUL, ESC, U+2028, a
+bidirectional override...) is shown as an escape such as ``\\x1b``, never obeyed.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ __all__ = [
     "UnexpectedStatusError",
     "UnsafeLinkError",
     "add_secret",
+    "has_control",
     "scrub",
+    "visible",
 ]
 
 DOCS_URL = "https://docs.github.com/en/rest/copilot/copilot-usage-metrics?apiVersion=2026-03-10"
@@ -103,6 +107,41 @@ def scrub(text: str, *, queries: bool = True) -> str:
     return _QUERY.sub(r"\1?…", text) if queries else text
 
 
+#: Characters that are data, never layout, when a name or a server's text holds them: C0
+#: (NUL, TAB, LF, CR, ESC...), DEL and C1 (Unicode ``Cc``), the line and paragraph separators,
+#: the bidirectional marks, embeddings, overrides and isolates (text that reads other than it
+#: is), and lone surrogates (a file name's undecodable bytes; no stream can encode them).
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def has_control(text: str) -> bool:
+    """True when ``text`` holds a character ``visible`` would escape."""
+    return _CONTROL.search(text) is not None
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """``text`` with every control character as a visible escape (``\\x1b``, ``\\n``,
+    ``\\u2028``), so a name or a server's text is shown, never obeyed, by a terminal or a
+    runner; ``lines=True`` keeps LF, the line breaks of a text this tool wrote.
+
+    Idempotent; the escapes are plain ASCII, which ``scrub`` leaves as they are.
+    """
+    if lines:
+        return "\n".join(_CONTROL.sub(_escape, line) for line in text.split("\n"))
+    return _CONTROL.sub(_escape, text)
+
+
 class Interrupted(BaseException):
     """SIGINT or SIGTERM arrived: the run stops, exits 128 + the signal's number."""
 
@@ -128,9 +167,10 @@ class CopilotUsageReportError(Exception):
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         # One line, always: a newline in a workflow command would end the annotation. No
         # secret and no signature either, whatever the server put in the text quoted.
-        super().__init__(scrub(" ".join(message.split())))
+        # Control characters a name or a server's text held are shown, never obeyed.
+        super().__init__(visible(scrub(" ".join(message.split()))))
         if hint is not None:
-            self.hint = scrub(hint)
+            self.hint = visible(scrub(hint), lines=True)
 
     @property
     def message(self) -> str:

@@ -23,7 +23,7 @@ from copilot_usage_report._app.workflow import (
     command,
     mask,
 )
-from copilot_usage_report._errors import CopilotUsageReportError, add_secret
+from copilot_usage_report._errors import CopilotUsageReportError, add_secret, has_control, visible
 
 CANONICAL = re.compile(
     r"::(?P<name>[a-z]+(?:-[a-z]+)*)"
@@ -69,7 +69,8 @@ def test_the_mask_has_no_space_before_its_message(actions, capsys):
 @SETTINGS
 @given(message=st.text(max_size=60), title=st.text(max_size=30))
 def test_annotations_are_canonical_and_round_trip(actions, capsys, message, title):
-    """Any message and title: one canonical line whose message unescapes to the one-line text."""
+    """Any message and title: one canonical line whose message unescapes to the one-line text,
+    its control characters shown as escapes."""
     error = CopilotUsageReportError(message or "x")
     error.title = title
     annotate_error(error)
@@ -78,12 +79,14 @@ def test_annotations_are_canonical_and_round_trip(actions, capsys, message, titl
     assert out == ""
     lines = _commands(err)
     assert len(lines) == 2 and len(err.splitlines()) == 2, err
-    for line, expected in zip(lines, [error.message, " ".join(message.split())], strict=True):
+    expected = [error.message, visible(" ".join(message.split()))]
+    for line, one in zip(lines, expected, strict=True):
         match = assert_canonical(line)
-        assert _unescape(match.group("message")) == expected
+        assert _unescape(match.group("message")) == one
+        assert not has_control(_unescape(match.group("message")))
         props = match.group("props")
         if title:
-            shown = re.sub("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", " ", title)
+            shown = visible(title)
             assert props is not None and _unescape(props.split("=", 1)[1]) == shown
         else:
             assert props is None

@@ -137,7 +137,7 @@ def test_the_tables_hold_the_databases_numbers(
     rates = rows(first.one("figure", **{"data-chart": "acceptance-rate"}).one("table"))
     expected_rates = query(
         site.database,
-        "SELECT code_completions_shown, code_completions_accepted, "
+        "SELECT code_completions_suggested, code_completions_accepted, "
         "code_completion_acceptance_rate FROM days WHERE scope = 'orgs/octo-demo' ORDER BY day",
     )
     assert [(int(r[1]), int(r[2]), _number(r[3])) for r in rates] == expected_rates

@@ -48,7 +48,7 @@ def test_aggregate_day_by_githubs_definitions(tmp_path: Path) -> None:
     [row] = query(
         tmp_path / "site" / "copilot-usage.sqlite",
         "SELECT day, daily_active_users, weekly_active_users, monthly_active_users, "
-        "code_completions_shown, code_completions_accepted, code_completion_acceptance_rate, "
+        "code_completions_suggested, code_completions_accepted, code_completion_acceptance_rate, "
         "agent_adoption_rate, loc_added_sum, totals_by_cli_request_count FROM days",
     )
     completion = [f for f in record["totals_by_feature"] if f["feature"] == "code_completion"]
@@ -83,7 +83,7 @@ def test_the_acceptance_rate_of_the_issue(tmp_path: Path) -> None:
     build([tmp_path / "a"], tmp_path / "site")
     [(shown, accepted, rate)] = query(
         tmp_path / "site" / "copilot-usage.sqlite",
-        "SELECT code_completions_shown, code_completions_accepted, "
+        "SELECT code_completions_suggested, code_completions_accepted, "
         "code_completion_acceptance_rate FROM days",
     )
     assert (shown, accepted, rate) == (764, 110, 14.4)

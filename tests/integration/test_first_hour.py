@@ -241,12 +241,23 @@ def _check_seats(tmp_path: Path, stdout: str, stderr: str) -> None:
         assert (day / "seats.ndjson").stat().st_size > 0 and (day / "manifest.json").is_file()
 
 
+def _check_warehouse(tmp_path: Path, stdout: str, stderr: str) -> None:
+    days = len(_folders(tmp_path / "demo-history")["users-1-day"])
+    assert (
+        len(list((tmp_path / "warehouse" / "users").glob("scope=*/day=*/part-0.parquet"))) == days
+    )
+    assert "0 partition(s) written" in stdout  # the second run
+    monthly = (tmp_path / "monthly.txt").read_text("utf-8")
+    assert "accepted_completions" in monthly and "octo" in monthly
+
+
 #: What each page's terminal examples leave behind, beyond running without an error.
 _PAGE_CHECKS = {
     "README.md": _check_readme,
     "docs/metrics.md": _check_metrics,
     "docs/history.md": _check_history,
     "docs/seats.md": _check_seats,
+    "docs/warehouse.md": _check_warehouse,
 }
 _RUNNABLE_PAGES = [docs.name(p) for p in docs.pages() if docs.runnable(p.read_text("utf-8"))]
 

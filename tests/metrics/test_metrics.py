@@ -18,7 +18,7 @@ from copilot_usage_report._metrics import (
     Tally,
     day_insight,
     day_metrics,
-    kind_of,
+    grain_of,
     report_files,
     summarize_paths,
     unwrap,
@@ -79,15 +79,15 @@ def write(path: Path, *records: dict) -> Path:
 
 def test_records_are_told_apart_by_their_fields():
     """A user row is a user row wherever it sits; a team row has a team; the rest by content."""
-    assert kind_of(aggregate()) == "aggregate"
-    assert kind_of(user(1)) == "user"
-    assert kind_of({"user_id": 1, "day": DAY, "team_id": 4}) == "team"
-    assert kind_of({"user_login": "x", "day": DAY, "slug": "core"}) == "team"
-    assert kind_of({"day": DAY, "repository_id": 5, **counts(g=1)}) is None
-    assert kind_of({"day_totals": []}) is None
-    assert kind_of({"name": "other"}) is None
+    assert grain_of(aggregate()) == "aggregate"
+    assert grain_of(user(1)) == "users"
+    assert grain_of({"user_id": 1, "day": DAY, "team_id": 4}) == "user-teams"
+    assert grain_of({"user_login": "x", "day": DAY, "slug": "core"}) == "user-teams"
+    assert grain_of({"day": DAY, "repository_id": 5, **counts(g=1)}) == "repos"
+    assert grain_of({"day_totals": []}) is None
+    assert grain_of({"name": "other"}) is None
     wrapped = [{"day_totals": [user(1), aggregate()]}, [user(2)]]
-    assert [kind_of(r) for r in unwrap(wrapped)] == ["user", "aggregate", "user"]
+    assert [grain_of(r) for r in unwrap(wrapped)] == ["users", "aggregate", "users"]
 
 
 def test_reference_aggregate_headline_numbers():

@@ -399,12 +399,13 @@ def test_other_row_and_team_table(tmp_path):
 
 
 def test_keys_cannot_break_tables_or_charts(tmp_path):
-    """A key with pipes, backticks or quotes stays inside its cell and its chart label."""
+    """A key with pipes, backticks, quotes or a line break stays inside its cell, as written (a
+    longer fence round its backtick, its line break shown as an escape), and in its chart label."""
     record = {
         "day": "2026-11-20",
         "daily_active_users": 1,
         "totals_by_feature": [{"feature": 'a|b`c"\n: 9', **counts(g=1)}],
     }
     markdown = render(tmp_path, record)
-    assert "| `a\\|b'c\" : 9` | 0 | 1 |" in markdown
+    assert '| ``a\\|b`c"\\n: 9`` | 0 | 1 |' in markdown
     assert '    "a_b_c___ 9" : 1\n' in markdown

@@ -7,7 +7,8 @@ line and an exit code, ``spelling`` writes a message in the reader's spelling
 (``--day`` at a terminal, ``day:`` in a workflow), ``stop`` handles SIGINT and
 SIGTERM, ``progress`` draws the progress bar and workflow groups, ``workflow``
 writes outputs, masks and the job summary (``action_outputs``: the outputs action.yml
-exposes), ``session`` makes the real HTTP clients
+exposes), ``streams`` guards stdout and stderr (every printed text is data: control
+characters escaped), ``session`` makes the real HTTP clients
 and runs the pipeline with them, ``publish_history`` is the history-branch
 command, ``demo`` and ``serve_demo`` run the stand-in.
 

@@ -16,7 +16,7 @@ import contextlib
 import sys
 from collections.abc import Callable
 
-from .._errors import CopilotUsageReportError, Interrupted, scrub
+from .._errors import CopilotUsageReportError, Interrupted, scrub, visible
 from .stop import Stopper
 
 __all__ = ["fail", "run_guarded", "warn"]
@@ -138,4 +138,4 @@ def warn(message: str, *, title: str) -> None:
     if in_actions():
         annotate_warning(message, title=title)
     else:
-        print(f"{PROG}: warning: {scrub(message)}", file=sys.stderr)
+        print(f"{PROG}: warning: {visible(scrub(' '.join(message.split())))}", file=sys.stderr)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .._errors import scrub
+from .._errors import scrub, visible
 from .parser import PROG, package_version, raw_inputs
 
 # Tests import these from here.
@@ -38,6 +38,15 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code. Never raises, never prints a traceback
     unless ``--debug`` or ``RUNNER_DEBUG=1`` asks for it (see ``boundary``)."""
+    from .streams import guarded
+
+    # Every text printed from here on is data (``streams``): a control character a name or a
+    # server's text holds is shown as an escape, and no line it breaks starts a workflow command.
+    with guarded():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     import os
 
     from .boundary import run_guarded
@@ -70,6 +79,8 @@ def _dispatch(args: argparse.Namespace, stopper: Stopper) -> int:
         return _summarize(args)
     if args.command == "history":
         return _history(args)
+    if args.command == "warehouse":
+        return _warehouse(args)
     if args.command == "publish-history":
         from .publish_history import run_publish_history
 
@@ -164,10 +175,10 @@ def _report(
         print(
             f"Saved {len(report.files)} file(s){kept}, {human_bytes(report.total_bytes)}, of "
             f"the {report.report} report for {report.org} on {report.report_day} in "
-            f"{report.folder}"
+            f"{visible(str(report.folder))}"
         )
         for f in report.files:
-            print(f"  {f.path}  {human_bytes(f.size)}  sha256:{f.sha256[:16]}…")
+            print(f"  {visible(str(f.path))}  {human_bytes(f.size)}  sha256:{f.sha256[:16]}…")
     from .._render import missing_runs
 
     for run in missing_runs(result.missing):
@@ -216,7 +227,7 @@ def _print_per_kind(result: RunResult) -> None:
         print(
             f"Saved {len(days)} day(s) of the {kind} report for {reports[0].org}, {span}: "
             f"{len(files)} file(s){kept}, {human_bytes(sum(f.size for f in files))}, "
-            f"in {where}"
+            f"in {visible(where)}"
         )
 
 
@@ -228,16 +239,12 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     the records each download decoded as they arrived (``_pipeline.onepass``); only files kept from
     an earlier run, and CSV tables, read the files again.
     """
-    from .._core import SEATS
+    from .._core import SUMMED, report_grain
     from .._errors import OutputError, ReportFormatError
 
-    # per-repository reports hold no record the summary reads: not summarised, not warned about
-    files = [
-        f
-        for r in result.reports
-        if not r.report.startswith("repos-") and r.report != SEATS  # the seats: render_seats
-        for f in r.files
-    ]
+    # per-repository reports hold no record the summary reads: not summarised, not warned
+    # about; nor does the seat list (no grain: render_seats shows it)
+    files = [f for r in result.reports if report_grain(r.report) in SUMMED for f in r.files]
     paths = [f.path for f in files]
     if not paths:
         return None, ()
@@ -295,13 +302,13 @@ def _summarize(args: argparse.Namespace) -> int:
 
         written = write_csv(paths)
         insight = written.insight
-        print(_wrote(written.files), file=sys.stderr)
+        print(visible(_wrote(written.files)), file=sys.stderr)
     else:
         from .._metrics import summarize_paths
 
         insight = summarize_paths(paths)
     for note in insight.notes:
-        print(f"{PROG}: note: {note}", file=sys.stderr)
+        print(f"{PROG}: note: {visible(note)}", file=sys.stderr)
     write_outputs(metric_outputs(insight))
     if args.json:
         print(json.dumps(insight.metrics(), indent=2))
@@ -326,14 +333,26 @@ def _history(args: argparse.Namespace) -> int:
     )
     for reason in result.skipped:
         _warn(reason, title="Skipped in the history")
-    scopes = ", ".join(result.scopes) or "none"
+    scopes = ", ".join(visible(scope) for scope in result.scopes) or "none"
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
-    print(f"  {result.page}")
-    print(f"  {result.csv}")
-    if result.seats_csv is not None:
-        print(f"  {result.seats_csv}")
-    if result.database is not None:
-        print(f"  {result.database}")
+    for path in (result.page, result.csv, result.seats_csv, result.database):
+        if path is not None:
+            print(f"  {visible(str(path))}")
+    return 0
+
+
+def _warehouse(args: argparse.Namespace) -> int:
+    """``warehouse ARCHIVE --out DIR``: the Parquet dataset, only what changed written."""
+    from ..warehouse import convert
+
+    result = convert(Path(args.archive), Path(args.out))
+    for reason in result.left_out:
+        _warn(reason, title="Left out of the warehouse")
+    print(
+        f"Warehouse: {len(result.written)} partition(s) written ({result.rows} rows), "
+        f"{result.unchanged} report folder(s) unchanged, {len(result.left_out)} left out."
+    )
+    print(f"  {args.out}")
     return 0
 
 

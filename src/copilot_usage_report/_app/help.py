@@ -14,6 +14,7 @@ __all__ = [
     "PUBLISH_EPILOG",
     "SERVE_EPILOG",
     "SUMMARIZE_EPILOG",
+    "WAREHOUSE_EPILOG",
 ]
 
 EXIT_CODES = """exit codes:
@@ -45,6 +46,13 @@ PUBLISH_EXIT_CODES = """exit codes:
   1    failed: git could not fetch, commit or push the branch
   2    bad input: no archive, branch, repository or history token, or one of them malformed
   130  interrupted (Ctrl-C)"""
+
+WAREHOUSE_EXIT_CODES = """exit codes:
+  0    done: the dataset holds every verified folder (one that fails its checks is left out with
+       a warning); a rerun over the same archive writes nothing
+  1    failed: a Parquet file cannot be written, or the warehouse extra (pyarrow) is missing
+  2    bad input: an archive folder that does not exist
+  130  interrupted (Ctrl-C): no partial file is left behind"""
 
 CREDENTIAL_ADVICE = """the token:
   Put it in GH_TOKEN, not on the command line: a --token value lands in the shell history
@@ -127,6 +135,16 @@ examples:
       also keep per-user reports and seat lists, gzip-compressed
   copilot-usage-report publish-history --archive out --branch usage --repository me/x --site site/
       also write the dashboard, daily.csv and the database over the whole branch into site/"""
+
+WAREHOUSE_EPILOG = f"""{WAREHOUSE_EXIT_CODES}
+
+examples:
+  copilot-usage-report warehouse copilot-usage-metrics/ --out warehouse/
+      one Parquet file per table, scope and day; a rerun writes only what changed
+  duckdb -c "FROM read_parquet('warehouse/users/*/*/*.parquet', hive_partitioning = true)"
+      read it in place (also Spark, BigQuery, Athena: see docs/warehouse.md)
+
+needs the warehouse extra: pip install 'copilot-usage-report[warehouse]'"""
 
 MAIN_EPILOG = """examples:
   copilot-usage-report demo                                try it: no token, no network

@@ -171,6 +171,36 @@ def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     table_options(history, "history")
 
 
+# -- warehouse: its options, kept in one block ----------------------------------------------
+
+
+def _warehouse_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    warehouse = _command(
+        commands,
+        "warehouse",
+        help="turn archived reports into a Parquet dataset that DuckDB, Spark, BigQuery and "
+        "Athena read in place",
+        description="Read every report folder of the archive whose manifest checks out and "
+        "write it into --out as a Hive-partitioned Parquet dataset, one table per grain "
+        "(<table>/scope=.../day=.../part-0.parquet). Only folders that changed since the last "
+        "run are written; each partition is written aside and renamed in. Needs the warehouse "
+        "extra (pyarrow).",
+        epilog=help_text.WAREHOUSE_EPILOG,
+    )
+    warehouse.add_argument(
+        "archive",
+        metavar="ARCHIVE",
+        help="the archive folder a fetch wrote (holding orgs/ or enterprises/)",
+    )
+    warehouse.add_argument(
+        "--out", required=True, metavar="DIR", help="the dataset's folder (required)"
+    )
+    _debug_option(warehouse)
+
+
+# -- end of warehouse ------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to render the README's usage block)."""
     parser = argparse.ArgumentParser(
@@ -230,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _debug_option(summarize)
     _history_parser(commands)
+    _warehouse_parser(commands)
     serve = _command(
         commands,
         "serve-demo",

@@ -23,6 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, TextIO
 
+from .._errors import visible
+from .streams import raw
+
 __all__ = ["LARGE_DOWNLOAD", "Progress"]
 
 Mode = Literal["actions", "tty", "plain", "silent"]
@@ -121,11 +124,13 @@ class Progress:
     def step(self, title: str) -> Iterator[None]:
         """One step's log lines, grouped (Actions) or announced (plain)."""
         if self.mode == "actions":
-            self._write(f"::group::{title}")
+            from .workflow import command
+
+            self._write(command("group", title), own=True)
             try:
                 yield
             finally:
-                self._write("::endgroup::")
+                self._write(command("endgroup"), own=True)
             return
         if self.mode == "plain" and self.total > 1:
             self._write(f"[{self.finished + 1}/{self.total}] {title}")
@@ -228,7 +233,8 @@ class Progress:
 
     def _draw(self, now: float) -> None:
         lines = self._block(now)
-        self.stream.write(self._clear() + "\n".join(lines))
+        raw(self.stream, self._clear())  # the cursor's moves are ours; the lines are data
+        self.stream.write("\n".join(visible(line) for line in lines))
         self.stream.flush()
         self._drawn = len(lines)
         self._last_draw = now
@@ -239,10 +245,15 @@ class Progress:
             if force or now - self._last_draw >= _REDRAW_SECONDS:
                 self._draw(now)
 
-    def _write(self, line: str) -> None:
+    def _write(self, line: str, *, own: bool = False) -> None:
+        """One line: data (a message, whatever it quotes) unless ``own`` (a workflow command)."""
         with self._lock:
             live = self._drawn > 0
-            self.stream.write(f"{self._clear()}{line}\n")
+            raw(self.stream, self._clear())
+            if own:
+                raw(self.stream, f"{line}\n")
+            else:
+                self.stream.write(f"{visible(line)}\n")
             self._drawn = 0
             if live:
                 self._draw(time.monotonic())

@@ -98,7 +98,7 @@ def run_publish_history(
     ``given``: the table's options as given (``parser.raw_inputs``)."""
     from .._core import RawInputs, command_options, parse_flag, testing_mode
     from ..history import auth_header, publish_history
-    from .workflow import in_actions, mask, write_outputs, write_summary
+    from .workflow import end_group, in_actions, mask, start_group, write_outputs, write_summary
 
     env = os.environ if env is None else env
     token = _value(None, env, *_TOKEN_ENV)
@@ -145,8 +145,7 @@ def run_publish_history(
         else:
             print(f"copilot-usage-report: warning: {line}", file=sys.stderr)
 
-    if in_actions():
-        print("::group::History branch: git", file=sys.stderr, flush=True)
+    start_group("History branch: git")
     try:
         result = publish_history(
             Path(archive),
@@ -165,8 +164,7 @@ def run_publish_history(
             seat_price=cast("float | None", rules["seat_price"]),
         )
     finally:
-        if in_actions():
-            print("::endgroup::", file=sys.stderr, flush=True)
+        end_group()
     outputs = {
         "history-commit": result.commit,
         "history-url": result.url,
@@ -177,7 +175,9 @@ def run_publish_history(
     failed = env.get("INPUT_FETCH_OUTCOME") == "failure"
     if result.commit and failed:
         folders = [*result.added, *result.replaced]
-        named = ", ".join(f"`{f}`" for f in folders[:_NAMED])
+        from .._render import markdown_code
+
+        named = ", ".join(markdown_code(f) for f in folders[:_NAMED])
         more = f" and {len(folders) - _NAMED:,} more" if len(folders) > _NAMED else ""
         line = (
             f"History: the fetch failed, but the {changed} day folder(s) it saved and verified "

@@ -12,7 +12,9 @@ GitHub's runner reads commands from both streams of a step (one command
 processor per stream), and so does ``act``, so stdout keeps only what the
 command prints for its reader (``--json`` stays one JSON document). Files
 (outputs, summary) are written through github-action-utils' file commands.
-Every text is passed through ``scrub`` first: no token, no signature.
+Every text is passed through ``scrub`` first: no token, no signature; and through
+``visible``: a control character a name or a server's text holds is shown as an
+escape (``\\x1b``), never obeyed by the runner or a terminal.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from urllib.parse import urlsplit
 
 import github_action_utils as gha
 
-from .._errors import CopilotUsageReportError, add_secret, scrub
+from .._errors import CopilotUsageReportError, add_secret, scrub, visible
 from .._pipeline import RunResult
+from .streams import raw
 
 if TYPE_CHECKING:
     from .._metrics import Insight, SeatCounts
@@ -38,12 +41,14 @@ __all__ = [
     "annotate_error",
     "annotate_warning",
     "command",
+    "end_group",
     "error_outputs",
     "in_actions",
     "mask",
     "mask_links",
     "metric_outputs",
     "outputs_of",
+    "start_group",
     "write_outputs",
     "write_summary",
 ]
@@ -60,12 +65,10 @@ def in_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
-#: Characters some readers take for line breaks, though the runner does not: made spaces.
-_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
 def _escape_data(text: str) -> str:
-    text = _OTHER_BREAKS.sub(" ", text)
+    # Every control character is shown as an escape (``visible``: CR, LF, VT, U+2028... that
+    # some reader would take for a line break, ESC, NUL...), then escaped as @actions/core does.
+    text = visible(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -78,7 +81,8 @@ def command(name: str, message: str = "", **properties: str) -> str:
 
     Escapes as ``@actions/core`` does (``%``, CR and LF in the message; also ``:``
     and ``,`` in property values), so the line is one line whatever it carries;
-    other characters some readers break lines at (VT, FF, U+2028...) become spaces.
+    before that, every control character (``visible``: LF, VT, ESC, NUL, U+2028...)
+    becomes a visible escape such as ``\\x1b``: a name is shown, never obeyed.
     """
     if name not in COMMAND_NAMES:
         raise ValueError(f"not a workflow command this tool prints: {name!r}")
@@ -92,9 +96,22 @@ def command(name: str, message: str = "", **properties: str) -> str:
 
 
 def _emit(line: str) -> None:
-    """Write one command line on stderr, at once (the runner reads it as it comes)."""
-    sys.stderr.write(line + "\n")
+    """Write one command line on stderr, at once (the runner reads it as it comes): the one
+    writer of ``command``'s lines, past the guard that defuses any other (``streams``)."""
+    raw(sys.stderr, line + "\n")
     sys.stderr.flush()
+
+
+def start_group(title: str) -> None:
+    """``::group::title``: the log lines that follow fold under ``title`` (Actions only)."""
+    if in_actions():
+        _emit(command("group", title))
+
+
+def end_group() -> None:
+    """``::endgroup::``: the end of the group ``start_group`` opened (Actions only)."""
+    if in_actions():
+        _emit(command("endgroup"))
 
 
 def mask(secret: str) -> None:
@@ -235,21 +252,23 @@ def error_outputs(error: CopilotUsageReportError) -> dict[str, str]:
 def write_outputs(outputs: Mapping[str, str]) -> bool:
     """Append outputs to ``GITHUB_OUTPUT`` (multiline-safe), scrubbed; False when not in a step.
 
-    No value holds the token; only ``download-links`` keeps its links' query strings
+    Control characters other than the line breaks between a list's items are escaped
+    (``visible``). No value holds the token; only ``download-links`` keeps its links' query strings
     (the documented output, masked by ``mask_links`` in the log).
     """
     if not os.environ.get("GITHUB_OUTPUT"):
         return False
     for name, value in outputs.items():
-        gha.set_output(name, scrub(value, queries=name not in _LINK_OUTPUTS))
+        gha.set_output(name, visible(scrub(value, queries=name not in _LINK_OUTPUTS), lines=True))
     return True
 
 
 def write_summary(markdown: str) -> bool:
-    """Append to ``GITHUB_STEP_SUMMARY``, scrubbed; False when not in a step."""
+    """Append to ``GITHUB_STEP_SUMMARY``, scrubbed, every control character but the line breaks
+    escaped (``visible``); False when not in a step."""
     if not os.environ.get("GITHUB_STEP_SUMMARY"):
         return False
-    gha.append_job_summary(scrub(markdown))
+    gha.append_job_summary(visible(scrub(markdown), lines=True))
     return True
 
 

@@ -30,10 +30,13 @@ if TYPE_CHECKING:
     from .bounds import human_size as human_size
     from .kinds import SEATS as SEATS
     from .kinds import SEATS_KIND as SEATS_KIND
+    from .kinds import SUMMED as SUMMED
+    from .kinds import Grain as Grain
     from .kinds import ReportKind as ReportKind
     from .kinds import Scope as Scope
     from .kinds import billing_path as billing_path
     from .kinds import offered as offered
+    from .kinds import report_grain as report_grain
     from .links import check_url as check_url
     from .links import is_expired as is_expired
     from .links import origin as origin
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context
+    from .values import check_name as check_name
     from .values import parse_flag as parse_flag
     from .values import parse_format as parse_format
     from .values import parse_seconds as parse_seconds
@@ -72,6 +76,9 @@ _EXPORTS = {
     "MISSING_CREDENTIAL": "settings",
     "SEATS_KIND": "kinds",
     "SEATS": "kinds",
+    "SUMMED": "kinds",
+    "Grain": "kinds",
+    "report_grain": "kinds",
     "ACCEPT_ENCODING": "bounds",
     "CANCEL": "bounds",
     "Inflater": "bounds",
@@ -103,6 +110,7 @@ _EXPORTS = {
     "testing_mode": "settings",
     "prepare_tls_context": "tls",
     "tls_context": "tls",
+    "check_name": "values",
     "parse_flag": "values",
     "parse_format": "values",
     "parse_seconds": "values",
@@ -122,7 +130,9 @@ __all__ = [
     "OPTIONS",
     "SEATS",
     "SEATS_KIND",
+    "SUMMED",
     "TOO_DEEP",
+    "Grain",
     "Inflater",
     "Option",
     "Pace",
@@ -135,6 +145,7 @@ __all__ = [
     "billing_path",
     "build_settings",
     "check_cancel",
+    "check_name",
     "check_url",
     "command_options",
     "human_size",
@@ -149,6 +160,7 @@ __all__ = [
     "prepare_tls_context",
     "redact",
     "redact_text",
+    "report_grain",
     "safe_file_name",
     "testing_mode",
     "tls_context",

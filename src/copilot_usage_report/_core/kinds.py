@@ -1,8 +1,14 @@
 """The report family: which reports exist for which scope, and where each is asked for.
 
 One table, from GitHub's API description (see the project's reference notes):
-every endpoint path, whether it takes a ``day``, and the first day it has data.
-Nothing else in the package spells an endpoint path.
+every endpoint path, whether it takes a ``day``, the grain of its records, and the
+first day it has data. Nothing else in the package spells an endpoint path, and
+nothing else tells a report's grain from its name (``report_grain``).
+
+A *grain* is what one record of a report is, in GitHub's words (its report names):
+``aggregate`` (an organization's or enterprise's day), ``users`` (one user's day),
+``user-teams`` (one user's membership of one team) and ``repos`` (one repository's
+day). ``_metrics.grain_of`` tells a record's grain from its fields, by the same words.
 """
 
 from __future__ import annotations
@@ -18,16 +24,23 @@ __all__ = [
     "KINDS",
     "SEATS",
     "SEATS_KIND",
+    "SUMMED",
+    "Grain",
     "ReportKind",
     "Scope",
     "aggregate_kind",
     "billing_path",
     "offered",
     "parse_kinds",
+    "report_grain",
     "seat_day",
 ]
 
 ScopeName = Literal["org", "enterprise"]
+#: What one record of a report is, in the words of GitHub's report names (module docstring).
+Grain = Literal["aggregate", "users", "user-teams", "repos"]
+#: The grains the summary and the history add up (a repository's rows are no part of them).
+SUMMED: frozenset[Grain] = frozenset({"aggregate", "users", "user-teams"})
 
 #: Our name for the seat list, a snapshot of today only (GitHub's billing seats endpoint).
 SEATS = "copilot-seats"
@@ -65,8 +78,15 @@ class ReportKind:
     name: str
     #: True for the 28-day reports, which have no ``day`` query and always give the latest.
     rolling: bool
-    #: The aggregate (organization or enterprise totals) rather than per-user or per-team rows.
-    aggregate: bool
+    #: What each record of the report is; ``None`` for the seat list, which holds no report
+    #: records.
+    grain: Grain | None
+
+    @property
+    def aggregate(self) -> bool:
+        """The aggregate (organization or enterprise totals) rather than rows of users, teams
+        or repositories."""
+        return self.grain == "aggregate"
 
     @property
     def seats(self) -> bool:
@@ -82,17 +102,17 @@ class ReportKind:
 
 
 _ORG_KINDS = (
-    ReportKind("organization-1-day", rolling=False, aggregate=True),
-    ReportKind("users-1-day", rolling=False, aggregate=False),
-    ReportKind("user-teams-1-day", rolling=False, aggregate=False),
-    ReportKind("repos-1-day", rolling=False, aggregate=False),
-    ReportKind("organization-28-day", rolling=True, aggregate=True),
-    ReportKind("users-28-day", rolling=True, aggregate=False),
+    ReportKind("organization-1-day", rolling=False, grain="aggregate"),
+    ReportKind("users-1-day", rolling=False, grain="users"),
+    ReportKind("user-teams-1-day", rolling=False, grain="user-teams"),
+    ReportKind("repos-1-day", rolling=False, grain="repos"),
+    ReportKind("organization-28-day", rolling=True, grain="aggregate"),
+    ReportKind("users-28-day", rolling=True, grain="users"),
 )
 _ENTERPRISE_KINDS = (
-    ReportKind("enterprise-1-day", rolling=False, aggregate=True),
+    ReportKind("enterprise-1-day", rolling=False, grain="aggregate"),
     *(k for k in _ORG_KINDS if not k.aggregate),
-    ReportKind("enterprise-28-day", rolling=True, aggregate=True),
+    ReportKind("enterprise-28-day", rolling=True, grain="aggregate"),
 )
 #: Every kind, by scope, in the order GitHub's reference lists them.
 KINDS: dict[ScopeName, tuple[ReportKind, ...]] = {
@@ -101,7 +121,35 @@ KINDS: dict[ScopeName, tuple[ReportKind, ...]] = {
 }
 
 #: The seat list: rolling (it takes no ``day``), and neither aggregate nor per-user rows.
-SEATS_KIND = ReportKind(SEATS, rolling=True, aggregate=False)
+SEATS_KIND = ReportKind(SEATS, rolling=True, grain=None)
+
+
+_BY_NAME: dict[str, ReportKind] = {k.name: k for kinds in KINDS.values() for k in kinds}
+
+
+def report_grain(report: str) -> Grain | None:
+    """The grain of a report's records, by the report's name; ``None`` for the seat list.
+
+    A name not in the table (a report GitHub adds later, an archive written elsewhere) is
+    read by the pattern of GitHub's names, ``<subject>-<N>-day``: ``organization``/
+    ``enterprise`` are ``aggregate``, ``users``, ``user-teams`` and ``repos`` themselves;
+    any other subject is ``None``.
+    """
+    kind = _BY_NAME.get(report)
+    if kind is not None:
+        return kind.grain
+    subject, _, window = report.rpartition("-")
+    subject = subject.rpartition("-")[0] if window == "day" else ""
+    return _SUBJECTS.get(subject)
+
+
+_SUBJECTS: dict[str, Grain] = {
+    "organization": "aggregate",
+    "enterprise": "aggregate",
+    "users": "users",
+    "user-teams": "user-teams",
+    "repos": "repos",
+}
 
 
 def billing_path(scope: Scope) -> str:

@@ -363,6 +363,7 @@ ACTION_ONLY_INPUTS = {
     "history-branch": "publish-history (INPUT_HISTORY_BRANCH)",
     "history-token": "publish-history (INPUT_HISTORY_TOKEN)",
     "history-per-user": "publish-history (INPUT_HISTORY_PER_USER)",
+    "warehouse": "the action's warehouse steps (the warehouse command, then its upload)",
 }
 
 _BY_NAME = {o.name: o for o in OPTIONS}

@@ -1,16 +1,16 @@
 """Report records and what they add up to, by GitHub's definitions.
 
-One module per concept: ``records`` (which files hold records, how a file holds
-them, which kind each record is; ``record_models`` the pydantic models its error messages
-name a field with), ``grains`` (the history's reading of a file by
-grain), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
-lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and
-day), ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the
-frozen ``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate
-record of a day counts: the history's rule), ``derived`` (the metrics a record
-does not carry), ``seats`` (a seat list counted once per user) and ``summarize``
-(files on disk to an ``Insight``; the shipped JSON Schema of ``Insight.metrics()``,
-``metrics.schema.json`` beside it).
+One module per concept: ``grains`` (the one classifier: what a record is, in GitHub's grain
+words, ``grain_of``; and the history's reading of a file), ``records`` (which files hold
+records, how a file holds them; ``record_models`` the pydantic models its error messages
+name a field with), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
+lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and day),
+``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the frozen
+``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate record of a day
+counts: the history's rule), ``derived`` (the one definition of the metrics
+GitHub's dashboard derives, for the summary, the outputs and the history), ``seats`` (a seat
+list counted once per user) and ``summarize`` (files on disk to an ``Insight``; the shipped
+JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
 
 For a download that decodes each line once, ``Tally.file(path)`` gives a
 ``FileTally`` (``add_line(bytes)``, ``add_lines(list[bytes])``, ``add(value)``,
@@ -42,9 +42,11 @@ if TYPE_CHECKING:
     from .activity import display_key as display_key
     from .activity import rounded_rate as rounded_rate
     from .derived import DERIVED as DERIVED
+    from .derived import RATES as RATES
     from .derived import derived_metrics as derived_metrics
     from .derived import percent as percent
     from .derived import ratio as ratio
+    from .derived import rounded as rounded
     from .feed import FileTally as FileTally
     from .feed import OnRecord as OnRecord
     from .feed import decode_lines as decode_lines
@@ -58,8 +60,6 @@ if TYPE_CHECKING:
     from .precedence import Rank as Rank
     from .precedence import report_rank as report_rank
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
-    from .records import Kind as Kind
-    from .records import kind_of as kind_of
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line
     from .records import report_files as report_files
@@ -107,9 +107,11 @@ _EXPORTS = {
     "display_key": "activity",
     "rounded_rate": "activity",
     "DERIVED": "derived",
+    "RATES": "derived",
     "derived_metrics": "derived",
     "percent": "derived",
     "ratio": "derived",
+    "rounded": "derived",
     "FileTally": "feed",
     "OnRecord": "feed",
     "decode_lines": "feed",
@@ -122,9 +124,7 @@ _EXPORTS = {
     "Insight": "model",
     "Rank": "precedence",
     "report_rank": "precedence",
-    "Kind": "records",
     "REPORT_SUFFIXES": "records",
-    "kind_of": "records",
     "parse_document": "records",
     "parse_line": "records",
     "report_files": "records",
@@ -146,6 +146,7 @@ __all__ = [
     "DERIVED",
     "DIMENSIONS",
     "OTHER",
+    "RATES",
     "REPORT_SUFFIXES",
     "SCHEMA_NAME",
     "TOP",
@@ -157,7 +158,6 @@ __all__ = [
     "FileTally",
     "Grain",
     "Insight",
-    "Kind",
     "OnRecord",
     "Rank",
     "Record",
@@ -178,7 +178,6 @@ __all__ = [
     "grain_records",
     "idle_days",
     "is_inactive",
-    "kind_of",
     "metrics_schema",
     "parse_document",
     "parse_instant",
@@ -188,6 +187,7 @@ __all__ = [
     "report_files",
     "report_rank",
     "require_report_files",
+    "rounded",
     "rounded_rate",
     "seat_facts",
     "seat_price",

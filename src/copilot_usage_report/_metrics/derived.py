@@ -1,107 +1,158 @@
-"""Derived metrics of one aggregate day, by GitHub's definitions.
+"""The metrics GitHub's dashboard derives, defined once, under GitHub's names.
 
-GitHub's "Data available in Copilot usage metrics" page defines the dashboard's
-metrics; this module computes the ones a record does not carry, from the
-record's own fields. The metrics engineer's shared module will replace it; the
-names and definitions here follow the same page.
+GitHub's "Data available in Copilot usage metrics" page names the dashboard's metrics; a
+report carries the counts they come from, not the metrics. ``derived_metrics`` computes
+them from one day's activity by feature (``totals_by_feature`` summed by feature) and its
+user counts. Every consumer takes them from here: the summary and the ``metrics`` output
+(``model.DayInsight``), the CSV tables (through it), the history's ``days`` table and
+``daily.csv`` (``history._rows``), and the page (which reads the table).
 
-- ``code_completions_shown`` / ``code_completions_accepted``: the
+- ``code_completions_suggested`` / ``code_completions_accepted`` ("Code completions
+  (suggested/accepted)": inline code suggestions shown and accepted): the
   ``code_completion`` feature's ``code_generation_activity_count`` and
-  ``code_acceptance_activity_count`` (inline suggestions shown and accepted).
-- ``code_completion_acceptance_rate``: accepted ÷ shown, in percent.
-- ``agent_adoption_rate``: ``monthly_active_agent_users`` ÷ ``monthly_active_users``,
-  in percent (active users who tried an agent, over the report's 28-day window).
-- ``chat_requests``: ``user_initiated_interaction_count`` of the chat features
-  (``chat_panel_*`` modes and ``chat_inline``); ``chat_requests_per_active_user``
-  divides it by ``daily_active_users``.
-- ``loc_added_user_initiated`` / ``loc_deleted_user_initiated``: lines from code
-  completions and chat actions (insert, copy, apply); ``*_agent_initiated``:
-  lines agents wrote directly (the ``agent_edit`` feature). The CLI and the
-  Copilot app are outside both, as on GitHub's IDE dashboard.
+  ``code_acceptance_activity_count``.
+- ``code_completion_acceptance_rate`` ("Percentage of suggestions accepted by users"):
+  accepted ÷ suggested, in percent.
+- ``agent_adoption_rate`` ("Agent adoption"): ``monthly_active_agent_users`` ÷
+  ``monthly_active_users``, in percent.
+- ``chat_requests``: the chat requests GitHub's "Requests per chat mode" counts by mode,
+  i.e. ``user_initiated_interaction_count`` of the chat panel's modes (``chat_panel_*``:
+  ask, edit, plan, agent, custom…) and of inline chat (``chat_inline``); no other feature
+  (``code_completion``, ``agent_edit``, ``copilot_cli``… are not chat).
+- ``average_chat_requests_per_active_user`` ("Average chat requests per active user"):
+  ``chat_requests`` ÷ ``daily_active_users``.
+- ``loc_added_user_initiated`` / ``loc_deleted_user_initiated`` (the code generation
+  dashboard's user-initiated changes): lines of code completions and chat (the features
+  of ``chat_requests``); ``loc_added_agent_initiated`` / ``loc_deleted_agent_initiated``:
+  lines agents wrote directly (``agent_edit``). CLI and Copilot app lines are in neither,
+  as on GitHub's IDE dashboard.
+
+Rates are percentages (``average_chat_requests_per_active_user`` a plain ratio), ``None``
+where the denominator is 0 or missing; outputs, CSVs and the database carry them rounded to
+two decimals (``rounded``). Over a period (the page's 28 days) a rate divides the period's
+sums (``percent``, ``ratio``): accepted ÷ suggested, chat requests ÷ daily active users.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Final
 
-__all__ = ["DERIVED", "derived_metrics", "percent", "ratio"]
+from .activity import Activity, rounded_rate
 
-DERIVED = (
-    "code_completions_shown",
+__all__ = [
+    "AGENT_EDIT",
+    "CHAT_INLINE",
+    "CHAT_PANEL_PREFIX",
+    "CODE_COMPLETION",
+    "DERIVED",
+    "RATES",
+    "derived_metrics",
+    "is_chat",
+    "percent",
+    "ratio",
+    "rounded",
+]
+
+CODE_COMPLETION: Final = "code_completion"
+CHAT_INLINE: Final = "chat_inline"
+#: The chat panel's modes: ``chat_panel_ask_mode``, ``chat_panel_agent_mode``, …
+CHAT_PANEL_PREFIX: Final = "chat_panel_"
+AGENT_EDIT: Final = "agent_edit"
+
+#: Every derived metric, by GitHub's name, in the order outputs and tables carry them.
+DERIVED: Final = (
+    "code_completions_suggested",
     "code_completions_accepted",
     "code_completion_acceptance_rate",
     "agent_adoption_rate",
     "chat_requests",
-    "chat_requests_per_active_user",
+    "average_chat_requests_per_active_user",
     "loc_added_user_initiated",
     "loc_deleted_user_initiated",
     "loc_added_agent_initiated",
     "loc_deleted_agent_initiated",
 )
-_AGENT_FEATURES = frozenset({"agent_edit"})
+#: The derived metrics that are rates (fractional); the rest are counts.
+RATES: Final = frozenset(
+    {
+        "code_completion_acceptance_rate",
+        "agent_adoption_rate",
+        "average_chat_requests_per_active_user",
+    }
+)
 
 
-def _is_chat(feature: str) -> bool:
-    return feature.startswith("chat_")
+def is_chat(feature: str) -> bool:
+    """Whether a feature's interactions are chat requests (the chat panel's modes, inline chat)."""
+    return feature == CHAT_INLINE or feature.startswith(CHAT_PANEL_PREFIX)
 
 
-def _is_user_initiated(feature: str) -> bool:
-    return feature == "code_completion" or _is_chat(feature)
+def _count(counts: Mapping[str, object], name: str) -> int | None:
+    value = counts.get(name)
+    return value if type(value) is int else None
 
 
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+def _share(part: int | None, whole: int | None, scale: int = 1) -> float | None:
+    if part is None or not whole:
+        return None
+    return scale * part / whole
+
+
+def derived_metrics(
+    features: Mapping[str, Activity] | None, counts: Mapping[str, object]
+) -> dict[str, int | float | None]:
+    """The derived metrics of one day (the module's definitions), unrounded, in ``DERIVED``'s
+    order.
+
+    ``features``: the day's activity by feature name; ``None`` when the day has no feature
+    breakdown, which leaves every metric but ``agent_adoption_rate`` ``None``. ``counts``:
+    the day's user counts by GitHub's names (``daily_active_users``, …).
+    """
+    agents = _share(
+        _count(counts, "monthly_active_agent_users"), _count(counts, "monthly_active_users"), 100
+    )
+    if features is None:
+        return {**dict.fromkeys(DERIVED), "agent_adoption_rate": agents}
+    completions = features.get(CODE_COMPLETION, Activity())
+    chat = Activity()
+    for name, activity in features.items():
+        if is_chat(name):
+            chat += activity
+    user = chat + completions
+    agent = features.get(AGENT_EDIT, Activity())
+    return {
+        "code_completions_suggested": completions.code_generation_activity_count,
+        "code_completions_accepted": completions.code_acceptance_activity_count,
+        "code_completion_acceptance_rate": completions.acceptance_rate,
+        "agent_adoption_rate": agents,
+        "chat_requests": chat.user_initiated_interaction_count,
+        "average_chat_requests_per_active_user": _share(
+            chat.user_initiated_interaction_count, _count(counts, "daily_active_users")
+        ),
+        "loc_added_user_initiated": user.loc_added_sum,
+        "loc_deleted_user_initiated": user.loc_deleted_sum,
+        "loc_added_agent_initiated": agent.loc_added_sum,
+        "loc_deleted_agent_initiated": agent.loc_deleted_sum,
+    }
+
+
+def rounded(metrics: Mapping[str, int | float | None]) -> dict[str, int | float | None]:
+    """``metrics`` as outputs, CSVs and the database carry them: rates to two decimals."""
+    return {
+        name: rounded_rate(value) if name in RATES else value for name, value in metrics.items()
+    }
 
 
 def ratio(numerator: float | None, denominator: float | None, digits: int = 2) -> float | None:
-    """``numerator / denominator`` rounded, or ``None`` when it is undefined."""
+    """``numerator / denominator`` rounded (a period's sums), or ``None`` when undefined."""
     if numerator is None or not denominator:
         return None
     return round(numerator / denominator, digits)
 
 
 def percent(numerator: float | None, denominator: float | None) -> float | None:
-    """A percentage with two decimals, or ``None`` when the denominator is 0 or absent."""
+    """A percentage with two decimals (a period's sums), or ``None`` when undefined."""
     if numerator is None or not denominator:
         return None
     return round(100.0 * numerator / denominator, 2)
-
-
-def derived_metrics(record: Mapping[str, Any]) -> dict[str, int | float | None]:
-    """The derived metrics of an aggregate day record (``None`` where undefined)."""
-    features = record.get("totals_by_feature")
-    rows = [f for f in features if isinstance(f, dict)] if isinstance(features, list) else []
-    shown = accepted = chat = 0
-    user_add = user_del = agent_add = agent_del = 0
-    for row in rows:
-        feature = str(row.get("feature", ""))
-        if feature == "code_completion":
-            shown += _int(row.get("code_generation_activity_count"))
-            accepted += _int(row.get("code_acceptance_activity_count"))
-        if _is_chat(feature):
-            chat += _int(row.get("user_initiated_interaction_count"))
-        if _is_user_initiated(feature):
-            user_add += _int(row.get("loc_added_sum"))
-            user_del += _int(row.get("loc_deleted_sum"))
-        elif feature in _AGENT_FEATURES:
-            agent_add += _int(row.get("loc_added_sum"))
-            agent_del += _int(row.get("loc_deleted_sum"))
-    known = bool(rows)
-    dau = record.get("daily_active_users")
-    mau = record.get("monthly_active_users")
-    agents = record.get("monthly_active_agent_users")
-    return {
-        "code_completions_shown": shown if known else None,
-        "code_completions_accepted": accepted if known else None,
-        "code_completion_acceptance_rate": percent(accepted, shown) if known else None,
-        "agent_adoption_rate": percent(agents, mau) if isinstance(agents, int) else None,
-        "chat_requests": chat if known else None,
-        "chat_requests_per_active_user": ratio(chat, dau)
-        if known and isinstance(dau, int)
-        else None,
-        "loc_added_user_initiated": user_add if known else None,
-        "loc_deleted_user_initiated": user_del if known else None,
-        "loc_added_agent_initiated": agent_add if known else None,
-        "loc_deleted_agent_initiated": agent_del if known else None,
-    }

@@ -14,17 +14,19 @@ from typing import Any, Final, Protocol
 
 import msgspec
 
+from .._core import Grain
 from .._errors import ReportFormatError
 from .fast import FastUser, decode_user, decode_users
+from .grains import grain_of
 from .precedence import LOOSE, Rank, rank_of
-from .records import Kind, RecordError, kind_of, parse_line, record_error, unwrap
+from .records import RecordError, parse_line, record_error, unwrap
 from .records import decode_value as _decode_value
 from .sums import Bad, column
 
 __all__ = ["Adder", "FileTally", "OnRecord", "decode_lines"]
 
-#: Called with each recognised record (its kind, and the dict), once it is added.
-OnRecord = Callable[[Kind, dict[str, Any]], None]
+#: Called with each recognised record (its grain, and the dict), once it is added.
+OnRecord = Callable[[Grain, dict[str, Any]], None]
 
 
 class Adder(Protocol):
@@ -32,19 +34,21 @@ class Adder(Protocol):
     (so this module needs nothing of ``tally``, which builds on it)."""
 
     def add(
-        self, kind: Kind, record: dict[str, Any], *, source: str = "", rank: Rank = LOOSE
+        self, kind: Grain, record: dict[str, Any], *, source: str = "", rank: Rank = LOOSE
     ) -> None:
-        """One record of a known kind, from a file of ``rank`` (``precedence``)."""
+        """One record of a summed grain (``aggregate``, ``users``, ``user-teams``), from a file
+        of ``rank`` (``precedence``)."""
 
     def add_users(self, records: Sequence[Any]) -> None:
         """Per-user rows, in bulk."""
 
     def file_done(self, path: Path, *, recognised: bool) -> None:
-        """The file has been read (``recognised``: it held a record of a known kind)."""
+        """The file has been read (``recognised``: it held a record of a summed grain)."""
 
 
 def _all_users(rows: list[FastUser]) -> bool:
-    """Whether every decoded row is a per-user row (a user id, and no team)."""
+    """Whether every decoded row is a per-user row (a user id, and no team: ``grain_of``'s
+    ``users``; a row with a login and no id is left to ``decode_user``, line by line)."""
     n = len(rows)
     return (
         None not in column(rows, "user_id")
@@ -220,15 +224,15 @@ class FileTally:
         """Add one parsed JSON value: a record, or an array or wrapper of them."""
         records = list(unwrap(value))
         for number, record in enumerate(records, 1):
-            kind = kind_of(record)
-            if kind is None:
+            kind = grain_of(record)
+            if kind is None or kind == "repos":  # a repository's day is not summed
                 continue
             assert isinstance(record, dict)
             place = where or "a record"
             if len(records) > 1:
                 place += f", record {number}"
             self.records += 1
-            if kind == "user":  # handed to on_record once added: checked, in order
+            if kind == "users":  # handed to on_record once added: checked, in order
                 if self._fast:
                     self._flush_fast()
                 self._pending.append(record)
@@ -259,7 +263,7 @@ class FileTally:
         except Bad:
             for record, place in zip(records, wheres, strict=True):
                 try:
-                    type(self._tallies[0])().add("user", record)
+                    type(self._tallies[0])().add("users", record)
                 except RecordError as exc:
                     raise record_error(exc, self._path, place) from None
             raise ReportFormatError(  # pragma: no cover - one by one, some record fails
@@ -267,7 +271,7 @@ class FileTally:
             ) from None
         if self._on_record is not None:
             for record in records:
-                self._on_record("user", record)
+                self._on_record("users", record)
 
     def _flush_fast(self) -> None:
         """Add the fast path's pending rows; a refused one is located through the dict path."""
@@ -281,7 +285,7 @@ class FileTally:
         except Bad:
             for row, line in zip(rows, lines, strict=True):
                 try:
-                    type(self._tallies[0])().add("user", msgspec.to_builtins(row))
+                    type(self._tallies[0])().add("users", msgspec.to_builtins(row))
                 except RecordError as exc:
                     raise record_error(exc, self._path, f"line {line}") from None
             raise ReportFormatError(  # pragma: no cover - one by one, some record fails

@@ -1,36 +1,70 @@
-"""Reading the records of a report file, told apart by what they contain.
+"""The one classifier of report records: what a record is, by its fields, in GitHub's words.
 
-A file holds one record per line (NDJSON), one JSON document, a JSON array, or
-a ``day_totals`` wrapper; gzip-compressed or not. Each record is an aggregate
-day (``day`` and activity counts), a per-user row (``user_id`` with activity)
-or a user-team membership row (``user_id`` with ``team_id``/``slug`` and no
-activity). The wrapper never decides: a row with ``user_id`` is a user row
-wherever it sits.
+Every reader asks ``grain_of``: the fetch's feed and tally (so the summary, the outputs
+and the CSV tables), and the history. The words are the grains of GitHub's report names
+(``_core.kinds``): ``aggregate`` (``organization-*``/``enterprise-*``: a whole
+organization's or enterprise's day), ``users`` (``users-*``: one user's day),
+``user-teams`` (``user-teams-1-day``: one user's membership of one team) and ``repos``
+(``repos-1-day``: one repository's day). The wrapper and the file's name never decide,
+only the record's own fields, and a field whose value is ``null`` counts as absent
+(GitHub documents nullable fields). In this order:
+
+1. A record with a user (``user_id`` or ``user_login``) and a team (``team_id`` or
+   ``slug``) is a ``user-teams`` row, *even when it also carries activity counts*: only
+   the membership is read (GitHub's team metrics join it with the ``users`` row of the
+   same user and day; counting its activity too would count that user twice).
+2. A record with a user and no team is a ``users`` row, *even with a login and no
+   ``user_id``*: it is one person's day, never the organization's (it counts in the
+   summary's totals; the history, whose ``users`` table is keyed by ``user_id``, names it
+   among the records it could not keep).
+3. A record with a key naming a repository (``repository*``, ``repo_*``) and no user is a
+   ``repos`` row, *even with activity counts*: one repository's day, never the
+   organization's. Neither the summary nor the history adds repositories up (``SUMMED``).
+4. A record with a ``day`` and any of the aggregate counts (``daily_active_users``, the
+   activity counts, ``totals_by_ide``/``totals_by_feature``…) is an ``aggregate`` day.
+5. Anything else (a ``day_totals`` wrapper, a scalar, a record of none of these shapes) is
+   ``None``: not counted, and reported as unrecognised, never silently added.
+
+The per-user fast path (``fast.decode_user``) applies rules 1 and 2 to its typed struct
+without calling this function (it costs nothing per row); a test holds the two to the
+same answer on every ambiguous record.
+
+This module also reads a file's records for the history (``grain_records``): NDJSON, one
+JSON document, a JSON array or a ``day_totals`` wrapper; gzip-compressed or not.
 """
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
+from operator import methodcaller
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Final, TypeAlias, cast
 
 import msgspec
 
+from .._core import Grain as _Grain
+
 __all__ = ["Grain", "Record", "UnreadableFile", "grain_of", "grain_records"]
 
-Grain = Literal["aggregate", "users", "user-teams"]
+#: The grain words (``_core.kinds.Grain``, the one table of them), for readers of ``_metrics``.
+Grain: TypeAlias = _Grain
 Record = dict[str, Any]
 
-#: Fields only an activity record has (a membership row has none of them).
-_ACTIVITY = (
-    "user_initiated_interaction_count",
-    "code_generation_activity_count",
-    "code_acceptance_activity_count",
-    "totals_by_feature",
-    "totals_by_ide",
-    "daily_active_users",
+#: Fields of which any one makes a record with a ``day`` (and no user) an aggregate day.
+_AGGREGATE_KEYS: Final = frozenset(
+    {
+        "daily_active_users",
+        "weekly_active_users",
+        "monthly_active_users",
+        "user_initiated_interaction_count",
+        "code_generation_activity_count",
+        "code_acceptance_activity_count",
+        "totals_by_ide",
+        "totals_by_feature",
+    }
 )
+#: Whether a key names a repository (in C: a record of 30 keys is checked once per record).
+_REPOSITORY_KEY: Final = methodcaller("startswith", ("repository", "repo_"))
 _decoder = msgspec.json.Decoder()
 
 
@@ -38,18 +72,19 @@ class UnreadableFile(Exception):
     """The file is not JSON we can read; the message says where."""
 
 
-def grain_of(record: Record) -> Grain | None:
-    """Which table a record belongs to, or ``None`` when it is not a record we know."""
-    if not isinstance(record.get("day"), str):
+def grain_of(record: object) -> Grain | None:
+    """The grain of one record, from its fields (the module's rules); ``None`` for anything
+    else, a ``day_totals`` wrapper included (``unwrap`` and ``grain_records`` open those)."""
+    if type(record) is not dict or "day_totals" in record:
         return None
-    has_activity = any(field in record for field in _ACTIVITY)
-    if "user_id" in record:
-        if has_activity:
-            return "users"
-        if "team_id" in record or "slug" in record:
-            return "user-teams"
-        return "users"
-    return "aggregate" if has_activity else None
+    get = record.get
+    if get("user_id") is not None or get("user_login") is not None:
+        return "user-teams" if get("team_id") is not None or get("slug") is not None else "users"
+    if any(map(_REPOSITORY_KEY, record)):
+        return "repos"
+    if "day" in record and not _AGGREGATE_KEYS.isdisjoint(record):
+        return "aggregate"
+    return None
 
 
 def grain_records(path: Path) -> Iterator[Record]:
@@ -57,12 +92,14 @@ def grain_records(path: Path) -> Iterator[Record]:
     try:
         with _open(path) as handle:
             yield from _objects(handle, path)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError) as exc:  # gzip's BadGzipFile is an OSError
         raise UnreadableFile(f"{path}: cannot be read ({exc})") from None
 
 
 def _open(path: Path) -> IO[bytes]:
     if path.name.endswith(".gz"):
+        import gzip  # only here: the fetch imports this module for grain_of, never gzip
+
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 

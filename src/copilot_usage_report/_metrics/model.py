@@ -3,16 +3,9 @@
 A ``DayInsight`` is one organization's or enterprise's day (its *scope*): the
 headline numbers GitHub reports (user counts under their own names), the
 activity and its breakdowns, and the metrics GitHub's dashboard derives from
-them, each computed here by the dashboard's definition:
-
-- ``code_completion_acceptance_rate``: accepted ÷ shown inline suggestions, the
-  ``code_completion`` feature only, in percent;
-- ``agent_adoption_rate``: ``monthly_active_agent_users`` ÷ ``monthly_active_users``;
-- ``average_chat_requests_per_active_user``: chat requests (user-initiated
-  interactions of the ``chat_panel_*`` and ``chat_inline`` features) ÷ daily
-  active users;
-- lines added and deleted by user-initiated activity (completions, inline chat,
-  chat panel) and by agent-initiated activity (``agent_edit``).
+them, by the one definition in ``derived`` (code completions suggested and
+accepted, their acceptance rate, agent adoption, chat requests and their average
+per active user, user- and agent-initiated lines), plus chat requests by mode.
 
 Numbers the tool adds that GitHub does not report are named so that GitHub
 never uses the name (``users_used_agent``, …). An ``Insight`` holds no user
@@ -26,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from .activity import (
     DIMENSIONS,
@@ -36,24 +29,23 @@ from .activity import (
     Row,
     TeamRow,
     rank,
-    rounded_rate,
     row_dict,
     top_rows,
 )
+from .derived import CHAT_PANEL_PREFIX, CODE_COMPLETION, DERIVED, derived_metrics, rounded
 
 __all__ = ["DayInsight", "Insight"]
 
-#: Features whose interactions are chat requests, and whose lines are user-initiated.
-CHAT_PANEL_PREFIX: Final = "chat_panel_"
-CHAT_INLINE: Final = "chat_inline"
-CODE_COMPLETION: Final = "code_completion"
-AGENT_EDIT: Final = "agent_edit"
-
-
-def _ratio(part: int | float | None, whole: int | float | None, scale: int = 1) -> float | None:
-    if part is None or not whole:
-        return None
-    return scale * part / whole
+#: The derived metrics in the headline before ``chat_requests_by_mode``, and after it.
+_HEAD = DERIVED[: DERIVED.index("chat_requests") + 1]
+_TAIL = DERIVED[len(_HEAD) :]
+#: The derived metrics ``lines()`` gives.
+_LINES = (
+    "loc_added_user_initiated",
+    "loc_deleted_user_initiated",
+    "loc_added_agent_initiated",
+    "loc_deleted_agent_initiated",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +113,13 @@ class DayInsight:
         return self.feature(CODE_COMPLETION)
 
     @property
+    def derived(self) -> dict[str, int | float | None]:
+        """The day's derived metrics (``derived``), unrounded, by GitHub's names."""
+        return derived_metrics(self.breakdowns["feature"], self.user_counts)
+
+    @property
     def code_completion_acceptance_rate(self) -> float | None:
-        return self.code_completions.acceptance_rate
+        return self.derived["code_completion_acceptance_rate"]
 
     @property
     def chat_requests_by_mode(self) -> dict[str, int]:
@@ -135,35 +132,25 @@ class DayInsight:
 
     @property
     def chat_requests(self) -> int:
-        """Chat requests: the chat panel's modes and inline chat."""
-        inline = self.feature(CHAT_INLINE).user_initiated_interaction_count
-        return sum(self.chat_requests_by_mode.values()) + inline
+        """Chat requests: the chat panel's modes and inline chat (``derived``)."""
+        return int(self.derived["chat_requests"] or 0)
 
     @property
     def average_chat_requests_per_active_user(self) -> float | None:
-        return _ratio(self.chat_requests, self.daily_active_users)
+        return self.derived["average_chat_requests_per_active_user"]
 
     @property
     def agent_adoption_rate(self) -> float | None:
-        return _ratio(self.count("monthly_active_agent_users"), self.monthly_active_users, 100)
+        return self.derived["agent_adoption_rate"]
 
     def lines(self) -> dict[str, int]:
         """Lines added and deleted by user-initiated and by agent-initiated activity."""
-        user = Activity()
-        for name, value in self.breakdowns["feature"].items():
-            if name in (CODE_COMPLETION, CHAT_INLINE) or name.startswith(CHAT_PANEL_PREFIX):
-                user += value
-        agent = self.feature(AGENT_EDIT)
-        return {
-            "loc_added_user_initiated": user.loc_added_sum,
-            "loc_deleted_user_initiated": user.loc_deleted_sum,
-            "loc_added_agent_initiated": agent.loc_added_sum,
-            "loc_deleted_agent_initiated": agent.loc_deleted_sum,
-        }
+        derived = self.derived
+        return {name: int(derived[name] or 0) for name in _LINES}
 
     def headline(self) -> dict[str, Any]:
         """The day's headline numbers and derived metrics as one JSON-ready object."""
-        completions = self.code_completions
+        derived = rounded(self.derived)
         return {
             "day": self.day.isoformat(),
             "organization_id": self.organization_id,
@@ -171,16 +158,9 @@ class DayInsight:
             **self.user_counts,
             **{f"users_{flag}": n for flag, n in sorted(self.users_used.items())},
             **self.activity.as_dict(),
-            "code_completions_suggested": completions.code_generation_activity_count,
-            "code_completions_accepted": completions.code_acceptance_activity_count,
-            "code_completion_acceptance_rate": rounded_rate(completions.acceptance_rate),
-            "agent_adoption_rate": rounded_rate(self.agent_adoption_rate),
-            "chat_requests": self.chat_requests,
+            **{name: derived[name] for name in _HEAD},
             "chat_requests_by_mode": self.chat_requests_by_mode,
-            "average_chat_requests_per_active_user": rounded_rate(
-                self.average_chat_requests_per_active_user
-            ),
-            **self.lines(),
+            **{name: derived[name] for name in _TAIL},
             "totals_by_cli": self.totals_by_cli,
             "totals_by_copilot_app": self.totals_by_copilot_app,
             "pull_requests": self.pull_requests,

@@ -83,6 +83,6 @@ class _UserTeam(_Model):
 
 MODELS: Final[dict[str, type[_Model]]] = {
     "aggregate": _AggregateDay,
-    "user": _UserDay,
-    "team": _UserTeam,
+    "users": _UserDay,
+    "user-teams": _UserTeam,
 }

@@ -1,19 +1,11 @@
-"""Report records: which files hold them, how a file holds them, and which kind each one is.
+"""Report records: which files hold them, and how a file holds them.
 
 A record is recognised by what it contains, never by its wrapper or its file's
 name: a file may be NDJSON (one record, or one wrapper, per line), one JSON
 document, or a JSON array, and any of those may wrap records in ``day_totals``
-(GitHub's 28-day and enterprise layouts). Each record is then one of three
-kinds, told apart by its fields:
+(GitHub's 28-day and enterprise layouts). What each record is (its grain) is
+``grains.grain_of``'s decision, the one classifier.
 
-- a **user-team** row has a user (``user_id``/``user_login``) and a team
-  (``team_id``/``slug``);
-- a **per-user** row has a user and no team, wherever it sits (the 28-day
-  per-user file wraps its rows in ``day_totals``);
-- an **aggregate** day has a ``day`` and the counts of a whole organization or
-  enterprise, and no user.
-
-Per-repository rows (the repos reports) are no kind this tool summarises.
 Records are handed on as the dicts JSON gives; pydantic models (``record_models``,
 loaded only then) write the error message of a record whose used field has the wrong
 type (``record_error``), so every such message reads the same.
@@ -24,21 +16,18 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from operator import methodcaller
 from pathlib import Path
-from typing import IO, Any, Final, Literal, TypeAlias
+from typing import IO, Any, Final, TypeAlias
 
 import msgspec
 
-from .._core import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, TOO_DEEP
+from .._core import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, TOO_DEEP, Grain, report_grain
 from .._errors import InputError, ReportFormatError
 
 __all__ = [
     "MAX_LINE_BYTES",
-    "Kind",
     "RecordError",
     "decode_value",
-    "kind_of",
     "parse_document",
     "parse_line",
     "read_records",
@@ -53,53 +42,18 @@ _BLOCK_BYTES: Final = 256 * 1024
 #: File name endings taken as report files when a folder has no manifest.
 REPORT_SUFFIXES: Final = (".ndjson", ".jsonl", ".json")
 
-Kind: TypeAlias = Literal["aggregate", "user", "team"]
 Record: TypeAlias = dict[str, Any]
 
-#: Fields of which any one makes a dict with a ``day`` an aggregate day.
-_AGGREGATE_KEYS: Final = frozenset(
-    {
-        "daily_active_users",
-        "weekly_active_users",
-        "monthly_active_users",
-        "user_initiated_interaction_count",
-        "code_generation_activity_count",
-        "code_acceptance_activity_count",
-        "totals_by_ide",
-        "totals_by_feature",
-    }
-)
 _decode: Final = msgspec.json.Decoder().decode
 #: One JSON value by msgspec alone (its ``DecodeError`` where the standard library may differ).
 decode_value: Final = _decode
-
-
-#: Whether a key names a repository (in C: a record of 30 keys is checked once per record).
-_REPOSITORY_KEY: Final = methodcaller("startswith", ("repository", "repo_"))
-
-
-def kind_of(record: object) -> Kind | None:
-    """The kind of one record, from its fields; ``None`` for anything else.
-
-    A ``day_totals`` wrapper is not a record (``unwrap`` opens it), nor is a
-    per-repository row.
-    """
-    if type(record) is not dict or "day_totals" in record:
-        return None
-    if "user_id" in record or "user_login" in record:
-        return "team" if "team_id" in record or "slug" in record else "user"
-    if any(map(_REPOSITORY_KEY, record)):
-        return None
-    if "day" in record and not _AGGREGATE_KEYS.isdisjoint(record):
-        return "aggregate"
-    return None
 
 
 def unwrap(value: object) -> Iterator[object]:
     """The records inside one JSON value: itself, its array's items, its ``day_totals``' items.
 
     Arrays and wrappers may nest (GitHub's example schema is an array of
-    wrappers); whatever is inside is yielded as found, for ``kind_of`` to judge.
+    wrappers); whatever is inside is yielded as found, for ``grain_of`` to judge.
     """
     if isinstance(value, list):
         for item in value:
@@ -114,7 +68,7 @@ def unwrap(value: object) -> Iterator[object]:
 class RecordError(Exception):
     """A record's used field has the wrong type; the reader adds file and line."""
 
-    def __init__(self, record: Record, kind: Kind) -> None:
+    def __init__(self, record: Record, kind: Grain) -> None:
         super().__init__(kind)
         self.record = record
         self.kind = kind
@@ -123,7 +77,7 @@ class RecordError(Exception):
 def record_error(error: RecordError, path: Path | str, where: str) -> ReportFormatError:
     """The one-line error of a record whose used field has the wrong type: file, place, field.
 
-    The kind's model names the field; never the value (it may be a login).
+    The grain's model names the field; never the value (it may be a login).
     """
     from pydantic import ValidationError  # only here: the fetch path never loads pydantic's
 
@@ -192,7 +146,7 @@ def _report_names(folder: Path, names: Sequence[str]) -> list[str]:
 
     manifest = read_manifest(folder) if MANIFEST_NAME in names else None
     if manifest is not None:
-        if manifest.report.startswith("repos-"):
+        if report_grain(manifest.report) == "repos":
             return []  # per-repository rows: nothing this summary reads
         present = set(names)
         return [f.name for f in manifest.files if f.name in present]
@@ -290,7 +244,7 @@ def read_records(path: Path, *, blocks: bool = False) -> Iterator[tuple[str, obj
     NDJSON is read one line at a time; a file whose first non-blank line is
     not a JSON value on its own is one JSON document (pretty-printed), read
     whole only up to ``MAX_DOCUMENT_BYTES``. Values are yielded as parsed, for
-    ``unwrap`` and ``kind_of``. A damaged line after good ones is a
+    ``unwrap`` and ``grain_of``. A damaged line after good ones is a
     ``ReportFormatError`` naming file and line. With ``blocks``, an NDJSON file's first
     record comes parsed and the rest as lists of raw lines (without their newline, blank
     lines too), a block of about 256 KiB at a time, for ``FileTally.add_lines`` to parse:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._errors import ReportFormatError
+from .grains import grain_of
 from .model import DayInsight, Insight
-from .records import RecordError, kind_of, record_error, require_report_files
+from .records import RecordError, record_error, require_report_files
 from .tally import Tally
 
 __all__ = [
@@ -92,7 +93,7 @@ def day_insight(record: dict[str, Any]) -> DayInsight:
     aggregate day, or has a used field of the wrong type, is a
     ``ReportFormatError``.
     """
-    if kind_of(record) != "aggregate":
+    if grain_of(record) != "aggregate":
         raise ReportFormatError(
             "the record is not an aggregate day of an organization or enterprise."
         )

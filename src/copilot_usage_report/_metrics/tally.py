@@ -22,12 +22,13 @@ from typing import Any, Final
 
 import msgspec
 
+from .._core import Grain
 from .fast import FastPhase
 from .feed import FileTally, OnRecord
 from .model import DayInsight, Insight
 from .notes import Notes
 from .precedence import LOOSE, Rank
-from .records import Kind, RecordError, read_records
+from .records import RecordError, read_records
 from .sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
 from .teams import Teams
 
@@ -281,15 +282,15 @@ class Tally:
         return key, entry
 
     def add(
-        self, kind: Kind, record: dict[str, Any], *, source: str = "", rank: Rank = LOOSE
+        self, kind: Grain, record: dict[str, Any], *, source: str = "", rank: Rank = LOOSE
     ) -> None:
-        """Add one record of a known kind (``kind_of``) from a file of ``rank``
+        """Add one record of a summed grain (``grain_of``) from a file of ``rank``
         (``precedence``); ``RecordError`` for a wrong type."""
         try:
             day, entry = self._day(record)
-            if kind == "user":
+            if kind == "users":
                 entry.add_users([record])
-            elif kind == "team":
+            elif kind == "user-teams":
                 team = record.get("slug")
                 if (
                     type(record.get("user_id")) not in _IDS

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .._core import report_grain
 from .._errors import ReportFormatError
 from .._metrics import (
     Insight,
@@ -108,7 +109,7 @@ class FetchTally:
 
 def fetch_tally(report: str, path: Path) -> FetchTally | None:
     """The sink of one file of a ``report``; none for per-repository reports (not summarised)."""
-    if report.startswith("repos-"):
+    if report_grain(report) == "repos":
         return None
     return FetchTally(path)
 

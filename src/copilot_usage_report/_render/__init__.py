@@ -1,7 +1,8 @@
 """What a run shows a person: Markdown, CSV and the runs of missing days; no I/O.
 
 ``insight`` renders the usage numbers as Markdown, ``job_summary`` the job
-summary of a run or an error (``seats`` its Seats section), ``missing`` folds
+summary of a run or an error (``seats`` its Seats section), ``markdown`` the names
+from reports and servers as Markdown data (never markup), ``missing`` folds
 missing days into runs, and ``csv_tables`` writes the flattened CSV tables beside the report files.
 
 Layer 5: may import ``_pipeline``, ``_metrics``, ``_archive``, ``_core`` and
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from .job_summary import human_bytes as human_bytes
     from .job_summary import render_error as render_error
     from .job_summary import render_result as render_result
+    from .markdown import markdown_code as markdown_code
+    from .markdown import markdown_text as markdown_text
     from .missing import missing_runs as missing_runs
 
 #: Each public name and the module that defines it; loaded on first use.
@@ -29,11 +32,15 @@ _EXPORTS = {
     "human_bytes": "job_summary",
     "render_error": "job_summary",
     "render_result": "job_summary",
+    "markdown_code": "markdown",
+    "markdown_text": "markdown",
     "missing_runs": "missing",
 }
 
 __all__ = [
     "human_bytes",
+    "markdown_code",
+    "markdown_text",
     "missing_runs",
     "render_error",
     "render_insight",

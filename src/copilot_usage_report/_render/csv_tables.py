@@ -36,8 +36,8 @@ from .._metrics import (
     UNKNOWN,
     USER_FLAGS,
     Activity,
+    Grain,
     Insight,
-    Kind,
     Tally,
     require_report_files,
     rounded_rate,
@@ -216,9 +216,9 @@ class _RowSink:
         self._stack = stack
         self._open: dict[str, _Pending] = {}
 
-    def __call__(self, kind: Kind, record: dict[str, Any]) -> None:
+    def __call__(self, grain: Grain, record: dict[str, Any]) -> None:
         scope = [record.get("day"), record.get("organization_id"), record.get("enterprise_id")]
-        if kind == "user":
+        if grain == "users":
             activity = Activity(*(record.get(name) or 0 for name in ACTIVITY_FIELDS))
             ides = record.get("totals_by_ide") or ()
             cli = record.get("totals_by_cli") or {}
@@ -249,7 +249,7 @@ class _RowSink:
                     _text(phase.get("phase")) if isinstance(phase, dict) else None,
                 ],
             )
-        elif kind == "team":
+        elif grain == "user-teams":
             self._row(
                 USER_TEAMS,
                 _TEAM_COLUMNS,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._metrics import ACTIVITY_LABELS, Activity, DayInsight, Dimension, Insight, Row
+from .markdown import markdown_code, markdown_text
 
 __all__ = ["render_insight"]
 
@@ -53,8 +54,8 @@ def percent(rate: float | None) -> str:
 
 
 def _code(text: str) -> str:
-    """A key (an IDE, a model…) as inline code, safe inside a table cell."""
-    return "`" + " ".join(text.replace("`", "'").split()).replace("|", "\\|") + "`"
+    """A key (an IDE, a model…) as inline code, safe inside a table cell (``markdown_code``)."""
+    return markdown_code(text)
 
 
 def _table(header: Sequence[str], align: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -73,8 +74,8 @@ def _period(insight: Insight) -> str:
 def _label(name: str) -> str:
     if name in _LABELS:
         return _LABELS[name]
-    text = name.replace("_", " ").replace("copilot", "Copilot").replace("cli", "CLI")
-    return text[0].upper() + text[1:]
+    label = name.replace("_", " ").replace("copilot", "Copilot").replace("cli", "CLI")
+    return markdown_text(label[:1].upper() + label[1:])  # a count GitHub added: its name
 
 
 def _rate_of(part: int, whole: int) -> float | None:
@@ -121,7 +122,7 @@ def _headline(insight: Insight, newest: DayInsight) -> str:
     used = _sum_counts(day.users_used for day in insight.days)
     for flag, count in sorted(used.items()):
         what = "User-days" if several else "Users"
-        rows.append([f"{what} with `{flag}` (per-user rows)", number(count)])
+        rows.append([f"{what} with {_code(flag)} (per-user rows)", number(count)])
     credits = [day.ai_credits_used for day in insight.days if day.ai_credits_used is not None]
     if credits:
         rows.append(["AI credits used (per-user rows)", _decimal(sum(credits))])
@@ -167,11 +168,11 @@ def _extras(insight: Insight, newest: DayInsight) -> list[str]:
                 for f in found
             )
         )
-        rows = [[f"`{name}`", number(value)] for name, value in sums.items()]
+        rows = [[_code(name), number(value)] for name, value in sums.items()]
         sections += [f"### {title}", _table(["Field", "Sum"], ["---", "---:"], rows)]
     if newest.pull_requests:
         rows = [
-            [f"`{name}`", number(value) if isinstance(value, int) else _decimal(value)]
+            [_code(name), number(value) if isinstance(value, int) else _decimal(value)]
             for name, value in newest.pull_requests.items()
             if isinstance(value, int | float) and not isinstance(value, bool)
         ]
@@ -384,5 +385,5 @@ def render_insight(insight: Insight) -> str:
         title = f" of {_code(scope)}" if len(scopes) > 1 and scope else ""
         sections += _scope_sections(part, newest, title)
     sections.append(_sources(insight))
-    sections += [f"Note: {note}" for note in insight.notes]
+    sections += [f"Note: {markdown_text(note)}" for note in insight.notes]
     return "\n\n".join(sections) + "\n"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import CopilotUsageReportError
 from .._pipeline import RunResult
+from .markdown import markdown_code, markdown_text
 
 if TYPE_CHECKING:
     from .._metrics import Insight
@@ -41,11 +42,6 @@ def human_bytes(size: int) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def render_result(result: RunResult, insight: Insight | None = None) -> str:
     """The job summary of a successful run: each report with a table of its files.
 
@@ -60,7 +56,7 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         else f"{days[0]} to {days[-1]}"
     )
     lines = [
-        f"## Copilot usage report: {_cell(result.name)}, {span}",
+        f"## Copilot usage report: {markdown_text(result.name)}, {span}",
         "",
         f"{len(result.reports)} report(s), {len(result.files)} file(s), "
         f"{human_bytes(result.total_bytes)}.",
@@ -74,7 +70,7 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         resumed = " (complete from an earlier run)" if report.resumed else ""
         lines += [
             "",
-            f"### `{report.report}`, {window} (UTC){resumed}",
+            f"### {markdown_code(report.report)}, {window} (UTC){resumed}",
             "",
             "| File | Size | Records | SHA-256 |",
             "| --- | ---: | ---: | --- |",
@@ -82,7 +78,7 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         for f in report.files:
             note = " (kept from an earlier run)" if f.reused and not report.resumed else ""
             lines.append(
-                f"| `{_cell(f.name)}`{note} | {human_bytes(f.size)} | {f.records} | "
+                f"| {markdown_code(f.name)}{note} | {human_bytes(f.size)} | {f.records} | "
                 f"`{f.sha256[:12]}…` |"
             )
         if len(report.days_tried) > 1:
@@ -99,7 +95,7 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
 
         lines += ["", "### Not available", "", "| Report | Days | Count |", "| --- | --- | ---: |"]
         for run in missing_runs(result.missing):
-            lines.append(f"| `{run.report}` | {run.span} | {run.days} |")
+            lines.append(f"| {markdown_code(run.report)} | {run.span} | {run.days} |")
     text = "\n".join(lines) + "\n"
     if result.seats is not None:
         from .seats import render_seats
@@ -148,6 +144,6 @@ def cut_tables(text: str, where: str, rows: int = TABLE_ROWS) -> str:
 def render_error(error: CopilotUsageReportError) -> str:
     """The job summary of a failed run: what happened, and what to do."""
     return (
-        f"## Copilot usage report failed: {_cell(error.title)}\n\n"
-        f"{error.message}\n\n**What to do:** {error.hint}\n"
+        f"## Copilot usage report failed: {markdown_text(error.title)}\n\n"
+        f"{markdown_text(error.message)}\n\n**What to do:** {error.hint}\n"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .._core import LIST_PRICES
 from .._metrics import SeatCounts
+from .markdown import markdown_text
 
 __all__ = ["render_seats"]
 
@@ -24,7 +25,7 @@ def _usd(value: float) -> str:
 def render_seats(counts: SeatCounts) -> str:
     """The Seats section as Markdown."""
     users = counts.users
-    plans = ", ".join(f"{plan} {n}" for plan, n in counts.by_plan.items()) or "none"
+    plans = ", ".join(f"{markdown_text(plan)} {n}" for plan, n in counts.by_plan.items()) or "none"
     rows = [
         ("Seats (GitHub's total_seats)", str(counts.total_seats), ""),
         ("Active in the last 7 days", str(counts.active_7), _share(counts.active_7, users)),

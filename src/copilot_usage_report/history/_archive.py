@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .._core import check_name
+from .._errors import has_control
+
 __all__ = ["ArchiveFile", "ArchiveFolder", "Scan", "SkippedFolder", "scan"]
 
 MANIFEST_NAME = "manifest.json"
@@ -209,10 +212,12 @@ def _identity(manifest: object) -> tuple[str, str, date]:
     """Scope, report kind and day of a manifest, in today's form or the older one."""
     if not isinstance(manifest, dict):
         raise ValueError("not a JSON object")
-    report = str(manifest.get("report") or manifest.get("report_kind") or "")
+    report = check_name(str(manifest.get("report") or manifest.get("report_kind") or ""), "report")
     if not report or "/" in report or report.startswith("."):
         raise ValueError("no report kind")
-    day = date.fromisoformat(str(manifest.get("day") or manifest.get("report_day")))
+    day = date.fromisoformat(
+        check_name(str(manifest.get("day") or manifest.get("report_day")), "day")
+    )
     scope = manifest.get("scope")
     if isinstance(scope, dict):
         kind, name = str(scope.get("kind", "")), str(scope.get("name", ""))
@@ -224,8 +229,8 @@ def _identity(manifest: object) -> tuple[str, str, date]:
         name = str(manifest["org"])
     else:
         raise ValueError("no organization or enterprise")
-    prefix = _KINDS.get(kind.lower())
-    name = name.strip().lower()
+    prefix = _KINDS.get(check_name(kind, "scope kind").lower())
+    name = check_name(name, "scope").strip().lower()
     if prefix is None or not name or "/" in name or name.startswith("."):
         raise ValueError(f"scope {kind!r} {name!r} is not an organization or enterprise")
     return f"{prefix}/{name}", report, day
@@ -245,6 +250,7 @@ def _entry(
         or "/" in name
         or "\\" in name
         or name.startswith(".")
+        or has_control(name)
     ):
         problems.append(f"{folder / MANIFEST_NAME}: file name {name!r} is not a plain name")
         return None

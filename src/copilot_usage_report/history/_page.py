@@ -212,7 +212,7 @@ def _section(view: ScopeView) -> str:
                 daily,
                 (
                     "day",
-                    "code_completions_shown",
+                    "code_completions_suggested",
                     "code_completions_accepted",
                     "code_completion_acceptance_rate",
                 ),
@@ -235,10 +235,15 @@ def _section(view: ScopeView) -> str:
             "chat-per-user",
             "Chat requests per active user",
             days,
-            ("chat_requests_per_active_user",),
+            ("average_chat_requests_per_active_user",),
             _sub(
                 daily,
-                ("day", "chat_requests", "daily_active_users", "chat_requests_per_active_user"),
+                (
+                    "day",
+                    "chat_requests",
+                    "daily_active_users",
+                    "average_chat_requests_per_active_user",
+                ),
             ),
             names=("chat requests ÷ daily active users",),
         ),

@@ -13,7 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .._metrics import Grain, Record, UnreadableFile, derived_metrics, grain_of, grain_records
+from .._metrics import (
+    Activity,
+    Grain,
+    Record,
+    UnreadableFile,
+    derived_metrics,
+    grain_of,
+    grain_records,
+    rounded,
+)
 from ._archive import ArchiveFile
 from ._schema import ACTIVITY, DAY_COLUMNS, NESTED, USER_FLAGS
 
@@ -40,8 +49,23 @@ def _day_values(record: Record) -> list[int | float | None]:
     for outer, inner in NESTED:
         nested = record.get(outer)
         values[f"{outer}_{inner}"] = _int(nested.get(inner)) if isinstance(nested, dict) else None
-    values.update(derived_metrics(record))
+    values.update(rounded(derived_metrics(_features(record), record)))
     return [values[name] for name in DAY_COLUMNS]
+
+
+def _features(record: Record) -> dict[str, Activity] | None:
+    """The record's activity by feature (``totals_by_feature`` summed by feature name), for
+    ``derived_metrics``; ``None`` when it has no feature breakdown."""
+    items = record.get("totals_by_feature")
+    rows = [f for f in items if isinstance(f, dict)] if isinstance(items, list) else []
+    if not rows:
+        return None
+    features: dict[str, Activity] = {}
+    for row in rows:
+        name = str(row.get("feature", ""))
+        counts = Activity(*(_int(row.get(field)) or 0 for field in ACTIVITY))
+        features[name] = features.get(name, Activity()) + counts
+    return features
 
 
 def put_day(db: sqlite3.Connection, scope: str, day: str, source: int, record: Record) -> None:
@@ -111,6 +135,7 @@ def put_users(
 
 
 def _rows_of(files: Sequence[ArchiveFile], day: str, grain: Grain) -> Iterable[Record]:
+    """The records of ``grain`` (``grain_of``) of ``day`` in ``files``, in order."""
     for item in files:
         for record in grain_records(item.path):
             if record.get("day") == day and grain_of(record) == grain:
@@ -140,7 +165,11 @@ def put_teams(
     (users_folder, users_files), (teams_folder, teams_files) = used["users"], used["user-teams"]
     by_name = sorted(users_files, key=lambda f: f.name)  # a later file's row wins, as in _update
     try:
-        active_by_user = {r["user_id"]: activity(r) for r in _rows_of(by_name, day, "users")}
+        active_by_user = {
+            r["user_id"]: activity(r)
+            for r in _rows_of(by_name, day, "users")
+            if r.get("user_id") is not None  # a login alone joins no team
+        }
         members: dict[str, set[Any]] = defaultdict(set)
         team_ids: dict[str, int | None] = {}
         for row in _rows_of(teams_files, day, "user-teams"):

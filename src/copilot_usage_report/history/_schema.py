@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .._metrics import ACTIVITY_FIELDS, DERIVED
+from .._metrics import ACTIVITY_FIELDS, DERIVED, RATES
 
 __all__ = [
     "ACTIVITY",
@@ -29,7 +29,10 @@ __all__ = [
     "create",
 ]
 
-SCHEMA_VERSION = "2"
+#: A database of another version is built again from the archive (``_build``). 3: the
+#: derived columns under GitHub's names (``code_completions_suggested``,
+#: ``average_chat_requests_per_active_user``), records filed by the one classifier.
+SCHEMA_VERSION = "3"
 
 #: The activity counts every breakdown, team and user row carries (GitHub's names, in order).
 ACTIVITY = ACTIVITY_FIELDS
@@ -73,7 +76,7 @@ NESTED = (
 DAY_COLUMNS = (*DAY_FIELDS, *(f"{a}_{b}" for a, b in NESTED), *DERIVED)
 USER_FLAGS = ("used_agent", "used_chat", "used_cli")
 
-_REAL = {"code_completion_acceptance_rate", "agent_adoption_rate", "chat_requests_per_active_user"}
+_REAL = RATES
 
 
 def _columns(names: tuple[str, ...]) -> str:

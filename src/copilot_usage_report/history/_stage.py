@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._core import SEATS, report_grain
 from .._errors import HistoryBranchError
 
 __all__ = ["MAX_FILE_BYTES", "StagedDay", "content_of", "is_per_user", "stage_days"]
@@ -41,7 +42,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 def is_per_user(report: str) -> bool:
     """True for the reports with one record per user (``users-1-day``, ``users-28-day``…),
     and for the seat list (``copilot-seats``), which names every seated user too."""
-    return report.startswith("users-") or report == "copilot-seats"
+    return report_grain(report) == "users" or report == SEATS
 
 
 @dataclass(frozen=True)

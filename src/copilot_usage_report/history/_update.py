@@ -22,7 +22,8 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .._metrics import Grain, Rank, Record, UnreadableFile, grain_of, grain_records, report_rank
+from .._core import SUMMED, report_grain
+from .._metrics import Rank, Record, UnreadableFile, grain_of, grain_records, report_rank
 from ._archive import ArchiveFolder, Scan, SkippedFolder
 from ._rows import put_day, put_teams, put_users
 from ._schema import ACTIVITY, USER_FLAGS
@@ -57,6 +58,11 @@ class _FolderRows:
     users: dict[Key, dict[int, tuple[int, Record]]] = field(default_factory=dict)
     teams: dict[Key, set[int]] = field(default_factory=dict)
     unknown: int = 0
+    #: Per-user rows without the numeric ``user_id`` the ``users`` table is keyed by (a login
+    #: only, say): a user's day all the same, never the organization's.
+    no_id: int = 0
+    #: Per-repository rows (``repos``), which the history does not keep.
+    repos: int = 0
 
 
 def known_files(db: sqlite3.Connection) -> dict[tuple[str, str, str, str], Known]:
@@ -69,17 +75,6 @@ def known_files(db: sqlite3.Connection) -> dict[tuple[str, str, str, str], Known
 
 def _priority(folder: ArchiveFolder | SkippedFolder) -> Priority:
     return report_rank(folder.report, folder.folder_day.isoformat())
-
-
-def report_grain(report: str) -> Grain | None:
-    """The grain a report kind holds, for a folder skipped unread (``None``: none we keep)."""
-    if report.startswith("user-teams-"):
-        return "user-teams"
-    if report.startswith("users-"):
-        return "users"
-    if report.startswith(("organization-", "enterprise-")):
-        return "aggregate"
-    return None
 
 
 def _wipe(db: sqlite3.Connection, options: Options) -> None:
@@ -141,16 +136,19 @@ def _apply(
         try:
             rows = _read(folder, ids, users=options.users)
             problem = None if rows.aggregate or rows.users or rows.teams else "no record"
+            if problem and rows.repos and not rows.unknown and not rows.no_id:
+                problem = "repos"
         except UnreadableFile as exc:
             problem = str(exc)
         if problem is not None:
             if any(x.identity in known for x in folder.files):
                 return None
-            reason = (
-                f"{folder.path}: no record we recognise; skipped"
-                if problem == "no record"
-                else f"{problem}; the whole report {folder.path} is skipped"
-            )
+            if problem == "repos":
+                reason = f"{folder.path}: per-repository rows, which the history does not keep"
+            elif problem == "no record":
+                reason = f"{folder.path}: no record we recognise; skipped"
+            else:
+                reason = f"{problem}; the whole report {folder.path} is skipped"
             skipped.append(reason)
             # Not remembered: the next run reads it again, and names it again.
             db.execute("DELETE FROM sources WHERE folder_id = ?", (folder_id,))
@@ -161,6 +159,11 @@ def _apply(
         if rows.unknown:
             skipped.append(
                 f"{folder.path}: {rows.unknown} record(s) of a kind we do not know; ignored"
+            )
+        if rows.no_id:
+            skipped.append(
+                f"{folder.path}: {rows.no_id} per-user row(s) without a numeric user_id (the "
+                "users table's key, and the team join's); ignored"
             )
         for key, (source, record) in rows.aggregate.items():
             if _takes(db, key, "aggregate", folder_id, {source}, priority):
@@ -220,7 +223,7 @@ def _skip(db: sqlite3.Connection, folder: SkippedFolder) -> None:
         (*folder.identity, folder.folder, folder.reason),
     )
     grain = report_grain(folder.report)
-    if grain is not None:
+    if grain in SUMMED:
         db.execute(
             "INSERT INTO coverage (scope, day, grain, status, folder_id, source_id)"
             " VALUES (?, ?, ?, 'skipped', ?, NULL)",
@@ -237,11 +240,15 @@ def _read(
     for item in folder.files:
         source = ids[item.identity]
         for record in grain_records(item.path):
-            grain: Grain | None = grain_of(record)
-            if grain is None:
+            grain = grain_of(record)
+            day = record.get("day")
+            if grain == "repos":
+                rows.repos += 1
+                continue
+            if grain is None or not isinstance(day, str):
                 rows.unknown += 1
                 continue
-            key = (scope, str(record["day"]))
+            key = (scope, day)
             if grain == "aggregate":
                 rows.aggregate[key] = (source, record)  # a later record for the same day wins
             elif grain == "users":
@@ -251,7 +258,7 @@ def _read(
                     slim = {name: record.get(name) for name in _USER_FIELDS} if users else {}
                     rows.users.setdefault(key, {})[user_id] = (source, slim)
                 else:
-                    rows.unknown += 1
+                    rows.no_id += 1
             else:
                 rows.teams.setdefault(key, set()).add(source)
     return rows

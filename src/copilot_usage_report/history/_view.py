@@ -89,12 +89,12 @@ _DAILY = (
     "daily_active_users",
     "weekly_active_users",
     "monthly_active_users",
-    "code_completions_shown",
+    "code_completions_suggested",
     "code_completions_accepted",
     "code_completion_acceptance_rate",
     "agent_adoption_rate",
     "chat_requests",
-    "chat_requests_per_active_user",
+    "average_chat_requests_per_active_user",
     "loc_added_user_initiated",
     "loc_added_agent_initiated",
 )
@@ -180,7 +180,7 @@ def _headline(rows: list[Any], last: date) -> tuple[Headline, ...]:
             "Code completion acceptance rate",
             "rate",
             lambda p: percent(
-                total(p, "code_completions_accepted"), total(p, "code_completions_shown")
+                total(p, "code_completions_accepted"), total(p, "code_completions_suggested")
             ),
         ),
         both("Agent adoption (latest)", "rate", lambda p: latest(p, "agent_adoption_rate")),
