@@ -1,59 +1,69 @@
 """Archive GitHub Copilot usage metrics reports: fetch, verify, save, summarise.
 
-The public surface is small: the command line (``copilot-usage-report``), and for
-scripts the pipeline ``fetch_reports`` with its inputs (``Settings``) and result
-(``RunResult``), plus the error tree. Heavy modules (httpx, pydantic) load
-only when one of those names is used, so ``--version`` starts fast.
+The public surface is the command line (``copilot-usage-report``, or ``python -m
+copilot_usage_report``) and, for the scripts around it, the error tree: every class a
+failure's ``error-type`` output can name, with its ``exit_code``, and ``__version__``
+(``docs/python-api.md``). The packages below are the program's own and change without
+notice. Importing this module loads the error tree only, so ``--version`` starts fast.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._errors import (
     AccessDeniedError,
     ApiError,
+    ApiRedirectError,
+    ApiUnreachableError,
     BadCredentialsError,
     CopilotUsageReportError,
+    DeadlineError,
     DownloadError,
+    HistoryBranchError,
+    IncompleteDownloadError,
     InputError,
+    InternalError,
     LinkExpiredError,
     NoReportFilesError,
+    OutputError,
     PolicyDisabledError,
     RateLimitedError,
     ReportFormatError,
     ReportNotAvailableError,
+    SeatPagingError,
+    ServerError,
+    TooLargeError,
+    UnexpectedStatusError,
+    UnsafeLinkError,
 )
-
-if TYPE_CHECKING:
-    from ._core import Settings
-    from ._pipeline import FetchResult, RunResult, fetch_reports
 
 __all__ = [
     "AccessDeniedError",
     "ApiError",
+    "ApiRedirectError",
+    "ApiUnreachableError",
     "BadCredentialsError",
     "CopilotUsageReportError",
+    "DeadlineError",
     "DownloadError",
-    "FetchResult",
+    "HistoryBranchError",
+    "IncompleteDownloadError",
     "InputError",
+    "InternalError",
     "LinkExpiredError",
     "NoReportFilesError",
+    "OutputError",
     "PolicyDisabledError",
     "RateLimitedError",
     "ReportFormatError",
     "ReportNotAvailableError",
-    "RunResult",
-    "Settings",
-    "fetch_reports",
+    "SeatPagingError",
+    "ServerError",
+    "TooLargeError",
+    "UnexpectedStatusError",
+    "UnsafeLinkError",
 ]
-
-_LAZY = {
-    "FetchResult": "._pipeline",
-    "RunResult": "._pipeline",
-    "fetch_reports": "._pipeline",
-    "Settings": "._core",
-}
 
 
 def __getattr__(name: str) -> Any:
@@ -61,8 +71,4 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import version
 
         return version("copilot-usage-report")
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from copilot_usage_report.history import BuildResult, build
+from copilot_usage_report.history import build
+from copilot_usage_report.history._build import BuildResult
 from copilot_usage_report.history._synthetic import write_archive
 
 from ._archive import query

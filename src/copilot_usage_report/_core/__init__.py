@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from .bounds import check_cancel as check_cancel
     from .bounds import human_size as human_size
     from .kinds import SEATS as SEATS
-    from .kinds import SEATS_KIND as SEATS_KIND
     from .kinds import ReportKind as ReportKind
     from .kinds import Scope as Scope
     from .kinds import billing_path as billing_path
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
     from .links import safe_file_name as safe_file_name
     from .options import DEFAULT_OUTPUT_DIR as DEFAULT_OUTPUT_DIR
     from .options import OPTIONS as OPTIONS
-    from .options import Option as Option
     from .options import option as option
     from .options import options_of as options_of
     from .settings import MISSING_CREDENTIAL as MISSING_CREDENTIAL
@@ -55,89 +53,5 @@ if TYPE_CHECKING:
     from .values import parse_flag as parse_flag
     from .values import parse_format as parse_format
     from .values import parse_seconds as parse_seconds
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "billing_path": "kinds",
-    "offered": "kinds",
-    "OPTIONS": "options",
-    "Option": "options",
-    "option": "options",
-    "options_of": "options",
-    "MISSING_CREDENTIAL": "settings",
-    "SEATS_KIND": "kinds",
-    "SEATS": "kinds",
-    "ACCEPT_ENCODING": "bounds",
-    "CANCEL": "bounds",
-    "Inflater": "bounds",
-    "MAX_DOCUMENT_BYTES": "bounds",
-    "MAX_LINE_BYTES": "bounds",
-    "Pace": "bounds",
-    "TOO_DEEP": "bounds",
-    "TransferBounds": "bounds",
-    "UndecodableBody": "bounds",
-    "check_cancel": "bounds",
-    "human_size": "bounds",
-    "ReportKind": "kinds",
-    "Scope": "kinds",
-    "check_url": "links",
-    "is_expired": "links",
-    "origin": "links",
-    "redact": "links",
-    "redact_text": "links",
-    "safe_file_name": "links",
-    "DEFAULT_OUTPUT_DIR": "options",
-    "RawInputs": "settings",
-    "Settings": "settings",
-    "build_settings": "settings",
-    "testing_mode": "settings",
-    "prepare_tls_context": "tls",
-    "tls_context": "tls",
-    "parse_flag": "values",
-    "parse_format": "values",
-    "parse_seconds": "values",
-}
-
-__all__ = [
-    "ACCEPT_ENCODING",
-    "CANCEL",
-    "DEFAULT_OUTPUT_DIR",
-    "MAX_DOCUMENT_BYTES",
-    "MAX_LINE_BYTES",
-    "MISSING_CREDENTIAL",
-    "OPTIONS",
-    "SEATS",
-    "SEATS_KIND",
-    "TOO_DEEP",
-    "Inflater",
-    "Option",
-    "Pace",
-    "RawInputs",
-    "ReportKind",
-    "Scope",
-    "Settings",
-    "TransferBounds",
-    "UndecodableBody",
-    "billing_path",
-    "build_settings",
-    "check_cancel",
-    "check_url",
-    "human_size",
-    "is_expired",
-    "offered",
-    "option",
-    "options_of",
-    "origin",
-    "parse_flag",
-    "parse_format",
-    "parse_seconds",
-    "prepare_tls_context",
-    "redact",
-    "redact_text",
-    "safe_file_name",
-    "testing_mode",
-    "tls_context",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

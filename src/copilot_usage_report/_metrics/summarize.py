@@ -1,9 +1,8 @@
-"""Report files on disk to an ``Insight``; one aggregate day to its metrics; the schema.
+"""Report files on disk to an ``Insight``; the schema.
 
-``summarize_paths`` reads report files (or folders of them) into one ``Insight``,
-``day_metrics`` gives one aggregate day's headline fields, derived metrics and
-breakdowns (the history database's row), and ``metrics_schema`` the JSON Schema of
-``Insight.metrics()``, shipped beside this module as ``metrics.schema.json``.
+``summarize_paths`` reads report files (or folders of them) into one ``Insight``, and
+``metrics_schema`` gives the JSON Schema of ``Insight.metrics()``, shipped beside this module
+as ``metrics.schema.json``.
 """
 
 from __future__ import annotations
@@ -16,11 +15,10 @@ from typing import Any, Literal
 from .._errors import ReportFormatError
 from .model import Insight
 from .records import require_report_files
-from .tally import Tally, day_insight
+from .tally import Tally
 
 __all__ = [
     "SCHEMA_NAME",
-    "day_metrics",
     "metrics_schema",
     "summarize_paths",
     "unrecognised_error",
@@ -38,16 +36,6 @@ def metrics_schema() -> dict[str, Any]:
         files(__package__).joinpath(SCHEMA_NAME).read_text(encoding="utf-8")
     )
     return schema
-
-
-def day_metrics(record: dict[str, Any]) -> dict[str, Any]:
-    """GitHub's headline fields, the derived metrics and the breakdowns of one aggregate day.
-
-    ``record`` is one aggregate day as GitHub sends it (an element of
-    ``day_totals``, or a line of a 1-day report); the result is one element of
-    ``days`` in the ``metrics`` schema. ``ReportFormatError`` for anything else.
-    """
-    return day_insight(record).metrics()
 
 
 def unrecognised_error(paths: Iterable[Path]) -> ReportFormatError:

@@ -26,21 +26,7 @@ from .._exports import lazy_exports
 
 if TYPE_CHECKING:
     from ._branch import publish_history as publish_history
-    from ._build import DATABASE_NAME as DATABASE_NAME
-    from ._build import BuildResult as BuildResult
     from ._build import build as build
     from ._git import auth_header as auth_header
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "publish_history": "_branch",
-    "DATABASE_NAME": "_build",
-    "BuildResult": "_build",
-    "build": "_build",
-    "auth_header": "_git",
-}
-
-__all__ = ["DATABASE_NAME", "BuildResult", "auth_header", "build", "publish_history"]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)
