@@ -12,7 +12,7 @@ Modules: ``_archive`` (the report folders of an archive), ``_schema``, ``_update
 database; ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
 numbers, the page's Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
 ``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
-branch), ``_synthetic`` (a deterministic archive for tests and benchmarks).
+branch).
 
 Layer 4 (beside ``_pipeline`` and ``_standin``): may import ``_metrics``,
 ``_archive``, ``_core`` and ``_errors``.
