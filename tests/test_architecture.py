@@ -12,7 +12,8 @@ The packages and their layers (CONTRIBUTING.md draws the same map):
     L7  __init__, __main__         the public surface and the entry point
 
 A module imports from its own package and from lower layers only; packages of one layer do
-not import each other; outside a package only what its ``__init__`` exports is imported, and
+not import each other; outside a package only what its ``__init__`` exports is imported, each
+export is written once (its ``if TYPE_CHECKING:`` line) and has a user outside its package, and
 every ``__init__`` says what the package is for and what it may import. Every check names
 the two modules (or the module and the name) at fault.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,6 +137,19 @@ def test_a_failure_names_an_exported_class_and_its_exit_code(tmp_path, args, exp
     assert cls is expected
     assert done.returncode == cls.exit_code
     assert issubclass(cls, CopilotUsageReportError)
+
+
+def test_the_python_api_page_example_runs(capsys):
+    """The example of ``docs/python-api.md`` runs as written and says what it promises."""
+    page = (DOCS / "python-api.md").read_text("utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", page, re.DOTALL)
+    exec(compile(example, "docs/python-api.md", "exec"), {})  # noqa: S102 - our own page
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        version("copilot-usage-report"),
+        "GitHub's API answered with an error, or could not be reached",
+        "1",
+    ]
 
 
 def test_version_is_the_package_metadata():
