@@ -35,9 +35,9 @@ def _decoded(feed: FileTally, lines: list[bytes]) -> None:
     feed.add_decoded(values, 1, users=users)
 
 
-def _outcome(path: Path, feed_with: Feed) -> object:
+def _outcome(path: Path, feed_with: Feed, *, handed: list[object] | None = None) -> object:
     tally = Tally()
-    feed = tally.file(path)
+    feed = tally.file(path, on_record=None if handed is None else lambda _, r: handed.append(r))
     try:
         feed_with(feed, path.read_bytes().splitlines())
         records = feed.finish()
@@ -62,12 +62,15 @@ def test_every_way_in_queues_per_user_rows_alike(tmp_path, bad):
     if bad is not None:
         records[bad]["code_generation_activity_count"] = "many"
     path = write(tmp_path / "mixed.ndjson", *records)
+    handed: list[object] = []
     outcomes = [_outcome(path, way) for way in (_by_line, _by_block, _decoded)]
-    assert outcomes[1:] == outcomes[:1] * 2
+    outcomes.append(_outcome(path, _by_block, handed=handed))  # records handed on: no fast path
+    assert outcomes[1:] == outcomes[:1] * 3
     if bad is None:
         tally = Tally()
         assert outcomes[0] == (tally.add_file(path), tally.insight().metrics())
         assert tally.add_file(path) == 7
+        assert handed == records
     else:
         assert isinstance(outcomes[0], str) and f"line {bad + 1}:" in outcomes[0]
 

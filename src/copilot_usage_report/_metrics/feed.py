@@ -125,12 +125,16 @@ class FileTally:
         A per-user row takes the fast path (``decode_user``) unless someone asked for the
         records (``on_record``, which is handed dicts); anything else is parsed as JSON.
         """
-        self._line += 1
         if self._on_record is None:
             row = decode_user(raw)
             if row is not None:
-                self._queue_users([row], self._line)
+                self._queue_users([row], self._line + 1)
                 return
+        self._line += 1
+        self._add_json_line(raw)
+
+    def _add_json_line(self, raw: bytes) -> None:
+        """Line ``self._line``, not a per-user row of the fast path, parsed and added."""
         if not raw.strip():
             return
         try:
@@ -173,7 +177,7 @@ class FileTally:
 
         Lines are ``bytes``, or ``memoryview`` slices of a block its reader found all ASCII
         (``read_records``). A block that is not all per-user rows the fast path accepts goes
-        line by line.
+        line by line, its runs of per-user rows queued together.
         """
         if not lines:
             return
@@ -187,8 +191,25 @@ class FileTally:
             if rows and _all_users(rows):
                 self._queue_users(rows, self._line + 1)
                 return
-        for raw in lines:
-            self.add_line(bytes(raw))
+        if self._on_record is not None:  # handed dicts: no fast path
+            for raw in lines:
+                self._line += 1
+                self._add_json_line(bytes(raw))
+            return
+        run: list[FastUser] = []  # per-user rows in a row, queued together
+        for view in lines:
+            raw = bytes(view)
+            row = decode_user(raw)
+            if row is not None:
+                run.append(row)
+                continue
+            if run:
+                self._queue_users(run, self._line + 1)
+                run = []
+            self._line += 1
+            self._add_json_line(raw)
+        if run:
+            self._queue_users(run, self._line + 1)
 
     def add(self, value: object, *, where: str = "") -> None:
         """Add one parsed JSON value: a record, or an array or wrapper of them."""
