@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from copilot_usage_report._errors import InputError
+from copilot_usage_report._standin.synthetic import write_archive
 from copilot_usage_report.history import build
-from copilot_usage_report.history._synthetic import write_archive
 from tests._samples import SAMPLES
 
 from ._archive import day_folder, dump, query

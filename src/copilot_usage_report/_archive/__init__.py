@@ -34,53 +34,5 @@ if TYPE_CHECKING:
     from .store import scope_folder as scope_folder
     from .store import sha256_of as sha256_of
     from .store import write_manifest as write_manifest
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "LOCK_NAME": "lock",
-    "scope_lock": "lock",
-    "MANIFEST_NAME": "store",
-    "MANIFEST_VERSION": "store",
-    "Manifest": "store",
-    "ManifestFile": "store",
-    "ManifestScope": "store",
-    "SCOPE_FOLDERS": "store",
-    "api_origin": "store",
-    "atomic_write": "store",
-    "clean_partials": "store",
-    "day_folder": "store",
-    "file_names": "store",
-    "make_folder": "store",
-    "manifest_link": "store",
-    "partial_file": "store",
-    "read_manifest": "store",
-    "scope_folder": "store",
-    "sha256_of": "store",
-    "write_manifest": "store",
-}
-
-__all__ = [
-    "LOCK_NAME",
-    "MANIFEST_NAME",
-    "MANIFEST_VERSION",
-    "SCOPE_FOLDERS",
-    "Manifest",
-    "ManifestFile",
-    "ManifestScope",
-    "api_origin",
-    "atomic_write",
-    "clean_partials",
-    "day_folder",
-    "file_names",
-    "make_folder",
-    "manifest_link",
-    "partial_file",
-    "read_manifest",
-    "scope_folder",
-    "scope_lock",
-    "sha256_of",
-    "write_manifest",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

@@ -27,8 +27,6 @@ __all__ = [
     "SeatFact",
     "SeatTally",
     "count_seats",
-    "is_inactive",
-    "parse_instant",
     "seat_facts",
     "seat_price",
 ]
@@ -75,17 +73,6 @@ class SeatFact:
     editor: str | None = None
     #: Seat objects of this user in the list (more than one only in an enterprise's).
     objects: int = 1
-
-
-def parse_instant(text: str | None) -> datetime | None:
-    """GitHub's ``2026-11-25T06:15:02Z`` (or with an offset, or a bare date), in UTC."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -238,13 +225,6 @@ class SeatCounts:
             "inactive_seats_monthly_cost_usd": round(self.inactive_cost, 2),
             "at_list_price": self.list_price,
         }
-
-
-def is_inactive(fact: SeatFact, taken: datetime, days: int) -> bool:
-    """No activity for ``days`` before ``taken``, and assigned at least that long ago."""
-    since = taken - timedelta(days=days)
-    idle = fact.last_activity_at is None or fact.last_activity_at <= since
-    return idle and fact.created_at is not None and fact.created_at <= since
 
 
 def seat_price(plan: str, price: float | None) -> float:
