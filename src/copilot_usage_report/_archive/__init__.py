@@ -2,7 +2,9 @@
 
 ``store`` lays out ``<path>/orgs/<org>/<report>/<day>/`` (or ``enterprises/<slug>/``),
 writes and reads the manifest of each folder and writes every file under a temporary
-name first; ``lock`` holds one run per scope folder.
+name first; ``lock`` holds one run per scope folder; ``gate`` is where a report folder
+enters a history (``admit``: verified or refused with one reason; its files' records read
+within bounds, ``bounded`` and ``reading``), for every reader of an archive.
 
 Layer 2: may import ``_core`` and ``_errors``.
 """
@@ -14,6 +16,18 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .bounded import MAX_DEPTH as MAX_DEPTH
+    from .bounded import MAX_INTEGER as MAX_INTEGER
+    from .bounded import Refused as Refused
+    from .bounded import decode_json as decode_json
+    from .bounded import line_problem as line_problem
+    from .bounded import load_json as load_json
+    from .gate import EARLIEST_DAY as EARLIEST_DAY
+    from .gate import ArchiveFile as ArchiveFile
+    from .gate import ArchiveFolder as ArchiveFolder
+    from .gate import Refusal as Refusal
+    from .gate import admit as admit
+    from .gate import refusal_of as refusal_of
     from .lock import LOCK_NAME as LOCK_NAME
     from .lock import scope_lock as scope_lock
     from .store import MANIFEST_NAME as MANIFEST_NAME
@@ -37,6 +51,18 @@ if TYPE_CHECKING:
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "ArchiveFile": "gate",
+    "ArchiveFolder": "gate",
+    "Refusal": "gate",
+    "Refused": "bounded",
+    "admit": "gate",
+    "refusal_of": "gate",
+    "EARLIEST_DAY": "gate",
+    "MAX_DEPTH": "bounded",
+    "MAX_INTEGER": "bounded",
+    "decode_json": "bounded",
+    "line_problem": "bounded",
+    "load_json": "bounded",
     "LOCK_NAME": "lock",
     "scope_lock": "lock",
     "MANIFEST_NAME": "store",
@@ -60,22 +86,34 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "EARLIEST_DAY",
     "LOCK_NAME",
     "MANIFEST_NAME",
     "MANIFEST_VERSION",
+    "MAX_DEPTH",
+    "MAX_INTEGER",
     "SCOPE_FOLDERS",
+    "ArchiveFile",
+    "ArchiveFolder",
     "Manifest",
     "ManifestFile",
     "ManifestScope",
+    "Refusal",
+    "Refused",
+    "admit",
     "api_origin",
     "atomic_write",
     "clean_partials",
     "day_folder",
+    "decode_json",
     "file_names",
+    "line_problem",
+    "load_json",
     "make_folder",
     "manifest_link",
     "partial_file",
     "read_manifest",
+    "refusal_of",
     "scope_folder",
     "scope_lock",
     "sha256_of",

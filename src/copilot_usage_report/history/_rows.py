@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .._metrics import Grain, Record, UnreadableFile, derived_metrics, grain_of, grain_records
+from .._archive import Refused
+from .._metrics import Grain, Record, derived_metrics, grain_of
 from ._archive import ArchiveFile
 from ._schema import ACTIVITY, DAY_COLUMNS, NESTED, USER_FLAGS
 
@@ -112,7 +113,7 @@ def put_users(
 
 def _rows_of(files: Sequence[ArchiveFile], day: str, grain: Grain) -> Iterable[Record]:
     for item in files:
-        for record in grain_records(item.path):
+        for record in item.records():
             if record.get("day") == day and grain_of(record) == grain:
                 yield record
 
@@ -147,7 +148,7 @@ def put_teams(
             slug = str(row.get("slug") or row.get("team_id"))
             members[slug].add(row.get("user_id"))
             team_ids[slug] = _int(row.get("team_id"))
-    except UnreadableFile:
+    except Refused:
         return
     rows = []
     for slug in sorted(members):

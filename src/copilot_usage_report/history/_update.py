@@ -22,7 +22,8 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .._metrics import Grain, Record, UnreadableFile, grain_of, grain_records
+from .._archive import MAX_INTEGER, Refused
+from .._metrics import Grain, Record, grain_of
 from ._archive import ArchiveFolder, Scan, SkippedFolder
 from ._rows import put_day, put_teams, put_users
 from ._schema import ACTIVITY, USER_FLAGS
@@ -32,6 +33,11 @@ __all__ = ["Known", "Options", "known_files", "update"]
 Priority = tuple[int, str, str]
 Key = tuple[str, str]  # scope, day
 _USER_FIELDS = ("user_login", *ACTIVITY, *USER_FLAGS)
+#: The lists of an aggregate record whose items the history sums by key (``_rows``).
+_LISTS = tuple(
+    f"totals_by_{d}"
+    for d in ("ide", "feature", "language_feature", "language_model", "model_feature")
+)
 _TABLES = ("days", "breakdowns", "teams", "coverage", "sources", "folders")
 
 
@@ -57,6 +63,8 @@ class _FolderRows:
     users: dict[Key, dict[int, tuple[int, Record]]] = field(default_factory=dict)
     teams: dict[Key, set[int]] = field(default_factory=dict)
     unknown: int = 0
+    #: Per activity count, the sum of its size over every user row (bounds any team's sum).
+    user_sums: list[int] = field(default_factory=lambda: [0] * len(ACTIVITY))
 
 
 def known_files(db: sqlite3.Connection) -> dict[tuple[str, str, str, str], Known]:
@@ -141,7 +149,8 @@ def _apply(
         try:
             rows = _read(folder, ids, users=options.users)
             problem = None if rows.aggregate or rows.users or rows.teams else "no record"
-        except UnreadableFile as exc:
+            problem = problem or _overflow(rows)
+        except Refused as exc:
             problem = str(exc)
         if problem is not None:
             if any(x.identity in known for x in folder.files):
@@ -236,7 +245,7 @@ def _read(
     scope = folder.scope
     for item in folder.files:
         source = ids[item.identity]
-        for record in grain_records(item.path):
+        for record in item.records():
             grain: Grain | None = grain_of(record)
             if grain is None:
                 rows.unknown += 1
@@ -247,6 +256,11 @@ def _read(
             elif grain == "users":
                 user_id = record.get("user_id")
                 if isinstance(user_id, int):
+                    sums = rows.user_sums
+                    for index, name in enumerate(ACTIVITY):
+                        value = record.get(name)
+                        if isinstance(value, int):
+                            sums[index] += abs(value)
                     # Only the columns kept: a day of 100,000 users stays a few tens of MB.
                     slim = {name: record.get(name) for name in _USER_FIELDS} if users else {}
                     rows.users.setdefault(key, {})[user_id] = (source, slim)
@@ -255,6 +269,26 @@ def _read(
             else:
                 rows.teams.setdefault(key, set()).add(source)
     return rows
+
+
+def _overflow(rows: _FolderRows) -> str | None:
+    """Why a sum the history makes of the folder's counts would pass ``MAX_INTEGER`` (a
+    breakdown's key over its items, a team over its members), or ``None``."""
+    for key, (_, record) in rows.aggregate.items():
+        for list_field in _LISTS:
+            items = record.get(list_field)
+            for name in ACTIVITY:
+                total = sum(
+                    abs(v)
+                    for item in (items if isinstance(items, list) else ())
+                    if isinstance(item, dict) and isinstance(v := item.get(name), int)
+                )
+                if total > MAX_INTEGER:
+                    return f"the {name} of {list_field} on {key[1]} sum beyond ±{MAX_INTEGER:,}"
+    for name, total in zip(ACTIVITY, rows.user_sums, strict=True):
+        if total > MAX_INTEGER:
+            return f"the users' {name} sum beyond ±{MAX_INTEGER:,}"
+    return None
 
 
 def _takes(
