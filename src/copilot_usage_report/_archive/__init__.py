@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .bounded import MAX_DEPTH as MAX_DEPTH
     from .bounded import MAX_INTEGER as MAX_INTEGER
     from .bounded import Refused as Refused
+    from .bounded import block_problem as block_problem
     from .bounded import decode_json as decode_json
     from .bounded import line_problem as line_problem
     from .bounded import load_json as load_json
@@ -60,6 +61,7 @@ _EXPORTS = {
     "EARLIEST_DAY": "gate",
     "MAX_DEPTH": "bounded",
     "MAX_INTEGER": "bounded",
+    "block_problem": "bounded",
     "decode_json": "bounded",
     "line_problem": "bounded",
     "load_json": "bounded",
@@ -103,6 +105,7 @@ __all__ = [
     "admit",
     "api_origin",
     "atomic_write",
+    "block_problem",
     "clean_partials",
     "day_folder",
     "decode_json",

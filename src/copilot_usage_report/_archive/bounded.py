@@ -5,8 +5,9 @@ symbolic link, a FIFO, a device or a folder), with ``O_NOFOLLOW`` and ``O_NONBLO
 that neither a link swapped in nor a FIFO can make the open follow it or wait.
 ``problem_of`` says what is wrong with a decoded JSON value (an integer beyond
 ``MAX_INTEGER``, nesting beyond ``MAX_DEPTH``); ``line_problem`` says the same of raw JSON
-text, cheaply: a line with no run of 16 digits and at most ``MAX_DEPTH`` brackets cannot
-hold either, and only other lines are decoded and walked. ``load_json`` decodes a small JSON
+text, cheaply, and ``block_problem`` of many lines at once: a line with no run of 16 digits
+and at most ``MAX_DEPTH`` brackets cannot hold either, and only other lines are decoded and
+walked. ``load_json`` decodes a small JSON
 file (a manifest) within the same bounds.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -24,6 +26,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_INTEGER",
     "Refused",
+    "block_problem",
     "decode_json",
     "line_problem",
     "load_json",
@@ -140,6 +143,40 @@ def decode_json(data: bytes) -> tuple[object, str | None]:
     except RecursionError:
         return None, f"JSON nested more than {MAX_DEPTH} deep"
     return value, None if _plain(data) else problem_of(value)
+
+
+#: Digits to ``0``, every other byte to ``.``: a run of 16 ``0`` is a run of 16 digits.
+_DIGITS = bytes.maketrans(bytes(range(256)), bytes(48 if 48 <= b <= 57 else 46 for b in range(256)))
+_RUN = b"0" * 16
+#: Every byte but the brackets and the newline, deleted to see a block's nesting.
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}\n")
+
+
+def block_problem(lines: Sequence[bytes]) -> tuple[int, str] | None:
+    """The first of ``lines`` (JSON texts) that breaks a bound, by index, and what is wrong; or
+    ``None``. The block is screened at C speed (no run of 16 digits, brackets that close
+    within ``MAX_DEPTH`` levels); only a block the screen cannot clear is read line by line."""
+    block = b"\n".join(lines)
+    if _RUN not in block.translate(_DIGITS) and _shallow(block.translate(None, _NOT_BRACKETS)):
+        return None
+    for index, line in enumerate(lines):
+        problem = line_problem(line)
+        if problem is not None:
+            return index, problem
+    return None
+
+
+def _shallow(brackets: bytes) -> bool:
+    """Whether brackets (lines apart) all close within ``MAX_DEPTH`` levels: each pass takes the
+    innermost pairs away."""
+    for _ in range(MAX_DEPTH):
+        if b"[" not in brackets and b"{" not in brackets:
+            return True
+        fewer = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(fewer) == len(brackets):
+            return False
+        brackets = fewer
+    return b"[" not in brackets and b"{" not in brackets
 
 
 def load_json(path: Path, limit: int) -> object:

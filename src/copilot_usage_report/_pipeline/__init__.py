@@ -20,6 +20,7 @@ from .._exports import lazy_exports
 
 if TYPE_CHECKING:
     from .decoder import Decoder as Decoder
+    from .onepass import beyond_history as beyond_history
     from .onepass import fetch_tally as fetch_tally
     from .onepass import summarize_fetch as summarize_fetch
     from .results import FetchResult as FetchResult
@@ -35,6 +36,7 @@ _EXPORTS = {
     "Decoder": "decoder",
     "save_snapshot": "seats",
     "Snapshot": "seats",
+    "beyond_history": "onepass",
     "fetch_tally": "onepass",
     "summarize_fetch": "onepass",
     "FetchResult": "results",
@@ -51,6 +53,7 @@ __all__ = [
     "OnFailure",
     "RunResult",
     "Snapshot",
+    "beyond_history",
     "fetch_reports",
     "fetch_tally",
     "save_snapshot",
