@@ -146,16 +146,19 @@ def decode_json(data: bytes) -> tuple[object, str | None]:
     return value, None if _plain(data) else problem_of(value)
 
 
-#: Every byte but the brackets and the newline, deleted to see a block's nesting.
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}\n")
+#: Brackets as ``[`` and ``]`` (their kind does not change a depth), quotes and newlines kept;
+#: every other byte deleted: what a block's nesting is read from, once its escapes are gone.
+_BRACKETS = bytes.maketrans(b"{}", b"[]")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"\n')
 
 
 def block_problem(lines: Sequence[bytes]) -> tuple[int, str] | None:
     """The first of ``lines`` (JSON texts) that breaks a bound, by index, and what is wrong; or
-    ``None``. The block is screened at C speed (no run of 16 digits, brackets that close
-    within ``MAX_DEPTH`` levels); only a block the screen cannot clear is read line by line."""
+    ``None``. The block is screened at C speed (no run of 16 digits; brackets outside strings
+    that close within ``MAX_DEPTH`` levels); only a block the screen cannot clear is read line
+    by line."""
     block = b"\n".join(lines)
-    if _RUN not in block.translate(_DIGITS) and _shallow(block.translate(None, _NOT_BRACKETS)):
+    if _RUN not in block.translate(_DIGITS) and _shallow(block):
         return None
     for index, line in enumerate(lines):
         problem = line_problem(line)
@@ -164,17 +167,28 @@ def block_problem(lines: Sequence[bytes]) -> tuple[int, str] | None:
     return None
 
 
-def _shallow(brackets: bytes) -> bool:
-    """Whether brackets (lines apart) all close within ``MAX_DEPTH`` levels: each pass takes the
-    innermost pairs away."""
+def _shallow(block: bytes) -> bool:
+    """Whether the brackets outside strings (each line apart) close within ``MAX_DEPTH`` levels.
+
+    Escapes go first (an escaped backslash, then an escaped quote: what is left of an escape
+    is deleted with every byte but brackets, quotes and newlines), then the strings (every
+    other piece between quotes: a line of JSON starts outside one); each pass then takes the
+    innermost pairs away, one level a pass. Anything left over (text that is not JSON) is not
+    cleared: the caller reads it line by line.
+    """
+    if b"\\" in block:
+        block = block.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = block.translate(_BRACKETS, _NOT_STRUCTURE)
+    if b'"' in marks:
+        marks = b"".join(marks.split(b'"')[::2])
     for _ in range(MAX_DEPTH):
-        if b"[" not in brackets and b"{" not in brackets:
+        if b"[" not in marks and b"]" not in marks:
             return True
-        fewer = brackets.replace(b"[]", b"").replace(b"{}", b"")
-        if len(fewer) == len(brackets):
+        fewer = marks.replace(b"[]", b"")
+        if len(fewer) == len(marks):
             return False
-        brackets = fewer
-    return b"[" not in brackets and b"{" not in brackets
+        marks = fewer
+    return b"[" not in marks and b"]" not in marks
 
 
 def load_json(path: Path, limit: int) -> object:

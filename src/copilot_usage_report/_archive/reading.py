@@ -102,6 +102,8 @@ def read_records(path: Path, first: date, last: date) -> Iterator[Record]:
                 for offset, line in enumerate(batch):
                     try:
                         value = _DECODE(line)  # screened: nests at most MAX_DEPTH deep
+                    except RecursionError:  # not reached: the screen refuses it first
+                        raise Refused(f"{path} line {start + offset}: nested too deep") from None
                     except msgspec.DecodeError:
                         if not line.strip():
                             continue
