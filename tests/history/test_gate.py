@@ -188,28 +188,39 @@ def test_an_entry_that_is_not_a_regular_file_once(tmp_path: Path, case: str) -> 
     assert run.stdout.startswith("History: 2 day(s) of orgs/octo-demo")
 
 
-@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
-def test_seat_folders_at_the_ends_of_the_calendar(tmp_path: Path, day: str) -> None:
-    """A seat list dated 0001-01-01 or 9999-12-31 is refused by name; the page is built."""
-    archive = _archive(tmp_path / "a")
+def _seat_folder(archive: Path, day: str, instant: str, taken: str) -> Path:
     folder = archive / "orgs" / "octo-demo" / "copilot-seats" / day
     folder.mkdir(parents=True)
-    seat = {"assignee": {"login": "a", "id": 1}, "created_at": f"{day}T00:00:00Z"}
+    seat = {"assignee": {"login": "a", "id": 1}, "created_at": instant, "last_activity_at": instant}
     (folder / "seats.ndjson").write_text(json.dumps(seat) + "\n")
     manifest = {
         "scope": {"kind": "org", "name": "octo-demo"},
         "report": "copilot-seats",
         "report_day": day,
-        "taken_at": f"{day}T12:00:00Z",
+        "taken_at": taken,
         "total_seats": 1,
         "files": [{"name": "seats.ndjson", "size": 0, "sha256": ""}],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest))
     _reseal(folder)
+    return folder
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_seat_folders_at_the_ends_of_the_calendar(tmp_path: Path, day: str) -> None:
+    """A seat list dated 0001-01-01 or 9999-12-31, or taken then, is refused by name; seats
+    active or assigned then are counted; the page is built."""
+    archive = _archive(tmp_path / "a")
+    _seat_folder(archive, day, f"{day}T00:00:00Z", f"{day}T12:00:00Z")
+    taken = _seat_folder(archive, "2026-03-02", "2026-03-01T00:00:00Z", f"{day}T12:00:00Z")
+    _seat_folder(archive, "2026-03-03", f"{day}T00:00:00Z", "2026-03-03T12:00:00Z")
     run = _cli("history", str(archive), "--out", str(tmp_path / "site"))
     assert run.returncode == 0, run.stderr
-    assert run.stderr.count("\n") == 1 and day in run.stderr and "between" in run.stderr
+    lines = sorted(run.stderr.splitlines(), key=lambda line: "taken_at" in line)
+    assert len(lines) == 2 and "between" in lines[0] and f"/{day}/" in lines[0], run.stderr
+    assert str(taken) in lines[1] and "taken_at" in lines[1], run.stderr
     assert (tmp_path / "site" / "index.html").stat().st_size > 0
+    assert (tmp_path / "site" / "seats.csv").read_text().count("\n") >= 2
 
 
 @pytest.mark.parametrize(

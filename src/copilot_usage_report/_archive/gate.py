@@ -7,7 +7,8 @@ API (what ``history`` and, next, the warehouse use):
   naming the folder. Admitted means: the manifest is a regular file of at most 4 MiB, JSON
   within bounds (``bounded``: no integer beyond ``MAX_INTEGER``, no nesting beyond
   ``MAX_DEPTH``), naming a scope, a report kind and a day that is a date between
-  ``EARLIEST_DAY`` and tomorrow (and the folder's own name, when that is a day), and
+  ``EARLIEST_DAY`` and tomorrow (and the folder's own name, when that is a day; a seat list's
+  ``taken_at`` a moment of that day), and
   listing each file once by a plain name (a name listed twice, or not plain, makes the
   manifest count as absent, as ``docs/archive.md`` says); every listed file is a regular
   file in the folder (``lstat``: no link, FIFO, device or folder) with the size and SHA-256
@@ -150,6 +151,7 @@ def admit(
         scope, report, day = _identity(manifest, today)
         if _DAY.fullmatch(folder.name) and folder.name != day.isoformat():
             raise Refused(f"it names the day {day}, but its folder is {folder.name}")
+        _check_taken(manifest.get("taken_at"), day)
         entries = _entries(manifest)
     except (Refused, ValueError) as exc:
         return Refusal(folder, f"{manifest_path}: not a manifest we can use ({_short(exc)})")
@@ -227,6 +229,20 @@ def _identity(manifest: object, today: date | None) -> tuple[str, str, date]:
     if prefix is None or not isinstance(name, str) or not _NAME.fullmatch(name.strip()):
         raise Refused("its scope is not an organization or enterprise by a plain name")
     return f"{prefix}/{name.strip().lower()}", report, day
+
+
+def _check_taken(taken: object, day: date) -> None:
+    """A seat list's ``taken_at``, when there is one, is a moment of its day (UTC, give or take
+    a day): a snapshot is taken on the day it is filed under."""
+    if taken is None:
+        return
+    try:
+        moment = datetime.fromisoformat(str(taken).replace("Z", "+00:00"))
+        when = (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+    except (ValueError, OverflowError):
+        when = None
+    if when is None or abs((when - day).days) > 1:
+        raise Refused(f"its taken_at {str(taken)[:40]!r} is not a moment of its day {day}")
 
 
 def _entries(manifest: Any) -> list[tuple[str, int, str]]:
