@@ -147,7 +147,7 @@ def admit(
     """The folder with its verified files, or why it is refused (see the module's docstring)."""
     manifest_path = folder / MANIFEST
     try:
-        manifest = load_json(manifest_path, MANIFEST_LIMIT)
+        manifest: Any = load_json(manifest_path, MANIFEST_LIMIT)
         scope, report, day = _identity(manifest, today)
         if _DAY.fullmatch(folder.name) and folder.name != day.isoformat():
             raise Refused(f"it names the day {day}, but its folder is {folder.name}")
