@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from copilot_usage_report._archive import MAX_INTEGER
 from copilot_usage_report.history import build
 from copilot_usage_report.history._synthetic import write_archive
 
@@ -253,3 +254,22 @@ def test_a_folder_without_reports_is_an_input_error(tmp_path: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert run.stderr.count("\n") == 1 and "no report folder" in run.stderr
     assert "--output-dir" in run.stderr and not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("report", ["organization-1-day", "users-1-day"])
+def test_values_inside_the_bound_whose_sum_is_not(tmp_path: Path, report: str) -> None:
+    """Two breakdown items, or two users, each at the bound: their sum would pass it, so the
+    folder is skipped with one reason, and the rest is built."""
+    archive = _archive(tmp_path / "a")
+    folder = archive / "orgs" / "octo-demo" / report / "2026-03-02"
+    [file] = folder.glob("*.ndjson")
+    records = [json.loads(line) for line in file.read_bytes().splitlines()]
+    name = "code_generation_activity_count"
+    for holder in records[0]["totals_by_ide"][:2] if report.startswith("org") else records[:2]:
+        holder[name] = MAX_INTEGER
+    file.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records))
+    _reseal(folder)
+    result = build([archive], tmp_path / "site")
+    assert len(result.skipped) == 1 and str(folder) in result.skipped[0], result.skipped
+    assert "sum beyond" in result.skipped[0]
+    assert result.days == (DAYS - 1 if report.startswith("org") else DAYS)
