@@ -148,6 +148,8 @@ def _open(path: Path | None, options: Options) -> sqlite3.Connection:
         return db
     wanted = {
         "schema_version": SCHEMA_VERSION,
+        # Rows read before the gate (``_archive.gate``) may be of folders it refuses: rebuilt once.
+        "gate": "1",
         "users": str(int(options.users)),
         "logins": str(int(options.logins)),
     }
