@@ -316,7 +316,7 @@ def test_a_folder_that_does_not_match_its_manifest_is_not_committed(server, tmp_
     assert any("2026-11-21" in w and "does not match its manifest" in w for w in warnings)
 
 
-@pytest.mark.parametrize("case", ["link", "fifo", "big integer", "other day"])
+@pytest.mark.parametrize("case", ["link", "folder link", "fifo", "big integer", "other day"])
 def test_a_folder_the_gate_refuses_is_not_committed(server, tmp_path, case):
     """A file that is a link to one outside the archive (its target never copied), a FIFO (no
     waiting), a record beyond the database's range or of another day: skipped and named."""
@@ -325,6 +325,13 @@ def test_a_folder_the_gate_refuses_is_not_committed(server, tmp_path, case):
     bad = add_day(archive, "2026-11-21")
     file = bad / "organization-1-day-2026-11-21.ndjson"
     data = file.read_bytes()
+    if case == "folder link":
+        outside = tmp_path / "elsewhere"
+        bad.rename(outside)
+        bad.symlink_to(outside, target_is_directory=True)
+        publish(server, archive)
+        assert not any("2026-11-21" in n for n in tree(server))
+        return
     if case == "link":
         secret = tmp_path / "outside.ndjson"
         secret.write_bytes(data)

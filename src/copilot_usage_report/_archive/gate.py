@@ -146,6 +146,8 @@ def admit(
 ) -> ArchiveFolder | Refusal:
     """The folder with its verified files, or why it is refused (see the module's docstring)."""
     manifest_path = folder / MANIFEST
+    if folder.is_symlink():
+        return Refusal(folder, f"{folder}: a symbolic link, not a report folder; not followed")
     try:
         manifest: Any = load_json(manifest_path, MANIFEST_LIMIT)
         scope, report, day = _identity(manifest, today)

@@ -94,12 +94,13 @@ def _sha256(path: Path) -> str:
 def _day_folders(archive: Path) -> Iterator[tuple[str, str, str, str, Path]]:
     for kind in _SCOPE_KINDS:
         root = archive / kind
-        if not root.is_dir():
+        if not root.is_dir() or root.is_symlink():  # never a tree outside the archive
             continue
         for folder in sorted(root.glob("*/*/*")):
             scope, report, day = folder.parts[-3:]
             if (
                 folder.is_dir()
+                and not any(p.is_symlink() for p in (folder, folder.parent, folder.parent.parent))
                 and _DAY.fullmatch(day)
                 and _NAME.fullmatch(scope)
                 and _NAME.fullmatch(report)
