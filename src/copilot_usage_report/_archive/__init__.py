@@ -2,9 +2,10 @@
 
 ``store`` lays out ``<path>/orgs/<org>/<report>/<day>/`` (or ``enterprises/<slug>/``),
 writes and reads the manifest of each folder and writes every file under a temporary
-name first; ``lock`` holds one run per scope folder; ``gate`` is where a report folder
-enters a history (``admit``: verified or refused with one reason; its files' records read
-within bounds, ``bounded`` and ``reading``), for every reader of an archive.
+name first; ``lock`` holds one run per scope folder. ``gate`` is where a report folder
+enters a history (``admit``: verified, or refused with one reason; its files' records read
+within bounds by ``bounded`` and ``reading``); ``folders.scan`` finds every report folder
+under some trees and admits each through the gate: what every reader of an archive reads.
 
 Layer 2: may import ``_core`` and ``_errors``.
 """
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     from .bounded import decode_json as decode_json
     from .bounded import line_problem as line_problem
     from .bounded import load_json as load_json
+    from .folders import Scan as Scan
+    from .folders import SkippedFolder as SkippedFolder
+    from .folders import has_manifest as has_manifest
+    from .folders import scan as scan
     from .gate import EARLIEST_DAY as EARLIEST_DAY
     from .gate import ArchiveFile as ArchiveFile
     from .gate import ArchiveFolder as ArchiveFolder
@@ -52,6 +57,10 @@ if TYPE_CHECKING:
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
+    "Scan": "folders",
+    "SkippedFolder": "folders",
+    "has_manifest": "folders",
+    "scan": "folders",
     "ArchiveFile": "gate",
     "ArchiveFolder": "gate",
     "Refusal": "gate",
@@ -102,6 +111,8 @@ __all__ = [
     "ManifestScope",
     "Refusal",
     "Refused",
+    "Scan",
+    "SkippedFolder",
     "admit",
     "api_origin",
     "atomic_write",
@@ -110,6 +121,7 @@ __all__ = [
     "day_folder",
     "decode_json",
     "file_names",
+    "has_manifest",
     "line_problem",
     "load_json",
     "make_folder",
@@ -117,6 +129,7 @@ __all__ = [
     "partial_file",
     "read_manifest",
     "refusal_of",
+    "scan",
     "scope_folder",
     "scope_lock",
     "sha256_of",
