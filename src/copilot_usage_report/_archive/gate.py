@@ -1,6 +1,7 @@
 """The gate where a report folder enters a history: every reader of an archive goes through it.
 
-API (what ``history`` and, next, the warehouse use):
+API (what ``history`` and, next, the warehouse use; ``folders.scan`` applies ``admit`` to every
+folder holding a ``manifest.json`` under some trees, and is the usual way in):
 
 - ``admit(folder, trusted=None, today=None) -> ArchiveFolder | Refusal``: the folder
   holding a ``manifest.json``, admitted with its verified files, or refused with one reason
