@@ -2,7 +2,10 @@
 
 ``store`` lays out ``<path>/orgs/<org>/<report>/<day>/`` (or ``enterprises/<slug>/``),
 writes and reads the manifest of each folder and writes every file under a temporary
-name first; ``lock`` holds one run per scope folder.
+name first; ``lock`` holds one run per scope folder. ``gate`` is where a report folder
+enters a history (``admit``: verified, or refused with one reason; its files' records read
+within bounds by ``bounded`` and ``reading``); ``folders.scan`` finds every report folder
+under some trees and admits each through the gate: what every reader of an archive reads.
 
 Layer 2: may import ``_core`` and ``_errors``.
 """
@@ -14,6 +17,20 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .bounded import MAX_INTEGER as MAX_INTEGER
+    from .bounded import Refused as Refused
+    from .bounded import block_problem as block_problem
+    from .bounded import decode_json as decode_json
+    from .bounded import load_json as load_json
+    from .folders import Scan as Scan
+    from .folders import SkippedFolder as SkippedFolder
+    from .folders import has_manifest as has_manifest
+    from .folders import scan as scan
+    from .gate import ArchiveFile as ArchiveFile
+    from .gate import ArchiveFolder as ArchiveFolder
+    from .gate import Refusal as Refusal
+    from .gate import admit as admit
+    from .gate import refusal_of as refusal_of
     from .lock import LOCK_NAME as LOCK_NAME
     from .lock import scope_lock as scope_lock
     from .store import MANIFEST_NAME as MANIFEST_NAME

@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context
-    from .values import check_name as check_name
     from .values import parse_flag as parse_flag
     from .values import parse_format as parse_format
     from .values import parse_seconds as parse_seconds

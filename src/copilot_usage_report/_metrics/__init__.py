@@ -45,9 +45,7 @@ if TYPE_CHECKING:
     from .feed import decode_lines as decode_lines
     from .grains import Grain as Grain
     from .grains import Record as Record
-    from .grains import UnreadableFile as UnreadableFile
     from .grains import grain_of as grain_of
-    from .grains import grain_records as grain_records
     from .model import DayInsight as DayInsight
     from .model import Insight as Insight
     from .precedence import Rank as Rank

@@ -20,6 +20,7 @@ from .._exports import lazy_exports
 
 if TYPE_CHECKING:
     from .decoder import Decoder as Decoder
+    from .onepass import beyond_history as beyond_history
     from .onepass import summarize_fetch as summarize_fetch
     from .results import FetchResult as FetchResult
     from .results import Missing as Missing

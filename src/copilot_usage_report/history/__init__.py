@@ -2,12 +2,13 @@
 
 ``build(sources, out)`` reads every report folder with a valid manifest under the
 given trees (the folder, with every file its manifest lists, is the unit: one is
-used whole or skipped whole), checks each file against its manifest, and writes
+used whole or skipped whole), each admitted by ``_archive``'s gate (files, manifest,
+records within bounds), and writes
 ``copilot-usage.sqlite`` (updated incrementally), ``daily.csv`` and a
 self-contained ``index.html`` into ``out``. ``publish_history`` keeps the same
 history on a git branch (``auth_header`` is the header git sends the token in).
 
-Modules: ``_archive`` (the report folders of an archive), ``_schema``, ``_update``
+Modules: ``_archive`` (``_archive.scan`` under the history's names), ``_schema``, ``_update``
 (which folder each day's rows come from) and ``_rows`` (writing them): the
 database; ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
 numbers, the page's Seats section); ``_view``, ``_page`` and ``_svg`` (the page),

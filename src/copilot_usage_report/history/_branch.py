@@ -14,7 +14,6 @@ Invariants this module keeps:
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -23,7 +22,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from .._archive import decode_json
 from .._errors import HistoryBranchError, InputError
 from ._build import BuildResult, build
 from ._git import Git
@@ -153,7 +154,11 @@ def _place(clone: Path, days: Sequence[StagedDay]) -> tuple[list[str], list[str]
 def _names(manifest: bytes) -> list[str]:
     """The file names a manifest lists (as stored: a compressed file by its ``.gz`` name)."""
     try:
-        return [str(e["name"]) for e in json.loads(manifest)["files"]]
+        data: Any
+        data, problem = decode_json(manifest)
+        if problem is not None:
+            return [""]
+        return [str(e["name"]) for e in data["files"]]
     except (ValueError, TypeError, KeyError):
         return [""]  # never a file: the folder is replaced
 
@@ -188,7 +193,7 @@ def _regenerate(clone: Path, scratch: Path, *, per_user: bool, max_file_bytes: i
     site = scratch / "page"
     if site.exists():
         shutil.rmtree(site)
-    result = build([clone], site, users=per_user, database=False)
+    result = build([clone], site, users=per_user, database=False, require_reports=False)
     for name, path in (("index.html", result.page), ("daily.csv", result.csv)):
         if path.stat().st_size > max_file_bytes:
             raise HistoryBranchError(
@@ -308,7 +313,7 @@ def publish_history(
                 sleep(random.uniform(0.5, 2.0) * attempt)  # noqa: S311 - jitter, not a secret
             built = None
             if site is not None:
-                built = build([clone], site, users=per_user, database=True)
+                built = build([clone], site, users=per_user, database=True, require_reports=False)
             return PublishResult(
                 branch=branch,
                 commit=commit,
