@@ -72,7 +72,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--days", type=int, default=365)
     args = parser.parse_args()
-    from copilot_usage_report.history._synthetic import write_archive
+    from copilot_usage_report._standin.synthetic import write_archive
 
     samples: dict[str, list[float]] = {
         "build": [],

@@ -75,8 +75,8 @@ def _demo_page(folder: Path) -> Path:
 
 def synthetic_page(folder: Path) -> Path:
     """The page the default screenshot shoots, built into ``folder``: fixed days, same bytes."""
+    from copilot_usage_report._standin.synthetic import write_archive
     from copilot_usage_report.history import build
-    from copilot_usage_report.history._synthetic import write_archive
 
     write_archive(folder / "archive", days=120, gaps=(17, 18, 64), users=60)
     write_archive(folder / "archive", org="octo-labs", start=date(2026, 2, 1), days=89, seed=2)

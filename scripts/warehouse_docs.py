@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from copilot_usage_report.warehouse import TABLES, athena_ddl, bigquery_ddl, declared
+from copilot_usage_report.warehouse._tables import TABLES
+from copilot_usage_report.warehouse._types import athena_ddl, bigquery_ddl, declared
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "warehouse-ddl.md"

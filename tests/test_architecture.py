@@ -12,7 +12,8 @@ The packages and their layers (CONTRIBUTING.md draws the same map):
     L7  __init__, __main__         the public surface and the entry point
 
 A module imports from its own package and from lower layers only; packages of one layer do
-not import each other; outside a package only what its ``__init__`` exports is imported, and
+not import each other; outside a package only what its ``__init__`` exports is imported, each
+export is written once (its ``if TYPE_CHECKING:`` line) and has a user outside its package, and
 every ``__init__`` says what the package is for and what it may import. Every check names
 the two modules (or the module and the name) at fault.
 """
@@ -20,12 +21,15 @@ the two modules (or the module and the name) at fault.
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from copilot_usage_report._exports import export_table
 
 PACKAGE = Path(__file__).parents[1] / "src" / "copilot_usage_report"
 NAME = "copilot_usage_report"
@@ -103,18 +107,8 @@ def all_imports() -> list[Import]:
 
 
 def exports_of(package: str) -> dict[str, str]:
-    """A package's ``_EXPORTS`` table: public name -> defining module."""
-    tree = ast.parse((PACKAGE / package / "__init__.py").read_text("utf-8"))
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id == "_EXPORTS"
-        ):
-            value = ast.literal_eval(node.value)
-            assert isinstance(value, dict)
-            return value
-    raise AssertionError(f"{package}/__init__.py has no _EXPORTS table")
+    """A package's exports: public name -> defining module, read as ``lazy_exports`` reads them."""
+    return export_table((PACKAGE / package / "__init__.py").read_text("utf-8"))
 
 
 PACKAGES = sorted(p for p in LAYERS if (PACKAGE / p / "__init__.py").is_file())
@@ -224,28 +218,37 @@ def test_each_package_says_what_it_is_for_and_what_it_may_import(package):
 
 
 @pytest.mark.parametrize("package", PACKAGES)
-def test_export_tables_agree(package):
-    """``_EXPORTS``, the TYPE_CHECKING re-exports and ``__all__`` name the same things, each
-    defined in the module the table names, and no name hides a submodule of the package."""
+def test_each_export_is_written_once(package):
+    """An ``__init__`` names each export once, as ``from .module import name as name`` in its
+    ``if TYPE_CHECKING:`` block, whose ``else:`` is ``lazy_exports``; no ``__all__`` or table
+    repeats the names; each is defined where the line says and hides no submodule."""
     tree = ast.parse((PACKAGE / package / "__init__.py").read_text("utf-8"))
-    table = exports_of(package)
+    blocks = [
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    ]
+    assert len(blocks) == 1, f"{package}: one `if TYPE_CHECKING:` block names the exports"
     typed: dict[str, str] = {}
-    declared: list[str] = []
-    for node in tree.body:
-        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
-            for item in node.body:
-                assert isinstance(item, ast.ImportFrom) and item.level == 1 and item.module
-                for alias in item.names:
-                    assert alias.asname == alias.name, f"{package}: {alias.name} not re-exported"
-                    typed[alias.name] = item.module
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id == "__all__"
-        ):
-            declared = list(ast.literal_eval(node.value))
-    assert typed == table
-    assert sorted(declared) == sorted(table)
+    for item in blocks[0].body:
+        assert isinstance(item, ast.ImportFrom) and item.level == 1 and item.module, (
+            f"{package}, line {item.lineno}: only `from .module import name as name` lines"
+        )
+        for alias in item.names:
+            assert alias.asname == alias.name, f"{package}: write `{alias.name} as {alias.name}`"
+            typed[alias.name] = item.module
+    assert [ast.unparse(n) for n in blocks[0].orelse] == [
+        "__getattr__, __dir__, __all__ = lazy_exports(__name__)"
+    ], f"{package}: the block's `else:` is the one lazy_exports line"
+    assigned = {
+        t.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+    assert assigned & {"__all__", "_EXPORTS"} == set(), f"{package}: names written twice"
+    table = exports_of(package)
+    assert table == typed, f"{package}: one `from .module import name as name` a line"
+    assert sorted(importlib.import_module(f"{NAME}.{package}").__all__) == sorted(table)
     submodules = {p.stem for p in (PACKAGE / package).glob("*.py")}
     assert set(table) & submodules == set()
     for name, module in table.items():
@@ -272,6 +275,78 @@ def test_optional_extras_are_imported_only_by_their_package():
                 if top in _EXTRAS and unit(name) != _EXTRAS[top]:
                     wrong.append(f"{name}:{getattr(node, 'lineno', 0)} imports {top}")
     assert wrong == []
+
+
+def test_the_export_reader_reads_only_the_type_checking_block():
+    """``export_table`` takes the block's ``X as X`` lines, one a line, and nothing else."""
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "from .other import hidden as hidden\n"
+        "if TYPE_CHECKING:\n"
+        "    from .store import Manifest as Manifest\n"
+        "    from .lock import scope_lock as scope_lock\n"
+        "    from .store import private\n"
+        "    from .store import renamed as other\n"
+        "else:\n"
+        "    __getattr__, __dir__, __all__ = lazy_exports(__name__)\n"
+        "    from .late import late as late\n"
+    )
+    assert export_table(source) == {"Manifest": "store", "scope_lock": "lock"}
+
+
+#: Where users of the public surface (the top-level package: the error tree) live: the tests
+#: stand for the scripts that import it. A subpackage's export counts as used only when a module
+#: of the program outside that package imports it; one the tests alone use is imported from its
+#: module instead.
+TESTS = Path(__file__).parent
+
+
+def _public_users() -> set[str]:
+    """Every name the tests take from the top-level package (``from copilot_usage_report import
+    X`` or ``copilot_usage_report.X``)."""
+    used: set[str] = set()
+    for path in TESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == NAME:
+                used |= {a.name for a in node.names}
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == NAME
+            ):
+                used.add(node.attr)
+    return used
+
+
+def unused_exports(imports: list[Import]) -> list[str]:
+    """Each export no module outside its package imports (for the public surface: no test)."""
+    used = {
+        (unit(imp.target), name)
+        for imp in imports
+        if unit(imp.source) != unit(imp.target) and imp.target == unit(imp.target)
+        for name in imp.names
+    }
+    unused = [
+        f"{package}.{name}"
+        for package in PACKAGES
+        for name in exports_of(package)
+        if (package, name) not in used
+    ]
+    public = set(importlib.import_module(NAME).__all__)
+    unused += [f"{NAME}.{name}" for name in sorted(public - _public_users())]
+    return unused
+
+
+def test_every_export_has_a_user_outside_its_package():
+    """No package exports a name nothing outside it imports (remove the line, or the code)."""
+    assert unused_exports(all_imports()) == []
+
+
+def test_the_unused_export_check_can_fail():
+    """An export whose only importer goes away is reported, naming the package and the name."""
+    kept = [imp for imp in all_imports() if not (imp.target == "_app" and "main" in imp.names)]
+    assert "_app.main" in unused_exports(kept)
+    assert "_app.main" not in unused_exports(all_imports())
 
 
 def test_no_module_is_much_over_400_lines():

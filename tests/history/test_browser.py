@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from copilot_usage_report.history import BuildResult, build
-from copilot_usage_report.history._synthetic import write_archive
+from copilot_usage_report._standin.synthetic import write_archive
+from copilot_usage_report.history import build
+from copilot_usage_report.history._build import BuildResult
 
 from ._archive import query
 from ._browser import Node, load, parse, require_chromium, rows, screenshot

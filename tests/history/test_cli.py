@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from copilot_usage_report.history._synthetic import write_archive
+from copilot_usage_report._standin.synthetic import write_archive
 
 from ._archive import query
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from copilot_usage_report._errors import InputError
+from copilot_usage_report._standin.synthetic import write_archive
 from copilot_usage_report.history import build
-from copilot_usage_report.history._synthetic import write_archive
 from tests._samples import SAMPLES
 
 from ._archive import day_folder, dump, query
@@ -94,7 +94,7 @@ def test_28_days_and_a_1_day_report_over_them(tmp_path: Path) -> None:
     wrapper = _sample("copilot-metrics-viewer", "organization-28-day-report.json")
     one = _sample("copilot-metrics-viewer", "organization-1-day-report.json")
     one_day = _records(one)[0]["day"]
-    day_folder(tmp_path / "a", "organization-28-day", "2026-04-16", {"r.json": wrapper})
+    day_folder(tmp_path / "a", "organization-28-day", "2026-04-25", {"r.json": wrapper})
     day_folder(tmp_path / "a", "organization-1-day", one_day, {"r.json": one})
 
     result = build([tmp_path / "a"], tmp_path / "site")
@@ -135,7 +135,7 @@ def test_teams_as_github_defines_them(tmp_path: Path) -> None:
 def test_per_user_28_day_wrapper_and_logins_only_when_asked(tmp_path: Path) -> None:
     data = _sample("copilot-metrics-viewer", "organization-users-28-day-report.json")
     rows = _records(data)
-    day_folder(tmp_path / "a", "users-28-day", "2026-04-16", {"u.json": data})
+    day_folder(tmp_path / "a", "users-28-day", "2026-04-25", {"u.json": data})
     hidden = build([tmp_path / "a"], tmp_path / "site")
     shown = build([tmp_path / "a"], tmp_path / "shown", show_logins=True)
     count = len({(r["day"], r["user_id"]) for r in rows})
@@ -335,7 +335,7 @@ def test_a_1_day_report_wins_whatever_arrives_first(tmp_path: Path, one_day_firs
     one = dict(records[3], daily_active_users=999_999)
     steps = [
         ("organization-1-day", day, {"one.json": json.dumps(one).encode()}),
-        ("organization-28-day", "2026-04-16", {"r.json": wrapper}),
+        ("organization-28-day", "2026-04-25", {"r.json": wrapper}),
     ]
     for report, folder_day, files in steps if one_day_first else steps[::-1]:
         day_folder(tmp_path / "a", report, folder_day, files)

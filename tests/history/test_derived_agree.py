@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from copilot_usage_report._metrics import DERIVED, day_insight
+from copilot_usage_report._metrics import DERIVED
+from copilot_usage_report._metrics.summarize import day_insight
 from copilot_usage_report.history import build
 
 from ._archive import day_folder, query

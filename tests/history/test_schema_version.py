@@ -6,9 +6,9 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from copilot_usage_report._standin.synthetic import write_archive
 from copilot_usage_report.history import build
 from copilot_usage_report.history._schema import SCHEMA_VERSION
-from copilot_usage_report.history._synthetic import write_archive
 
 from ._archive import query
 

@@ -317,6 +317,46 @@ def test_a_folder_that_does_not_match_its_manifest_is_not_committed(server, tmp_
     assert any("2026-11-21" in w and "does not match its manifest" in w for w in warnings)
 
 
+@pytest.mark.parametrize("case", ["link", "folder link", "fifo", "big integer", "other day"])
+def test_a_folder_the_gate_refuses_is_not_committed(server, tmp_path, case):
+    """A file that is a link to one outside the archive (its target never copied), a FIFO (no
+    waiting), a record beyond the database's range or of another day: skipped and named."""
+    archive = tmp_path / "archive"
+    add_day(archive, "2026-11-20")
+    bad = add_day(archive, "2026-11-21")
+    file = bad / "organization-1-day-2026-11-21.ndjson"
+    data = file.read_bytes()
+    if case == "folder link":
+        outside = tmp_path / "elsewhere"
+        bad.rename(outside)
+        bad.symlink_to(outside, target_is_directory=True)
+        publish(server, archive)
+        assert not any("2026-11-21" in n for n in tree(server))
+        return
+    if case == "link":
+        secret = tmp_path / "outside.ndjson"
+        secret.write_bytes(data)
+        file.unlink()
+        file.symlink_to(secret)
+    elif case == "fifo":
+        file.unlink()
+        os.mkfifo(file)
+    else:
+        old = b'"day": "2026-11-21"'
+        new = b'"day": "2026-11-20"' if case == "other day" else old + b', "x": ' + b"9" * 30
+        file.write_bytes(data.replace(old, new, 1))
+        manifest = json.loads((bad / "manifest.json").read_text())
+        manifest["files"][0].update(
+            size=file.stat().st_size, sha256=hashlib.sha256(file.read_bytes()).hexdigest()
+        )
+        (bad / "manifest.json").write_text(json.dumps(manifest))
+    warnings: list[str] = []
+    publish(server, archive, warn=warnings.append)
+    assert not any("2026-11-21" in n for n in tree(server))
+    assert [w for w in warnings if "2026-11-21" in w] == [w for w in warnings if str(bad) in w]
+    assert len([w for w in warnings if str(bad) in w]) == 1, warnings
+
+
 def test_the_token_went_as_a_header_and_nowhere_else(server, tmp_path):
     """Every request carried the header; no argv, remote URL or file of the clone holds it."""
     archive = tmp_path / "archive"

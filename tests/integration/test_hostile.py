@@ -330,7 +330,8 @@ def test_a_huge_valid_retry_after_fails_at_once_naming_both_numbers(tmp_path):
         server.close()
     line = assert_failed_cleanly(tmp_path, result, 1, asked, "max-wait input (300 s)")
     assert "did not wait" in line
-    assert result.seconds < 1.5, result.seconds  # the interpreter's start, then no wait
+    # the interpreter's start, then no wait: far below the 300 s max-wait (loose: a loaded box)
+    assert result.seconds < 10, result.seconds
     assert [p for p in server.requests if p.startswith("/orgs/")] == [server.requests[0]]
     assert "Retrying" not in result.log
 

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from copilot_usage_report._metrics import metrics_schema
+from copilot_usage_report._metrics.summarize import metrics_schema
 from tests._samples import SAMPLES
 
 REPORTS = [

@@ -192,7 +192,7 @@ def test_fetch_refuses_bad_summary_inputs_before_any_request(
 
 def test_fetch_keeps_the_files_when_the_records_cannot_be_summarised(standin, run_cli, tmp_path):
     """Records of the wrong shape only warn: the files are saved and the fetch succeeds."""
-    body = b'{"user_id": 1, "day": "2026-11-20", "used_chat": "yes"}\n'
+    body = b'{"user_id": 1, "day": "%s", "used_chat": "yes"}\n' % DAY.isoformat().encode()
     standin.add_report("my-org", DAY, [("users.ndjson", body)])
     run = run_cli("fetch", env=_env(standin, tmp_path), actions=True)
     assert run.code == 0, run.stdout + run.stderr

@@ -12,17 +12,9 @@ import pytest
 
 from copilot_usage_report._core import MAX_LINE_BYTES
 from copilot_usage_report._errors import InputError, ReportFormatError
-from copilot_usage_report._metrics import (
-    Activity,
-    Row,
-    Tally,
-    day_insight,
-    day_metrics,
-    grain_of,
-    report_files,
-    summarize_paths,
-    unwrap,
-)
+from copilot_usage_report._metrics import Activity, Row, Tally, grain_of, summarize_paths
+from copilot_usage_report._metrics.records import report_files, unwrap
+from copilot_usage_report._metrics.summarize import day_insight, metrics_schema
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "metrics"
 DAY = "2026-11-20"
@@ -131,7 +123,7 @@ def test_reference_aggregate_headline_numbers():
     )
     assert headline["totals_by_cli"]["token_usage"]["avg_tokens_per_request"] == 3000.0
     assert headline["pull_requests"]["median_minutes_to_merge"] == 184.5
-    assert day_metrics(record)["breakdowns"]["ide"][0]["ide"] == "vscode"
+    assert day_insight(record).metrics()["breakdowns"]["ide"][0]["ide"] == "vscode"
     with pytest.raises(ReportFormatError, match="not an aggregate day"):
         day_insight(user(1))
 
@@ -508,8 +500,8 @@ def test_a_bool_count_in_a_per_user_block_is_located(tmp_path):
 
 
 def test_the_metrics_object_and_the_step_output_follow_the_shipped_schema(tmp_path):
-    """Every kind together, a cut to the top ten with "other", and one day_metrics element."""
-    from copilot_usage_report._metrics import TOP, metrics_schema
+    """Every kind together, a cut to the top ten with "other", and one day's element."""
+    from copilot_usage_report._metrics import TOP
 
     schema = metrics_schema()
     for name in ("organization-1-day.ndjson", "users-1-day.ndjson", "user-teams-1-day.ndjson"):
@@ -524,16 +516,16 @@ def test_the_metrics_object_and_the_step_output_follow_the_shipped_schema(tmp_pa
     ] == "other"
     (line,) = (FIXTURES / "organization-1-day.ndjson").read_text().splitlines()
     day = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/day"}
-    jsonschema.validate(day_metrics(json.loads(line)), day)
+    jsonschema.validate(day_insight(json.loads(line)).metrics(), day)
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({**day_metrics(json.loads(line)), "acceptance_rate": 1.0}, day)
+        wrong = {**day_insight(json.loads(line)).metrics(), "acceptance_rate": 1.0}
+        jsonschema.validate(wrong, day)
 
 
 def test_the_metrics_output_is_compact_and_sheds_old_days_to_fit(tmp_path):
     """Headlines of every day, breakdowns of the newest only, ``left_out``; past the room,
     the oldest days go first, counted, and the newest stays. Both shapes fit the schema."""
     from copilot_usage_report._app.budget import compact_metrics, utf16_size
-    from copilot_usage_report._metrics import metrics_schema
 
     days = [f"2026-11-{d:02}" for d in range(1, 21)]
     path = write(tmp_path / "a.ndjson", *(aggregate(day=d) for d in days))

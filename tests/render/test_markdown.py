@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from copilot_usage_report._errors import has_control
-from copilot_usage_report._render import markdown_code, markdown_text
+from copilot_usage_report._render import markdown_code
+from copilot_usage_report._render.markdown import markdown_text
 
 
 @given(st.text(max_size=40))

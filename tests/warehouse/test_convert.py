@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from copilot_usage_report.warehouse import SCHEMA_FILE, SOURCE_KEY, convert
+from copilot_usage_report.warehouse import convert
+from copilot_usage_report.warehouse._convert import SCHEMA_FILE
+from copilot_usage_report.warehouse._write import SOURCE_KEY
 
 from ._archive import ndjson, put_report, sql, user
 

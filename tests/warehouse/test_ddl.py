@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 
-from copilot_usage_report.warehouse import TABLES, convert, declared
-from copilot_usage_report.warehouse._types import check, to_arrow
+from copilot_usage_report.warehouse import convert
+from copilot_usage_report.warehouse._tables import TABLES
+from copilot_usage_report.warehouse._types import check, declared, to_arrow
 from tests._scripts import load_script
 
 from ._archive import ndjson, put_report, user

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from copilot_usage_report._metrics import ACTIVITY_FIELDS, summarize_paths
-from copilot_usage_report.warehouse import TABLES, convert
+from copilot_usage_report.warehouse import convert
+from copilot_usage_report.warehouse._tables import TABLES
 
 from ._archive import sql
 

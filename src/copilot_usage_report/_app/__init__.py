@@ -24,15 +24,5 @@ from .._exports import lazy_exports
 
 if TYPE_CHECKING:
     from .cli import main as main
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "main": "cli",
-}
-
-__all__ = [
-    "main",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

@@ -248,6 +248,10 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     paths = [f.path for f in files]
     if not paths:
         return None, ()
+    from .._pipeline import beyond_history
+
+    for line in beyond_history(files):
+        _warn(line, title="Skipped by the history")
     try:
         if report_format == "csv":
             from .._render import write_csv

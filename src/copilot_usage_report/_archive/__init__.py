@@ -2,7 +2,10 @@
 
 ``store`` lays out ``<path>/orgs/<org>/<report>/<day>/`` (or ``enterprises/<slug>/``),
 writes and reads the manifest of each folder and writes every file under a temporary
-name first; ``lock`` holds one run per scope folder.
+name first; ``lock`` holds one run per scope folder. ``gate`` is where a report folder
+enters a history (``admit``: verified, or refused with one reason; its files' records read
+within bounds by ``bounded`` and ``reading``); ``folders.scan`` finds every report folder
+under some trees and admits each through the gate: what every reader of an archive reads.
 
 Layer 2: may import ``_core`` and ``_errors``.
 """
@@ -14,6 +17,20 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .bounded import MAX_INTEGER as MAX_INTEGER
+    from .bounded import Refused as Refused
+    from .bounded import block_problem as block_problem
+    from .bounded import decode_json as decode_json
+    from .bounded import load_json as load_json
+    from .folders import Scan as Scan
+    from .folders import SkippedFolder as SkippedFolder
+    from .folders import has_manifest as has_manifest
+    from .folders import scan as scan
+    from .gate import ArchiveFile as ArchiveFile
+    from .gate import ArchiveFolder as ArchiveFolder
+    from .gate import Refusal as Refusal
+    from .gate import admit as admit
+    from .gate import refusal_of as refusal_of
     from .lock import LOCK_NAME as LOCK_NAME
     from .lock import scope_lock as scope_lock
     from .store import MANIFEST_NAME as MANIFEST_NAME
@@ -34,53 +51,5 @@ if TYPE_CHECKING:
     from .store import scope_folder as scope_folder
     from .store import sha256_of as sha256_of
     from .store import write_manifest as write_manifest
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "LOCK_NAME": "lock",
-    "scope_lock": "lock",
-    "MANIFEST_NAME": "store",
-    "MANIFEST_VERSION": "store",
-    "Manifest": "store",
-    "ManifestFile": "store",
-    "ManifestScope": "store",
-    "SCOPE_FOLDERS": "store",
-    "api_origin": "store",
-    "atomic_write": "store",
-    "clean_partials": "store",
-    "day_folder": "store",
-    "file_names": "store",
-    "make_folder": "store",
-    "manifest_link": "store",
-    "partial_file": "store",
-    "read_manifest": "store",
-    "scope_folder": "store",
-    "sha256_of": "store",
-    "write_manifest": "store",
-}
-
-__all__ = [
-    "LOCK_NAME",
-    "MANIFEST_NAME",
-    "MANIFEST_VERSION",
-    "SCOPE_FOLDERS",
-    "Manifest",
-    "ManifestFile",
-    "ManifestScope",
-    "api_origin",
-    "atomic_write",
-    "clean_partials",
-    "day_folder",
-    "file_names",
-    "make_folder",
-    "manifest_link",
-    "partial_file",
-    "read_manifest",
-    "scope_folder",
-    "scope_lock",
-    "sha256_of",
-    "write_manifest",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

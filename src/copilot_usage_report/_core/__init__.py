@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from .bounds import check_cancel as check_cancel
     from .bounds import human_size as human_size
     from .kinds import SEATS as SEATS
-    from .kinds import SEATS_KIND as SEATS_KIND
     from .kinds import SUMMED as SUMMED
     from .kinds import Grain as Grain
     from .kinds import ReportKind as ReportKind
@@ -49,7 +48,6 @@ if TYPE_CHECKING:
     from .options import LIST_PRICES as LIST_PRICES
     from .options import MAX_INACTIVE_DAYS as MAX_INACTIVE_DAYS
     from .options import OPTIONS as OPTIONS
-    from .options import Option as Option
     from .options import option as option
     from .options import options_of as options_of
     from .settings import MISSING_CREDENTIAL as MISSING_CREDENTIAL
@@ -60,111 +58,8 @@ if TYPE_CHECKING:
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context
-    from .values import check_name as check_name
     from .values import parse_flag as parse_flag
     from .values import parse_format as parse_format
     from .values import parse_seconds as parse_seconds
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "billing_path": "kinds",
-    "offered": "kinds",
-    "OPTIONS": "options",
-    "Option": "options",
-    "option": "options",
-    "options_of": "options",
-    "MISSING_CREDENTIAL": "settings",
-    "SEATS_KIND": "kinds",
-    "SEATS": "kinds",
-    "SUMMED": "kinds",
-    "Grain": "kinds",
-    "report_grain": "kinds",
-    "ACCEPT_ENCODING": "bounds",
-    "CANCEL": "bounds",
-    "Inflater": "bounds",
-    "MAX_DOCUMENT_BYTES": "bounds",
-    "MAX_LINE_BYTES": "bounds",
-    "Pace": "bounds",
-    "TOO_DEEP": "bounds",
-    "TransferBounds": "bounds",
-    "UndecodableBody": "bounds",
-    "check_cancel": "bounds",
-    "human_size": "bounds",
-    "ReportKind": "kinds",
-    "Scope": "kinds",
-    "check_url": "links",
-    "is_expired": "links",
-    "origin": "links",
-    "redact": "links",
-    "redact_text": "links",
-    "safe_file_name": "links",
-    "DEFAULT_INACTIVE_DAYS": "options",
-    "DEFAULT_OUTPUT_DIR": "options",
-    "ENV_COMMANDS": "options",
-    "LIST_PRICES": "options",
-    "MAX_INACTIVE_DAYS": "options",
-    "command_options": "settings",
-    "RawInputs": "settings",
-    "Settings": "settings",
-    "build_settings": "settings",
-    "testing_mode": "settings",
-    "prepare_tls_context": "tls",
-    "tls_context": "tls",
-    "check_name": "values",
-    "parse_flag": "values",
-    "parse_format": "values",
-    "parse_seconds": "values",
-}
-
-__all__ = [
-    "ACCEPT_ENCODING",
-    "CANCEL",
-    "DEFAULT_INACTIVE_DAYS",
-    "DEFAULT_OUTPUT_DIR",
-    "ENV_COMMANDS",
-    "LIST_PRICES",
-    "MAX_DOCUMENT_BYTES",
-    "MAX_INACTIVE_DAYS",
-    "MAX_LINE_BYTES",
-    "MISSING_CREDENTIAL",
-    "OPTIONS",
-    "SEATS",
-    "SEATS_KIND",
-    "SUMMED",
-    "TOO_DEEP",
-    "Grain",
-    "Inflater",
-    "Option",
-    "Pace",
-    "RawInputs",
-    "ReportKind",
-    "Scope",
-    "Settings",
-    "TransferBounds",
-    "UndecodableBody",
-    "billing_path",
-    "build_settings",
-    "check_cancel",
-    "check_name",
-    "check_url",
-    "command_options",
-    "human_size",
-    "is_expired",
-    "offered",
-    "option",
-    "options_of",
-    "origin",
-    "parse_flag",
-    "parse_format",
-    "parse_seconds",
-    "prepare_tls_context",
-    "redact",
-    "redact_text",
-    "report_grain",
-    "safe_file_name",
-    "testing_mode",
-    "tls_context",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

@@ -6,8 +6,6 @@ and what it accepts. The table of options (``options``) names one parser for eac
 input (``whole``, ``seconds``, ``flag``... at the end of this module), and
 ``settings`` builds the run's ``Settings`` with them; the CLI reuses them for its
 own options (``serve-demo --lifetime``) and ``publish-history`` for its flags.
-``check_name`` refuses a name read from an archive or a server that holds a control
-character (the history's reader calls it).
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal
 
-from .._errors import InputError, has_control, visible
+from .._errors import InputError
 
 __all__ = [
     "API_VERSION",
@@ -31,7 +29,6 @@ __all__ = [
     "Parser",
     "ReportFormat",
     "api_version",
-    "check_name",
     "flag",
     "optional_price",
     "optional_whole",
@@ -174,17 +171,6 @@ def show(value: str, limit: int = 40) -> str:
     """A user value quoted for an error message: one line, bounded, control characters escaped."""
     shown = value if len(value) <= limit else value[:limit] + "…"
     return repr(shown)
-
-
-def check_name(text: str, what: str) -> str:
-    """``text``, a name read from an archive or a server (a scope, a report kind, a day, a
-    file name), when it holds no control character (``visible``'s: C0 with NUL, TAB and LF,
-    DEL, C1, the line separators, the bidirectional overrides); else a ``ValueError`` naming
-    ``what`` and showing the name escaped. A name that is refused is never used or printed
-    as it is."""
-    if has_control(text):
-        raise ValueError(f"{what} '{visible(text[:80])}' holds a control character")
-    return text
 
 
 def optional_whole(name: str, text: str | None, default: int, low: int, high: int) -> int:

@@ -21,36 +21,8 @@ if TYPE_CHECKING:
     from .api import make_api_client as make_api_client
     from .report import ReportLinks as ReportLinks
     from .retry import RetryPolicy as RetryPolicy
-    from .seats import PAGE_MARGIN as PAGE_MARGIN
-    from .seats import PER_PAGE as PER_PAGE
     from .seats import SeatList as SeatList
     from .seats import read_billing as read_billing
     from .seats import read_seats as read_seats
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "PAGE_MARGIN": "seats",
-    "PER_PAGE": "seats",
-    "read_billing": "seats",
-    "read_seats": "seats",
-    "SeatList": "seats",
-    "RetryPolicy": "retry",
-    "get_report_links": "api",
-    "make_api_client": "api",
-    "ReportLinks": "report",
-}
-
-__all__ = [
-    "PAGE_MARGIN",
-    "PER_PAGE",
-    "ReportLinks",
-    "RetryPolicy",
-    "SeatList",
-    "get_report_links",
-    "make_api_client",
-    "read_billing",
-    "read_seats",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

@@ -14,9 +14,7 @@ JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
 
 For a download that decodes each line once, ``Tally.file(path)`` gives a
 ``FileTally`` (``add_line(bytes)``, ``add_lines(list[bytes])``, ``add(value)``,
-then ``finish()``; ``Tally.insight()`` at the end); for the history database
-``day_metrics(record)`` gives one aggregate day's headline fields, derived metrics
-and breakdowns.
+then ``finish()``; ``Tally.insight()`` at the end).
 
 Layer 3: may import ``_core``, ``_archive`` and ``_errors``; not ``_github`` or
 ``_transfer`` (same layer).
@@ -32,14 +30,11 @@ if TYPE_CHECKING:
     from .activity import ACTIVITY_FIELDS as ACTIVITY_FIELDS
     from .activity import ACTIVITY_LABELS as ACTIVITY_LABELS
     from .activity import DIMENSIONS as DIMENSIONS
-    from .activity import OTHER as OTHER
     from .activity import TOP as TOP
     from .activity import UNKNOWN as UNKNOWN
     from .activity import Activity as Activity
     from .activity import Dimension as Dimension
     from .activity import Row as Row
-    from .activity import TeamRow as TeamRow
-    from .activity import display_key as display_key
     from .activity import rounded_rate as rounded_rate
     from .derived import DERIVED as DERIVED
     from .derived import RATES as RATES
@@ -47,14 +42,10 @@ if TYPE_CHECKING:
     from .derived import percent as percent
     from .derived import ratio as ratio
     from .derived import rounded as rounded
-    from .feed import FileTally as FileTally
-    from .feed import OnRecord as OnRecord
     from .feed import decode_lines as decode_lines
     from .grains import Grain as Grain
     from .grains import Record as Record
-    from .grains import UnreadableFile as UnreadableFile
     from .grains import grain_of as grain_of
-    from .grains import grain_records as grain_records
     from .model import DayInsight as DayInsight
     from .model import Insight as Insight
     from .precedence import Rank as Rank
@@ -62,139 +53,18 @@ if TYPE_CHECKING:
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line
-    from .records import report_files as report_files
     from .records import require_report_files as require_report_files
-    from .records import unwrap as unwrap
     from .seats import SeatCounts as SeatCounts
     from .seats import SeatFact as SeatFact
     from .seats import SeatTally as SeatTally
     from .seats import count_seats as count_seats
     from .seats import idle_days as idle_days
     from .seats import is_inactive as is_inactive
-    from .seats import parse_instant as parse_instant
     from .seats import seat_facts as seat_facts
     from .seats import seat_price as seat_price
-    from .summarize import SCHEMA_NAME as SCHEMA_NAME
-    from .summarize import day_insight as day_insight
-    from .summarize import day_metrics as day_metrics
-    from .summarize import metrics_schema as metrics_schema
     from .summarize import summarize_paths as summarize_paths
     from .summarize import unrecognised_error as unrecognised_error
     from .tally import USER_FLAGS as USER_FLAGS
     from .tally import Tally as Tally
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "seat_price": "seats",
-    "seat_facts": "seats",
-    "parse_instant": "seats",
-    "is_inactive": "seats",
-    "idle_days": "seats",
-    "count_seats": "seats",
-    "SeatFact": "seats",
-    "SeatTally": "seats",
-    "SeatCounts": "seats",
-    "ACTIVITY_FIELDS": "activity",
-    "ACTIVITY_LABELS": "activity",
-    "Activity": "activity",
-    "DIMENSIONS": "activity",
-    "Dimension": "activity",
-    "OTHER": "activity",
-    "Row": "activity",
-    "TOP": "activity",
-    "TeamRow": "activity",
-    "UNKNOWN": "activity",
-    "display_key": "activity",
-    "rounded_rate": "activity",
-    "DERIVED": "derived",
-    "RATES": "derived",
-    "derived_metrics": "derived",
-    "percent": "derived",
-    "ratio": "derived",
-    "rounded": "derived",
-    "FileTally": "feed",
-    "OnRecord": "feed",
-    "decode_lines": "feed",
-    "Grain": "grains",
-    "Record": "grains",
-    "UnreadableFile": "grains",
-    "grain_of": "grains",
-    "grain_records": "grains",
-    "DayInsight": "model",
-    "Insight": "model",
-    "Rank": "precedence",
-    "report_rank": "precedence",
-    "REPORT_SUFFIXES": "records",
-    "parse_document": "records",
-    "parse_line": "records",
-    "report_files": "records",
-    "require_report_files": "records",
-    "unwrap": "records",
-    "SCHEMA_NAME": "summarize",
-    "day_metrics": "summarize",
-    "metrics_schema": "summarize",
-    "summarize_paths": "summarize",
-    "unrecognised_error": "summarize",
-    "Tally": "tally",
-    "USER_FLAGS": "tally",
-    "day_insight": "summarize",
-}
-
-__all__ = [
-    "ACTIVITY_FIELDS",
-    "ACTIVITY_LABELS",
-    "DERIVED",
-    "DIMENSIONS",
-    "OTHER",
-    "RATES",
-    "REPORT_SUFFIXES",
-    "SCHEMA_NAME",
-    "TOP",
-    "UNKNOWN",
-    "USER_FLAGS",
-    "Activity",
-    "DayInsight",
-    "Dimension",
-    "FileTally",
-    "Grain",
-    "Insight",
-    "OnRecord",
-    "Rank",
-    "Record",
-    "Row",
-    "SeatCounts",
-    "SeatFact",
-    "SeatTally",
-    "Tally",
-    "TeamRow",
-    "UnreadableFile",
-    "count_seats",
-    "day_insight",
-    "day_metrics",
-    "decode_lines",
-    "derived_metrics",
-    "display_key",
-    "grain_of",
-    "grain_records",
-    "idle_days",
-    "is_inactive",
-    "metrics_schema",
-    "parse_document",
-    "parse_instant",
-    "parse_line",
-    "percent",
-    "ratio",
-    "report_files",
-    "report_rank",
-    "require_report_files",
-    "rounded",
-    "rounded_rate",
-    "seat_facts",
-    "seat_price",
-    "summarize_paths",
-    "unrecognised_error",
-    "unwrap",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

@@ -134,18 +134,16 @@ class FileTally:
         A per-user row takes the fast path (``decode_user``) unless someone asked for the
         records (``on_record``, which is handed dicts); anything else is parsed as JSON.
         """
-        self._line += 1
         if self._on_record is None:
             row = decode_user(raw)
             if row is not None:
-                if self._pending:  # rows are added in file order, so errors come in it
-                    self._flush()
-                self._fast.append(row)
-                self._fast_lines.append(self._line)
-                self.records += 1
-                if len(self._fast) >= self.BLOCK:
-                    self._flush_fast()
+                self._queue_users([row], self._line + 1)
                 return
+        self._line += 1
+        self._add_json_line(raw)
+
+    def _add_json_line(self, raw: bytes) -> None:
+        """Line ``self._line``, not a per-user row of the fast path, parsed and added."""
         if not raw.strip():
             return
         try:
@@ -163,27 +161,20 @@ class FileTally:
         With ``users`` (all of them per-user rows) they are added in bulk.
         """
         if users:
-            if self._pending:
-                self._flush()
-            self._fast += values
-            self._fast_lines += range(first, first + len(values))
-            self.records += len(values)
-            self._line = first + len(values) - 1
-            if len(self._fast) >= self.BLOCK:
-                self._flush_fast()
+            self._queue_users(values, first)
             return
+        run: list[FastUser] = []  # per-user rows in a row, queued together
         for number, value in enumerate(values, first):
-            self._line = number
             if type(value) is FastUser:
-                if self._pending:
-                    self._flush()
-                self._fast.append(value)
-                self._fast_lines.append(number)
-                self.records += 1
-                if len(self._fast) >= self.BLOCK:
-                    self._flush_fast()
-            else:
-                self.add(value, where=f"line {number}")
+                run.append(value)
+                continue
+            if run:
+                self._queue_users(run, number - len(run))
+                run = []
+            self._line = number
+            self.add(value, where=f"line {number}")
+        if run:
+            self._queue_users(run, first + len(values) - len(run))
 
     def skip_to(self, where: str) -> None:
         """Set the line number from ``line N`` (a reader that parsed that line itself)."""
@@ -195,7 +186,7 @@ class FileTally:
 
         Lines are ``bytes``, or ``memoryview`` slices of a block its reader found all ASCII
         (``read_records``). A block that is not all per-user rows the fast path accepts goes
-        line by line.
+        line by line, its runs of per-user rows queued together.
         """
         if not lines:
             return
@@ -207,18 +198,27 @@ class FileTally:
             except (msgspec.DecodeError, RecursionError):
                 rows = []
             if rows and _all_users(rows):
-                if self._pending:
-                    self._flush()
-                start = self._line + 1
-                self._line += len(rows)
-                self._fast += rows
-                self._fast_lines += range(start, start + len(rows))
-                self.records += len(rows)
-                if len(self._fast) >= self.BLOCK:
-                    self._flush_fast()
+                self._queue_users(rows, self._line + 1)
                 return
-        for raw in lines:
-            self.add_line(bytes(raw))
+        if self._on_record is not None:  # handed dicts: no fast path
+            for raw in lines:
+                self._line += 1
+                self._add_json_line(bytes(raw))
+            return
+        run: list[FastUser] = []  # per-user rows in a row, queued together
+        for view in lines:
+            raw = bytes(view)
+            row = decode_user(raw)
+            if row is not None:
+                run.append(row)
+                continue
+            if run:
+                self._queue_users(run, self._line + 1)
+                run = []
+            self._line += 1
+            self._add_json_line(raw)
+        if run:
+            self._queue_users(run, self._line + 1)
 
     def add(self, value: object, *, where: str = "") -> None:
         """Add one parsed JSON value: a record, or an array or wrapper of them."""
@@ -250,6 +250,19 @@ class FileTally:
                 raise record_error(exc, self._path, place) from None
             if self._on_record is not None:
                 self._on_record(kind, record)
+
+    def _queue_users(self, rows: list[FastUser], first: int) -> None:
+        """Queue the fast path's per-user rows of lines ``first`` on, added up ``BLOCK`` at a
+        time: the one place a row joins the queue (one call per block of lines, or per line
+        only where lines come one at a time)."""
+        if self._pending:  # rows are added in file order, so errors come in it
+            self._flush()
+        self._fast += rows
+        self._fast_lines += range(first, first + len(rows))
+        self.records += len(rows)
+        self._line = first + len(rows) - 1
+        if len(self._fast) >= self.BLOCK:
+            self._flush_fast()
 
     def _flush(self) -> None:
         """Add the pending per-user rows; a wrong type is located by adding them one by one."""

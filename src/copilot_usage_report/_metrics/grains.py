@@ -29,22 +29,20 @@ The per-user fast path (``fast.decode_user``) applies rules 1 and 2 to its typed
 without calling this function (it costs nothing per row); a test holds the two to the
 same answer on every ambiguous record.
 
-This module also reads a file's records for the history (``grain_records``): NDJSON, one
-JSON document, a JSON array or a ``day_totals`` wrapper; gzip-compressed or not.
+The history reads a file's records through the archive's gate (``_archive.gate``), which
+asks this function what each record is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from operator import methodcaller
-from pathlib import Path
-from typing import IO, Any, Final, TypeAlias, cast
+from typing import Any, Final, TypeAlias
 
 import msgspec
 
 from .._core import Grain as _Grain
 
-__all__ = ["Grain", "Record", "UnreadableFile", "grain_of", "grain_records"]
+__all__ = ["Grain", "Record", "grain_of"]
 
 #: The grain words (``_core.kinds.Grain``, the one table of them), for readers of ``_metrics``.
 Grain: TypeAlias = _Grain
@@ -68,10 +66,6 @@ _REPOSITORY_KEY: Final = methodcaller("startswith", ("repository", "repo_"))
 _decoder = msgspec.json.Decoder()
 
 
-class UnreadableFile(Exception):
-    """The file is not JSON we can read; the message says where."""
-
-
 def grain_of(record: object) -> Grain | None:
     """The grain of one record, from its fields (the module's rules); ``None`` for anything
     else, a ``day_totals`` wrapper included (``unwrap`` and ``grain_records`` open those)."""
@@ -85,64 +79,3 @@ def grain_of(record: object) -> Grain | None:
     if "day" in record and not _AGGREGATE_KEYS.isdisjoint(record):
         return "aggregate"
     return None
-
-
-def grain_records(path: Path) -> Iterator[Record]:
-    """Every record object in the file, wrappers opened; raises ``UnreadableFile``."""
-    try:
-        with _open(path) as handle:
-            yield from _objects(handle, path)
-    except (OSError, EOFError) as exc:  # gzip's BadGzipFile is an OSError
-        raise UnreadableFile(f"{path}: cannot be read ({exc})") from None
-
-
-def _open(path: Path) -> IO[bytes]:
-    if path.name.endswith(".gz"):
-        import gzip  # only here: the fetch imports this module for grain_of, never gzip
-
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return path.open("rb")
-
-
-def _objects(handle: IO[bytes], path: Path) -> Iterator[Record]:
-    first = handle.readline()
-    while first and not first.strip():
-        first = handle.readline()
-    stripped = first.lstrip()
-    if not stripped:
-        return
-    if stripped.startswith(b"{"):
-        try:
-            value = _decoder.decode(first)
-        except msgspec.DecodeError:
-            value = None  # a document over several lines
-        if value is not None:
-            yield from _opened(value)
-            for number, line in enumerate(handle, start=2):
-                if line.strip():
-                    yield from _opened(_decode(line, path, number))
-            return
-    document = _decode(first + handle.read(), path, None)
-    yield from _opened(document)
-
-
-def _decode(data: bytes, path: Path, line: int | None) -> object:
-    try:
-        return _decoder.decode(data)
-    except msgspec.DecodeError as exc:
-        where = f" line {line}" if line else ""
-        raise UnreadableFile(f"{path}{where}: not JSON ({exc})") from None
-
-
-def _opened(value: object) -> Iterator[Record]:
-    if isinstance(value, list):
-        for item in value:
-            yield from _opened(item)
-    elif isinstance(value, dict):
-        inner = value.get("day_totals")
-        if isinstance(inner, list):
-            for item in inner:
-                if isinstance(item, dict):
-                    yield item
-        else:
-            yield value

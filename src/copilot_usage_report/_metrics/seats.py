@@ -38,7 +38,6 @@ __all__ = [
     "count_seats",
     "idle_days",
     "is_inactive",
-    "parse_instant",
     "seat_facts",
     "seat_price",
 ]
@@ -83,17 +82,6 @@ class SeatFact:
     editor: str | None = None
     #: Seat objects of this user in the list (more than one only in an enterprise's).
     objects: int = 1
-
-
-def parse_instant(text: str | None) -> datetime | None:
-    """GitHub's ``2026-11-25T06:15:02Z`` (or with an offset, or a bare date), in UTC."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

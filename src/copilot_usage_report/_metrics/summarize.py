@@ -1,11 +1,10 @@
-"""Report files on disk to an ``Insight``; one aggregate day to its metrics; the schema.
+"""Report files on disk to an ``Insight``; the schema.
 
 ``day_insight`` gives one aggregate day record as a ``DayInsight``.
 
-``summarize_paths`` reads report files (or folders of them) into one ``Insight``,
-``day_metrics`` gives one aggregate day's headline fields, derived metrics and
-breakdowns (the history database's row), and ``metrics_schema`` the JSON Schema of
-``Insight.metrics()``, shipped beside this module as ``metrics.schema.json``.
+``summarize_paths`` reads report files (or folders of them) into one ``Insight``, and
+``metrics_schema`` gives the JSON Schema of ``Insight.metrics()``, shipped beside this module
+as ``metrics.schema.json``.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from .tally import Tally
 __all__ = [
     "SCHEMA_NAME",
     "day_insight",
-    "day_metrics",
     "metrics_schema",
     "summarize_paths",
     "unrecognised_error",
@@ -42,16 +40,6 @@ def metrics_schema() -> dict[str, Any]:
         files(__package__).joinpath(SCHEMA_NAME).read_text(encoding="utf-8")
     )
     return schema
-
-
-def day_metrics(record: dict[str, Any]) -> dict[str, Any]:
-    """GitHub's headline fields, the derived metrics and the breakdowns of one aggregate day.
-
-    ``record`` is one aggregate day as GitHub sends it (an element of
-    ``day_totals``, or a line of a 1-day report); the result is one element of
-    ``days`` in the ``metrics`` schema. ``ReportFormatError`` for anything else.
-    """
-    return day_insight(record).metrics()
 
 
 def unrecognised_error(paths: Iterable[Path]) -> ReportFormatError:

@@ -363,6 +363,10 @@ class Tally:
         self._files += other._files
         self._skipped += other._skipped
 
+    def days(self) -> set[date]:
+        """Every day a record added was for."""
+        return {day for _, day in self._days}
+
     def file_done(self, path: Path, *, recognised: bool) -> None:
         """Record a file as read, or as skipped when it held no record of a known kind."""
         (self._files if recognised else self._skipped).append(path)

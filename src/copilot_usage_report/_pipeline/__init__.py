@@ -20,7 +20,7 @@ from .._exports import lazy_exports
 
 if TYPE_CHECKING:
     from .decoder import Decoder as Decoder
-    from .onepass import fetch_tally as fetch_tally
+    from .onepass import beyond_history as beyond_history
     from .onepass import summarize_fetch as summarize_fetch
     from .results import FetchResult as FetchResult
     from .results import Missing as Missing
@@ -29,33 +29,5 @@ if TYPE_CHECKING:
     from .run import fetch_reports as fetch_reports
     from .seats import Snapshot as Snapshot
     from .seats import save_snapshot as save_snapshot
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "Decoder": "decoder",
-    "save_snapshot": "seats",
-    "Snapshot": "seats",
-    "fetch_tally": "onepass",
-    "summarize_fetch": "onepass",
-    "FetchResult": "results",
-    "Missing": "results",
-    "RunResult": "results",
-    "OnFailure": "run",
-    "fetch_reports": "run",
-}
-
-__all__ = [
-    "Decoder",
-    "FetchResult",
-    "Missing",
-    "OnFailure",
-    "RunResult",
-    "Snapshot",
-    "fetch_reports",
-    "fetch_tally",
-    "save_snapshot",
-    "summarize_fetch",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

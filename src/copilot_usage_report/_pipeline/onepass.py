@@ -22,10 +22,13 @@ would have, for the first such file in order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .._archive import block_problem
 from .._core import report_grain
 from .._errors import ReportFormatError
 from .._metrics import (
@@ -41,7 +44,7 @@ from .._metrics import (
 if TYPE_CHECKING:
     from .._transfer import SavedFile
 
-__all__ = ["FetchTally", "fetch_tally", "summarize_fetch"]
+__all__ = ["FetchTally", "beyond_history", "fetch_tally", "summarize_fetch"]
 
 
 class FetchTally:
@@ -51,7 +54,7 @@ class FetchTally:
     summary could not use (the file itself passed the check).
     """
 
-    __slots__ = ("_file", "_path", "error", "finished", "tally")
+    __slots__ = ("_beyond", "_file", "_path", "error", "finished", "tally")
 
     def __init__(self, path: Path) -> None:
         self.tally = Tally()
@@ -59,6 +62,13 @@ class FetchTally:
         self._file = self.tally.file(path)
         self.error: ReportFormatError | None = None
         self.finished = False
+        #: The first line beyond the history's bounds (``_archive.block_problem``), noted once.
+        self._beyond: str | None = None
+
+    def _screen(self, lines: Sequence[bytes], line: int) -> None:
+        """Note the first of ``lines`` (line ``line`` on) the history's gate would refuse."""
+        if self._beyond is None and (found := block_problem(lines)) is not None:
+            self._beyond = f"line {line + found[0]}: {found[1]}"
 
     @property
     def records(self) -> int:
@@ -67,6 +77,8 @@ class FetchTally:
 
     def take(self, lines: list[bytes], start: int, line: int) -> int:
         values, users = decode_lines(lines, start)
+        if values:
+            self._screen(lines[start : start + len(values)], line)
         if values and self.error is None:
             try:
                 self._file.add_decoded(values, line, users=users)
@@ -75,6 +87,7 @@ class FetchTally:
         return len(values)
 
     def value(self, line: bytes, number: int) -> None:
+        self._screen([line], number)
         if self.error is not None:
             return
         try:
@@ -91,6 +104,8 @@ class FetchTally:
             self.error = exc
 
     def document(self, data: bytes) -> None:
+        if (found := block_problem([data])) is not None and self._beyond is None:
+            self._beyond = found[1]
         if self.error is not None:
             return
         try:
@@ -106,12 +121,61 @@ class FetchTally:
                 self.error = exc
         self.finished = True
 
+    @property
+    def beyond(self) -> tuple[str, ...]:
+        """What the file holds that the history's gate refuses (``_archive.gate``): at most one
+        line per kind (a bound, a day), each naming the file; empty for most files."""
+        skips = "saved as GitHub sent it, but `history` skips its folder"
+        found = []
+        if self._beyond is not None:
+            found.append(f"{self._path}, {self._beyond}: {skips}.")
+        days = _outside(self._path, self.tally.days())
+        if days:
+            found.append(f"{self._path} holds records for {days}, not its folder's day: {skips}.")
+        return tuple(found)
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _outside(path: Path, days: set[date]) -> str | None:
+    """The days (a few, in words) outside the report's window the file's folder names (its
+    day; the 28 days ending there for a 28-day report), as the history's gate judges them."""
+    folder = path.parent.name
+    if not _DAY.fullmatch(folder):
+        return None
+    try:
+        last = date.fromisoformat(folder)
+    except ValueError:
+        return None
+    first = last - timedelta(days=27 if path.parent.parent.name.endswith("-28-day") else 0)
+    wrong = sorted(d for d in days if not first <= d <= last)
+    if not wrong:
+        return None
+    more = f" and {len(wrong) - 3:,} more" if len(wrong) > 3 else ""
+    return ", ".join(d.isoformat() for d in wrong[:3]) + more
+
 
 def fetch_tally(report: str, path: Path) -> FetchTally | None:
     """The sink of one file of a ``report``; none for per-repository reports (not summarised)."""
     if report_grain(report) == "repos":
         return None
     return FetchTally(path)
+
+
+def beyond_history(files: Iterable[SavedFile]) -> tuple[str, ...]:
+    """One line per downloaded file and kind of value the history's gate refuses (an integer
+    or nesting beyond its bounds, a record of another day), in the order of ``files``: the
+    fetch keeps the bytes as GitHub sent them and says so. Kept apart from the summary's
+    notes, which are the same whether a fetch or ``summarize`` reads the files."""
+    lines: list[str] = []
+    for saved in files:
+        sink = saved.decoded
+        if not isinstance(sink, FetchTally):
+            sink = getattr(sink, "result", None)
+        if isinstance(sink, FetchTally) and sink.finished:
+            lines += sink.beyond
+    return tuple(lines)
 
 
 def summarize_fetch(

@@ -22,31 +22,6 @@ if TYPE_CHECKING:
     from .job_summary import render_error as render_error
     from .job_summary import render_result as render_result
     from .markdown import markdown_code as markdown_code
-    from .markdown import markdown_text as markdown_text
     from .missing import missing_runs as missing_runs
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "write_csv": "csv_tables",
-    "render_insight": "insight",
-    "human_bytes": "job_summary",
-    "render_error": "job_summary",
-    "render_result": "job_summary",
-    "markdown_code": "markdown",
-    "markdown_text": "markdown",
-    "missing_runs": "missing",
-}
-
-__all__ = [
-    "human_bytes",
-    "markdown_code",
-    "markdown_text",
-    "missing_runs",
-    "render_error",
-    "render_insight",
-    "render_result",
-    "write_csv",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

@@ -3,7 +3,8 @@
 ``server`` serves reports and files on 127.0.0.1 (with faults on request, for the
 tests), ``data`` builds the demo's report files for any day, ``people`` the users,
 teams and their rows behind them, ``seats`` the seat lists and billing. Used by the
-demo and the tests only.
+demo and the tests only; and ``synthetic``, an archive on disk of fixed calendar days,
+by the tests, the dashboard screenshot and the history benchmark.
 
 Layer 4 (beside ``_pipeline`` and ``history``): may import ``_metrics``, ``_core``
 and ``_errors``.
@@ -23,45 +24,7 @@ if TYPE_CHECKING:
     from .data import newest_day as newest_day
     from .demo import DEMO_TOKEN as DEMO_TOKEN
     from .demo import demo_standin as demo_standin
-    from .seats import SeatBook as SeatBook
     from .seats import book_lines as book_lines
     from .seats import demo_books as demo_books
-    from .server import Fault as Fault
-    from .server import Lazy as Lazy
-    from .server import StandIn as StandIn
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "book_lines": "seats",
-    "demo_books": "seats",
-    "SeatBook": "seats",
-    "DEMO_ENTERPRISE": "data",
-    "DEMO_ORG": "data",
-    "HISTORY_DAYS": "data",
-    "history": "data",
-    "newest_day": "data",
-    "DEMO_TOKEN": "demo",
-    "demo_standin": "demo",
-    "Fault": "server",
-    "Lazy": "server",
-    "StandIn": "server",
-}
-
-__all__ = [
-    "DEMO_ENTERPRISE",
-    "DEMO_ORG",
-    "DEMO_TOKEN",
-    "HISTORY_DAYS",
-    "Fault",
-    "Lazy",
-    "SeatBook",
-    "StandIn",
-    "book_lines",
-    "demo_books",
-    "demo_standin",
-    "history",
-    "newest_day",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

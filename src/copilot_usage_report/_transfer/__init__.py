@@ -27,33 +27,5 @@ if TYPE_CHECKING:
     from .download import download_one as download_one
     from .download import make_storage_client as make_storage_client
     from .filecheck import FileCheck as FileCheck
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "ContentCheck": "content",
-    "RecordSink": "content",
-    "Download": "download",
-    "SavedFile": "download",
-    "SinkFactory": "download",
-    "abandon": "download",
-    "download_all": "download",
-    "download_one": "download",
-    "make_storage_client": "download",
-    "FileCheck": "filecheck",
-}
-
-__all__ = [
-    "ContentCheck",
-    "Download",
-    "FileCheck",
-    "RecordSink",
-    "SavedFile",
-    "SinkFactory",
-    "abandon",
-    "download_all",
-    "download_one",
-    "make_storage_client",
-]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

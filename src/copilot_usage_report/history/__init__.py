@@ -2,17 +2,18 @@
 
 ``build(sources, out)`` reads every report folder with a valid manifest under the
 given trees (the folder, with every file its manifest lists, is the unit: one is
-used whole or skipped whole), checks each file against its manifest, and writes
+used whole or skipped whole), each admitted by ``_archive``'s gate (files, manifest,
+records within bounds), and writes
 ``copilot-usage.sqlite`` (updated incrementally), ``daily.csv`` and a
 self-contained ``index.html`` into ``out``. ``publish_history`` keeps the same
 history on a git branch (``auth_header`` is the header git sends the token in).
 
-Modules: ``_archive`` (the report folders of an archive), ``_schema``, ``_update``
+Modules: ``_archive`` (``_archive.scan`` under the history's names), ``_schema``, ``_update``
 (which folder each day's rows come from) and ``_rows`` (writing them): the
 database; ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
 numbers, the page's Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
 ``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
-branch), ``_synthetic`` (a deterministic archive for tests and benchmarks).
+branch).
 
 Layer 4 (beside ``_pipeline`` and ``_standin``): may import ``_metrics``,
 ``_archive``, ``_core`` and ``_errors``.
@@ -26,21 +27,7 @@ from .._exports import lazy_exports
 
 if TYPE_CHECKING:
     from ._branch import publish_history as publish_history
-    from ._build import DATABASE_NAME as DATABASE_NAME
-    from ._build import BuildResult as BuildResult
     from ._build import build as build
     from ._git import auth_header as auth_header
-
-#: Each public name and the module that defines it; loaded on first use.
-_EXPORTS = {
-    "publish_history": "_branch",
-    "DATABASE_NAME": "_build",
-    "BuildResult": "_build",
-    "build": "_build",
-    "auth_header": "_git",
-}
-
-__all__ = ["DATABASE_NAME", "BuildResult", "auth_header", "build", "publish_history"]
-
-if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+else:
+    __getattr__, __dir__, __all__ = lazy_exports(__name__)

@@ -14,7 +14,6 @@ Invariants this module keeps:
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -23,8 +22,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
+from .._archive import decode_json
 from .._core import DEFAULT_INACTIVE_DAYS
 from .._errors import HistoryBranchError, InputError
 from ._build import BuildResult, build
@@ -155,7 +155,11 @@ def _place(clone: Path, days: Sequence[StagedDay]) -> tuple[list[str], list[str]
 def _names(manifest: bytes) -> list[str]:
     """The file names a manifest lists (as stored: a compressed file by its ``.gz`` name)."""
     try:
-        return [str(e["name"]) for e in json.loads(manifest)["files"]]
+        data: Any
+        data, problem = decode_json(manifest)
+        if problem is not None:
+            return [""]
+        return [str(e["name"]) for e in data["files"]]
     except (ValueError, TypeError, KeyError):
         return [""]  # never a file: the folder is replaced
 
@@ -207,7 +211,10 @@ def _regenerate(
     site = scratch / "page"
     if site.exists():
         shutil.rmtree(site)
-    result = build([clone], site, users=per_user, database=False, **(rules or _DEFAULT_RULES))
+    result = build(
+        [clone], site, users=per_user, database=False, require_reports=False,
+        **(rules or _DEFAULT_RULES),
+    )  # fmt: skip
     for name, path in (("index.html", result.page), ("daily.csv", result.csv)):
         if path.stat().st_size > max_file_bytes:
             raise HistoryBranchError(
@@ -333,7 +340,9 @@ def publish_history(
                 sleep(random.uniform(0.5, 2.0) * attempt)  # noqa: S311 - jitter, not a secret
             built = None
             if site is not None:
-                built = build([clone], site, users=per_user, database=True, **rules)
+                built = build(
+                    [clone], site, users=per_user, database=True, require_reports=False, **rules
+                )
             return PublishResult(
                 branch=branch,
                 commit=commit,

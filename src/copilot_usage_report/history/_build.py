@@ -21,7 +21,7 @@ from typing import Any
 
 from .._core import DEFAULT_INACTIVE_DAYS, SEATS
 from .._errors import InputError, OutputError
-from ._archive import ArchiveFile, Scan, scan
+from ._archive import ArchiveFile, Scan, has_manifest, scan
 from ._page import render_page
 from ._schema import DAY_COLUMNS, SCHEMA_VERSION, create
 from ._seats import known_seat_files, update_seats
@@ -68,14 +68,18 @@ def build(
     database: bool = True,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     seat_price: float | None = None,
+    require_reports: bool = True,
 ) -> BuildResult:
     """Read every verified day folder under ``sources`` and write the history into ``out``.
 
     With ``database``, ``out/copilot-usage.sqlite`` is created or updated
     incrementally (only files not yet in it are read); without, the same tables
-    live in memory for this build only. ``inactive_days`` and ``seat_price``
-    (``None``: list price) are the seat rules of the page and ``seat_days.inactive``;
-    the database keeps what they apply to, so another value needs no rebuild.
+    live in memory for this build only. With ``require_reports``, sources holding no
+    report folder at all (no ``manifest.json``) are an ``InputError``, before anything is
+    written: a history of nothing is a wrong folder named, not a success. ``inactive_days``
+    and ``seat_price`` (``None``: list price) are the seat rules of the page and
+    ``seat_days.inactive``; the database keeps what they apply to, so another value needs no
+    rebuild.
     """
     for source in sources:
         if not Path(source).exists():
@@ -83,6 +87,13 @@ def build(
                 f"the archive {source} does not exist: name a folder holding day folders with "
                 "a manifest.json (a fetch --output-dir, or downloaded artifacts)."
             )
+    if require_reports and not has_manifest([Path(s) for s in sources]):
+        named = ", ".join(str(s) for s in sources)
+        raise InputError(
+            f"no report folder in {named}: the history is built from the day folders a fetch "
+            "writes, each with a manifest.json. Name the fetch's --output-dir, or the folder "
+            "the artifacts were downloaded into."
+        )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -146,6 +157,8 @@ def _open(path: Path | None, options: Options) -> sqlite3.Connection:
         return db
     wanted = {
         "schema_version": SCHEMA_VERSION,
+        # Rows read before the gate (``_archive.gate``) may be of folders it refuses: rebuilt once.
+        "gate": "1",
         "users": str(int(options.users)),
         "logins": str(int(options.logins)),
     }

@@ -13,16 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .._metrics import (
-    Activity,
-    Grain,
-    Record,
-    UnreadableFile,
-    derived_metrics,
-    grain_of,
-    grain_records,
-    rounded,
-)
+from .._archive import Refused
+from .._metrics import Activity, Grain, Record, derived_metrics, grain_of, rounded
 from ._archive import ArchiveFile
 from ._schema import ACTIVITY, DAY_COLUMNS, NESTED, USER_FLAGS
 
@@ -137,7 +129,7 @@ def put_users(
 def _rows_of(files: Sequence[ArchiveFile], day: str, grain: Grain) -> Iterable[Record]:
     """The records of ``grain`` (``grain_of``) of ``day`` in ``files``, in order."""
     for item in files:
-        for record in grain_records(item.path):
+        for record in item.records():
             if record.get("day") == day and grain_of(record) == grain:
                 yield record
 
@@ -176,7 +168,7 @@ def put_teams(
             slug = str(row.get("slug") or row.get("team_id"))
             members[slug].add(row.get("user_id"))
             team_ids[slug] = _int(row.get("team_id"))
-    except UnreadableFile:
+    except Refused:
         return
     rows = []
     for slug in sorted(members):

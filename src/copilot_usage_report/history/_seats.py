@@ -22,13 +22,12 @@ built before ``seat_idle`` existed has its seat tables rebuilt from the snapshot
 
 from __future__ import annotations
 
-import gzip
-import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from .._archive import Refused, load_json
 from .._core import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, SEATS
 from .._errors import ReportFormatError
 from .._metrics import SeatFact, count_seats, idle_days, seat_facts
@@ -172,7 +171,7 @@ def update_seats(
         for item in new:
             try:
                 _apply(db, item, state, logins=logins, inactive_days=inactive_days)
-            except (OSError, EOFError, ValueError, ReportFormatError) as exc:
+            except (OSError, EOFError, ValueError, ReportFormatError, Refused) as exc:
                 skipped.append(f"{item.path}: not a seat list we can read ({exc}); skipped")
                 continue
             read += 1
@@ -208,7 +207,7 @@ def _state(db: sqlite3.Connection, scope: str) -> dict[str, Row]:
 
 def _taken(item: ArchiveFile) -> tuple[datetime, int | None]:
     """When the snapshot was taken and GitHub's ``total_seats``, from its manifest."""
-    manifest = json.loads((item.path.parent / "manifest.json").read_bytes())
+    manifest = load_json(item.path.parent / "manifest.json", 4 * 1024 * 1024)
     text = manifest.get("taken_at") if isinstance(manifest, dict) else None
     total = manifest.get("total_seats") if isinstance(manifest, dict) else None
     if isinstance(text, str):
@@ -228,12 +227,6 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat()[:19] + "Z"  # YYYY-MM-DDTHH:MM:SS, without fraction or offset
 
 
-def _lines(item: ArchiveFile) -> Iterable[bytes]:
-    opener = gzip.open if item.name.endswith(".gz") else open
-    with opener(item.path, "rb") as handle:
-        yield from handle
-
-
 def _apply(
     db: sqlite3.Connection,
     item: ArchiveFile,
@@ -244,7 +237,7 @@ def _apply(
 ) -> None:
     """One snapshot, after every earlier one of its scope: rows that changed, the day's totals."""
     taken, total = _taken(item)
-    facts = seat_facts(_lines(item))
+    facts = seat_facts(item.lines())
     day = item.folder_day.isoformat()
     scope = item.scope
     previous = db.execute(

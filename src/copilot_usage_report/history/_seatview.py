@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 from .._core import DEFAULT_INACTIVE_DAYS
-from .._metrics import is_inactive, parse_instant, seat_price
+from .._metrics import is_inactive, seat_price
 from ._seats import has_seats
 from ._view import Table
 
@@ -75,6 +75,11 @@ def _day(text: str | None) -> date | None:
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _when(text: str | None) -> datetime | None:
+    """A stored instant (``2026-11-25T06:15:02Z``), or ``None``."""
+    return None if text is None else _moment(text)
 
 
 def _iso(moment: datetime) -> str:
@@ -156,7 +161,7 @@ def _scope(
         if (
             removed is None
             and not pending
-            and is_inactive(parse_instant(last), parse_instant(assigned_at), taken, threshold)
+            and is_inactive(_when(last), _when(assigned_at), taken, threshold)
         ):
             reclaim.append((login, team or "(no team)", plan, last))
     cost = sum(seat_price(r[2], price) for r in reclaim)

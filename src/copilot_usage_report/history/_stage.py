@@ -3,9 +3,10 @@
 Invariants this module keeps:
 
 - Only day folders in the archive layout (``orgs/<org>/<report>/<day>/`` or
-  ``enterprises/<slug>/<report>/<day>/``) with a readable ``manifest.json`` are
-  taken, and only when every file it lists is there with its size and SHA-256:
-  a mismatch is skipped and named, never committed.
+  ``enterprises/<slug>/<report>/<day>/``) that the gate admits (``_archive.admit``:
+  a manifest within bounds naming that scope, report and day, every file it lists a
+  regular file there with its size and SHA-256) and whose every record passes it
+  (``refusal_of``) are taken: any other is skipped and named, never committed.
 - Per-user reports (``users-*``, and the seat lists) are taken only when asked for, gzip-compressed
   byte-for-byte reproducibly (no time stamp, no name in the header); their
   manifest entry then names the ``.gz`` file with its size and SHA-256 and
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._archive import Refusal, admit, decode_json, refusal_of
 from .._core import SEATS, report_grain
 from .._errors import HistoryBranchError
 
@@ -70,7 +72,10 @@ def content_of(manifest: bytes) -> frozenset[tuple[str, int, str]] | None:
     (a manifest differing only in who wrote it), is the same content.
     """
     try:
-        data: Any = json.loads(manifest)
+        data: Any
+        data, problem = decode_json(manifest)
+        if problem is not None:
+            return None
         return frozenset(
             (str(f["name"]), int(f["size"]), str(f["sha256"]))
             for f in (e.get("uncompressed") or e for e in data["files"])
@@ -90,40 +95,18 @@ def _sha256(path: Path) -> str:
 def _day_folders(archive: Path) -> Iterator[tuple[str, str, str, str, Path]]:
     for kind in _SCOPE_KINDS:
         root = archive / kind
-        if not root.is_dir():
+        if not root.is_dir() or root.is_symlink():  # never a tree outside the archive
             continue
         for folder in sorted(root.glob("*/*/*")):
             scope, report, day = folder.parts[-3:]
             if (
                 folder.is_dir()
+                and not any(p.is_symlink() for p in (folder, folder.parent, folder.parent.parent))
                 and _DAY.fullmatch(day)
                 and _NAME.fullmatch(scope)
                 and _NAME.fullmatch(report)
             ):
                 yield kind, scope, report, day, folder
-
-
-def _read_manifest(folder: Path) -> dict[str, Any] | None:
-    try:
-        data: Any = json.loads((folder / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    files = data.get("files")
-    if not isinstance(files, list) or not files:
-        return None
-    for entry in files:
-        if not (
-            isinstance(entry, dict)
-            and isinstance(entry.get("name"), str)
-            and _NAME.fullmatch(entry["name"])
-            and entry["name"] != MANIFEST
-            and isinstance(entry.get("size"), int)
-            and isinstance(entry.get("sha256"), str)
-        ):
-            return None
-    return {str(k): v for k, v in data.items()}
 
 
 def _compress(source: Path, target: Path) -> None:
@@ -165,23 +148,24 @@ def stage_days(
         if is_per_user(report) and not per_user:
             left_out.add(report)
             continue
-        manifest = _read_manifest(folder)
-        if manifest is None:
-            warn(f"{relative} has no readable manifest.json; it is not added to the history.")
+        admitted = admit(folder)
+        if isinstance(admitted, Refusal):
+            warn(f"{admitted.reason}; the folder is not added to the history.")
             continue
-        bad = [
-            e["name"]
-            for e in manifest["files"]
-            if not (folder / e["name"]).is_file()
-            or (folder / e["name"]).stat().st_size != e["size"]
-            or _sha256(folder / e["name"]) != e["sha256"]
-        ]
-        if bad:
+        if (admitted.scope, admitted.report) != (f"{kind}/{scope.lower()}", report):
             warn(
-                f"{relative}: {', '.join(bad)} does not match its manifest; the folder is not "
-                "added to the history."
+                f"{relative}: its manifest names {admitted.folder}, not its own folder; the "
+                "folder is not added to the history."
             )
             continue
+        if not admitted.files:
+            warn(f"{relative}: its manifest lists no file; it is not added to the history.")
+            continue
+        refused = refusal_of(admitted)
+        if refused is not None:
+            warn(f"{refused}; the folder {relative} is not added to the history.")
+            continue
+        manifest: dict[str, Any] = admitted.manifest
         files: list[tuple[str, Path]] = []
         if is_per_user(report):
             target_dir = scratch / relative

@@ -22,8 +22,9 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .._archive import MAX_INTEGER, Refused
 from .._core import SUMMED, report_grain
-from .._metrics import Rank, Record, UnreadableFile, grain_of, grain_records, report_rank
+from .._metrics import Grain, Rank, Record, grain_of, report_rank
 from ._archive import ArchiveFolder, Scan, SkippedFolder
 from ._rows import put_day, put_teams, put_users
 from ._schema import ACTIVITY, USER_FLAGS
@@ -33,6 +34,11 @@ __all__ = ["Known", "Options", "known_files", "update"]
 Priority = Rank
 Key = tuple[str, str]  # scope, day
 _USER_FIELDS = ("user_login", *ACTIVITY, *USER_FLAGS)
+#: The lists of an aggregate record whose items the history sums by key (``_rows``).
+_LISTS = tuple(
+    f"totals_by_{d}"
+    for d in ("ide", "feature", "language_feature", "language_model", "model_feature")
+)
 _TABLES = ("days", "breakdowns", "teams", "coverage", "sources", "folders")
 
 
@@ -63,6 +69,8 @@ class _FolderRows:
     no_id: int = 0
     #: Per-repository rows (``repos``), which the history does not keep.
     repos: int = 0
+    #: Per activity count, the sum of its size over every user row (bounds any team's sum).
+    user_sums: list[int] = field(default_factory=lambda: [0] * len(ACTIVITY))
 
 
 def known_files(db: sqlite3.Connection) -> dict[tuple[str, str, str, str], Known]:
@@ -138,7 +146,8 @@ def _apply(
             problem = None if rows.aggregate or rows.users or rows.teams else "no record"
             if problem and rows.repos and not rows.unknown and not rows.no_id:
                 problem = "repos"
-        except UnreadableFile as exc:
+            problem = problem or _overflow(rows)
+        except Refused as exc:
             problem = str(exc)
         if problem is not None:
             if any(x.identity in known for x in folder.files):
@@ -239,8 +248,8 @@ def _read(
     scope = folder.scope
     for item in folder.files:
         source = ids[item.identity]
-        for record in grain_records(item.path):
-            grain = grain_of(record)
+        for record in item.records():
+            grain: Grain | None = grain_of(record)
             day = record.get("day")
             if grain == "repos":
                 rows.repos += 1
@@ -254,6 +263,11 @@ def _read(
             elif grain == "users":
                 user_id = record.get("user_id")
                 if isinstance(user_id, int):
+                    sums = rows.user_sums
+                    for index, name in enumerate(ACTIVITY):
+                        value = record.get(name)
+                        if isinstance(value, int):
+                            sums[index] += abs(value)
                     # Only the columns kept: a day of 100,000 users stays a few tens of MB.
                     slim = {name: record.get(name) for name in _USER_FIELDS} if users else {}
                     rows.users.setdefault(key, {})[user_id] = (source, slim)
@@ -262,6 +276,26 @@ def _read(
             else:
                 rows.teams.setdefault(key, set()).add(source)
     return rows
+
+
+def _overflow(rows: _FolderRows) -> str | None:
+    """Why a sum the history makes of the folder's counts would pass ``MAX_INTEGER`` (a
+    breakdown's key over its items, a team over its members), or ``None``."""
+    for key, (_, record) in rows.aggregate.items():
+        for list_field in _LISTS:
+            items = record.get(list_field)
+            for name in ACTIVITY:
+                total = sum(
+                    abs(v)
+                    for item in (items if isinstance(items, list) else ())
+                    if isinstance(item, dict) and isinstance(v := item.get(name), int)
+                )
+                if total > MAX_INTEGER:
+                    return f"the {name} of {list_field} on {key[1]} sum beyond ±{MAX_INTEGER:,}"
+    for name, total in zip(ACTIVITY, rows.user_sums, strict=True):
+        if total > MAX_INTEGER:
+            return f"the users' {name} sum beyond ±{MAX_INTEGER:,}"
+    return None
 
 
 def _takes(

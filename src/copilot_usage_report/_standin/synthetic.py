@@ -1,9 +1,16 @@
-"""A deterministic synthetic archive, for tests, the benchmark and the screenshot.
+"""A deterministic synthetic archive on disk, for the tests, the history benchmark and the
+dashboard screenshot (``scripts/dashboard_screenshot.py``'s default source).
 
 Records have the shapes of GitHub's published samples (aggregate days with
 their breakdowns, per-user rows, user-team rows); values follow a seeded
 random walk, so the same arguments always give the same bytes. Folders follow
 the archive layout with today's manifest (scope, report, day, origin, files).
+
+Why a second generator beside the demo's (``data`` and ``people``): the demo's days run back
+from today and are served over HTTP, every kind, people summed into the aggregates; these are
+fixed calendar days written straight to disk, so the screenshot's page digest and the
+benchmark's year never move with the date. (The third, ``benchmarks/_data.py``, writes
+per-user lines by the megabyte for the download benchmarks and is not shipped.)
 """
 
 from __future__ import annotations
@@ -215,7 +222,7 @@ def write_archive(
         if offset in skip:
             continue
         # Seeded per day: a day has the same bytes whatever range it is written in.
-        rng = random.Random(f"{seed}:{org}:{day}")  # noqa: S311 - test data, not secrets
+        rng = random.Random(f"{seed}:{org}:{day}")
         write_day(
             root, (kind, org), report, day, [aggregate_record(day, rng, max(4 * users, 80), "9")]
         )
