@@ -41,7 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import os
 
     from .boundary import run_guarded
+    from .kinds import install_kinds
 
+    install_kinds()  # a plug-in's kinds, before --report and --help list them (tests only)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -187,8 +189,7 @@ def write_metrics_file(result: RunResult, insight: Insight | None) -> str:
 
     path = result.index.parent / "metrics.json"
     data = insight.metrics()
-    if result.seats is not None:
-        data["seats"] = result.seats.metrics()
+    data.update(result.sections())  # each kind's numbers under its key (``_app/kinds.py``)
     atomic_write(path, (json.dumps(data, indent=2) + "\n").encode())
     return str(path)
 
@@ -228,14 +229,16 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     the records each download decoded as they arrived (``_pipeline.onepass``); only files kept from
     an earlier run, and CSV tables, read the files again.
     """
-    from .._core import SEATS
+    from .._core import kind_named
     from .._errors import OutputError, ReportFormatError
 
-    # per-repository reports hold no record the summary reads: not summarised, not warned about
+    # kinds whose records are no usage records (per-repository reports, the seat list) are
+    # not summarised, not warned about: the registry says which (``ReportKind.summarised``)
+    kinds = {r.report: kind_named(r.report) for r in result.reports}
     files = [
         f
         for r in result.reports
-        if not r.report.startswith("repos-") and r.report != SEATS  # the seats: render_seats
+        if (kind := kinds[r.report]) is None or kind.summarised
         for f in r.files
     ]
     paths = [f.path for f in files]
@@ -326,8 +329,8 @@ def _history(args: argparse.Namespace) -> int:
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
     print(f"  {result.page}")
     print(f"  {result.csv}")
-    if result.seats_csv is not None:
-        print(f"  {result.seats_csv}")
+    for table in result.tables:  # the CSV of kinds with tables of their own (seats.csv)
+        print(f"  {table}")
     if result.database is not None:
         print(f"  {result.database}")
     return 0

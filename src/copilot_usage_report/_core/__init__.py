@@ -29,11 +29,13 @@ if TYPE_CHECKING:
     from .bounds import check_cancel as check_cancel
     from .bounds import human_size as human_size
     from .kinds import SEATS as SEATS
-    from .kinds import SEATS_KIND as SEATS_KIND
     from .kinds import ReportKind as ReportKind
     from .kinds import Scope as Scope
     from .kinds import billing_path as billing_path
+    from .kinds import kind_named as kind_named
+    from .kinds import kinds_of as kinds_of
     from .kinds import offered as offered
+    from .kinds import register_kind as register_kind
     from .links import check_url as check_url
     from .links import is_expired as is_expired
     from .links import origin as origin
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from .settings import RawInputs as RawInputs
     from .settings import Settings as Settings
     from .settings import build_settings as build_settings
+    from .settings import kind_modules as kind_modules
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context
@@ -65,8 +68,11 @@ _EXPORTS = {
     "option": "options",
     "options_of": "options",
     "MISSING_CREDENTIAL": "settings",
-    "SEATS_KIND": "kinds",
     "SEATS": "kinds",
+    "kind_named": "kinds",
+    "kinds_of": "kinds",
+    "register_kind": "kinds",
+    "kind_modules": "settings",
     "ACCEPT_ENCODING": "bounds",
     "CANCEL": "bounds",
     "Inflater": "bounds",
@@ -107,7 +113,6 @@ __all__ = [
     "MISSING_CREDENTIAL",
     "OPTIONS",
     "SEATS",
-    "SEATS_KIND",
     "TOO_DEEP",
     "Inflater",
     "Option",
@@ -124,6 +129,9 @@ __all__ = [
     "check_url",
     "human_size",
     "is_expired",
+    "kind_modules",
+    "kind_named",
+    "kinds_of",
     "offered",
     "option",
     "options_of",
@@ -134,6 +142,7 @@ __all__ = [
     "prepare_tls_context",
     "redact",
     "redact_text",
+    "register_kind",
     "safe_file_name",
     "testing_mode",
     "tls_context",

@@ -17,14 +17,18 @@ __all__ = [
     "AGGREGATE",
     "KINDS",
     "SEATS",
-    "SEATS_KIND",
     "ReportKind",
+    "Request",
     "Scope",
     "aggregate_kind",
     "billing_path",
+    "kind_named",
+    "kinds_of",
     "offered",
     "parse_kinds",
-    "seat_day",
+    "register_kind",
+    "registered",
+    "today_only_day",
 ]
 
 ScopeName = Literal["org", "enterprise"]
@@ -58,50 +62,115 @@ class Scope:
         return date(2025, 12, 12) if self.kind == "org" else date(2025, 10, 10)
 
 
+#: How a kind is asked for: signed download links (GitHub's metrics reports), a paged list
+#: read through the API (the seat list), or one API call per day (a billing endpoint).
+Request = Literal["links", "pages", "billing"]
+
+
 @dataclass(frozen=True, slots=True)
 class ReportKind:
-    """One report of the family: its name (also its folder) and how it is asked for."""
+    """One kind of report: its name (also its folder), how it is asked for, and for which scopes.
+
+    A row of the registry (``register_kind``). What each layer does with a kind that is not
+    fetched by links is registered in that layer's own table (see ``_app/kinds.py``).
+    """
 
     name: str
     #: True for the 28-day reports, which have no ``day`` query and always give the latest.
     rolling: bool
     #: The aggregate (organization or enterprise totals) rather than per-user or per-team rows.
     aggregate: bool
+    #: How it is asked for (``Request``): only ``links`` kinds go through the report links.
+    request: Request = "links"
+    #: The path below the scope's prefix, for a kind not asked through report links.
+    endpoint: str = ""
+    #: The scopes that have it.
+    scopes: tuple[ScopeName, ...] = ("org", "enterprise")
+    #: True when its records are usage records the summary counts (``summarize``).
+    summarised: bool = True
+    #: Why only today can be asked, for a snapshot GitHub keeps no past of ('' otherwise).
+    today_only: str = ""
+    #: The key its numbers have in ``metrics`` (the kind's name when empty).
+    section: str = ""
+    #: What a token needs to read it, said when GitHub refuses (a ``billing`` kind).
+    needs: str = ""
 
     @property
-    def seats(self) -> bool:
-        """True for the seat list (``copilot-seats``): no report links, pages of seats instead."""
-        return self.name == SEATS
+    def linked(self) -> bool:
+        """True for a kind GitHub answers with signed download links (the metrics reports)."""
+        return self.request == "links"
+
+    @property
+    def metrics_key(self) -> str:
+        """The key of its numbers in ``metrics`` and ``metrics.json``."""
+        return self.section or self.name
 
     def path(self, scope: Scope) -> str:
         """The endpoint path for ``scope``."""
-        if self.seats:
-            return f"{scope.prefix}/copilot/billing/seats"
+        if self.endpoint:
+            return f"{scope.prefix}/{self.endpoint}"
         tail = f"{self.name}/latest" if self.rolling else self.name
         return f"{scope.prefix}/copilot/metrics/reports/{tail}"
 
 
-_ORG_KINDS = (
-    ReportKind("organization-1-day", rolling=False, aggregate=True),
+#: The registry: every kind by name, in the order ``--report`` lists them. Rows below;
+#: ``register_kind`` adds one (a kind of a plug-in module, see ``_app/kinds.py``).
+_REGISTRY: dict[str, ReportKind] = {}
+
+
+def register_kind(kind: ReportKind) -> ReportKind:
+    """Add ``kind`` to the registry (replacing a kind of the same name); returns it."""
+    _REGISTRY[kind.name] = kind
+    return kind
+
+
+def registered() -> tuple[ReportKind, ...]:
+    """Every kind registered, in the registry's order."""
+    return tuple(_REGISTRY.values())
+
+
+def kind_named(name: str) -> ReportKind | None:
+    """The registered kind of this name (a report folder's name), if any."""
+    return _REGISTRY.get(name)
+
+
+def kinds_of(scope: ScopeName) -> tuple[ReportKind, ...]:
+    """The kinds ``scope`` has: its metrics reports in GitHub's order, then the other kinds."""
+    ours = [k for k in _REGISTRY.values() if scope in k.scopes]
+    return (*(k for k in ours if k.linked), *(k for k in ours if not k.linked))
+
+
+# -- the rows ---------------------------------------------------------------------------------
+# GitHub's metrics reports (one registry, filtered by scope, keeps each scope's order).
+for _row in (
+    ReportKind("organization-1-day", rolling=False, aggregate=True, scopes=("org",)),
+    ReportKind("enterprise-1-day", rolling=False, aggregate=True, scopes=("enterprise",)),
     ReportKind("users-1-day", rolling=False, aggregate=False),
     ReportKind("user-teams-1-day", rolling=False, aggregate=False),
-    ReportKind("repos-1-day", rolling=False, aggregate=False),
-    ReportKind("organization-28-day", rolling=True, aggregate=True),
+    ReportKind("repos-1-day", rolling=False, aggregate=False, summarised=False),
+    ReportKind("organization-28-day", rolling=True, aggregate=True, scopes=("org",)),
     ReportKind("users-28-day", rolling=True, aggregate=False),
-)
-_ENTERPRISE_KINDS = (
-    ReportKind("enterprise-1-day", rolling=False, aggregate=True),
-    *(k for k in _ORG_KINDS if not k.aggregate),
-    ReportKind("enterprise-28-day", rolling=True, aggregate=True),
-)
-#: Every kind, by scope, in the order GitHub's reference lists them.
-KINDS: dict[ScopeName, tuple[ReportKind, ...]] = {
-    "org": _ORG_KINDS,
-    "enterprise": _ENTERPRISE_KINDS,
-}
+    ReportKind("enterprise-28-day", rolling=True, aggregate=True, scopes=("enterprise",)),
+    # The seat list: a paged list of today only (it takes no ``day``); its parts in
+    # ``_github/seats``, ``_metrics/seats``, ``_pipeline/seats``, ``_render/seats``,
+    # ``history/_seats*`` and ``_app/kinds``.
+    ReportKind(
+        SEATS,
+        rolling=True,
+        aggregate=False,
+        request="pages",
+        endpoint="copilot/billing/seats",
+        summarised=False,
+        today_only="GitHub's seat list is a snapshot of today only (no day before is kept)",
+        section="seats",
+    ),
+):
+    register_kind(_row)
 
-#: The seat list: rolling (it takes no ``day``), and neither aggregate nor per-user rows.
-SEATS_KIND = ReportKind(SEATS, rolling=True, aggregate=False)
+#: GitHub's metrics reports by scope (the kinds asked through report links), in its order.
+KINDS: dict[ScopeName, tuple[ReportKind, ...]] = {
+    scope: tuple(k for k in kinds_of(scope) if k.linked) for scope in ("org", "enterprise")
+}
 
 
 def billing_path(scope: Scope) -> str:
@@ -109,27 +178,30 @@ def billing_path(scope: Scope) -> str:
     return f"{scope.prefix}/copilot/billing"
 
 
-def seat_day(text: str, kinds: tuple[ReportKind, ...], today: date) -> None:
-    """Refuse any day but today for the seat list: GitHub keeps no past seat list."""
+def today_only_day(text: str, kinds: tuple[ReportKind, ...], today: date) -> None:
+    """Refuse any day but today for a kind GitHub keeps only today's of (``today_only``)."""
     spec = text.strip().lower()
-    if not any(k.seats for k in kinds) or spec in ("latest", today.isoformat()):
+    kind = next((k for k in kinds if k.today_only), None)
+    if kind is None or spec in ("latest", today.isoformat()):
         return
     raise InputError(
-        f"day {spec[:40]!r} cannot be asked of the {SEATS} report: GitHub's seat list is a "
-        f"snapshot of today only (no day before is kept), so give day: latest or "
-        f"{today.isoformat()}, or ask for {SEATS} in a run of its own."
+        f"day {spec[:40]!r} cannot be asked of the {kind.name} report: {kind.today_only}, "
+        f"so give day: latest or {today.isoformat()}, or ask for {kind.name} in a run of "
+        "its own."
     )
 
 
 def aggregate_kind(scope: ScopeName) -> ReportKind:
     """The one-day aggregate report of a scope."""
-    return KINDS[scope][0]
+    return kinds_of(scope)[0]
 
 
 def offered(scopes: tuple[ScopeName, ...] = ("org", "enterprise")) -> tuple[str, ...]:
-    """The report names ``--report`` accepts for ``scopes``: each scope's in GitHub's order,
-    then the seat list."""
-    return (*dict.fromkeys(k.name for scope in scopes for k in KINDS[scope]), SEATS)
+    """The report names ``--report`` accepts for ``scopes``: each scope's metrics reports in
+    GitHub's order, then the other kinds of the registry."""
+    kinds = [k for scope in scopes for k in kinds_of(scope)]
+    names = [k.name for k in kinds if k.linked] + [k.name for k in kinds if not k.linked]
+    return tuple(dict.fromkeys(names))
 
 
 def parse_kinds(text: str, scope: ScopeName) -> tuple[ReportKind, ...]:
@@ -139,7 +211,7 @@ def parse_kinds(text: str, scope: ScopeName) -> tuple[ReportKind, ...]:
     enterprise gets ``enterprise-1-day``; raises ``ValueError`` naming what the
     scope offers when a name is unknown or belongs to the other scope.
     """
-    by_name = {k.name: k for k in (*KINDS[scope], SEATS_KIND)}
+    by_name = {k.name: k for k in kinds_of(scope)}
     chosen: list[ReportKind] = []
     for raw in text.split(","):
         name = raw.strip().lower()

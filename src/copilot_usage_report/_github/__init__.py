@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .api import get_answer as get_answer
     from .api import get_report_links as get_report_links
     from .api import make_api_client as make_api_client
     from .report import ReportLinks as ReportLinks
@@ -35,6 +36,7 @@ _EXPORTS = {
     "read_seats": "seats",
     "SeatList": "seats",
     "RetryPolicy": "retry",
+    "get_answer": "api",
     "get_report_links": "api",
     "make_api_client": "api",
     "ReportLinks": "report",
@@ -46,6 +48,7 @@ __all__ = [
     "ReportLinks",
     "RetryPolicy",
     "SeatList",
+    "get_answer",
     "get_report_links",
     "make_api_client",
     "read_billing",

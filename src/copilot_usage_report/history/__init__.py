@@ -9,8 +9,9 @@ history on a git branch (``auth_header`` is the header git sends the token in).
 
 Modules: ``_archive`` (the report folders of an archive), ``_schema``, ``_update``
 (which folder each day's rows come from) and ``_rows`` (writing them): the
-database; ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
-numbers, the page's Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
+database; ``_kinds`` (the table of kinds with tables of their own, ``register_history``):
+``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables, numbers, the page's
+Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
 ``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
 branch), ``_synthetic`` (a deterministic archive for tests and benchmarks).
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from ._build import BuildResult as BuildResult
     from ._build import build as build
     from ._git import auth_header as auth_header
+    from ._kinds import HistoryPart as HistoryPart
+    from ._kinds import register_history as register_history
 
 #: Each public name and the module that defines it; loaded on first use.
 _EXPORTS = {
@@ -38,9 +41,19 @@ _EXPORTS = {
     "BuildResult": "_build",
     "build": "_build",
     "auth_header": "_git",
+    "HistoryPart": "_kinds",
+    "register_history": "_kinds",
 }
 
-__all__ = ["DATABASE_NAME", "BuildResult", "auth_header", "build", "publish_history"]
+__all__ = [
+    "DATABASE_NAME",
+    "BuildResult",
+    "HistoryPart",
+    "auth_header",
+    "build",
+    "publish_history",
+    "register_history",
+]
 
 if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
