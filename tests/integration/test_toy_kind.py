@@ -27,7 +27,6 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from copilot_usage_report._app.kinds import register_outputs
 from copilot_usage_report._core import ReportKind, kind_modules, register_kind
 from copilot_usage_report._pipeline import register_counter
 from copilot_usage_report._render import register_section
@@ -132,9 +131,8 @@ def register() -> None:
     """Register the toy kind: its row, then its part in each layer's table."""
     register_kind(KIND)
     register_counter(KIND.name, count)
-    register_section(KIND.name, section)
+    register_section(KIND.name, section, outputs)
     register_history(KIND.name, ToyHistory())
-    register_outputs(KIND.name, outputs)
 
 
 if __name__ in kind_modules():  # imported by the CLI as the plug-in, never by pytest

@@ -189,7 +189,7 @@ def write_metrics_file(result: RunResult, insight: Insight | None) -> str:
 
     path = result.index.parent / "metrics.json"
     data = insight.metrics()
-    data.update(result.sections())  # each kind's numbers under its key (``_app/kinds.py``)
+    data.update(result.sections())  # each kind's numbers under its key
     atomic_write(path, (json.dumps(data, indent=2) + "\n").encode())
     return str(path)
 

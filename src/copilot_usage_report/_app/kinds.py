@@ -1,6 +1,4 @@
-"""The app's part of the registry of report kinds: each kind's step outputs, and plug-ins.
-
-The registry (one design, documented here and in CONTRIBUTING's "Add a report kind"):
+"""The registry of report kinds, whole: its design, and the plug-in modules the app loads.
 
 - A kind is a row of ``_core.kinds`` (``ReportKind``: its name and folder, its request:
   report links, a paged list or a billing call, its scopes, whether the usage summary counts
@@ -8,79 +6,39 @@ The registry (one design, documented here and in CONTRIBUTING's "Add a report ki
   and the pipeline's choice of request read the registry, never a kind's name.
 - A metrics report (``request="links"``) needs nothing more: the pipeline asks its links and
   downloads its files, the summary, CSV and the history read its records by their fields.
-- Any other kind has a part in each layer that does something with it, written in that
-  layer's own module, in a table of that layer keyed by the kind's name, so the layers still
-  point one way (a part may use only what its layer may import):
+- Any other kind has a part in each layer that does something with it, written in a module
+  of that layer, and a row in that layer's table keyed by the kind's name, so the layers
+  still point one way (a part uses only what its layer may import):
 
   - ``_pipeline.kinds``: its ``Fetcher`` (``register_fetcher``), which saves
     ``<scope>/<kind>/<day>/`` with a manifest and may count what it saved; a ``billing``
-    kind without one is asked one call a day by ``_pipeline.calls``, its saved files
-    counted by the counter registered for it (``register_counter``);
-  - ``_render.sections``: its section of the job summary (``register_section``);
+    kind without one is asked one call a day by ``_pipeline.calls``, its saved files counted
+    by the counter of its row there (``register_counter``);
+  - ``_render.sections``: its section of the job summary and its step outputs
+    (``register_section``); its numbers go into ``metrics`` under its key by themselves;
   - ``history._kinds``: its tables, their CSV files and its section of the page
-    (``register_history``);
-  - here: its step outputs (``register_outputs``); its numbers go into ``metrics`` under
-    its ``metrics_key`` by themselves (``RunResult.sections``).
+    (``register_history``).
 
-  Each table's built-in rows (the seat list's) are written in the table, imported when first
-  used; a plug-in module calls the ``register_*`` functions.
-- ``install_kinds`` (``main``, before argv is parsed, so ``--report`` and ``--help`` know every
-  kind) imports the plug-in modules ``COPILOT_USAGE_REPORT_KIND_MODULES`` names (tests only:
-  ``_core.settings.kind_modules``), which is how a test runs a toy kind through the real CLI.
+  Each table's built-in rows (the seat list's) are written in the table and import their
+  part when first used, so ``history.build`` and ``fetch_reports`` know them without the app.
+- A plug-in module registers a kind of its own with the same ``register_*`` functions.
+  ``install_kinds`` (``main``, before argv is parsed, so ``--report`` and ``--help`` list its
+  kinds) imports the modules ``COPILOT_USAGE_REPORT_KIND_MODULES`` names; only the tests use
+  it (``_core.settings.kind_modules`` reads it under ``COPILOT_USAGE_REPORT_TESTING=1``), to
+  run a toy kind through the real CLI with no edit to the package.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
-from .._core import SEATS
+__all__ = ["install_kinds"]
 
-if TYPE_CHECKING:
-    from .._pipeline import RunResult
-
-__all__ = ["install_kinds", "kind_outputs", "register_outputs"]
-
-#: A kind's numbers to its step outputs (names as ``action.yml`` spells them).
-Outputs = Callable[[Any], dict[str, str]]
-
-
-def _seat_outputs(counts: Any) -> dict[str, str]:
-    """The seat list's ``seats-*`` outputs (no login)."""
-    return {
-        "seats-total": str(counts.total_seats),
-        "seats-active": str(counts.active_28),
-        "seats-inactive": str(counts.inactive),
-        "seats-never-used": str(counts.never_used),
-        "seats-pending-cancellation": str(counts.pending_cancellation),
-    }
-
-
-#: Each kind's outputs, by name: the built-in rows.
-_OUTPUTS: dict[str, Outputs] = {SEATS: _seat_outputs}
 _installed: list[str] = []
 
 
-def register_outputs(name: str, outputs: Outputs) -> None:
-    """Set the kind ``name``'s step outputs from its numbers with ``outputs``."""
-    _OUTPUTS[name] = outputs
-
-
-def kind_outputs(result: RunResult, metrics: str | None) -> dict[str, str]:
-    """``metrics`` with each kind's numbers under its key, and each kind's own outputs."""
-    data = json.loads(metrics) if metrics else {"start_day": None, "end_day": None, "days": []}
-    data.update(result.sections())
-    outputs = {"metrics": json.dumps(data)}
-    for kind, numbers in result.numbers:
-        if (own := _OUTPUTS.get(kind.name)) is not None:
-            outputs.update(own(numbers))
-    return outputs
-
-
 def install_kinds() -> None:
-    """Import the plug-in modules that register kinds of their own (tests only); once."""
+    """Import the plug-in modules that register kinds of their own (tests only), once each."""
     from .._core import kind_modules
 
     for name in kind_modules():

@@ -149,8 +149,8 @@ def outputs_of(
     if insight is not None:
         outputs.update(metric_outputs(insight, metrics_file, compact=False))
     outputs = fit_outputs(outputs, insight, metrics_file)
-    if result.numbers:  # each kind's numbers in ``metrics`` and its own outputs (``kinds``)
-        from .kinds import kind_outputs
+    if result.numbers:  # each kind's numbers in ``metrics``, and its outputs
+        from .._render import kind_outputs
 
         outputs.update(kind_outputs(result, outputs.get("metrics")))
     return outputs

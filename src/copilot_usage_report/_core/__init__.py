@@ -1,6 +1,6 @@
 """The settings of a run and the small vocabularies every layer shares.
 
-Report kinds and scopes (``kinds``), link checks and redaction (``links``), the
+The registry of report kinds and the scopes (``kinds``), link checks and redaction (``links``), the
 parsers of every input value (``values``), the one table of options (``options``:
 flag, variables, action input, default, parser, help), the bounds of a transfer
 (``bounds``), the validated ``Settings`` built from the command line or the

@@ -1,8 +1,18 @@
-"""The report family: which reports exist for which scope, and where each is asked for.
+"""The registry of report kinds: which kinds exist for which scope, and how each is asked for.
 
-One table, from GitHub's API description (see the project's reference notes):
-every endpoint path, whether it takes a ``day``, and the first day it has data.
-Nothing else in the package spells an endpoint path.
+One table of ``ReportKind`` rows (``register_kind``; the rows are at the end of this module):
+every endpoint path, whether it takes a ``day``, its scopes, how it is asked for (``Request``:
+signed report links, a paged list, one billing call a day), whether the usage summary counts
+its records, and the key of its numbers in ``metrics``. ``--report``, ``--help``, the settings
+and the pipeline read the registry (``kinds_of``, ``kind_named``, ``offered``); nothing else in
+the package spells an endpoint path or decides by a kind's name.
+
+A kind's behaviour spans layers, so the registry is a row here plus one part per layer, each
+in its layer's own table keyed by the kind's name (the layers still point one way):
+``_pipeline.kinds`` (how it is fetched and counted), ``_render.sections`` (its section of the
+job summary and its step outputs) and ``history._kinds`` (its tables, CSV and section of the
+page). A metrics report needs no part: its records are read by their fields. ``_app/kinds.py``
+describes the design whole, and how a plug-in module registers a kind.
 """
 
 from __future__ import annotations
@@ -153,7 +163,7 @@ for _row in (
     ReportKind("enterprise-28-day", rolling=True, aggregate=True, scopes=("enterprise",)),
     # The seat list: a paged list of today only (it takes no ``day``); its parts in
     # ``_github/seats``, ``_metrics/seats``, ``_pipeline/seats``, ``_render/seats``,
-    # ``history/_seats*`` and ``_app/kinds``.
+    # ``history/_seats*``, rows in ``_pipeline/kinds``, ``_render/sections``, ``history/_kinds``.
     ReportKind(
         SEATS,
         rolling=True,

@@ -6,7 +6,7 @@ downloads, a manifest. Any other kind is fetched by the ``Fetcher`` of its name 
 ``billing`` kind with none, by ``calls.fetch_calls`` (one API call per day, the answer saved as
 served). The run hands a fetcher a ``KindRun`` and takes back what it saved (``Fetched``): its
 folders, the days GitHub had nothing for, and its numbers, any object with a ``metrics()``
-(the summary, the outputs and ``metrics`` show them, each layer through its own table).
+(``metrics``, the job summary and the outputs show them, ``_render.sections``).
 
 The interface (``Fetcher``, ``KindRun``, ``Fetched``) is in ``kindrun``.
 """

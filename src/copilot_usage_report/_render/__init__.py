@@ -1,8 +1,8 @@
 """What a run shows a person: Markdown, CSV and the runs of missing days; no I/O.
 
 ``insight`` renders the usage numbers as Markdown, ``job_summary`` the job
-summary of a run or an error (``sections``: the table of each kind's section, the seat
-list's in ``seats``), ``missing`` folds
+summary of a run or an error (``sections``: the table of each kind's section of it and its
+outputs; the seat list's section in ``seats``), ``missing`` folds
 missing days into runs, and ``csv_tables`` writes the flattened CSV tables beside the report files.
 
 Layer 5: may import ``_pipeline``, ``_metrics``, ``_archive``, ``_core`` and
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .job_summary import render_error as render_error
     from .job_summary import render_result as render_result
     from .missing import missing_runs as missing_runs
+    from .sections import kind_outputs as kind_outputs
     from .sections import register_section as register_section
 
 #: Each public name and the module that defines it; loaded on first use.
@@ -32,11 +33,13 @@ _EXPORTS = {
     "render_error": "job_summary",
     "render_result": "job_summary",
     "missing_runs": "missing",
+    "kind_outputs": "sections",
     "register_section": "sections",
 }
 
 __all__ = [
     "human_bytes",
+    "kind_outputs",
     "missing_runs",
     "register_section",
     "render_error",

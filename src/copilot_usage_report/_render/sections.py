@@ -1,48 +1,85 @@
-"""The job summary's table of kinds' sections: how each kind's numbers read as Markdown.
+"""The table of what each kind's numbers show: its section of the job summary, its outputs.
 
-A kind not asked through report links may count what it saved (``_pipeline.kinds.Numbers``);
-its section of the job summary is the renderer of its name in this table (the built-in rows:
-the seat list's, ``seats``; ``register_section`` adds a plug-in's, see ``_app/kinds.py``).
-A kind with numbers and no renderer shows none. Imports nothing heavy.
+A kind not asked through report links may count what it saved (``_pipeline.Numbers``). Its
+row here says how those numbers read: as Markdown in the job summary (``Shown.section``) and
+as step outputs, named as ``action.yml`` names them (``Shown.outputs``); its numbers go into
+``metrics`` under its ``metrics_key`` by themselves (``RunResult.sections``). The built-in
+rows are below (the seat list's, ``seats``); ``register_section`` adds a plug-in's (see
+``_app/kinds.py``). A kind with numbers and no row shows none. Imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._core import SEATS
 
 if TYPE_CHECKING:
     from .._core import ReportKind
+    from .._pipeline import RunResult
 
-__all__ = ["Section", "register_section", "render_sections"]
-
-#: A kind's numbers (whatever its fetcher counted) to its section of the job summary.
-Section = Callable[[Any], str]
+__all__ = ["Shown", "kind_outputs", "register_section", "render_sections"]
 
 
-def _seats(counts: Any) -> str:
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """How one kind's numbers (whatever its fetcher counted) are shown."""
+
+    #: Its section of the job summary, as Markdown.
+    section: Callable[[Any], str]
+    #: Its step outputs, by name (none when absent).
+    outputs: Callable[[Any], dict[str, str]] | None = None
+
+
+def _seat_section(counts: Any) -> str:
     """The seat list's section (``seats``), imported when first used."""
     from .seats import render_seats
 
     return render_seats(counts)
 
 
-#: Each kind's renderer, by name: the built-in rows.
-_SECTIONS: dict[str, Section] = {SEATS: _seats}
+def _seat_outputs(counts: Any) -> dict[str, str]:
+    """The seat list's ``seats-*`` outputs (no login)."""
+    return {
+        "seats-total": str(counts.total_seats),
+        "seats-active": str(counts.active_28),
+        "seats-inactive": str(counts.inactive),
+        "seats-never-used": str(counts.never_used),
+        "seats-pending-cancellation": str(counts.pending_cancellation),
+    }
 
 
-def register_section(name: str, render: Section) -> None:
-    """Show the kind ``name``'s numbers in the job summary with ``render``."""
-    _SECTIONS[name] = render
+#: Each kind's row, by name: the built-in rows.
+_SHOWN: dict[str, Shown] = {SEATS: Shown(_seat_section, _seat_outputs)}
+
+
+def register_section(
+    name: str,
+    section: Callable[[Any], str],
+    outputs: Callable[[Any], dict[str, str]] | None = None,
+) -> None:
+    """Show the kind ``name``'s numbers with ``section`` (Markdown) and ``outputs``."""
+    _SHOWN[name] = Shown(section, outputs)
 
 
 def render_sections(numbers: Iterable[tuple[ReportKind, object]]) -> str:
     """Each kind's section, in the order the kinds were asked, each after a blank line."""
     out = ""
     for kind, counted in numbers:
-        render = _SECTIONS.get(kind.name)
-        if render is not None:
-            out += "\n" + render(counted)
+        if (shown := _SHOWN.get(kind.name)) is not None:
+            out += "\n" + shown.section(counted)
     return out
+
+
+def kind_outputs(result: RunResult, metrics: str | None) -> dict[str, str]:
+    """``metrics`` (JSON) with each kind's numbers under its key, and each kind's outputs."""
+    data = json.loads(metrics) if metrics else {"start_day": None, "end_day": None, "days": []}
+    data.update(result.sections())
+    outputs = {"metrics": json.dumps(data)}
+    for kind, counted in result.numbers:
+        if (shown := _SHOWN.get(kind.name)) is not None and shown.outputs is not None:
+            outputs.update(shown.outputs(counted))
+    return outputs
