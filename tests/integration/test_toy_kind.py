@@ -39,7 +39,7 @@ KIND = ReportKind(
     rolling=False,
     aggregate=False,
     request="billing",
-    endpoint="settings/billing/toy_usage",
+    endpoint="{owner}/settings/billing/toy_usage",  # as GitHub's billing API spells an org
     summarised=False,
     section="toy_credits",
     needs="give it the toy permission",
@@ -164,7 +164,7 @@ def toy_server() -> Iterator[tuple[str, list[str]]]:
             asked.append(self.path)
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             authorised = self.headers.get("Authorization") == f"Bearer {TOKEN}"
-            if url.path != "/orgs/my-org/settings/billing/toy_usage" or not authorised:
+            if url.path != "/organizations/my-org/settings/billing/toy_usage" or not authorised:
                 self._answer(403, {"message": "Resource not accessible"})
                 return
             day = date(int(query["year"]), int(query["month"]), int(query["day"]))
@@ -225,7 +225,7 @@ def test_a_toy_kind_is_fetched_archived_summarised_and_kept_in_the_history(run_c
     assert run.code == 0, run.stderr
     # one request per day, with the day as GitHub's billing endpoints take it
     assert sorted(first) == sorted(
-        f"/orgs/my-org/settings/billing/toy_usage?year={d.year}&month={d.month}&day={d.day}"
+        f"/organizations/my-org/settings/billing/toy_usage?year={d.year}&month={d.month}&day={d.day}"
         for d in DAYS
     )
     kept = [d for d in DAYS if d != EMPTY]

@@ -92,7 +92,9 @@ class ReportKind:
     aggregate: bool
     #: How it is asked for (``Request``): only ``links`` kinds go through the report links.
     request: Request = "links"
-    #: The path below the scope's prefix, for a kind not asked through report links.
+    #: The path below the scope's prefix (``orgs/<org>``, ``enterprises/<slug>``), for a kind
+    #: not asked through report links; ``{owner}`` in it stands for the billing API's
+    #: ``organizations/<org>`` or ``enterprises/<slug>`` instead.
     endpoint: str = ""
     #: The scopes that have it.
     scopes: tuple[ScopeName, ...] = ("org", "enterprise")
@@ -117,6 +119,9 @@ class ReportKind:
 
     def path(self, scope: Scope) -> str:
         """The endpoint path for ``scope``."""
+        if "{owner}" in self.endpoint:
+            top = "organizations" if scope.kind == "org" else "enterprises"
+            return self.endpoint.replace("{owner}", f"{top}/{scope.name}")
         if self.endpoint:
             return f"{scope.prefix}/{self.endpoint}"
         tail = f"{self.name}/latest" if self.rolling else self.name
