@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from .kinds import Scope as Scope
     from .kinds import billing_path as billing_path
     from .kinds import kind_named as kind_named
-    from .kinds import kinds_of as kinds_of
     from .kinds import offered as offered
     from .kinds import register_kind as register_kind
     from .links import check_url as check_url
@@ -70,7 +69,6 @@ _EXPORTS = {
     "MISSING_CREDENTIAL": "settings",
     "SEATS": "kinds",
     "kind_named": "kinds",
-    "kinds_of": "kinds",
     "register_kind": "kinds",
     "kind_modules": "settings",
     "ACCEPT_ENCODING": "bounds",
@@ -131,7 +129,6 @@ __all__ = [
     "is_expired",
     "kind_modules",
     "kind_named",
-    "kinds_of",
     "offered",
     "option",
     "options_of",

@@ -23,7 +23,6 @@ from .._exports import lazy_exports
 if TYPE_CHECKING:
     from .calls import register_counter as register_counter
     from .decoder import Decoder as Decoder
-    from .kinds import register_fetcher as register_fetcher
     from .onepass import fetch_tally as fetch_tally
     from .onepass import summarize_fetch as summarize_fetch
     from .results import FetchResult as FetchResult
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "Decoder": "decoder",
     "save_snapshot": "seats",
-    "register_fetcher": "kinds",
     "register_counter": "calls",
     "Snapshot": "seats",
     "fetch_tally": "onepass",
@@ -60,7 +58,6 @@ __all__ = [
     "fetch_reports",
     "fetch_tally",
     "register_counter",
-    "register_fetcher",
     "save_snapshot",
     "summarize_fetch",
 ]

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from ._build import BuildResult as BuildResult
     from ._build import build as build
     from ._git import auth_header as auth_header
-    from ._kinds import HistoryPart as HistoryPart
     from ._kinds import register_history as register_history
 
 #: Each public name and the module that defines it; loaded on first use.
@@ -41,14 +40,12 @@ _EXPORTS = {
     "BuildResult": "_build",
     "build": "_build",
     "auth_header": "_git",
-    "HistoryPart": "_kinds",
     "register_history": "_kinds",
 }
 
 __all__ = [
     "DATABASE_NAME",
     "BuildResult",
-    "HistoryPart",
     "auth_header",
     "build",
     "publish_history",
