@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .job_summary import render_result as render_result
     from .missing import missing_runs as missing_runs
     from .sections import kind_outputs as kind_outputs
+    from .sections import output_kinds as output_kinds
     from .sections import register_section as register_section
 
 #: Each public name and the module that defines it; loaded on first use.
@@ -34,6 +35,7 @@ _EXPORTS = {
     "render_result": "job_summary",
     "missing_runs": "missing",
     "kind_outputs": "sections",
+    "output_kinds": "sections",
     "register_section": "sections",
 }
 
@@ -41,6 +43,7 @@ __all__ = [
     "human_bytes",
     "kind_outputs",
     "missing_runs",
+    "output_kinds",
     "register_section",
     "render_error",
     "render_insight",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .._core import ReportKind
     from .._pipeline import RunResult
 
-__all__ = ["Shown", "kind_outputs", "register_section", "render_sections"]
+__all__ = ["Shown", "kind_outputs", "output_kinds", "register_section", "render_sections"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class Shown:
     section: Callable[[Any], str]
     #: Its step outputs, by name (none when absent).
     outputs: Callable[[Any], dict[str, str]] | None = None
+    #: The names of those outputs, as ``action.yml`` lists them.
+    names: tuple[str, ...] = ()
 
 
 def _seat_section(counts: Any) -> str:
@@ -41,28 +43,36 @@ def _seat_section(counts: Any) -> str:
     return render_seats(counts)
 
 
+_SEAT_OUTPUTS = (
+    "seats-total", "seats-active", "seats-inactive", "seats-never-used",
+    "seats-pending-cancellation",
+)  # fmt: skip
+
+
 def _seat_outputs(counts: Any) -> dict[str, str]:
     """The seat list's ``seats-*`` outputs (no login)."""
-    return {
-        "seats-total": str(counts.total_seats),
-        "seats-active": str(counts.active_28),
-        "seats-inactive": str(counts.inactive),
-        "seats-never-used": str(counts.never_used),
-        "seats-pending-cancellation": str(counts.pending_cancellation),
-    }
+    values = (counts.total_seats, counts.active_28, counts.inactive, counts.never_used,
+              counts.pending_cancellation)  # fmt: skip
+    return {name: str(value) for name, value in zip(_SEAT_OUTPUTS, values, strict=True)}
 
 
 #: Each kind's row, by name: the built-in rows.
-_SHOWN: dict[str, Shown] = {SEATS: Shown(_seat_section, _seat_outputs)}
+_SHOWN: dict[str, Shown] = {SEATS: Shown(_seat_section, _seat_outputs, _SEAT_OUTPUTS)}
 
 
 def register_section(
     name: str,
     section: Callable[[Any], str],
     outputs: Callable[[Any], dict[str, str]] | None = None,
+    names: tuple[str, ...] = (),
 ) -> None:
-    """Show the kind ``name``'s numbers with ``section`` (Markdown) and ``outputs``."""
-    _SHOWN[name] = Shown(section, outputs)
+    """Show the kind ``name``'s numbers with ``section`` (Markdown) and ``outputs`` (``names``)."""
+    _SHOWN[name] = Shown(section, outputs, names)
+
+
+def output_kinds() -> dict[str, str]:
+    """Each output a kind sets, and the kind that sets it."""
+    return {output: name for name, shown in _SHOWN.items() for output in shown.names}
 
 
 def render_sections(numbers: Iterable[tuple[ReportKind, object]]) -> str:
