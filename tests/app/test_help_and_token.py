@@ -52,6 +52,16 @@ def test_summarize_help_says_a_file_it_does_not_recognise_fails():
     assert "skipped" not in codes["0"] or "FIFO" in codes["0"], codes
 
 
+@pytest.mark.parametrize(
+    "name", ["fetch", "demo", "summarize", "history", "serve-demo", "publish-history"]
+)
+def test_every_command_takes_debug_after_its_name(name):
+    """The "Rerun with --debug" an unexpected failure of any command advises works after the
+    command's name (history, serve-demo and publish-history refused it there)."""
+    flags = {flag for action in _command(name)._actions for flag in action.option_strings}
+    assert "--debug" in flags
+
+
 def test_fetch_keeps_its_exit_codes():
     """fetch's exit codes still say what a fetch's exit means."""
     codes = _exit_codes(_command("fetch").format_help())
