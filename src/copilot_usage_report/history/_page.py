@@ -55,6 +55,8 @@ details{margin-top:.3rem}summary{cursor:pointer;color:var(--muted);font-size:.9r
 table{border-collapse:collapse;font-size:.85rem;font-variant-numeric:tabular-nums}
 th,td{padding:.15rem .5rem;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 [data-table] th{white-space:normal;vertical-align:bottom}
+[data-table=teams-latest] td:first-child,[data-table=inactive-seats] td:first-child{
+white-space:normal;overflow-wrap:anywhere;min-width:8rem}
 th:first-child,td:first-child{text-align:left}
 select{font:inherit;padding:.2rem;background:var(--card);color:var(--fg);
 border:1px solid var(--line);border-radius:6px}
