@@ -69,6 +69,8 @@ def test_top_level_help_points_at_the_commands_help():
 
 # -- spelling -----------------------------------------------------------------------------
 
+_RAISED = "Raise the deadline input."
+
 
 @pytest.mark.parametrize(
     ("text", "terminal", "actions"),
@@ -77,12 +79,15 @@ def test_top_level_help_points_at_the_commands_help():
         ("Try --day 2026-01-01..2026-01-31.", None, "Try day: 2026-01-01..2026-01-31."),
         ("raise --max-wait so it waits", None, "raise the max-wait input so it waits"),
         ("(the path input or --output-dir)", "(--output-dir)", "(the path input)"),
+        ("Raise the deadline input (--deadline).", "Raise --deadline.", _RAISED),
+        ("Raise --deadline (the deadline input).", "Raise --deadline.", _RAISED),
         ("Check the api-url input.", "Check --api-url.", None),
         ("set INPUT_ORG (the org input of the action)", None, None),
         ("an error: day 2026-01-01 is today", None, None),
     ],
 )
 def test_spell_names_options_as_the_reader_types_them(text, terminal, actions):
+    """Each option in the reader's spelling, and named once where a message names it twice."""
     assert spell(text, actions=False) == (terminal or text)
     assert spell(text, actions=True) == (actions or text)
 

@@ -44,6 +44,24 @@ def test_each_command_lists_its_own_exit_codes_not_fetchs(name):
     assert not [line for line in codes.values() for words in FETCH_ONLY if words in line], codes
 
 
+def test_summarize_help_says_a_file_it_does_not_recognise_fails():
+    """summarize --help says a file holding no record it recognises fails with exit 1, as
+    it does (test_samples_cli), not that it is skipped."""
+    codes = _exit_codes(_command("summarize").format_help())
+    assert "no record it recognises" in codes["1"], codes
+    assert "skipped" not in codes["0"] or "FIFO" in codes["0"], codes
+
+
+@pytest.mark.parametrize(
+    "name", ["fetch", "demo", "summarize", "history", "serve-demo", "publish-history"]
+)
+def test_every_command_takes_debug_after_its_name(name):
+    """The "Rerun with --debug" an unexpected failure of any command advises works after the
+    command's name (history, serve-demo and publish-history refused it there)."""
+    flags = {flag for action in _command(name)._actions for flag in action.option_strings}
+    assert "--debug" in flags
+
+
 def test_fetch_keeps_its_exit_codes():
     """fetch's exit codes still say what a fetch's exit means."""
     codes = _exit_codes(_command("fetch").format_help())

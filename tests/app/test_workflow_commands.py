@@ -9,6 +9,7 @@ stdout stays the command's own output.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -112,6 +113,20 @@ def test_groups_are_canonical(capsys):
     assert [ln.split("::")[1].split(" ")[0] for ln in lines] == ["group", "endgroup", "warning"]
     for line in lines:
         assert_canonical(line)
+
+
+def test_plain_steps_are_numbered_in_order_while_earlier_ones_still_run():
+    """Each step of a plain log gets the next number, though the steps before it have not
+    finished (downloads overlap the next API call): [1/3], [2/3], [3/3], never [1/3] again."""
+    stream = io.StringIO()
+    progress = Progress("plain", stream)
+    progress.start(3)
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        with progress.step(f"organization-1-day {day}"):
+            pass  # its download goes on in another thread: ``done`` comes later
+    progress.done(10)
+    numbers = [line.split("]")[0] + "]" for line in stream.getvalue().splitlines()]
+    assert numbers == ["[1/3]", "[2/3]", "[3/3]"]
 
 
 def test_annotations_never_hold_a_registered_secret(actions, capsys):

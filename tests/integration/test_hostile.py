@@ -176,7 +176,7 @@ def test_the_deadline_ends_a_run_against_a_silent_server(tmp_path):
 
     result = _fetch(tmp_path, _server(storage), "--deadline", "2", "--timeout", "60")
     line = assert_failed_cleanly(tmp_path, result, 1, "deadline of 2 s", "the deadline input")
-    assert "stopped" in line
+    assert "stopped" in line and line.count("the deadline input") == 1, line
     assert result.outputs["error-type"] == "DeadlineError"
     assert result.seconds < 15
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from copilot_usage_report._core import SUMMED, report_grain
-from copilot_usage_report._core.kinds import KINDS, SEATS_KIND
+from copilot_usage_report._core.kinds import KINDS, SEATS
 from copilot_usage_report._metrics import grain_of
 from copilot_usage_report._metrics.fast import decode_user
 
@@ -61,7 +61,7 @@ def test_every_report_name_has_its_grain_from_the_one_table():
         for kind in kinds:
             assert report_grain(kind.name) == kind.grain
             assert kind.aggregate == (kind.grain == "aggregate")
-    assert report_grain(SEATS_KIND.name) is None
+    assert report_grain(SEATS) is None
     assert report_grain("users-7-day") == "users"
     assert report_grain("user-teams-28-day") == "user-teams"
     assert report_grain("enterprise-7-day") == "aggregate"

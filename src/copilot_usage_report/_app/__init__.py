@@ -9,7 +9,8 @@ SIGTERM, ``progress`` draws the progress bar and workflow groups, ``workflow``
 writes outputs, masks and the job summary (``action_outputs``: the outputs action.yml
 exposes), ``streams`` guards stdout and stderr (every printed text is data: control
 characters escaped), ``session`` makes the real HTTP clients
-and runs the pipeline with them, ``publish_history`` is the history-branch
+and runs the pipeline with them, ``kinds`` loads the plug-in modules of kinds (tests only) and
+describes the registry of kinds whole, ``publish_history`` is the history-branch
 command, ``demo`` and ``serve_demo`` run the stand-in.
 
 Layer 6: may import every package below it; nothing imports it but the entry

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from .._render import output_kinds
+
 __all__ = ["ACTION_OUTPUTS", "SET_ELSEWHERE", "action_outputs"]
 
 ACTION_OUTPUTS: Final = (
@@ -42,16 +44,12 @@ ACTION_OUTPUTS: Final = (
     "error",
     "error-type",
 )
-_SEATS: Final = "with report copilot-seats"
 _UPLOAD: Final = "by the action's artifact upload (upload-artifact: true)"
 _HISTORY: Final = "by the action's history step (history-branch)"
 _FAILED: Final = "when the run fails"
 SET_ELSEWHERE: Final = {
-    "seats-total": _SEATS,
-    "seats-active": _SEATS,
-    "seats-inactive": _SEATS,
-    "seats-never-used": _SEATS,
-    "seats-pending-cancellation": _SEATS,
+    # a kind's outputs (the seat list's ``seats-*``), as its row in ``_render.sections`` names them
+    **{output: f"with report {kind}" for output, kind in output_kinds().items()},
     "artifact-id": _UPLOAD,
     "artifact-url": _UPLOAD,
     "artifact-digest": _UPLOAD,

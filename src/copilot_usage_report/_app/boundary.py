@@ -3,7 +3,8 @@
 ``run_guarded`` wraps a command (``cli.main`` gives it one). Our errors print
 one line (an ``::error::`` annotation inside Actions, with the ``error`` and
 ``error-type`` outputs and the summary's what-to-do) and exit 1, or 2 for bad
-input; SIGINT exits 130 and SIGTERM 143 within two seconds (``stop``); anything
+input; SIGINT exits 130 and SIGTERM 143 within two seconds (``stop``); a stdout whose
+reader left (``| head``) ends the run with one line and exit 1; anything
 else is a bug, reported in the same one-line shape as an ``InternalError``, its
 message scrubbed, its traceback shown only with ``--debug`` or ``RUNNER_DEBUG=1``.
 Each run is reported once, by whoever claims it first (``Stopper.claim``): the
@@ -43,7 +44,9 @@ def run_guarded(
 def _guarded(command: Callable[[Stopper], int], stopper: Stopper, *, debug: bool) -> int:
     """Run the command; every way it can end becomes one report and an exit code."""
     try:
-        return command(stopper)
+        code = command(stopper)
+        sys.stdout.flush()  # here, where a reader that left is seen, not at the interpreter's exit
+        return code
     except CopilotUsageReportError as error:
         if stopper.claim():
             fail(error)
@@ -56,11 +59,40 @@ def _guarded(command: Callable[[Stopper], int], stopper: Stopper, *, debug: bool
         print(f"{PROG}: interrupted; no partial file was left behind.", file=sys.stderr)
         return 130
     except Exception as bug:  # the last resort: a bug, still one scrubbed line
+        if isinstance(bug, BrokenPipeError) and _stdout_gone():
+            # The reader of stdout left (``| head``): no bug, and nothing more to write there.
+            if stopper.claim():
+                print(
+                    f"{PROG}: stdout was closed before the output ended (a | head?); the rest "
+                    "of it was not written.",
+                    file=sys.stderr,
+                )
+            return 1
         if stopper.claim():
             if debug:
                 _print_traceback(bug)
             fail(_internal(bug, debug=debug))
         return 1
+
+
+def _stdout_gone() -> bool:
+    """True when stdout is a pipe nobody reads any more; it then points at the null device,
+    so that the interpreter's last flush of it fails no more (POSIX; elsewhere False)."""
+    import os
+    import select
+
+    try:
+        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
+        poll = select.poll()
+        poll.register(fd, select.POLLOUT)
+        gone = any(events & select.POLLERR for _, events in poll.poll(0))
+        if gone:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fd)
+            os.close(null)
+        return gone
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _report_stop(stop: BaseException) -> None:

@@ -50,7 +50,9 @@ def _main(argv: Sequence[str] | None) -> int:
     import os
 
     from .boundary import run_guarded
+    from .kinds import install_kinds
 
+    install_kinds()  # a plug-in's kinds, before --report and --help list them (tests only)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -198,8 +200,7 @@ def write_metrics_file(result: RunResult, insight: Insight | None) -> str:
 
     path = result.index.parent / "metrics.json"
     data = insight.metrics()
-    if result.seats is not None:
-        data["seats"] = result.seats.metrics()
+    data.update(result.sections())  # each kind's numbers under its key
     atomic_write(path, (json.dumps(data, indent=2) + "\n").encode())
     return str(path)
 
@@ -239,12 +240,18 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     the records each download decoded as they arrived (``_pipeline.onepass``); only files kept from
     an earlier run, and CSV tables, read the files again.
     """
-    from .._core import SUMMED, report_grain
+    from .._core import kind_named
     from .._errors import OutputError, ReportFormatError
 
-    # per-repository reports hold no record the summary reads: not summarised, not warned
-    # about; nor does the seat list (no grain: render_seats shows it)
-    files = [f for r in result.reports if report_grain(r.report) in SUMMED for f in r.files]
+    # kinds whose records are no usage records (per-repository reports, the seat list) are
+    # not summarised, not warned about: the registry says which (``ReportKind.summarised``)
+    kinds = {r.report: kind_named(r.report) for r in result.reports}
+    files = [
+        f
+        for r in result.reports
+        if (kind := kinds[r.report]) is None or kind.summarised
+        for f in r.files
+    ]
     paths = [f.path for f in files]
     if not paths:
         return None, ()
@@ -339,9 +346,12 @@ def _history(args: argparse.Namespace) -> int:
         _warn(reason, title="Skipped in the history")
     scopes = ", ".join(visible(scope) for scope in result.scopes) or "none"
     print(f"History: {result.days} day(s) of {scopes}; {result.added} new report file(s) read.")
-    for path in (result.page, result.csv, result.seats_csv, result.database):
-        if path is not None:
-            print(f"  {visible(str(path))}")
+    print(f"  {visible(str(result.page))}")
+    print(f"  {visible(str(result.csv))}")
+    for table in result.tables:  # the CSV of kinds with tables of their own (seats.csv)
+        print(f"  {visible(str(table))}")
+    if result.database is not None:
+        print(f"  {visible(str(result.database))}")
     return 0
 
 
@@ -356,7 +366,7 @@ def _warehouse(args: argparse.Namespace) -> int:
         f"Warehouse: {len(result.written)} partition(s) written ({result.rows} rows), "
         f"{result.unchanged} report folder(s) unchanged, {len(result.left_out)} left out."
     )
-    print(f"  {args.out}")
+    print(f"  {visible(str(args.out))}")
     return 0
 
 

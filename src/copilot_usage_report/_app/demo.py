@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -131,7 +132,6 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     from .workflow import in_actions, outputs_of
 
     today = datetime.now(UTC).date()
-    forget_earlier_demo(Path(args.output_dir or DEMO_OUTPUT_DIR))
     with demo_standin(today) as standin:
         settings = demo_settings(
             standin.api_url,
@@ -144,10 +144,14 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
                 if name not in ("day", "report", "output_dir")
             },
         )
+        # Only once the options are known good: bad input leaves the earlier demo's folders.
+        forget_earlier_demo(settings.output_dir)
         print(
             f"Demo: a loopback stand-in of GitHub's API ({standin.api_url}) and report storage "
             f"({standin.storage_url}) serves organization {DEMO_ORG!r} and enterprise "
-            f"{DEMO_ENTERPRISE!r}; no token, no network.\n"
+            f"{DEMO_ENTERPRISE!r}; no token, no network.\n",
+            # With --json, stdout is the one JSON object and nothing else.
+            file=sys.stderr if args.json else sys.stdout,
         )
         result = run_fetch(
             settings,

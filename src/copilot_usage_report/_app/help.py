@@ -30,8 +30,8 @@ DEMO_EXIT_CODES = """exit codes:
   130  interrupted (Ctrl-C): no partial file is left behind"""
 
 SUMMARIZE_EXIT_CODES = """exit codes:
-  0    done: the summary is printed (files that are not reports are skipped with a warning)
-  1    a report file cannot be read as one, or a CSV table cannot be written
+  0    done: the summary is printed (a FIFO or device among the paths is skipped, with a warning)
+  1    a file holds no record it recognises (or a malformed one), or a CSV write failed
   2    bad input: a path that does not exist or holds no report file
   130  interrupted (Ctrl-C)"""
 

@@ -169,6 +169,7 @@ def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="leave per-user rows out of the database (teams are still computed)",
     )
     table_options(history, "history")
+    _debug_option(history)
 
 
 # -- warehouse: its options, kept in one block ----------------------------------------------
@@ -306,7 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve in this process until interrupted, printing the details as one JSON line "
         "(default off)",
     )
+    _debug_option(serve)
     from .publish_history import add_parser as add_publish_history
 
     add_publish_history(commands, table_options)
+    # "Rerun with --debug" works after every command's name, as after fetch's.
+    _debug_option(commands.choices["publish-history"])
     return parser

@@ -87,6 +87,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.total = 0
         self.finished = 0
+        self.begun = 0  # steps begun: a step starts while earlier downloads still run
         self.bytes = 0
         self.started = time.monotonic()
         self._lock = threading.Lock()
@@ -116,6 +117,7 @@ class Progress:
     def start(self, total: int) -> None:
         """Begin counting ``total`` steps (at a terminal, the bar appears at once)."""
         self.total = total
+        self.begun = 0
         self.started = time.monotonic()
         if self.mode == "tty":
             self._redraw(force=True)
@@ -133,7 +135,10 @@ class Progress:
                 self._write(command("endgroup"), own=True)
             return
         if self.mode == "plain" and self.total > 1:
-            self._write(f"[{self.finished + 1}/{self.total}] {title}")
+            with self._lock:
+                self.begun += 1
+                number = self.begun
+            self._write(f"[{number}/{self.total}] {title}")
         if self.mode != "tty":
             yield
             return

@@ -41,7 +41,8 @@ _WORKFLOW_WORDS = {
     MISSING_CREDENTIAL: "set the token input to a secret holding a fine-grained token or a "
     "GitHub App's token (GITHUB_TOKEN cannot read the metrics)",
 }
-_TWICE = re.compile(r"(the [\w-]+ input|--[\w-]+) or \1(?![\w-])")
+#: One thing named twice once spelled: ``--day or --day``, ``--deadline (--deadline)``.
+_TWICE = re.compile(r"(the [\w-]+ input|--[\w-]+)(?: or \1(?![\w-])| \(\1\))")
 
 
 def spell(text: str, *, actions: bool) -> str:
@@ -51,7 +52,8 @@ def spell(text: str, *, actions: bool) -> str:
     ``--day`` and ``--day latest``. In Actions: ``--day latest`` becomes ``day:
     latest`` and ``--max-wait`` becomes ``the max-wait input``, and advice meant for a
     terminal (``export GH_TOKEN=...``) becomes the workflow's. A phrase that then
-    names one thing twice (``--output-dir or --output-dir``) is said once.
+    names one thing twice (``--output-dir or --output-dir``, ``--deadline (--deadline)``)
+    is said once.
     """
     if actions:
         for terminal, workflow in _WORKFLOW_WORDS.items():

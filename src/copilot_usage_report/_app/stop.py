@@ -128,8 +128,8 @@ class Stopper:
         if self._expired and signum == signal.SIGINT:
             stop = DeadlineError(
                 f"the run did not finish within its deadline of {self._deadline:g} s, so it "
-                "stopped; no partial file was left behind. Raise the deadline input "
-                "(--deadline) if the servers are slow but working.",
+                "stopped; no partial file was left behind. Raise the deadline input if the "
+                "servers are slow but working.",
             )
             self._watch(stop, 1)
         else:

@@ -34,7 +34,7 @@ from .._pipeline import RunResult
 from .streams import raw
 
 if TYPE_CHECKING:
-    from .._metrics import Insight, SeatCounts
+    from .._metrics import Insight
 
 __all__ = [
     "COMMAND_NAMES",
@@ -166,24 +166,11 @@ def outputs_of(
     if insight is not None:
         outputs.update(metric_outputs(insight, metrics_file, compact=False))
     outputs = fit_outputs(outputs, insight, metrics_file)
-    if result.seats is not None:
-        outputs.update(seat_outputs(result.seats, outputs.get("metrics")))
+    if result.numbers:  # each kind's numbers in ``metrics``, and its outputs
+        from .._render import kind_outputs
+
+        outputs.update(kind_outputs(result, outputs.get("metrics")))
     return outputs
-
-
-def seat_outputs(counts: SeatCounts, metrics: str | None) -> dict[str, str]:
-    """The ``seats-*`` outputs, and ``metrics`` with its ``seats`` object (no login; a few
-    hundred bytes, so the budget holds)."""
-    data = json.loads(metrics) if metrics else {"start_day": None, "end_day": None, "days": []}
-    data["seats"] = counts.metrics()
-    return {
-        "metrics": json.dumps(data),
-        "seats-total": str(counts.total_seats),
-        "seats-active": str(counts.active_28),
-        "seats-inactive": str(counts.inactive),
-        "seats-never-used": str(counts.never_used),
-        "seats-pending-cancellation": str(counts.pending_cancellation),
-    }
 
 
 def metric_outputs(

@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from .._errors import visible
 from .bounded import Refused, load_json, open_regular
 from .reading import read_lines, read_records
 
@@ -196,6 +197,11 @@ def refusal_of(folder: ArchiveFolder) -> str | None:
     return None
 
 
+def _shown(value: object) -> str:
+    """A name that failed, quoted and shown as data: control characters escaped, cut short."""
+    return "'" + visible(str(value)[:60]) + "'"
+
+
 def _short(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
@@ -206,14 +212,14 @@ def _identity(manifest: object, today: date | None) -> tuple[str, str, date]:
         raise Refused("not a JSON object")
     report = str(manifest.get("report") or manifest.get("report_kind") or "")
     if not _NAME.fullmatch(report):
-        raise Refused("no report kind that is a plain name")
+        raise Refused(f"its report kind {_shown(report)} is not a plain name")
     text = manifest.get("day") or manifest.get("report_day")
     try:
         day = date.fromisoformat(text) if isinstance(text, str) and _DAY.fullmatch(text) else None
     except ValueError:
         day = None
     if day is None:
-        raise Refused("its day is not a date (YYYY-MM-DD)")
+        raise Refused(f"its day {_shown(text)} is not a date (YYYY-MM-DD)")
     latest = (today or datetime.now(UTC).date()) + timedelta(days=1)
     if not EARLIEST_DAY <= day <= latest:
         raise Refused(f"its day {day} is not between {EARLIEST_DAY} and {latest}: no report's day")
@@ -230,7 +236,10 @@ def _identity(manifest: object, today: date | None) -> tuple[str, str, date]:
         raise Refused("no organization or enterprise")
     prefix = _KINDS.get(kind.lower())
     if prefix is None or not isinstance(name, str) or not _NAME.fullmatch(name.strip()):
-        raise Refused("its scope is not an organization or enterprise by a plain name")
+        raise Refused(
+            f"its scope {_shown(kind)} {_shown(name)} is not an organization or enterprise by a "
+            "plain name"
+        )
     return f"{prefix}/{name.strip().lower()}", report, day
 
 
@@ -260,7 +269,7 @@ def _entries(manifest: Any) -> list[tuple[str, int, str]]:
             raise Refused("a file entry is not an object")
         name, size, sha256 = entry.get("name"), entry.get("size"), entry.get("sha256")
         if not isinstance(name, str) or not _NAME.fullmatch(name) or name == MANIFEST:
-            raise Refused("a listed file name is not a plain name")
+            raise Refused(f"a listed file name {_shown(name)} is not a plain name")
         if name.lower() in seen:
             raise Refused(f"it lists {name} twice")
         seen.add(name.lower())

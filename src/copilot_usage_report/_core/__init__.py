@@ -1,6 +1,6 @@
 """The settings of a run and the small vocabularies every layer shares.
 
-Report kinds and scopes (``kinds``), link checks and redaction (``links``), the
+The registry of report kinds and the scopes (``kinds``), link checks and redaction (``links``), the
 parsers of every input value (``values``), the one table of options (``options``:
 flag, variables, action input, default, parser, help), the bounds of a transfer
 (``bounds``), the validated ``Settings`` built from the command line or the
@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from .kinds import ReportKind as ReportKind
     from .kinds import Scope as Scope
     from .kinds import billing_path as billing_path
+    from .kinds import kind_named as kind_named
     from .kinds import offered as offered
+    from .kinds import register_kind as register_kind
     from .kinds import report_grain as report_grain
     from .links import check_url as check_url
     from .links import is_expired as is_expired
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from .settings import Settings as Settings
     from .settings import build_settings as build_settings
     from .settings import command_options as command_options
+    from .settings import kind_modules as kind_modules
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context
     from .tls import tls_context as tls_context

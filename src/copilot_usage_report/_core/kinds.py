@@ -1,14 +1,24 @@
-"""The report family: which reports exist for which scope, and where each is asked for.
+"""The registry of report kinds: which kinds exist for which scope, and how each is asked for.
 
-One table, from GitHub's API description (see the project's reference notes):
-every endpoint path, whether it takes a ``day``, the grain of its records, and the
-first day it has data. Nothing else in the package spells an endpoint path, and
-nothing else tells a report's grain from its name (``report_grain``).
+One table of ``ReportKind`` rows (``register_kind``; the rows are at the end of this module):
+every endpoint path, whether it takes a ``day``, its scopes, how it is asked for (``Request``:
+signed report links, a paged list, one billing call a day), the grain of its records, and the
+key of its numbers in ``metrics``. ``--report``, ``--help``, the settings and the pipeline read
+the registry (``kinds_of``, ``kind_named``, ``offered``); nothing else in the package spells an
+endpoint path, decides by a kind's name, or tells a report's grain from its name
+(``report_grain``).
 
 A *grain* is what one record of a report is, in GitHub's words (its report names):
 ``aggregate`` (an organization's or enterprise's day), ``users`` (one user's day),
 ``user-teams`` (one user's membership of one team) and ``repos`` (one repository's
 day). ``_metrics.grain_of`` tells a record's grain from its fields, by the same words.
+
+A kind's behaviour spans layers, so the registry is a row here plus one part per layer, each
+in its layer's own table keyed by the kind's name (the layers still point one way):
+``_pipeline.kinds`` (how it is fetched and counted), ``_render.sections`` (its section of the
+job summary and its step outputs) and ``history._kinds`` (its tables, CSV and section of the
+page). A metrics report needs no part: its records are read by their fields. ``_app/kinds.py``
+describes the design whole, and how a plug-in module registers a kind.
 """
 
 from __future__ import annotations
@@ -23,17 +33,21 @@ __all__ = [
     "AGGREGATE",
     "KINDS",
     "SEATS",
-    "SEATS_KIND",
     "SUMMED",
     "Grain",
     "ReportKind",
+    "Request",
     "Scope",
     "aggregate_kind",
     "billing_path",
+    "kind_named",
+    "kinds_of",
     "offered",
     "parse_kinds",
+    "register_kind",
+    "registered",
     "report_grain",
-    "seat_day",
+    "today_only_day",
 ]
 
 ScopeName = Literal["org", "enterprise"]
@@ -71,16 +85,39 @@ class Scope:
         return date(2025, 12, 12) if self.kind == "org" else date(2025, 10, 10)
 
 
+#: How a kind is asked for: signed download links (GitHub's metrics reports), a paged list
+#: read through the API (the seat list), or one API call per day (a billing endpoint).
+Request = Literal["links", "pages", "billing"]
+
+
 @dataclass(frozen=True, slots=True)
 class ReportKind:
-    """One report of the family: its name (also its folder) and how it is asked for."""
+    """One kind of report: its name (also its folder), how it is asked for, and for which scopes.
+
+    A row of the registry (``register_kind``). What each layer does with a kind that is not
+    fetched by links is registered in that layer's own table (see ``_app/kinds.py``).
+    """
 
     name: str
     #: True for the 28-day reports, which have no ``day`` query and always give the latest.
     rolling: bool
-    #: What each record of the report is; ``None`` for the seat list, which holds no report
-    #: records.
+    #: What each record of the report is; ``None`` for a kind that holds no report records
+    #: (the seat list, a billing kind).
     grain: Grain | None
+    #: How it is asked for (``Request``): only ``links`` kinds go through the report links.
+    request: Request = "links"
+    #: The path below the scope's prefix (``orgs/<org>``, ``enterprises/<slug>``), for a kind
+    #: not asked through report links; ``{owner}`` in it stands for the billing API's
+    #: ``organizations/<org>`` or ``enterprises/<slug>`` instead.
+    endpoint: str = ""
+    #: The scopes that have it.
+    scopes: tuple[ScopeName, ...] = ("org", "enterprise")
+    #: Why only today can be asked, for a snapshot GitHub keeps no past of ('' otherwise).
+    today_only: str = ""
+    #: The key its numbers have in ``metrics`` (the kind's name when empty).
+    section: str = ""
+    #: What a token needs to read it, said when GitHub refuses (a ``billing`` kind).
+    needs: str = ""
 
     @property
     def aggregate(self) -> bool:
@@ -89,42 +126,89 @@ class ReportKind:
         return self.grain == "aggregate"
 
     @property
-    def seats(self) -> bool:
-        """True for the seat list (``copilot-seats``): no report links, pages of seats instead."""
-        return self.name == SEATS
+    def summarised(self) -> bool:
+        """True when its records are usage records the summary counts (``summarize``): its grain
+        is one the summary adds up (``SUMMED``)."""
+        return self.grain in SUMMED
+
+    @property
+    def linked(self) -> bool:
+        """True for a kind GitHub answers with signed download links (the metrics reports)."""
+        return self.request == "links"
+
+    @property
+    def metrics_key(self) -> str:
+        """The key of its numbers in ``metrics`` and ``metrics.json``."""
+        return self.section or self.name
 
     def path(self, scope: Scope) -> str:
         """The endpoint path for ``scope``."""
-        if self.seats:
-            return f"{scope.prefix}/copilot/billing/seats"
+        if "{owner}" in self.endpoint:
+            top = "organizations" if scope.kind == "org" else "enterprises"
+            return self.endpoint.replace("{owner}", f"{top}/{scope.name}")
+        if self.endpoint:
+            return f"{scope.prefix}/{self.endpoint}"
         tail = f"{self.name}/latest" if self.rolling else self.name
         return f"{scope.prefix}/copilot/metrics/reports/{tail}"
 
 
-_ORG_KINDS = (
-    ReportKind("organization-1-day", rolling=False, grain="aggregate"),
+#: The registry: every kind by name, in the order ``--report`` lists them. Rows below;
+#: ``register_kind`` adds one (a kind of a plug-in module, see ``_app/kinds.py``).
+_REGISTRY: dict[str, ReportKind] = {}
+
+
+def register_kind(kind: ReportKind) -> ReportKind:
+    """Add ``kind`` to the registry (replacing a kind of the same name); returns it."""
+    _REGISTRY[kind.name] = kind
+    return kind
+
+
+def registered() -> tuple[ReportKind, ...]:
+    """Every kind registered, in the registry's order."""
+    return tuple(_REGISTRY.values())
+
+
+def kind_named(name: str) -> ReportKind | None:
+    """The registered kind of this name (a report folder's name), if any."""
+    return _REGISTRY.get(name)
+
+
+def kinds_of(scope: ScopeName) -> tuple[ReportKind, ...]:
+    """The kinds ``scope`` has: its metrics reports in GitHub's order, then the other kinds."""
+    ours = [k for k in _REGISTRY.values() if scope in k.scopes]
+    return (*(k for k in ours if k.linked), *(k for k in ours if not k.linked))
+
+
+# -- the rows ---------------------------------------------------------------------------------
+# GitHub's metrics reports (one registry, filtered by scope, keeps each scope's order).
+for _row in (
+    ReportKind("organization-1-day", rolling=False, grain="aggregate", scopes=("org",)),
+    ReportKind("enterprise-1-day", rolling=False, grain="aggregate", scopes=("enterprise",)),
     ReportKind("users-1-day", rolling=False, grain="users"),
     ReportKind("user-teams-1-day", rolling=False, grain="user-teams"),
     ReportKind("repos-1-day", rolling=False, grain="repos"),
-    ReportKind("organization-28-day", rolling=True, grain="aggregate"),
+    ReportKind("organization-28-day", rolling=True, grain="aggregate", scopes=("org",)),
     ReportKind("users-28-day", rolling=True, grain="users"),
-)
-_ENTERPRISE_KINDS = (
-    ReportKind("enterprise-1-day", rolling=False, grain="aggregate"),
-    *(k for k in _ORG_KINDS if not k.aggregate),
-    ReportKind("enterprise-28-day", rolling=True, grain="aggregate"),
-)
-#: Every kind, by scope, in the order GitHub's reference lists them.
+    ReportKind("enterprise-28-day", rolling=True, grain="aggregate", scopes=("enterprise",)),
+    # The seat list: a paged list of today only (it takes no ``day``); its parts in
+    # ``_github/seats``, ``_metrics/seats``, ``_pipeline/seats``, ``_render/seats``,
+    # ``history/_seats*``, rows in ``_pipeline/kinds``, ``_render/sections``, ``history/_kinds``.
+    ReportKind(
+        SEATS,
+        rolling=True,
+        grain=None,
+        request="pages",
+        endpoint="copilot/billing/seats",
+        today_only="GitHub's seat list is a snapshot of today only (no day before is kept)",
+        section="seats",
+    ),
+):
+    register_kind(_row)
+
+#: GitHub's metrics reports by scope (the kinds asked through report links), in its order.
 KINDS: dict[ScopeName, tuple[ReportKind, ...]] = {
-    "org": _ORG_KINDS,
-    "enterprise": _ENTERPRISE_KINDS,
+    scope: tuple(k for k in kinds_of(scope) if k.linked) for scope in ("org", "enterprise")
 }
-
-#: The seat list: rolling (it takes no ``day``), and neither aggregate nor per-user rows.
-SEATS_KIND = ReportKind(SEATS, rolling=True, grain=None)
-
-
-_BY_NAME: dict[str, ReportKind] = {k.name: k for kinds in KINDS.values() for k in kinds}
 
 
 def report_grain(report: str) -> Grain | None:
@@ -135,7 +219,7 @@ def report_grain(report: str) -> Grain | None:
     ``enterprise`` are ``aggregate``, ``users``, ``user-teams`` and ``repos`` themselves;
     any other subject is ``None``.
     """
-    kind = _BY_NAME.get(report)
+    kind = _REGISTRY.get(report)
     if kind is not None:
         return kind.grain
     subject, _, window = report.rpartition("-")
@@ -157,27 +241,30 @@ def billing_path(scope: Scope) -> str:
     return f"{scope.prefix}/copilot/billing"
 
 
-def seat_day(text: str, kinds: tuple[ReportKind, ...], today: date) -> None:
-    """Refuse any day but today for the seat list: GitHub keeps no past seat list."""
+def today_only_day(text: str, kinds: tuple[ReportKind, ...], today: date) -> None:
+    """Refuse any day but today for a kind GitHub keeps only today's of (``today_only``)."""
     spec = text.strip().lower()
-    if not any(k.seats for k in kinds) or spec in ("latest", today.isoformat()):
+    kind = next((k for k in kinds if k.today_only), None)
+    if kind is None or spec in ("latest", today.isoformat()):
         return
     raise InputError(
-        f"day {spec[:40]!r} cannot be asked of the {SEATS} report: GitHub's seat list is a "
-        f"snapshot of today only (no day before is kept), so give day: latest or "
-        f"{today.isoformat()}, or ask for {SEATS} in a run of its own."
+        f"day {spec[:40]!r} cannot be asked of the {kind.name} report: {kind.today_only}, "
+        f"so give day: latest or {today.isoformat()}, or ask for {kind.name} in a run of "
+        "its own."
     )
 
 
 def aggregate_kind(scope: ScopeName) -> ReportKind:
     """The one-day aggregate report of a scope."""
-    return KINDS[scope][0]
+    return kinds_of(scope)[0]
 
 
 def offered(scopes: tuple[ScopeName, ...] = ("org", "enterprise")) -> tuple[str, ...]:
-    """The report names ``--report`` accepts for ``scopes``: each scope's in GitHub's order,
-    then the seat list."""
-    return (*dict.fromkeys(k.name for scope in scopes for k in KINDS[scope]), SEATS)
+    """The report names ``--report`` accepts for ``scopes``: each scope's metrics reports in
+    GitHub's order, then the other kinds of the registry."""
+    kinds = [k for scope in scopes for k in kinds_of(scope)]
+    names = [k.name for k in kinds if k.linked] + [k.name for k in kinds if not k.linked]
+    return tuple(dict.fromkeys(names))
 
 
 def parse_kinds(text: str, scope: ScopeName) -> tuple[ReportKind, ...]:
@@ -187,7 +274,7 @@ def parse_kinds(text: str, scope: ScopeName) -> tuple[ReportKind, ...]:
     enterprise gets ``enterprise-1-day``; raises ``ValueError`` naming what the
     scope offers when a name is unknown or belongs to the other scope.
     """
-    by_name = {k.name: k for k in (*KINDS[scope], SEATS_KIND)}
+    by_name = {k.name: k for k in kinds_of(scope)}
     chosen: list[ReportKind] = []
     for raw in text.split(","):
         name = raw.strip().lower()

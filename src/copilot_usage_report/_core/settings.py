@@ -18,7 +18,7 @@ from typing import Any, Literal, cast
 
 from .._errors import InputError, UnsafeLinkError
 from .bounds import DEFAULT_MAX_FILE_SIZE
-from .kinds import ReportKind, Scope, parse_kinds, seat_day
+from .kinds import ReportKind, Scope, parse_kinds, today_only_day
 from .links import check_url
 from .options import (
     DEFAULT_API_URL,
@@ -42,6 +42,7 @@ __all__ = [
     "Settings",
     "build_settings",
     "command_options",
+    "kind_modules",
     "parse_day",
     "parse_seconds",
     "parse_size",
@@ -154,6 +155,20 @@ def testing_mode(env: Mapping[str, str] | None = None) -> bool:
     cost no wall time; it turns waits off (``stamina.set_testing``), never retries.
     """
     return (os.environ if env is None else env).get("COPILOT_USAGE_REPORT_TESTING") == "1"
+
+
+def kind_modules(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The modules named by ``COPILOT_USAGE_REPORT_KIND_MODULES`` (comma-separated), which
+    register kinds of their own (``_app/kinds.py``); only with ``COPILOT_USAGE_REPORT_TESTING=1``.
+
+    For the tests: a toy kind, defined and registered in a test's own module, runs through the
+    real CLI without an edit to the package. A user never needs it.
+    """
+    env = os.environ if env is None else env
+    if not testing_mode(env):
+        return ()
+    text = env.get("COPILOT_USAGE_REPORT_KIND_MODULES", "")
+    return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
 def _given(option: Option, raw: RawInputs, env: Mapping[str, str]) -> tuple[str | None, str]:
@@ -337,9 +352,9 @@ def _days(
             "last-N-days), or leave the input out for latest."
         )
     day_text = cast(str, _default(text, "day"))
-    seat_day(day_text, kinds, today)
-    if any(k.seats for k in kinds) and all(k.seats for k in kinds):
-        return "latest", (today,)  # the seat list is today's, asked with no day
+    today_only_day(day_text, kinds, today)
+    if all(k.today_only for k in kinds):
+        return "latest", (today,)  # a snapshot of today (the seat list), asked with no day
     return parse_day(day_text, today=today, first_day=scope.first_day)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .api import get_answer as get_answer
     from .api import get_report_links as get_report_links
     from .api import make_api_client as make_api_client
     from .report import ReportLinks as ReportLinks

@@ -6,7 +6,9 @@ hold a job's state and a finished run's records, ``answers`` reads what GitHub's
 answers mean (no report, an empty list, another day), ``resume`` reuses folders a
 run saved before, ``onepass`` sums the records as they arrive (``decoder`` in a second process,
 ``decode_worker``), ``seats`` saves today's seat list, and ``progress_sink`` is the protocol
-the app's progress display fulfils.
+the app's progress display fulfils. ``kinds`` is the table of fetchers of the kinds not
+asked through report links (its built-in rows, and a plug-in's, ``_app/kinds.py``);
+``calls`` fetches a ``billing`` kind, one API call per day.
 
 Layer 4: may import ``_github``, ``_transfer``, ``_metrics``, ``_archive``,
 ``_core`` and ``_errors``; not ``history`` or ``_standin`` (same layer).
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 from .._exports import lazy_exports
 
 if TYPE_CHECKING:
+    from .calls import register_counter as register_counter
     from .decoder import Decoder as Decoder
     from .onepass import beyond_history as beyond_history
     from .onepass import summarize_fetch as summarize_fetch

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from .._archive import LOCK_NAME, SCOPE_FOLDERS, atomic_write, make_folder
-from .._core import Scope, Settings
+from .._core import ReportKind, Scope, Settings
 from .._errors import CopilotUsageReportError, OutputError
-from .._metrics import SeatCounts
 from .._transfer import SavedFile
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Failed",
     "FetchResult",
     "Missing",
+    "Numbers",
     "RunRecord",
     "RunResult",
     "describe_failure",
@@ -43,6 +44,14 @@ _RUN_FILES = frozenset({INDEX_NAME, "metrics.json"})
 RUNS_FOLDER = "runs"
 #: 2: one index per run under ``runs/``, with ``status``, ``error`` and ``failed``.
 INDEX_VERSION = 2
+
+
+class Numbers(Protocol):
+    """What a kind's fetch counted, as ``metrics`` keeps it (under ``ReportKind.metrics_key``)."""
+
+    def metrics(self) -> dict[str, Any]:
+        """The numbers as JSON values."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +107,13 @@ class RunResult:
     missing: tuple[Missing, ...]
     #: This run's ``runs/<run id>/index.json`` (``None`` only if it could not be written).
     index: Path | None
-    #: The numbers of today's seat list, when ``copilot-seats`` was asked and counted.
-    seats: SeatCounts | None = None
+    #: The numbers each kind not asked through report links counted (the seat list's, say),
+    #: in the order asked (``kinds``).
+    numbers: tuple[tuple[ReportKind, Numbers], ...] = ()
+
+    def sections(self) -> dict[str, dict[str, Any]]:
+        """Those numbers as ``metrics`` keeps them, each under its kind's ``metrics_key``."""
+        return {kind.metrics_key: numbers.metrics() for kind, numbers in self.numbers}
 
     @property
     def files(self) -> tuple[SavedFile, ...]:

@@ -51,6 +51,8 @@ from .._transfer import (
 )
 from .answers import check_answer, not_available_error, nothing_found
 from .job import Job, job_manifest, job_result, renewed
+from .kindrun import Fetched
+from .kinds import fetch_kinds
 from .progress_sink import ProgressSink, Silent
 from .results import (
     INDEX_NAME,
@@ -62,7 +64,6 @@ from .results import (
     index_run,
 )
 from .resume import check_identity, resume, reusable, succeeded
-from .seats import SeatSnapshot, seats_or_error
 
 __all__ = ["INDEX_NAME", "FetchResult", "Missing", "RecordSinks", "RunResult", "fetch_reports"]
 
@@ -137,12 +138,12 @@ class _Runner:
         self.today = self.started.date()
         #: Folders this run saved into: a second answer for the same report and day is not saved.
         self.claimed: set[Path] = set()
-        self.seats: SeatSnapshot | None = None
+        self.fetched: list[tuple[ReportKind, Fetched]] = []  # kinds not asked by links
 
     def _jobs(self) -> list[Job]:
         s = self.settings
-        rolling = [Job(kind, None) for kind in s.kinds if kind.rolling and not kind.seats]
-        daily = [k for k in s.kinds if not k.rolling]
+        rolling = [Job(kind, None) for kind in s.kinds if kind.rolling and kind.linked]
+        daily = [k for k in s.kinds if not k.rolling and k.linked]
         if s.is_latest:
             return [Job(kind, None) for kind in daily] + rolling
         return [Job(kind, day) for day in s.days for kind in daily] + rolling
@@ -161,21 +162,20 @@ class _Runner:
                 raise
             try:
                 failure = self._run_jobs(jobs)
-                if failure is None and any(kind.seats for kind in self.settings.kinds):
-                    self.seats, failure = seats_or_error(self)
+                if failure is None:  # the kinds not asked through report links (``kinds``)
+                    failure = fetch_kinds(self, self.fetched)
                 if failure is not None:
                     self._keep_completed(jobs)
             finally:
                 self.progress.close()
             reports = tuple(job.result for job in jobs if job.result is not None)
-            seats = self.seats
-            reports += (seats.result,) if seats else ()
+            reports += tuple(r for _, done in self.fetched for r in done.reports)
             result = RunResult(
                 name=self.settings.scope.name,
                 reports=reports,
-                missing=tuple(self.missing),
+                missing=(*self.missing, *(m for _, done in self.fetched for m in done.missing)),
                 index=None,
-                seats=seats.counts if seats else None,
+                numbers=tuple((k, d.numbers) for k, d in self.fetched if d.numbers is not None),
             )
             if failure is None and not reports:
                 failure = nothing_found(self.settings)

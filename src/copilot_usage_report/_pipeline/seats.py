@@ -18,7 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 import httpx
 
@@ -35,11 +35,11 @@ from .._archive import (
     partial_file,
     write_manifest,
 )
-from .._core import SEATS, Scope, Settings, billing_path
+from .._core import SEATS, ReportKind, Scope, Settings, billing_path
 from .._github import RetryPolicy, SeatList, read_billing, read_seats
 from .._metrics import SeatCounts, SeatTally, count_seats
 from .._transfer import SavedFile
-from .progress_sink import ProgressSink
+from .kindrun import Fetched, KindRun
 from .results import FetchResult
 
 __all__ = [
@@ -47,9 +47,9 @@ __all__ = [
     "SEATS_NAME",
     "SeatSnapshot",
     "Snapshot",
+    "fetch_seat_list",
     "fetch_seats",
     "save_snapshot",
-    "seats_or_error",
 ]
 
 SEATS_NAME = "seats.ndjson"
@@ -68,27 +68,13 @@ class SeatSnapshot:
     taken: datetime
 
 
-class _Run(Protocol):
-    """What ``seats_or_error`` reads of the run (``run._Runner``)."""
-
-    settings: Settings
-    api: httpx.Client
-    scope: ManifestScope
-    origin: str
-    tool: str
-    log: Log
-    progress: ProgressSink
-
-
-def seats_or_error(run: _Run) -> tuple[SeatSnapshot | None, BaseException | None]:
-    """``fetch_seats`` for the run; the snapshot, or the error that stopped it."""
-    try:
-        return fetch_seats(
-            run.settings, run.api, scope=run.scope, origin=run.origin, tool=run.tool,
-            log=run.log, warn=lambda text, title: run.progress.warn(text, title=title),
-        ), None  # fmt: skip
-    except BaseException as exc:  # the run reports it, as it does a report's failure
-        return None, exc
+def fetch_seat_list(run: KindRun, kind: ReportKind) -> Fetched:
+    """The seat list's ``Fetcher`` (``kinds``): today's snapshot saved, and its numbers."""
+    snapshot = fetch_seats(
+        run.settings, run.api, scope=run.scope, origin=run.origin, tool=run.tool,
+        log=run.log, warn=run.warn,
+    )  # fmt: skip
+    return Fetched((snapshot.result,), numbers=snapshot.counts)
 
 
 def fetch_seats(

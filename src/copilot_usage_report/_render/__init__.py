@@ -1,7 +1,8 @@
 """What a run shows a person: Markdown, CSV and the runs of missing days; no I/O.
 
 ``insight`` renders the usage numbers as Markdown, ``job_summary`` the job
-summary of a run or an error (``seats`` its Seats section), ``markdown`` the names
+summary of a run or an error (``sections``: the table of each kind's section of it and its
+outputs; the seat list's section in ``seats``), ``markdown`` the names
 from reports and servers as Markdown data (never markup), ``missing`` folds
 missing days into runs, and ``csv_tables`` writes the flattened CSV tables beside the report files.
 
@@ -23,5 +24,8 @@ if TYPE_CHECKING:
     from .job_summary import render_result as render_result
     from .markdown import markdown_code as markdown_code
     from .missing import missing_runs as missing_runs
+    from .sections import kind_outputs as kind_outputs
+    from .sections import output_kinds as output_kinds
+    from .sections import register_section as register_section
 else:
     __getattr__, __dir__, __all__ = lazy_exports(__name__)

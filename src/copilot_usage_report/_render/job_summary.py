@@ -97,10 +97,10 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
         for run in missing_runs(result.missing):
             lines.append(f"| {markdown_code(run.report)} | {run.span} | {run.days} |")
     text = "\n".join(lines) + "\n"
-    if result.seats is not None:
-        from .seats import render_seats
+    if result.numbers:  # the sections of kinds not asked through report links (``sections``)
+        from .sections import render_sections
 
-        text += "\n" + render_seats(result.seats)
+        text += render_sections(result.numbers)
     if insight is not None:
         from .insight import render_insight
 

@@ -10,8 +10,9 @@ history on a git branch (``auth_header`` is the header git sends the token in).
 
 Modules: ``_archive`` (``_archive.scan`` under the history's names), ``_schema``, ``_update``
 (which folder each day's rows come from) and ``_rows`` (writing them): the
-database; ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables,
-numbers, the page's Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
+database; ``_kinds`` (the table of kinds with tables of their own, ``register_history``):
+``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables, numbers, the page's
+Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
 ``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
 branch).
 
@@ -29,5 +30,6 @@ if TYPE_CHECKING:
     from ._branch import publish_history as publish_history
     from ._build import build as build
     from ._git import auth_header as auth_header
+    from ._kinds import register_history as register_history
 else:
     __getattr__, __dir__, __all__ = lazy_exports(__name__)

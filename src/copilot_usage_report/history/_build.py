@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._core import DEFAULT_INACTIVE_DAYS, SEATS
+from .._core import DEFAULT_INACTIVE_DAYS
 from .._errors import InputError, OutputError
 from ._archive import ArchiveFile, Scan, has_manifest, scan
+from ._kinds import PartOptions, history_parts
 from ._page import render_page
 from ._schema import DAY_COLUMNS, SCHEMA_VERSION, create
-from ._seats import known_seat_files, update_seats
-from ._seatview import read_seat_views, seats_csv
 from ._update import Options, known_files, update
 from ._view import read_views
 
@@ -34,8 +33,6 @@ __all__ = ["DATABASE_NAME", "BuildResult", "build"]
 DATABASE_NAME = "copilot-usage.sqlite"
 PAGE_NAME = "index.html"
 CSV_NAME = "daily.csv"
-#: The newest seat snapshot of each scope, one row per seat (only with seat snapshots).
-SEATS_CSV_NAME = "seats.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +52,9 @@ class BuildResult:
     scopes: tuple[str, ...]
     skipped: tuple[str, ...]
     added: int = 0
-    #: ``seats.csv``, written when the archive holds seat snapshots.
-    seats_csv: Path | None = None
+    #: The CSV files of kinds with tables of their own (``_kinds``): ``seats.csv`` when the
+    #: archive holds seat snapshots.
+    tables: tuple[Path, ...] = ()
 
 
 def build(
@@ -99,9 +97,13 @@ def build(
     except OSError as exc:
         raise OutputError(f"cannot create the folder {out}: {exc.strerror or exc}.") from None
     options = Options(users=users, logins=show_logins and users)
+    asked = PartOptions(logins=options.logins, inactive_days=inactive_days, seat_price=seat_price)
     db_path = out / DATABASE_NAME if database else None
     with closing(_open(db_path, options)) as (db):
-        known: dict[tuple[str, str, str, str], Any] = {**known_files(db), **known_seat_files(db)}
+        parts = history_parts()  # the kinds with tables of their own (the seat list's)
+        known: dict[tuple[str, str, str, str], Any] = dict(known_files(db))
+        for part in parts.values():
+            known.update(part.known(db))
 
         def trusted(item: ArchiveFile) -> bool:
             seen = known.get(item.identity)
@@ -113,27 +115,33 @@ def build(
             )
 
         found = scan([Path(s) for s in sources], trusted=trusted)
-        # The seat snapshots have tables of their own (``_seats``); the reports, these.
+        # Kinds with tables of their own keep their files there; the reports, these.
         reports = Scan(
-            tuple(f for f in found.folders if f.report != SEATS),
+            tuple(f for f in found.folders if f.report not in parts),
             found.skipped,
             found.skipped_folders,
         )
+        skipped = list(found.skipped)
         with db:
             problems, added = update(db, reports, options)
-            seat_problems, seat_added = update_seats(
-                db, found.files, logins=options.logins, inactive_days=inactive_days
-            )
-        skipped = [*found.skipped, *problems, *seat_problems]
+            skipped += problems
+            for part in parts.values():
+                more, read = part.update(db, found.files, asked)
+                skipped += more
+                added += read
         views = read_views(db, logins=options.logins)
-        seats = read_seat_views(
-            db, logins=options.logins, inactive_days=inactive_days, seat_price=seat_price
-        )
-        html = render_page(views, skipped=len(skipped), seats=seats, logins=options.logins)
+        sections: dict[str, str] = {}
+        for part in parts.values():
+            for scope, html in part.sections(db, asked).items():
+                sections[scope] = sections.get(scope, "") + html
+        html = render_page(views, skipped=len(skipped), sections=sections)
         page = _write(out / PAGE_NAME, html.encode())
         table = _write(out / CSV_NAME, _daily_csv(db).encode())
-        seat_table = seats_csv(db, logins=options.logins)
-        seat_csv = None if seat_table is None else _write(out / SEATS_CSV_NAME, seat_table.encode())
+        tables = tuple(
+            _write(out / name, text.encode())
+            for part in parts.values()
+            for name, text in part.tables(db, asked).items()
+        )
         count = db.execute("SELECT COUNT(*) FROM days").fetchone()[0]
     if db_path is not None and not db_path.exists():
         raise OutputError(f"the database {db_path} was not written.")  # pragma: no cover
@@ -144,8 +152,8 @@ def build(
         days=int(count),
         scopes=tuple(v.scope for v in views),
         skipped=tuple(skipped),
-        added=added + seat_added,
-        seats_csv=seat_csv,
+        added=added,
+        tables=tables,
     )
 
 

@@ -13,8 +13,6 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from ._seatpage import render_seats
-from ._seatview import SeatView
 from ._svg import legend, line_chart
 from ._view import BREAKDOWNS, WEEK_DAYS, Headline, ScopeView, Table
 
@@ -57,6 +55,8 @@ details{margin-top:.3rem}summary{cursor:pointer;color:var(--muted);font-size:.9r
 table{border-collapse:collapse;font-size:.85rem;font-variant-numeric:tabular-nums}
 th,td{padding:.15rem .5rem;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 [data-table] th{white-space:normal;vertical-align:bottom}
+[data-table=teams-latest] td:first-child,[data-table=inactive-seats] td:first-child{
+white-space:normal;overflow-wrap:anywhere;min-width:8rem}
 th:first-child,td:first-child{text-align:left}
 select{font:inherit;padding:.2rem;background:var(--card);color:var(--fg);
 border:1px solid var(--line);border-radius:6px}
@@ -299,28 +299,27 @@ def render_page(
     views: Sequence[ScopeView],
     *,
     skipped: int = 0,
-    seats: Mapping[str, SeatView] | None = None,
-    logins: bool = False,
+    sections: Mapping[str, str] | None = None,
 ) -> str:
     """The whole page for these scopes (an explanatory page when there are none); a scope
-    with seat snapshots gets a Seats section (``_seatpage``), a scope without none."""
-    seats = seats or {}
-    extra = {scope: render_seats(view, logins=logins) for scope, view in seats.items()}
-    scopes = [v.scope for v in views] + sorted(set(seats) - {v.scope for v in views})
+    with data of a kind with tables of its own gets that kind's ``sections`` (HTML, by scope:
+    the seat list's Seats section, ``_seatpage``), a scope without none."""
+    extra = dict(sections or {})
+    scopes = [v.scope for v in views] + sorted(set(extra) - {v.scope for v in views})
     switcher = ""
     if len(scopes) > 1:
         options = "".join(
             f'<option value="{escape(s)}">{escape(_scope_name(s))}</option>' for s in scopes
         )
         switcher = f'<p><label>Scope <select id="scope">{options}</select></label></p>'
-    sections = [_section(v).replace("</section>", extra.get(v.scope, "") + "</section>")
-                for v in views]  # fmt: skip
-    sections += [
+    parts = [_section(v).replace("</section>", extra.get(v.scope, "") + "</section>")
+             for v in views]  # fmt: skip
+    parts += [
         f'<section class="scope" data-scope="{escape(s)}" id="scope-{escape(s.replace("/", "-"))}">'
         f"<h2>{escape(_scope_name(s))}</h2>{extra[s]}</section>"
         for s in scopes[len(views) :]
     ]
-    body = "".join(sections) or ("<p>No report in the archive holds an aggregate day yet.</p>")
+    body = "".join(parts) or ("<p>No report in the archive holds an aggregate day yet.</p>")
     note = (
         f'<p class="muted">{skipped} report folder(s) or file(s) were skipped: a file did not '
         "match its manifest or could not be read, and its whole report was left out (the build "
