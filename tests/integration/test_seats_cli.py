@@ -480,3 +480,33 @@ def test_today_by_its_date_is_accepted(run_cli, tmp_path):
         run = fetch(run_cli, standin.api_url, tmp_path, "--day", TODAY.isoformat())
     assert run.code == 0, run.stderr
     assert run.outputs["seats-total"] == "3"
+
+
+def test_summarize_over_an_archive_holding_a_seat_list_reads_its_reports(run_cli, tmp_path):
+    """A seat list beside the usage reports is no report ``summarize`` reads: the archive's
+    summary is the reports', exit 0 (it failed as "no Copilot usage record")."""
+    day = TODAY - timedelta(days=2)
+    record = {
+        "day": day.isoformat(),
+        "organization_id": "1",
+        "daily_active_users": 7,
+        "code_generation_activity_count": 3,
+    }
+    with StandIn(token=CLASSIC) as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook([seat(1, 40.0, 2.0)], page_size=10)
+        standin.add_report("my-org", day, [("day.ndjson", json.dumps(record).encode() + b"\n")])
+        seats = fetch(run_cli, standin.api_url, tmp_path)
+        usage = fetch(
+            run_cli,
+            standin.api_url,
+            tmp_path,
+            "--report",
+            "organization-1-day",
+            "--day",
+            day.isoformat(),
+        )
+    assert seats.code == 0, seats.stderr[-2000:]
+    assert usage.code == 0, usage.stderr[-2000:]
+    summary = run_cli("summarize", str(tmp_path / "out"), "--json")
+    assert summary.code == 0, summary.stderr[-2000:]
+    assert json.loads(summary.stdout)["days"][0]["daily_active_users"] == 7

@@ -21,7 +21,7 @@ from typing import IO, Any, Final, TypeAlias
 
 import msgspec
 
-from .._core import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, TOO_DEEP, Grain, report_grain
+from .._core import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, TOO_DEEP, Grain, kind_named, report_grain
 from .._errors import InputError, ReportFormatError
 
 __all__ = [
@@ -146,8 +146,11 @@ def _report_names(folder: Path, names: Sequence[str]) -> list[str]:
 
     manifest = read_manifest(folder) if MANIFEST_NAME in names else None
     if manifest is not None:
-        if report_grain(manifest.report) == "repos":
-            return []  # per-repository rows: nothing this summary reads
+        kind = kind_named(manifest.report)
+        if report_grain(manifest.report) == "repos" or (kind is not None and not kind.summarised):
+            # per-repository rows, a seat list, a billing answer: no usage record to read (the
+            # fetch leaves them out of its summary the same way, by the registry's row)
+            return []
         present = set(names)
         return [f.name for f in manifest.files if f.name in present]
     return [
