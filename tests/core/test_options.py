@@ -12,7 +12,13 @@ from copilot_usage_report._app.cli import build_parser
 from copilot_usage_report._app.parser import raw_inputs
 from copilot_usage_report._app.spelling import spell
 from copilot_usage_report._core.bounds import DEFAULT_MAX_FILE_SIZE
-from copilot_usage_report._core.options import COMMANDS, OPTIONS, option, options_of
+from copilot_usage_report._core.options import (
+    COMMANDS,
+    ENV_COMMANDS,
+    OPTIONS,
+    option,
+    options_of,
+)
 from copilot_usage_report._core.settings import RawInputs, Settings, build_settings
 from copilot_usage_report._errors import InputError
 
@@ -52,7 +58,7 @@ def test_every_option_is_in_the_parser_of_each_command_that_takes_it(command):
         shown = row.shown if default == row.default and row.shown else default
         if shown:
             assert f"(default {shown}" in help_text, (command, row.name)
-        assert (f"env: INPUT_{row.name.upper()}" in help_text) == (command == "fetch")
+        assert (f"env: INPUT_{row.name.upper()}" in help_text) == (command in ENV_COMMANDS)
         if row.switch:
             assert f"--no-{row.flag[2:]}" in actions
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 import statistics
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +288,74 @@ def test_snapshots_as_the_history_branch_keeps_them_give_the_same_rows(built, tm
     assert result.database is not None
     db = sqlite3.connect(result.database)
     assert db.execute("SELECT * FROM seats ORDER BY user_key").fetchall() == plain
+
+
+def _inactive_by_hand(seats: list[dict[str, Any]], day: str, days: int) -> list[dict[str, Any]]:
+    """The seats of a snapshot taken at ``day`` 12:00 UTC idle and assigned ``days`` days."""
+    since = datetime.fromisoformat(f"{day}T12:00:00+00:00") - timedelta(days=days)
+
+    def when(text: str | None) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else since
+
+    return [
+        s for s in seats if when(s["last_activity_at"]) <= since and when(s["created_at"]) <= since
+    ]
+
+
+@pytest.mark.parametrize(("days", "price"), [(5, None), (30, 10.5), (45, None), (200, 7.0)])
+def test_the_threshold_and_price_apply_without_reading_a_snapshot_again(
+    built, tmp_path, days, price
+):
+    """Another inactive-days or seat-price reads no snapshot again; seat_days.inactive, the
+    inactive and reclaimable seats and their cost follow it, as counted by hand."""
+    archive, _, _ = built
+    again = build([archive], tmp_path / "site", inactive_days=days, seat_price=price)
+    assert again.added == 0
+    db = sqlite3.connect(tmp_path / "site" / "copilot-usage.sqlite")
+    stored = db.execute("SELECT day, inactive, inactive_days FROM seat_days ORDER BY day")
+    assert stored.fetchall() == [
+        (day, len(_inactive_by_hand(seats, day, days)), days) for day, seats in SNAPSHOTS.items()
+    ]
+    from copilot_usage_report.history._seatview import read_seat_views
+
+    view = read_seat_views(db, logins=False, inactive_days=days, seat_price=price)["orgs/acme"]
+    inactive = _inactive_by_hand(SNAPSHOTS[D3], D3, days)
+    reclaim = [s for s in inactive if not s["pending_cancellation_date"]]
+    list_price = {"business": 19, "enterprise": 39}
+    cost = sum(list_price[s["plan_type"]] if price is None else price for s in reclaim)
+    assert (view.inactive_seats, view.reclaimable) == (len(inactive), len(reclaim))
+    assert view.reclaimable_cost == pytest.approx(cost)
+    page = (tmp_path / "site" / "index.html").read_text()
+    assert f"no activity for {days}+ days" in page
+    basis = "at list price" if price is None else f"at {price:g} USD a seat"
+    assert f"{cost:,.0f} USD a month {basis}" in page
+
+
+def test_the_inactive_table_groups_from_the_threshold_on():
+    """The days-since-last-activity groups begin at inactive-days and skip those below it."""
+    from copilot_usage_report.history._seatview import buckets
+
+    never = "never used"
+    assert buckets(30) == ("30-59 days", "60-89 days", "90-179 days", "180+ days", never)
+    assert buckets(7) == ("7-59 days", "60-89 days", "90-179 days", "180+ days", never)
+    assert buckets(100) == ("100-179 days", "180+ days", never)
+    assert buckets(180) == ("180+ days", never)
+    assert buckets(365) == ("365+ days", never)
+
+
+def test_a_database_without_seat_idle_has_its_seat_tables_rebuilt(built, tmp_path):
+    """A database written before seat_idle existed gets the rows a first build gives."""
+    archive, _, db = built
+    want = {
+        t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall()  # noqa: S608
+        for t in ("seats", "seat_days", "seat_idle")
+    }
+    db.execute("DROP TABLE seat_idle")
+    db.execute("ALTER TABLE seat_days DROP COLUMN inactive_days")
+    db.commit()
+    db.close()
+    again = build([archive], tmp_path / "site")
+    assert again.added == len(SNAPSHOTS)
+    db = sqlite3.connect(tmp_path / "site" / "copilot-usage.sqlite")
+    for table, rows in want.items():
+        assert db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall() == rows  # noqa: S608

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -552,6 +553,41 @@ def test_fetch_then_publish_history_the_way_the_action_chains_them(
         assert show(server, f"{day}/{name}") == data
     assert f"{day}/manifest.json" in names
     assert run.outputs["history-commit"] == server.git("rev-parse", BRANCH).strip()
+
+
+def test_the_seat_inputs_reach_the_history_step_as_they_reach_the_fetch(server, tmp_path, run_cli):
+    """inactive-days and seat-price, as the action passes them to both steps: the history
+    site's database and page count the inactive seats the fetch counted, at that price."""
+    import re
+
+    from copilot_usage_report._standin.seats import SeatBook
+    from copilot_usage_report._standin.server import StandIn
+
+    from .test_seats_cli import CLASSIC, fetch, many
+
+    seats = many(20)
+    rules = {"INPUT_INACTIVE_DAYS": "45", "INPUT_SEAT_PRICE": "12.5"}
+    with StandIn(token=CLASSIC) as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook(seats)
+        fetched = fetch(run_cli, standin.api_url, tmp_path, **rules)
+    assert fetched.code == 0, fetched.stderr
+    inactive = int(fetched.outputs["seats-inactive"])
+    env = _action_env(server, tmp_path / "out", tmp_path, INPUT_HISTORY_PER_USER="true", **rules)
+    run = run_cli("publish-history", env=env, actions=True)
+    assert run.code == 0, run.stderr
+    site = Path(run.outputs["history-site"])
+    with sqlite3.connect(site / "copilot-usage.sqlite") as db:
+        assert db.execute("SELECT inactive, inactive_days FROM seat_days").fetchall() == [
+            (inactive, 45)
+        ]
+    page = (site / "index.html").read_text("utf-8")
+    card = re.search(r'data-metric="Inactive seats">.*?class="v">(\d+)<', page)
+    assert card is not None and int(card.group(1)) == inactive
+    assert "no activity for 45+ days" in page and "USD a month at 12.5 USD a seat" in page
+    asked = len(server.requests)
+    bad = run_cli("publish-history", env={**env, "INPUT_INACTIVE_DAYS": "0"}, actions=True)
+    assert bad.code == 2 and "inactive-days" in bad.stderr, bad.stderr
+    assert len(server.requests) == asked  # refused before any request
 
 
 def test_a_working_copy_that_cannot_be_written_is_one_line(server, tmp_path):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -158,6 +160,106 @@ def test_seat_price_and_inactive_days_change_the_numbers(run_cli, tmp_path):
     )
     assert metrics["at_list_price"] is False
     assert "at list price" not in run.summary
+
+
+def _card(page: str, label: str) -> tuple[int, str]:
+    """A card of the page's Seats section: its number and its note."""
+    found = re.search(
+        rf'data-metric="{label}"><div class="muted">{label}</div><div class="v">([0-9,]+)</div>'
+        r'<div class="muted">([^<]*)</div>',
+        page,
+    )
+    assert found is not None, label
+    return int(found.group(1).replace(",", "")), found.group(2)
+
+
+def _inactive(seats: list[dict[str, Any]], days: int) -> list[dict[str, Any]]:
+    """The served seats (once per assignee) idle and assigned ``days`` days, counted here."""
+    since = NOW - timedelta(days=days)
+    users: dict[int, dict[str, Any]] = {}
+    for s in seats:
+        users.setdefault(s["assignee"]["id"], s)
+
+    def when(text: str | None) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else since
+
+    return [
+        s
+        for s in users.values()
+        if when(s["last_activity_at"]) <= since and when(s["created_at"]) <= since
+    ]
+
+
+def test_every_place_that_counts_inactive_seats_agrees(run_cli, tmp_path):
+    """For several inactive-days and seat-prices the fetch's outputs and summary, the history
+    database and its page count the same inactive seats at the same price, as counted here;
+    the history reads no snapshot again for another threshold."""
+    seats = [
+        *many(25),
+        seat(2001, 120.0, None, plan="enterprise"),
+        seat(2002, 60.0, 40.0, plan="enterprise", pending="2027-01-01"),
+        seat(2003, 10.0, None, plan="enterprise"),
+    ]
+    list_price = {"business": 19.0, "enterprise": 39.0}
+    history = tmp_path / "history"
+    seen: set[int] = set()
+    with StandIn(token=CLASSIC) as standin:
+        standin.seat_books["orgs/my-org"] = SeatBook(seats)
+        for n, (days, price) in enumerate([(5, ""), (30, "10.5"), (45, ""), (150, "7")]):
+            run = fetch(
+                run_cli, standin.api_url, tmp_path,
+                INPUT_INACTIVE_DAYS=str(days), INPUT_SEAT_PRICE=price,
+            )  # fmt: skip
+            assert run.code == 0, run.stderr
+            inactive = _inactive(seats, days)
+            reclaim = [s for s in inactive if not s["pending_cancellation_date"]]
+
+            def cost(of: list[dict[str, Any]], price: str = price) -> float:
+                return sum(float(price) if price else list_price[s["plan_type"]] for s in of)
+
+            seen.add(len(inactive))
+            assert int(run.outputs["seats-inactive"]) == len(inactive), days
+            metrics = json.loads(run.outputs["metrics"])["seats"]
+            assert metrics["seats_inactive"] == len(inactive)
+            assert metrics["inactive_days"] == days
+            assert metrics["inactive_seats_monthly_cost_usd"] == pytest.approx(cost(inactive))
+            assert f"Inactive ({days} days or more" in run.summary
+            assert f"The {len(inactive)} inactive seat(s) cost" in run.summary
+
+            price_args = ("--seat-price", price) if price else ()
+            built = run_cli(
+                "history", str(tmp_path / "out"), "--out", str(history),
+                "--inactive-days", str(days), *price_args,
+            )  # fmt: skip
+            assert built.code == 0, built.stderr
+            if n:  # another threshold: no snapshot read again
+                assert "0 new report file(s) read" in built.stdout, built.stdout
+            with sqlite3.connect(history / "copilot-usage.sqlite") as db:
+                stored = db.execute("SELECT inactive, inactive_days FROM seat_days").fetchall()
+            assert stored == [(len(inactive), days)]
+            page = (history / "index.html").read_text("utf-8")
+            assert _card(page, "Inactive seats") == (
+                len(inactive),
+                f"no activity for {days}+ days, assigned as long ago",
+            )
+            basis = f"at {float(price):g} USD a seat" if price else "at list price"
+            assert _card(page, "Reclaimable seats") == (
+                len(reclaim),
+                f"{cost(reclaim):,.0f} USD a month {basis}",
+            )
+    assert len(seen) == 4  # each threshold counts other seats
+
+
+def test_history_refuses_a_bad_threshold_before_writing(run_cli, tmp_path):
+    """``history --inactive-days 0`` and ``--seat-price`` of no price exit 2, writing nothing."""
+    (tmp_path / "archive").mkdir()
+    for flag, value in (("--inactive-days", "0"), ("--seat-price", "ten")):
+        run = run_cli(
+            "history", str(tmp_path / "archive"), "--out", str(tmp_path / "h"), flag, value
+        )
+        assert run.code == 2, run.stderr
+        assert flag[2:] in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
+        assert not (tmp_path / "h").exists()
 
 
 def test_link_to_another_origin_is_not_followed(run_cli, tmp_path):

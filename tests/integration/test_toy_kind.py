@@ -93,7 +93,7 @@ class ToyHistory:
         }
 
     def update(
-        self, db: sqlite3.Connection, files: Sequence[Any], *, logins: bool
+        self, db: sqlite3.Connection, files: Sequence[Any], options: Any
     ) -> tuple[list[str], int]:
         known = self.known(db)
         read = 0
@@ -111,14 +111,14 @@ class ToyHistory:
             read += 1
         return [], read
 
-    def sections(self, db: sqlite3.Connection, *, logins: bool) -> Mapping[str, str]:
+    def sections(self, db: sqlite3.Connection, options: Any) -> Mapping[str, str]:
         rows = db.execute("SELECT scope, COUNT(*), SUM(quantity) FROM toy_days GROUP BY scope")
         return {
             scope: f'<div class="toy"><h2>Toy credits</h2><p>{total:g} over {n} day(s)</p></div>'
             for scope, n, total in rows
         }
 
-    def tables(self, db: sqlite3.Connection, *, logins: bool) -> Mapping[str, str]:
+    def tables(self, db: sqlite3.Connection, options: Any) -> Mapping[str, str]:
         rows = db.execute("SELECT scope, day, quantity FROM toy_days ORDER BY scope, day")
         return {
             "toy-credits.csv": "scope,day,quantity\n"

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .._errors import scrub, visible
 from .parser import PROG, package_version, raw_inputs
@@ -86,7 +86,7 @@ def _dispatch(args: argparse.Namespace, stopper: Stopper) -> int:
     if args.command == "publish-history":
         from .publish_history import run_publish_history
 
-        return run_publish_history(args)
+        return run_publish_history(args, given=raw_inputs(args, "publish-history"))
     if args.command == "serve-demo":
         from .serve_demo import serve_demo
 
@@ -330,13 +330,17 @@ def _summarize(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     """``history ARCHIVE... --out DIR``: the database, daily.csv and the dashboard page."""
+    from .._core import RawInputs, command_options
     from ..history import build
 
+    rules = command_options("history", RawInputs(**raw_inputs(args, "history")))
     result = build(
         [Path(p) for p in args.archives],
         Path(args.out),
         show_logins=args.show_logins,
         users=args.users,
+        inactive_days=cast(int, rules["inactive_days"]),
+        seat_price=cast("float | None", rules["seat_price"]),
     )
     for reason in result.skipped:
         _warn(reason, title="Skipped in the history")

@@ -173,7 +173,12 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
         _seat_history(standin.api_url, settings.output_dir)
     from ..history import build
 
-    dashboard = build([settings.output_dir], settings.output_dir / "dashboard")
+    dashboard = build(
+        [settings.output_dir],
+        settings.output_dir / "dashboard",
+        inactive_days=settings.inactive_days,
+        seat_price=settings.seat_price,
+    )
     if args.json:
         report(result, as_json=True, settings=settings)
         return 0

@@ -3,7 +3,8 @@
 Kept apart from ``cli`` (which runs the commands) so the help a reader sees is
 in one place; ``cli`` re-exports ``build_parser``, which also renders the
 README's usage block. The inputs of a run (``fetch``, ``demo``, ``summarize
---format``) come from the one table of options (``_core.options``): flag, help,
+--format``, the seat rules of ``history`` and ``publish-history``) come from the one
+table of options (``_core.options``): flag, help,
 default and variables, and ``raw_inputs`` reads them back by the same rows.
 Nothing here imports more than ``argparse`` and that table at start-up, so
 ``--version`` and ``--help`` stay fast.
@@ -18,7 +19,14 @@ from typing import Literal
 from .._errors import CopilotUsageReportError
 from . import help as help_text
 
-__all__ = ["PROG", "SCENARIOS", "build_parser", "package_version", "raw_inputs"]
+__all__ = [
+    "PROG",
+    "SCENARIOS",
+    "build_parser",
+    "package_version",
+    "raw_inputs",
+    "table_options",
+]
 
 PROG = "copilot-usage-report"
 #: What ``serve-demo`` can play: GitHub answering normally, or refusing the token with 403.
@@ -46,22 +54,21 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-#: The report scopes each command offers (``demo`` serves its organization only), and the
-#: commands whose options fall back to the environment (``demo`` reads none).
+#: The report scopes each command offers (``demo`` serves its organization only); the
+#: commands whose options fall back to the environment are the table's ``ENV_COMMANDS``.
 _SCOPES: dict[str, tuple[Literal["org", "enterprise"], ...]] = {
     "fetch": ("org", "enterprise"),
     "demo": ("org",),
 }
-_READS_ENV = ("fetch",)
 
 
-def _table_options(parser: argparse.ArgumentParser, command: str) -> None:
+def table_options(parser: argparse.ArgumentParser, command: str) -> None:
     """Every option of the table of options (``_core.options``) that ``command`` takes."""
-    from .._core import offered, options_of
+    from .._core import ENV_COMMANDS, offered, options_of
 
     kinds = ", ".join(offered(_SCOPES.get(command, ("org", "enterprise"))))
     for option in options_of(command):
-        text = option.help_in(command, kinds=kinds, env=command in _READS_ENV)
+        text = option.help_in(command, kinds=kinds, env=command in ENV_COMMANDS)
         if option.switch:
             parser.add_argument(
                 option.flag,
@@ -87,7 +94,7 @@ def raw_inputs(args: argparse.Namespace, command: str) -> dict[str, str | None]:
 
 def _run_options(parser: argparse.ArgumentParser, command: str) -> None:
     """``fetch``'s and ``demo``'s options: the table's, then --json and --debug."""
-    _table_options(parser, command)
+    table_options(parser, command)
     parser.add_argument(
         "--json",
         action="store_true",
@@ -161,6 +168,7 @@ def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         action="store_false",
         help="leave per-user rows out of the database (teams are still computed)",
     )
+    table_options(history, "history")
     _debug_option(history)
 
 
@@ -245,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="report files (.ndjson, .json), or folders holding them (searched recursively)",
     )
-    _table_options(summarize, "summarize")
+    table_options(summarize, "summarize")
     summarize.add_argument(
         "--json",
         action="store_true",
@@ -302,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     _debug_option(serve)
     from .publish_history import add_parser as add_publish_history
 
-    add_publish_history(commands)
+    add_publish_history(commands, table_options)
     # "Rerun with --debug" works after every command's name, as after fetch's.
     _debug_option(commands.choices["publish-history"])
     return parser

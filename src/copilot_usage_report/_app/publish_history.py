@@ -13,8 +13,9 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import cast
 
 from .._errors import InputError
 from .help import PUBLISH_EPILOG
@@ -26,8 +27,11 @@ _TOKEN_ENV = ("INPUT_HISTORY_TOKEN", "HISTORY_TOKEN")
 _NAMED = 10
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The ``publish-history`` subcommand and its options."""
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    table_options: Callable[[argparse.ArgumentParser, str], None],
+) -> None:
+    """The ``publish-history`` subcommand and its options (the table's by ``table_options``)."""
     parser = commands.add_parser(
         "publish-history",
         help="commit an archive's day folders and the dashboard to a history branch",
@@ -69,6 +73,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also write the dashboard, daily.csv and the SQLite database over the whole "
         "branch here (env: INPUT_HISTORY_SITE)",
     )
+    table_options(parser, "publish-history")
     parser.add_argument(
         "--json", action="store_true", help="print the outputs as one JSON object on stdout"
     )
@@ -83,9 +88,15 @@ def _value(cli: str | None, env: Mapping[str, str], *names: str) -> str | None:
     return None
 
 
-def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> int:
-    """Publish, set the outputs ``history-commit``, ``history-url`` and ``history-site``."""
-    from .._core import parse_flag, testing_mode
+def run_publish_history(
+    args: argparse.Namespace,
+    env: Mapping[str, str] | None = None,
+    *,
+    given: Mapping[str, str | None] | None = None,
+) -> int:
+    """Publish, set the outputs ``history-commit``, ``history-url`` and ``history-site``;
+    ``given``: the table's options as given (``parser.raw_inputs``)."""
+    from .._core import RawInputs, command_options, parse_flag, testing_mode
     from ..history import auth_header, publish_history
     from .workflow import end_group, in_actions, mask, start_group, write_outputs, write_summary
 
@@ -94,6 +105,8 @@ def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None 
     if token:
         mask(token)
         mask(auth_header(token).partition(" ")[2])
+    # The seat rules: a bad one is an input error before anything is sent.
+    rules = command_options("publish-history", RawInputs(**(given or {})), env=env)
     archive = _value(args.archive, env, "INPUT_OUTPUT_DIR")
     branch = _value(args.branch, env, "INPUT_HISTORY_BRANCH")
     repository = _value(args.repository, env, "INPUT_REPOSITORY", "GITHUB_REPOSITORY")
@@ -147,6 +160,8 @@ def run_publish_history(args: argparse.Namespace, env: Mapping[str, str] | None 
             warn=warn,
             sleep=(lambda _: None) if testing_mode(env) else time.sleep,
             git_log=lambda line: say(f"  $ {line}"),
+            inactive_days=cast(int, rules["inactive_days"]),
+            seat_price=cast("float | None", rules["seat_price"]),
         )
     finally:
         end_group()

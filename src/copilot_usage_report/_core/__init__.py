@@ -44,7 +44,11 @@ if TYPE_CHECKING:
     from .links import redact as redact
     from .links import redact_text as redact_text
     from .links import safe_file_name as safe_file_name
+    from .options import DEFAULT_INACTIVE_DAYS as DEFAULT_INACTIVE_DAYS
     from .options import DEFAULT_OUTPUT_DIR as DEFAULT_OUTPUT_DIR
+    from .options import ENV_COMMANDS as ENV_COMMANDS
+    from .options import LIST_PRICES as LIST_PRICES
+    from .options import MAX_INACTIVE_DAYS as MAX_INACTIVE_DAYS
     from .options import OPTIONS as OPTIONS
     from .options import option as option
     from .options import options_of as options_of
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
     from .settings import RawInputs as RawInputs
     from .settings import Settings as Settings
     from .settings import build_settings as build_settings
+    from .settings import command_options as command_options
     from .settings import kind_modules as kind_modules
     from .settings import testing_mode as testing_mode
     from .tls import prepare_tls_context as prepare_tls_context

@@ -11,7 +11,9 @@ action's inputs that no command reads as an option.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from .kinds import AGGREGATE
 from .values import (
@@ -31,7 +33,11 @@ __all__ = [
     "COMMANDS",
     "DEFAULT_API_URL",
     "DEFAULT_DEADLINE",
+    "DEFAULT_INACTIVE_DAYS",
     "DEFAULT_OUTPUT_DIR",
+    "ENV_COMMANDS",
+    "LIST_PRICES",
+    "MAX_INACTIVE_DAYS",
     "OPTIONS",
     "Option",
     "option",
@@ -43,9 +49,21 @@ DEFAULT_OUTPUT_DIR = "copilot-usage-metrics"
 #: The whole run's deadline, by default and at most (seconds).
 DEFAULT_DEADLINE = 3600.0
 MAX_DEADLINE = 7 * 24 * 3600.0
-#: The commands that take options from this table; only ``fetch`` reads the environment.
-COMMANDS = ("fetch", "demo", "summarize")
+#: ``inactive-days``: days without activity (and since assignment) that make a seat inactive,
+#: by default and at most. The rule itself is ``_metrics.seats.idle_days``.
+DEFAULT_INACTIVE_DAYS = 30
+MAX_INACTIVE_DAYS = 365
+#: USD a Copilot seat costs a month at list price, by GitHub's ``plan_type``: the cost of
+#: inactive seats when ``seat-price`` is empty (a plan not listed costs as ``business``).
+LIST_PRICES: Mapping[str, float] = MappingProxyType({"business": 19.0, "enterprise": 39.0})
+#: The commands that take options from this table; ``fetch`` and ``publish-history`` (which
+#: the action runs) read the environment.
+COMMANDS = ("fetch", "demo", "summarize", "history", "publish-history")
+ENV_COMMANDS = ("fetch", "publish-history")
 _RUN = ("fetch", "demo")
+#: The commands that count seats: the fetch's outputs and summary, the history's database and
+#: page.
+_SEATS = (*_RUN, "history", "publish-history")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +142,14 @@ class Option:
             notes.append("env: " + ", then ".join(self.variables))
         return f"{text} ({'; '.join(notes)})" if notes else text
 
+
+_HISTORY_DAYS = (
+    "seat snapshots: a seat with no activity for this many days (and assigned as long ago) is "
+    "inactive on the page and in seat_days.inactive; applied when the page is drawn, so "
+    "changing it needs no rebuild"
+)
+_PRICES = " or ".join(f"{p:g}" for p in LIST_PRICES.values())
+_HISTORY_PRICE = "seat snapshots: USD a seat costs a month, for the cost of reclaimable seats"
 
 OPTIONS: tuple[Option, ...] = (
     Option(
@@ -275,20 +301,31 @@ OPTIONS: tuple[Option, ...] = (
         "inactive_days",
         "copilot-seats: a seat with no activity for this many days (and assigned as long ago) "
         "is inactive",
-        "With report copilot-seats, a seat with no activity for this many days, and assigned as "
-        "long ago, counts as inactive.",
-        default="30",
-        parse=whole(1, 365),
+        "With copilot-seats and in the history, a seat with no activity for this many days, and "
+        "assigned as long ago, is inactive.",
+        default=str(DEFAULT_INACTIVE_DAYS),
+        parse=whole(1, MAX_INACTIVE_DAYS),
         metavar="N",
+        commands=_SEATS,
+        help_for=(
+            ("history", _HISTORY_DAYS),
+            ("publish-history", _HISTORY_DAYS),
+        ),
     ),
     Option(
         "seat_price",
         "copilot-seats: USD a seat costs a month, for the cost of inactive seats",
-        "With report copilot-seats, USD a seat costs a month for the cost of inactive seats; "
-        "empty means list price (19 or 39).",
-        shown="list price: Business 19, Enterprise 39",
+        "With copilot-seats and in the history, USD a seat costs a month, for inactive seats' "
+        f"cost; empty means list price ({_PRICES}).",
+        shown="list price: "
+        + ", ".join(f"{plan.title()} {p:g}" for plan, p in LIST_PRICES.items()),
         parse=optional_price,
         metavar="USD",
+        commands=_SEATS,
+        help_for=(
+            ("history", _HISTORY_PRICE),
+            ("publish-history", _HISTORY_PRICE),
+        ),
     ),
     Option(
         "job_summary",

@@ -41,6 +41,7 @@ __all__ = [
     "RawInputs",
     "Settings",
     "build_settings",
+    "command_options",
     "kind_modules",
     "parse_day",
     "parse_seconds",
@@ -313,6 +314,16 @@ def build_settings(
         created_output_dir=created,
         **cast("dict[str, Any]", values),
     )
+
+
+def command_options(
+    command: str, raw: RawInputs, *, env: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """The table's rows with a parser that ``command`` takes (``history``' ``inactive_days``
+    and ``seat_price``), by ``Settings`` field: given, else (with ``env``) the variables, else
+    the default, read as ``build_settings`` reads them; a bad one raises ``InputError``."""
+    rows = [o for o in options_of(command) if o.parse is not None]
+    return {o.field: _read(o, _given(o, raw, env or {})[0]) for o in rows}
 
 
 def _default(text: Mapping[str, str | None], name: str) -> str | None:

@@ -54,11 +54,12 @@ if TYPE_CHECKING:
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line
     from .records import require_report_files as require_report_files
-    from .seats import LIST_PRICES as LIST_PRICES
     from .seats import SeatCounts as SeatCounts
     from .seats import SeatFact as SeatFact
     from .seats import SeatTally as SeatTally
     from .seats import count_seats as count_seats
+    from .seats import idle_days as idle_days
+    from .seats import is_inactive as is_inactive
     from .seats import seat_facts as seat_facts
     from .seats import seat_price as seat_price
     from .summarize import summarize_paths as summarize_paths

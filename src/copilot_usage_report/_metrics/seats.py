@@ -8,31 +8,40 @@ assignment, the latest activity, the plan and team of the first object, and pend
 cancellation only when every object of the user is. ``count_seats`` gives the numbers
 of the outputs and the job summary. GitHub's field names; our own counts get names
 GitHub does not use (``seats-active`` is activity in the 28 days before the snapshot).
+
+The seat rules, here once for the fetch, the job summary, the history and its page: a seat
+is **inactive** after ``inactive-days`` (``idle_days`` at least that many) without activity
+and since its assignment: GitHub's ``last_activity_at`` empty (never used, or not within the
+90 days GitHub keeps it) or at least that long before the snapshot, and ``created_at`` at
+least that long before it. GitHub defines no threshold of its own (its billing API counts
+``inactive_this_cycle`` per billing cycle), so the threshold is an input
+(``_core.DEFAULT_INACTIVE_DAYS``). A seat costs ``seat_price``: ``seat-price`` when given,
+else the plan's list price (``_core.LIST_PRICES``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import msgspec
 
+from .._core import DEFAULT_INACTIVE_DAYS, LIST_PRICES
 from .._errors import ReportFormatError
 
 __all__ = [
-    "LIST_PRICES",
     "SeatCounts",
     "SeatFact",
     "SeatTally",
     "count_seats",
+    "idle_days",
+    "is_inactive",
     "seat_facts",
     "seat_price",
 ]
 
-#: USD a seat a month at list price, by GitHub's ``plan_type``.
-LIST_PRICES: Mapping[str, float] = {"business": 19.0, "enterprise": 39.0}
 #: Days that make ``seats-active`` (activity within) and "assigned lately".
 ACTIVE_DAYS = 28
 
@@ -227,6 +236,32 @@ class SeatCounts:
         }
 
 
+_DAY = timedelta(days=1)
+
+
+def idle_days(
+    last_activity_at: datetime | None, created_at: datetime | None, taken: datetime
+) -> int | None:
+    """Whole days, as of ``taken``, a seat has been both assigned and without activity: the
+    days since the later of ``created_at`` and ``last_activity_at`` (an empty one is no
+    activity); ``None`` without ``created_at`` (never inactive: its assignment is unknown)."""
+    if created_at is None:
+        return None
+    since = created_at if last_activity_at is None else max(created_at, last_activity_at)
+    return (taken - since) // _DAY
+
+
+def is_inactive(
+    last_activity_at: datetime | None,
+    created_at: datetime | None,
+    taken: datetime,
+    days: int = DEFAULT_INACTIVE_DAYS,
+) -> bool:
+    """The one rule: no activity for ``days`` before ``taken``, and assigned as long ago."""
+    idle = idle_days(last_activity_at, created_at, taken)
+    return idle is not None and idle >= days
+
+
 def seat_price(plan: str, price: float | None) -> float:
     """USD a month for a seat of ``plan``: ``price`` when given, else the list price."""
     return price if price is not None else LIST_PRICES.get(plan, LIST_PRICES["business"])
@@ -237,7 +272,7 @@ def count_seats(
     *,
     total_seats: int,
     taken: datetime,
-    inactive_days: int = 30,
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
     price: float | None = None,
 ) -> SeatCounts:
     """The snapshot's numbers; ``price`` (USD a seat a month) overrides the list prices."""
@@ -247,7 +282,6 @@ def count_seats(
     cost = 0.0
     week, month = taken - timedelta(days=7), taken - timedelta(days=ACTIVE_DAYS)
     count = 0
-    idle_since = taken - timedelta(days=inactive_days)
     for fact in facts:
         count += 1
         plan = fact.plan
@@ -262,7 +296,7 @@ def count_seats(
         pending += fact.pending
         if created is not None:
             assigned += created > month
-            if (last is None or last <= idle_since) and created <= idle_since:
+            if is_inactive(last, created, taken, inactive_days):
                 inactive += 1
                 inactive_by_plan[plan] = inactive_by_plan.get(plan, 0) + 1
                 cost += seat_price(plan, price)

@@ -7,7 +7,8 @@ price unless ``seat-price`` set it.
 
 from __future__ import annotations
 
-from .._metrics import LIST_PRICES, SeatCounts
+from .._core import LIST_PRICES
+from .._metrics import SeatCounts
 from .markdown import markdown_text
 
 __all__ = ["render_seats"]

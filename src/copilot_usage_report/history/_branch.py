@@ -22,9 +22,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from .._archive import decode_json
+from .._core import DEFAULT_INACTIVE_DAYS
 from .._errors import HistoryBranchError, InputError
 from ._build import BuildResult, build
 from ._git import Git
@@ -188,12 +189,32 @@ def _readme(clone: Path) -> str:
     )
 
 
-def _regenerate(clone: Path, scratch: Path, *, per_user: bool, max_file_bytes: int) -> BuildResult:
+class SeatRules(TypedDict):
+    """The seat rules ``build`` applies to the page: ``inactive_days`` and ``seat_price``."""
+
+    inactive_days: int
+    seat_price: float | None
+
+
+_DEFAULT_RULES: SeatRules = {"inactive_days": DEFAULT_INACTIVE_DAYS, "seat_price": None}
+
+
+def _regenerate(
+    clone: Path,
+    scratch: Path,
+    *,
+    per_user: bool,
+    max_file_bytes: int,
+    rules: SeatRules | None = None,
+) -> BuildResult:
     """Rebuild the generated files from the whole branch (never a merge of old ones)."""
     site = scratch / "page"
     if site.exists():
         shutil.rmtree(site)
-    result = build([clone], site, users=per_user, database=False, require_reports=False)
+    result = build(
+        [clone], site, users=per_user, database=False, require_reports=False,
+        **(rules or _DEFAULT_RULES),
+    )  # fmt: skip
     for name, path in (("index.html", result.page), ("daily.csv", result.csv)):
         if path.stat().st_size > max_file_bytes:
             raise HistoryBranchError(
@@ -252,12 +273,16 @@ def publish_history(
     sleep: Callable[[float], None] = time.sleep,
     git_log: Callable[[str], None] | None = None,
     git_factory: Callable[..., Git] = Git,
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    seat_price: float | None = None,
 ) -> PublishResult:
     """Commit the archive's day folders to ``branch`` and push, retrying a moved branch.
 
     ``site``, when given, receives the dashboard and the SQLite database built
-    over the whole branch after the push (for the artifact).
+    over the whole branch after the push (for the artifact). ``inactive_days`` and
+    ``seat_price`` are the seat rules of the page (``build``).
     """
+    rules: SeatRules = {"inactive_days": inactive_days, "seat_price": seat_price}
     try:
         with tempfile.TemporaryDirectory(prefix="copilot-usage-history-", dir=work_dir) as tmp:
             scratch = Path(tmp)
@@ -282,7 +307,9 @@ def publish_history(
             for attempt in range(1, attempts + 1):
                 existed = _checkout(git, branch)
                 added, replaced = _place(clone, days)
-                _regenerate(clone, scratch, per_user=per_user, max_file_bytes=max_file_bytes)
+                _regenerate(
+                    clone, scratch, per_user=per_user, max_file_bytes=max_file_bytes, rules=rules
+                )
                 git.run("add", "--all")
                 if git.run("diff", "--cached", "--quiet", check=False).returncode == 0:
                     log(f"The history branch {branch!r} already holds everything; no commit.")
@@ -313,7 +340,9 @@ def publish_history(
                 sleep(random.uniform(0.5, 2.0) * attempt)  # noqa: S311 - jitter, not a secret
             built = None
             if site is not None:
-                built = build([clone], site, users=per_user, database=True, require_reports=False)
+                built = build(
+                    [clone], site, users=per_user, database=True, require_reports=False, **rules
+                )
             return PublishResult(
                 branch=branch,
                 commit=commit,

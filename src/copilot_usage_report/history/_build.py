@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._core import DEFAULT_INACTIVE_DAYS
 from .._errors import InputError, OutputError
 from ._archive import ArchiveFile, Scan, has_manifest, scan
-from ._kinds import history_parts
+from ._kinds import PartOptions, history_parts
 from ._page import render_page
 from ._schema import DAY_COLUMNS, SCHEMA_VERSION, create
 from ._update import Options, known_files, update
@@ -63,6 +64,8 @@ def build(
     show_logins: bool = False,
     users: bool = True,
     database: bool = True,
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    seat_price: float | None = None,
     require_reports: bool = True,
 ) -> BuildResult:
     """Read every verified day folder under ``sources`` and write the history into ``out``.
@@ -71,7 +74,10 @@ def build(
     incrementally (only files not yet in it are read); without, the same tables
     live in memory for this build only. With ``require_reports``, sources holding no
     report folder at all (no ``manifest.json``) are an ``InputError``, before anything is
-    written: a history of nothing is a wrong folder named, not a success.
+    written: a history of nothing is a wrong folder named, not a success. ``inactive_days``
+    and ``seat_price`` (``None``: list price) are the seat rules of the page and
+    ``seat_days.inactive``; the database keeps what they apply to, so another value needs no
+    rebuild.
     """
     for source in sources:
         if not Path(source).exists():
@@ -91,6 +97,7 @@ def build(
     except OSError as exc:
         raise OutputError(f"cannot create the folder {out}: {exc.strerror or exc}.") from None
     options = Options(users=users, logins=show_logins and users)
+    asked = PartOptions(logins=options.logins, inactive_days=inactive_days, seat_price=seat_price)
     db_path = out / DATABASE_NAME if database else None
     with closing(_open(db_path, options)) as (db):
         parts = history_parts()  # the kinds with tables of their own (the seat list's)
@@ -119,13 +126,13 @@ def build(
             problems, added = update(db, reports, options)
             skipped += problems
             for part in parts.values():
-                more, read = part.update(db, found.files, logins=options.logins)
+                more, read = part.update(db, found.files, asked)
                 skipped += more
                 added += read
         views = read_views(db, logins=options.logins)
         sections: dict[str, str] = {}
         for part in parts.values():
-            for scope, html in part.sections(db, logins=options.logins).items():
+            for scope, html in part.sections(db, asked).items():
                 sections[scope] = sections.get(scope, "") + html
         html = render_page(views, skipped=len(skipped), sections=sections)
         page = _write(out / PAGE_NAME, html.encode())
@@ -133,7 +140,7 @@ def build(
         tables = tuple(
             _write(out / name, text.encode())
             for part in parts.values()
-            for name, text in part.tables(db, logins=options.logins).items()
+            for name, text in part.tables(db, asked).items()
         )
         count = db.execute("SELECT COUNT(*) FROM days").fetchone()[0]
     if db_path is not None and not db_path.exists():

@@ -4,20 +4,32 @@ The metrics reports' records go into ``days``, ``users`` and ``teams`` (``_updat
 kind registered here keeps its own tables instead (the seat list: ``seats`` and
 ``seat_days``, ``_seats``). ``build`` hands each part every verified file of the archive
 and the open transaction: the part takes its kind's files, keeps them in its tables, and
-gives the page its section of each scope and the CSV files beside the database. The seat
-list's row is built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
+gives the page its section of each scope and the CSV files beside the database, as the
+build was asked (``PartOptions``: logins, and the seat rules a part may apply when it draws).
+The seat list's row is built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .._core import SEATS
+from .._core import DEFAULT_INACTIVE_DAYS, SEATS
 from ._archive import ArchiveFile
 
-__all__ = ["HistoryPart", "history_parts", "register_history"]
+__all__ = ["HistoryPart", "PartOptions", "history_parts", "register_history"]
+
+
+@dataclass(frozen=True, slots=True)
+class PartOptions:
+    """What the build was asked, for every part: ``--show-logins``, and the seat rules
+    (``--inactive-days``, ``--seat-price``; ``None``: list price) applied when drawn."""
+
+    logins: bool = False
+    inactive_days: int = DEFAULT_INACTIVE_DAYS
+    seat_price: float | None = None
 
 
 class HistoryPart(Protocol):
@@ -29,17 +41,17 @@ class HistoryPart(Protocol):
         ...
 
     def update(
-        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], *, logins: bool
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
     ) -> tuple[list[str], int]:
         """Keep the kind's files among ``files`` in the caller's transaction; the reasons
         for files not used, and how many were read."""
         ...
 
-    def sections(self, db: sqlite3.Connection, *, logins: bool) -> Mapping[str, str]:
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
         """The page's section (HTML) of each scope that has the kind's data."""
         ...
 
-    def tables(self, db: sqlite3.Connection, *, logins: bool) -> Mapping[str, str]:
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
         """CSV files to write beside the database, by name (none without data)."""
         ...
 
@@ -53,23 +65,30 @@ class _Seats:
         return known_seat_files(db)
 
     def update(
-        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], *, logins: bool
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
     ) -> tuple[list[str], int]:
         from ._seats import update_seats
 
-        return update_seats(db, files, logins=logins)
+        return update_seats(db, files, logins=options.logins, inactive_days=options.inactive_days)
 
-    def sections(self, db: sqlite3.Connection, *, logins: bool) -> Mapping[str, str]:
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
         from ._seatpage import render_seats
         from ._seatview import read_seat_views
 
-        views = read_seat_views(db, logins=logins)
-        return {scope: render_seats(view, logins=logins) for scope, view in views.items()}
+        views = read_seat_views(
+            db,
+            logins=options.logins,
+            inactive_days=options.inactive_days,
+            seat_price=options.seat_price,
+        )
+        return {scope: render_seats(view, logins=options.logins) for scope, view in views.items()}
 
-    def tables(self, db: sqlite3.Connection, *, logins: bool) -> Mapping[str, str]:
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
         from ._seatview import seats_csv
 
-        text = seats_csv(db, logins=logins)  # the newest snapshot of each scope, one row a seat
+        text = seats_csv(
+            db, logins=options.logins
+        )  # the newest snapshot of each scope, one row a seat
         return {} if text is None else {"seats.csv": text}
 
 

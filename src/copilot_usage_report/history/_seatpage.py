@@ -10,7 +10,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from ._seatview import SeatView
+from ._seatview import ACTIVATION_DAYS, SeatView
 from ._svg import legend, line_chart
 from ._view import Table
 
@@ -44,6 +44,10 @@ def _maybe(value: float | None, fmt: str) -> str:
     return "n/a" if value is None else fmt.format(value)
 
 
+def _basis(price: float | None) -> str:
+    return "at list price" if price is None else f"at {price:g} USD a seat"
+
+
 def render_seats(view: SeatView, *, logins: bool) -> str:
     """The Seats section of one scope, as HTML."""
     util_note = (
@@ -65,12 +69,18 @@ def render_seats(view: SeatView, *, logins: bool) -> str:
             _card(
                 "Activation rate",
                 _maybe(view.activation_rate, "{:.1f} %"),
-                f"used within 30 days, of {view.activation_seats} seat(s) assigned 30+ days ago",
+                f"used within {ACTIVATION_DAYS} days, of {view.activation_seats} seat(s) "
+                f"assigned {ACTIVATION_DAYS}+ days ago",
+            ),
+            _card(
+                "Inactive seats",
+                f"{view.inactive_seats:,}",
+                f"no activity for {view.inactive_days}+ days, assigned as long ago",
             ),
             _card(
                 "Reclaimable seats",
                 f"{view.reclaimable:,}",
-                f"{view.reclaimable_cost:,.0f} USD a month at list price",
+                f"{view.reclaimable_cost:,.0f} USD a month {_basis(view.seat_price)}",
             ),
         )
     )
@@ -89,12 +99,13 @@ def render_seats(view: SeatView, *, logins: bool) -> str:
     )
     what = "by login" if logins else "by team and plan"
     inactive = (
-        f"<h3>Inactive seats by days since last activity, {what}</h3>"
-        '<p class="muted">Seats in the newest snapshot with no activity for 30 days or more '
-        "(or never), assigned at least 30 days before it, not pending cancellation.</p>"
+        f"<h3>Reclaimable seats by days since last activity, {what}</h3>"
+        f'<p class="muted">Seats in the newest snapshot with no activity for {view.inactive_days} '
+        f"days or more (or never), assigned at least {view.inactive_days} days before it, not "
+        "pending cancellation.</p>"
         f'<div class="table" data-table="inactive-seats">{_rows(view.inactive)}</div>'
         if view.inactive.rows
-        else '<p class="muted">No inactive seat in the newest snapshot.</p>'
+        else '<p class="muted">No reclaimable seat in the newest snapshot.</p>'
     )
     return (
         f'<div class="seats" data-seats="{escape(view.scope)}"><h2>Seats</h2>'

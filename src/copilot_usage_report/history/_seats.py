@@ -4,7 +4,11 @@ A year of daily snapshots of 100,000 seats grows with the seats, not seats times
 ``seats`` holds one row per (scope, user), changed only when its seat changes (assigned,
 first seen, removed and the last day it was seen, plan, team, pending cancellation, the
 latest ``last_activity_at``, the first day of use); ``seat_days`` one row per snapshot
-with its totals, and the file it came from (so a build reads only new snapshots).
+with its totals, and the file it came from (so a build reads only new snapshots);
+``seat_idle`` the raw fact behind ``inactive``: per snapshot, how many seats had been idle
+(``_metrics.idle_days``) how many whole days (up to ``MAX_INACTIVE_DAYS``). Inactive at any
+threshold is a sum over it, so ``inactive-days`` is applied when the page is drawn (and
+``seat_days.inactive`` rewritten for it), never by reading the snapshots again.
 
 Snapshots are applied in day order per scope. A new snapshot after the newest one applied
 is read alone; one before it, or an applied one that changed or went away, rebuilds the
@@ -12,7 +16,8 @@ scope's rows from all its snapshots, which gives the same rows as a first build.
 
 The first day of use is the earliest of the seat's first ``last_activity_at`` and the
 per-user reports' first active day of that user (``users``, when the database keeps them).
-The tables exist only in a database built from an archive that holds seat snapshots.
+The tables exist only in a database built from an archive that holds seat snapshots; one
+built before ``seat_idle`` existed has its seat tables rebuilt from the snapshots.
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from .._archive import Refused, load_json
-from .._core import SEATS
+from .._core import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, SEATS
 from .._errors import ReportFormatError
-from .._metrics import SeatFact, count_seats, seat_facts
+from .._metrics import SeatFact, count_seats, idle_days, seat_facts
 from ._archive import ArchiveFile
 
 __all__ = [
@@ -38,8 +43,6 @@ __all__ = [
 SEATS_FILE = "seats.ndjson"
 #: The same on the history branch, which keeps files naming users gzip-compressed.
 SEATS_GZ = SEATS_FILE + ".gz"
-#: Days without activity (and since assignment) that make a seat inactive in the history.
-INACTIVE_DAYS = 30
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS seats (
@@ -73,12 +76,20 @@ CREATE TABLE IF NOT EXISTS seat_days (
   active_28 INTEGER NOT NULL,
   never_used INTEGER NOT NULL,
   inactive INTEGER NOT NULL,
+  inactive_days INTEGER NOT NULL,
   pending_cancellation INTEGER NOT NULL,
   assigned_28 INTEGER NOT NULL,
   added INTEGER NOT NULL,
   removed INTEGER NOT NULL,
   PRIMARY KEY (scope, day)
 );
+CREATE TABLE IF NOT EXISTS seat_idle (
+  scope TEXT NOT NULL,
+  day TEXT NOT NULL,
+  idle_days INTEGER NOT NULL,
+  seats INTEGER NOT NULL,
+  PRIMARY KEY (scope, day, idle_days)
+) WITHOUT ROWID;
 """
 
 #: One seat's row: the columns a snapshot may change, in ``_COLUMNS`` order.
@@ -111,14 +122,23 @@ def known_seat_files(db: sqlite3.Connection) -> dict[tuple[str, str, str, str], 
 
 
 def update_seats(
-    db: sqlite3.Connection, files: Sequence[ArchiveFile], *, logins: bool
+    db: sqlite3.Connection,
+    files: Sequence[ArchiveFile],
+    *,
+    logins: bool,
+    inactive_days: int = DEFAULT_INACTIVE_DAYS,
 ) -> tuple[list[str], int]:
-    """Apply the archive's snapshots in the caller's transaction; reasons for files not used,
-    and how many were read."""
+    """Apply the archive's snapshots in the caller's transaction, ``seat_days.inactive`` at
+    ``inactive_days``; reasons for files not used, and how many were read."""
     snapshots = [f for f in files if f.report == SEATS and f.name in (SEATS_FILE, SEATS_GZ)]
     if not snapshots and not has_seats(db):
         return [], 0
-    db.executescript(_DDL)
+    if has_seats(db) and not _has_table(db, "seat_idle"):  # older tables: rebuilt below
+        db.execute("DROP TABLE seats")
+        db.execute("DROP TABLE seat_days")
+    for statement in _DDL.split(";"):  # not executescript: it would end the transaction
+        if statement.strip():
+            db.execute(statement)
     skipped: list[str] = []
     read = 0
     known = known_seat_files(db)
@@ -150,18 +170,30 @@ def update_seats(
         state = _state(db, scope)
         for item in new:
             try:
-                _apply(db, item, state, logins=logins)
+                _apply(db, item, state, logins=logins, inactive_days=inactive_days)
             except (OSError, EOFError, ValueError, ReportFormatError, Refused) as exc:
                 skipped.append(f"{item.path}: not a seat list we can read ({exc}); skipped")
                 continue
             read += 1
     _first_used(db)
+    db.execute(
+        "UPDATE seat_days SET inactive_days = ?1, inactive = (SELECT COALESCE(SUM(i.seats), 0) "
+        "FROM seat_idle i WHERE i.scope = seat_days.scope AND i.day = seat_days.day "
+        "AND i.idle_days >= ?1) WHERE inactive_days != ?1",
+        (inactive_days,),
+    )
     return skipped, read
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    row = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,))
+    return row.fetchone() is not None
 
 
 def _forget(db: sqlite3.Connection, scope: str) -> None:
     db.execute("DELETE FROM seats WHERE scope = ?", (scope,))
     db.execute("DELETE FROM seat_days WHERE scope = ?", (scope,))
+    db.execute("DELETE FROM seat_idle WHERE scope = ?", (scope,))
 
 
 def _state(db: sqlite3.Connection, scope: str) -> dict[str, Row]:
@@ -196,7 +228,12 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _apply(
-    db: sqlite3.Connection, item: ArchiveFile, state: dict[str, Row], *, logins: bool
+    db: sqlite3.Connection,
+    item: ArchiveFile,
+    state: dict[str, Row],
+    *,
+    logins: bool,
+    inactive_days: int,
 ) -> None:
     """One snapshot, after every earlier one of its scope: rows that changed, the day's totals."""
     taken, total = _taken(item)
@@ -241,20 +278,31 @@ def _apply(
     )
     counts = count_seats(
         facts, total_seats=len(facts) if total is None else total, taken=taken,
-        inactive_days=INACTIVE_DAYS,
+        inactive_days=inactive_days,
     )  # fmt: skip
     db.execute(
         "INSERT OR REPLACE INTO seat_days (scope, day, name, sha256, size, mtime_ns, taken_at, "
-        "total_seats, seated_users, active_7, active_28, never_used, inactive, "
+        "total_seats, seated_users, active_7, active_28, never_used, inactive, inactive_days, "
         "pending_cancellation, assigned_28, added, removed) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             scope, day, item.name, item.sha256, item.size, item.mtime_ns, _iso(taken),
             counts.total_seats, counts.users, counts.active_7, counts.active_28,
-            counts.never_used, counts.inactive, counts.pending_cancellation,
+            counts.never_used, counts.inactive, inactive_days, counts.pending_cancellation,
             counts.assigned_28, added, removed,
         ),
     )  # fmt: skip
+    idle: dict[int, int] = {}
+    for fact in facts:
+        days = idle_days(fact.last_activity_at, fact.created_at, taken)
+        if days is not None and days >= 1:  # no threshold is below 1
+            days = min(days, MAX_INACTIVE_DAYS)  # nor above: the rest counts as that
+            idle[days] = idle.get(days, 0) + 1
+    db.execute("DELETE FROM seat_idle WHERE scope = ? AND day = ?", (scope, day))
+    db.executemany(
+        "INSERT INTO seat_idle (scope, day, idle_days, seats) VALUES (?, ?, ?, ?)",
+        [(scope, day, days, n) for days, n in sorted(idle.items())],
+    )
 
 
 def _row(fact: SeatFact, old: Row | None, day: str, *, logins: bool) -> Row:
