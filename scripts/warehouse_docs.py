@@ -53,12 +53,16 @@ def render() -> str:
             "",
             "BigQuery (an external table with Hive partitioning):",
             "",
+            "<!-- not run: BigQuery runs in Google Cloud; tests/warehouse/test_ddl.py checks this "
+            "DDL against schema.json -->",
             "```sql",
             bigquery_ddl(table.name, columns[table.name], "copilot", GCS),
             "```",
             "",
             "Athena (then `MSCK REPAIR TABLE` after each sync finds new partitions):",
             "",
+            "<!-- not run: Athena runs in AWS; tests/warehouse/test_ddl.py checks this DDL against "
+            "schema.json -->",
             "```sql",
             athena_ddl(table.name, columns[table.name], "copilot", S3),
             "```",
