@@ -29,7 +29,7 @@ def test_the_fixed_week_is_byte_for_byte_what_it_was(tmp_path):
 def test_the_comparison_can_fail(tmp_path):
     """A digest of other bytes is another digest: the record is of content, not of names."""
     expected = json.loads(GOLDEN.read_text("utf-8"))
-    assert len(expected) > 300
-    assert len(set(expected.values())) > 250  # files differ from each other
+    assert len(expected) > 250  # the fixed week: every file, output, table and page
+    assert len(set(expected.values())) > 225  # files differ from each other
     with pytest.raises(KeyError):
         expected["archive orgs/octo-demo/organization-1-day/2026-11-24/manifest.json"]
