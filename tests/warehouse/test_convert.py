@@ -144,6 +144,23 @@ def test_a_folder_whose_manifest_does_not_check_out_is_left_out_with_one_warning
     assert [r["user_id"] for r in rows(out, "users", "user_id")] == [1]
 
 
+def test_the_archive_gate_decides_what_enters_the_dataset_as_it_does_the_history(tmp_path):
+    """A manifest naming a file twice, or a day out of its folder, counts as absent for the
+    warehouse as for the history (one gate): that folder is left out with one warning."""
+    archive, out = tmp_path / "archive", tmp_path / "out"
+    put_report(archive, "users-1-day", "2026-12-01", {"a.ndjson": ndjson([user(1, "2026-12-01")])})
+    twice = put_report(
+        archive, "users-1-day", "2026-12-02", {"a.ndjson": ndjson([user(1, "2026-12-02")])}
+    )
+    manifest = json.loads((twice / "manifest.json").read_text("utf-8"))
+    manifest["files"] = manifest["files"] * 2
+    (twice / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    result = convert(archive, out)
+    assert len(result.left_out) == 1
+    assert str(twice) in result.left_out[0] and "twice" in result.left_out[0]
+    assert result.written == ["users/scope=org-acme/day=2026-12-01/part-0.parquet"]
+
+
 def test_a_link_in_place_of_a_file_is_left_out(tmp_path):
     """A listed name that is a symbolic link (even to the right bytes) is not a regular file."""
     archive, out = tmp_path / "archive", tmp_path / "out"

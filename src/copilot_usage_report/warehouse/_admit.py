@@ -2,9 +2,10 @@
 
 ``admit(folder)`` takes a folder only when its manifest reads, names the scope,
 report and day its path does, and lists regular files (no link, no device) whose
-size and SHA-256 are what it records; every file of the report, or none. The
-archive's own gate (in ``_archive``) may take this function's place: nothing else
-here looks at a manifest.
+size and SHA-256 are what it records; every file of the report, or none. It asks
+the archive's gate (``_archive.admit``), which the history asks too: one set of
+rules for what enters either. ``claimed`` reads only the manifest and sizes, to
+tell an unchanged folder cheaply.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .._archive import MANIFEST_NAME, SCOPE_FOLDERS, read_manifest, sha256_of
+from .._archive import MANIFEST_NAME, SCOPE_FOLDERS, Refusal, read_manifest
+from .._archive import admit as archive_admit
 
 __all__ = ["Admitted", "AdmittedFile", "Refused", "admit", "claimed", "report_folders"]
 
@@ -122,48 +124,22 @@ def _tail(folder: Path) -> str:
 
 
 def admit(folder: Path) -> Admitted | Refused:
-    """The folder's report when its manifest checks out, else why it is left out."""
-    manifest = read_manifest(folder)
-    if manifest is None:
-        return Refused(folder, "its manifest.json is missing, unreadable or names an unsafe file")
-    if manifest.scope is None:
-        return Refused(folder, "its manifest is of version 1 (no scope): fetch the day again")
-    top = SCOPE_FOLDERS[0] if manifest.scope.kind == "org" else SCOPE_FOLDERS[1]
-    expected = (top, manifest.scope.name, manifest.report, manifest.report_day.isoformat())
+    """The folder's report when the archive's gate admits it (``_archive.admit``: the manifest's
+    rules, plain names, a day of its folder, regular files of their size and SHA-256, the same
+    gate the history goes through), and it is where its manifest says; else why it is left out."""
+    verdict = archive_admit(folder)
+    if isinstance(verdict, Refusal):
+        return Refused(folder, verdict.reason)
+    top, _, name = verdict.scope.partition("/")
+    kind = "org" if top == SCOPE_FOLDERS[0] else "enterprise"
+    expected = (top, name, verdict.report, verdict.folder_day.isoformat())
     found = (folder.parents[2].name, folder.parents[1].name, folder.parent.name, folder.name)
     if found != expected:
-        return Refused(
-            folder,
-            f"its manifest says {'/'.join(expected)}, not the folder it is in",
-        )
-    if not manifest.files:
+        return Refused(folder, f"its manifest says {'/'.join(expected)}, not the folder it is in")
+    if not verdict.files:
         return Refused(folder, "its manifest lists no file")
-    files = []
-    for entry in sorted(manifest.files, key=lambda e: e.name):
-        path = folder / entry.name
-        problem = _check(path, entry.size, entry.sha256.lower())
-        if problem:
-            return Refused(folder, f"{entry.name} {problem}")
-        files.append(AdmittedFile(entry.name, path, entry.size, entry.sha256.lower()))
-    return Admitted(
-        manifest.scope.kind, manifest.scope.name, manifest.report, manifest.report_day, tuple(files)
+    files = tuple(
+        AdmittedFile(f.name, f.path, f.size, f.sha256.lower())
+        for f in sorted(verdict.files, key=lambda f: f.name)
     )
-
-
-def _check(path: Path, size: int, sha256: str) -> str | None:
-    """``None`` when ``path`` is a regular file of that size and SHA-256, else what it is not."""
-    try:
-        info = path.lstat()
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or type(exc).__name__})"
-    if not stat.S_ISREG(info.st_mode):
-        return "is not a regular file"
-    if info.st_size != size:
-        return f"has {info.st_size} bytes, but its manifest says {size}"
-    try:
-        digest = sha256_of(path)
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or type(exc).__name__})"
-    if digest != sha256:
-        return "differs from its manifest's SHA-256 (changed or corrupt)"
-    return None
+    return Admitted(kind, name, verdict.report, verdict.folder_day, files)
