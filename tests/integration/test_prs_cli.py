@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 SCHEMA = (
     Path(__file__).parents[2] / "src" / "copilot_usage_report" / "_metrics" / "metrics.schema.json"
