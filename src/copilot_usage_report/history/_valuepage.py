@@ -40,6 +40,8 @@ def _chart(name: str, title: str, table: Table, columns: Sequence[str]) -> str:
     months = [date.fromisoformat(f"{r[0]}-01") for r in table.rows]
     index = {c: i for i, c in enumerate(table.columns)}
     series = [(c, [r[index[c]] for r in table.rows]) for c in columns]
+    if all(v is None for _, values in series for v in values):
+        return ""  # nothing to draw (no day merged anything, say)
     return (
         f'<figure class="chart" data-chart="{name}"><figcaption>{escape(title)}</figcaption>'
         f"{legend(series)}{line_chart(title, months, series)}"
