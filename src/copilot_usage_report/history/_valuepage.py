@@ -78,7 +78,8 @@ def value_section(db: sqlite3.Connection, scope: str) -> str:
         out += (
             '<h2>Pull requests and code review</h2><p class="muted">By month: GitHub\'s '
             "pull_requests counts summed over the days; median minutes to merge is the median "
-            "of the days' medians weighted by the PRs merged (a median is never summed).</p>"
+            "of the days' medians weighted by the PRs merged (a median is never summed). A month "
+            "holds the days its days column counts: the first and last may be partial.</p>"
             '<div class="charts">'
             + _chart("prs", "Pull requests by month", prs, PR_MONTH_COLUMNS[2:7])
             + _chart("prs-merge-minutes", "Median minutes to merge by month", prs,
