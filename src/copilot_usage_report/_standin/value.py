@@ -56,6 +56,16 @@ def _pulls(rng: random.Random, dau: int) -> dict[str, Any]:
     return pulls
 
 
+def _rolling(kind: str, daily: int, mau: int, rng: random.Random) -> dict[str, int]:
+    """Weekly and monthly code review users: at least the daily, at most the monthly users."""
+    monthly = max(daily, min(mau, daily + rng.randint(3, 10)))
+    weekly = rng.randint(daily, monthly)
+    return {
+        f"weekly_{kind}_copilot_code_review_users": weekly,
+        f"monthly_{kind}_copilot_code_review_users": monthly,
+    }
+
+
 def day_value(scope: str, day: date, rows: list[dict[str, Any]], mau: int) -> dict[str, Any]:
     """The value fields of one aggregate day, from the day's user rows and monthly users."""
     rng = random.Random(f"value:{scope}:{day.isoformat()}")
@@ -76,10 +86,8 @@ def day_value(scope: str, day: date, rows: list[dict[str, Any]], mau: int) -> di
         "pull_requests": _pulls(rng, dau),
         "daily_active_copilot_code_review_users": active,
         "daily_passive_copilot_code_review_users": passive,
-        "weekly_active_copilot_code_review_users": active + rng.randint(0, 4),
-        "weekly_passive_copilot_code_review_users": passive + rng.randint(0, 3),
-        "monthly_active_copilot_code_review_users": active + rng.randint(4, 10),
-        "monthly_passive_copilot_code_review_users": passive + rng.randint(3, 8),
+        **_rolling("active", active, mau, rng),
+        **_rolling("passive", passive, mau, rng),
         "totals_by_copilot_app": {
             "session_count": app_users * 2,
             "request_count": app_users * 7,
