@@ -59,7 +59,7 @@ def test_summarize_sets_the_pr_outputs_and_sections(run_cli, tmp_path):
         "(`daily_active_copilot_code_review_users`) | 4 |" in agents
     )
     assert "Third-party agent `claude`: `session_count` | 3 |" in agents
-    assert "| Phase 2 | 1 | 4.0 |" in agents  # per phase, never summed
+    assert "| Phase 2 | 1 | 4.00 |" in agents  # per phase, never summed
     # the raw name is no longer listed in the headline
     head = run.stdout[: run.stdout.index("### Pull requests and code review")]
     assert "copilot_code_review" not in head and "Copilot code review users" not in head

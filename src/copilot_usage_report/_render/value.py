@@ -61,6 +61,11 @@ def _number(value: object) -> str:
     return _NONE
 
 
+def _average(value: object) -> str:
+    """A per-user average with two decimals (a count as it is)."""
+    return f"{value:,.2f}" if isinstance(value, float) else _number(value)
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
     return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
@@ -143,7 +148,8 @@ def _agents(insight: Insight, newest: DayInsight) -> list[str]:
     if phases:
         keys = [k for k in phases[0] if k not in ("phase", "phase_number")]
         body = [
-            [markdown_text(str(p.get("phase"))), *(_number(p.get(k)) for k in keys)] for p in phases
+            [markdown_text(str(p.get("phase"))), *(_average(p.get(k)) for k in keys)]
+            for p in phases
         ]
         out += [
             f"AI adoption phases on {newest.day} (GitHub's per-user averages per phase; "
