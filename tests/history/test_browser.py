@@ -40,6 +40,7 @@ CHARTS = {
     "model",
     "feature",
     "teams",
+    "prs",  # the synthetic days carry pull_requests, without medians (``history/_valuepage.py``)
 }
 
 

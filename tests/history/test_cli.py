@@ -33,6 +33,7 @@ def test_history_writes_the_three_files_and_names_a_skipped_one(tmp_path: Path) 
         "copilot-usage.sqlite",
         "daily.csv",
         "index.html",
+        "pull_requests.csv",  # the aggregate days' pull requests (``history/_value.py``)
     ]
     again = _cli("history", str(tmp_path / "a"), "--out", str(tmp_path / "site"), "--show-logins")
     assert again.returncode == 0, again.stderr

@@ -290,7 +290,11 @@ def test_without_a_database(tmp_path: Path) -> None:
     write_archive(tmp_path / "a", days=3)
     result = build([tmp_path / "a"], tmp_path / "site", database=False)
     assert result.database is None and result.days == 3
-    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["daily.csv", "index.html"]
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
+        "daily.csv",
+        "index.html",
+        "pull_requests.csv",  # the aggregate days' pull requests, CSV beside the page
+    ]
 
 
 def test_the_archive_manifest_as_fetch_writes_it(tmp_path: Path) -> None:

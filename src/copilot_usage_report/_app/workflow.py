@@ -199,9 +199,23 @@ def metric_outputs(
             rounded_rate(newest.code_completion_acceptance_rate) if newest else None
         ),
     }
+    outputs.update(pr_outputs(insight))
     if compact:
         outputs["metrics"] = json.dumps(compact_metrics(insight, metrics_file, BUDGET // 2))
     return outputs
+
+
+def pr_outputs(insight: Insight) -> dict[str, str]:
+    """``prs-*``: sums of GitHub's ``pull_requests.total_*`` over the range's aggregate days
+    of the scope the other outputs describe; none when its reports carry no ``pull_requests``.
+    """
+    from .._metrics import PR_OUTPUTS, pr_ranges
+
+    newest = insight.newest
+    ranges = pr_ranges(insight.for_scope(newest.scope).days) if newest else []
+    if not ranges:
+        return {}
+    return {output: str(ranges[0][field]) for output, field in PR_OUTPUTS.items()}
 
 
 def _fetch_outputs(result: RunResult) -> dict[str, str]:

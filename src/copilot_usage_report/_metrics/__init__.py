@@ -50,6 +50,10 @@ if TYPE_CHECKING:
     from .model import Insight as Insight
     from .precedence import Rank as Rank
     from .precedence import report_rank as report_rank
+    from .prs import PR_OUTPUTS as PR_OUTPUTS
+    from .prs import agent_counts as agent_counts
+    from .prs import pr_ranges as pr_ranges
+    from .prs import weighted_median as weighted_median
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line

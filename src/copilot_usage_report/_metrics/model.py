@@ -33,6 +33,7 @@ from .activity import (
     top_rows,
 )
 from .derived import CHAT_PANEL_PREFIX, CODE_COMPLETION, DERIVED, derived_metrics, rounded
+from .prs import pr_ranges
 
 __all__ = ["DayInsight", "Insight"]
 
@@ -71,6 +72,8 @@ class DayInsight:
     totals_by_cli: Mapping[str, Any] | None = None
     totals_by_copilot_app: Mapping[str, Any] | None = None
     pull_requests: Mapping[str, Any] | None = None
+    #: ``totals_by_3rd_party_agent`` and ``totals_by_ai_adoption_phase`` as the aggregate sent them.
+    agents: Mapping[str, Any] = field(default_factory=dict)
     ai_credits_used: float | None = None
     #: ``{phase, phase_number, total_engaged_users}`` by phase.
     ai_adoption_phases: Sequence[Mapping[str, Any]] = ()
@@ -261,7 +264,7 @@ class Insight:
         keeps each scope's newest day (``start_day`` and ``end_day`` still span them all).
         """
         days = [day.day for day in self.days]
-        return {
+        out: dict[str, Any] = {
             "start_day": min(days).isoformat() if days else None,
             "end_day": max(days).isoformat() if days else None,
             "days": [
@@ -270,3 +273,6 @@ class Insight:
                 if not newest_only or day is self.for_scope(day.scope).days[-1]
             ],
         }
+        if pulls := pr_ranges(self.days):  # over every day, even when only the newest is shown
+            out["pull_requests"] = pulls
+        return out

@@ -16,6 +16,7 @@ from typing import Any, Final
 import msgspec
 
 from .activity import ACTIVITY_FIELDS, DIMENSIONS, UNKNOWN, Activity, Dimension
+from .prs import value_fields
 
 __all__ = [
     "Aggregate",
@@ -285,7 +286,7 @@ def _text(value: object) -> str | None:
 class Aggregate:
     """One aggregate record reduced to what the insight shows."""
 
-    __slots__ = ("cli", "copilot_app", "counts", "phases", "pull_requests", "sums")
+    __slots__ = ("agents", "cli", "copilot_app", "counts", "phases", "pull_requests", "sums")
 
     def __init__(self, record: Mapping[str, Any]) -> None:
         self.sums = Sums()
@@ -307,6 +308,8 @@ class Aggregate:
         if pulls is not None and type(pulls) is not dict:
             raise Bad
         self.pull_requests = pulls
+        #: Third-party agents and the phases' per-user averages, as sent (``prs.value_fields``).
+        self.agents = value_fields(record)
         phases = record.get("totals_by_ai_adoption_phase") or []
         if type(phases) is not list or not all(type(p) is dict for p in phases):
             raise Bad

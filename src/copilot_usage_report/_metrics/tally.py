@@ -242,6 +242,7 @@ class _Day:
             totals_by_cli=usage_out(cli),
             totals_by_copilot_app=usage_out(app),
             pull_requests=self.aggregate.pull_requests if self.aggregate else None,
+            agents=self.aggregate.agents if self.aggregate else {},
             ai_credits_used=None if self.credits is None else round(math.fsum(self.credits), 6),
             ai_adoption_phases=phases,
             teams=self.teams.rows(),

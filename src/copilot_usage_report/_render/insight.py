@@ -12,8 +12,17 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .._metrics import ACTIVITY_LABELS, Activity, DayInsight, Dimension, Insight, Row
+from .._metrics import (
+    ACTIVITY_LABELS,
+    Activity,
+    DayInsight,
+    Dimension,
+    Insight,
+    Row,
+    agent_counts,
+)
 from .markdown import markdown_code, markdown_text
+from .value import value_sections
 
 __all__ = ["render_insight"]
 
@@ -92,7 +101,8 @@ def _headline(insight: Insight, newest: DayInsight) -> str:
         if value is not None
     ]
     rows = [row for name, row in counts if name in _DASHBOARD]
-    others = [row for name, row in counts if name not in _DASHBOARD]
+    agents = agent_counts(newest)  # in the Agents section
+    others = [row for name, row in counts if name not in _DASHBOARD and name not in agents]
     if newest.agent_adoption_rate is not None:
         rows.append(["Agent adoption" + suffix, percent(newest.agent_adoption_rate)])
     completions = insight.feature("code_completion")
@@ -148,7 +158,7 @@ def _sum_counts(mappings: Any) -> dict[str, int]:
 
 
 def _extras(insight: Insight, newest: DayInsight) -> list[str]:
-    """Chat requests by mode, CLI, Copilot app, pull requests and adoption phases, when present."""
+    """Chat requests by mode, and adoption phases counted from per-user rows, when present."""
     sections: list[str] = []
     modes = _sum_counts(day.chat_requests_by_mode for day in insight.days)
     if modes:
@@ -157,31 +167,7 @@ def _extras(insight: Insight, newest: DayInsight) -> list[str]:
             "### Chat requests by mode",
             _table(["Mode", "Requests"], ["---", "---:"], rows),
         ]
-    for attr, title in (("totals_by_cli", "Copilot CLI"), ("totals_by_copilot_app", "Copilot app")):
-        found = [getattr(day, attr) for day in insight.days if getattr(day, attr)]
-        if not found:
-            continue
-        sums = _sum_counts({k: v for k, v in f.items() if k != "token_usage"} for f in found)
-        sums.update(
-            _sum_counts(
-                {k: v for k, v in f["token_usage"].items() if k != "avg_tokens_per_request"}
-                for f in found
-            )
-        )
-        rows = [[_code(name), number(value)] for name, value in sums.items()]
-        sections += [f"### {title}", _table(["Field", "Sum"], ["---", "---:"], rows)]
-    if newest.pull_requests:
-        rows = [
-            [_code(name), number(value) if isinstance(value, int) else _decimal(value)]
-            for name, value in newest.pull_requests.items()
-            if isinstance(value, int | float) and not isinstance(value, bool)
-        ]
-        if rows:
-            sections += [
-                f"### Pull requests on {newest.day}",
-                _table(["Field", "Value"], ["---", "---:"], rows),
-            ]
-    if newest.ai_adoption_phases:
+    if newest.ai_adoption_phases and not newest.agents.get("totals_by_ai_adoption_phase"):
         rows = [
             [_code(str(p.get("phase"))), number(p.get("total_engaged_users"))]
             for p in newest.ai_adoption_phases
@@ -351,6 +337,7 @@ def _scope_sections(insight: Insight, newest: DayInsight, title: str) -> list[st
     several = len(insight.days) > 1
     sections = [f"## Copilot usage{title} {_period(insight)}", _headline(insight, newest)]
     sections += _extras(insight, newest)
+    sections += value_sections(insight, newest)
     if several:
         sections += ["### Trend by day", _trend(insight.days)]
     chart = _feature_chart(insight.rows("feature"))

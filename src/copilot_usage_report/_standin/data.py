@@ -23,6 +23,7 @@ import random
 from datetime import date, timedelta
 
 from .people import COUNTS, TEAM_IDS, TEAMS, USERS, Record, ScopeName, day_rows, distinct, scope_ids
+from .value import day_value
 
 __all__ = [
     "DEMO_ENTERPRISE",
@@ -102,10 +103,6 @@ def _day_total(scope: ScopeName, day: date) -> Record:
     dau = len(rows)
     cli_rows = [r for r in rows if r["used_cli"]]
     agents = rng.randint(0, max(1, dau // 8))
-    prs = rng.randint(dau // 3, dau + 2)
-    by_copilot = rng.randint(0, prs // 3)
-    merged = rng.randint(prs // 2, prs)
-    reviewed_by_copilot = rng.randint(prs // 4, prs // 2 + 1)
     return {
         "day": day.isoformat(),
         **scope_ids(scope),
@@ -128,22 +125,6 @@ def _day_total(scope: ScopeName, day: date) -> Record:
             rows, "totals_by_language_model", ("language", "model")
         ),
         "totals_by_model_feature": _sum_by(rows, "totals_by_model_feature", ("model", "feature")),
-        "pull_requests": {
-            "total_created": prs,
-            "total_created_by_copilot": by_copilot,
-            "total_reviewed": prs,
-            "total_reviewed_by_copilot": reviewed_by_copilot,
-            "total_merged": merged,
-            "total_merged_created_by_copilot": min(by_copilot, merged),
-            "total_merged_reviewed_by_copilot": min(reviewed_by_copilot, merged),
-            "total_suggestions": reviewed_by_copilot * 3,
-            "total_copilot_suggestions": reviewed_by_copilot * 3,
-            "total_applied_suggestions": reviewed_by_copilot,
-            "total_copilot_applied_suggestions": reviewed_by_copilot,
-            "median_minutes_to_merge": round(rng.uniform(90, 900), 1),
-            "median_minutes_to_merge_copilot_authored": round(rng.uniform(60, 600), 1),
-            "median_minutes_to_merge_copilot_reviewed": round(rng.uniform(60, 700), 1),
-        },
         "totals_by_cli": {
             "session_count": sum(r["totals_by_cli"]["session_count"] for r in cli_rows),
             "request_count": sum(r["totals_by_cli"]["request_count"] for r in cli_rows),
@@ -158,12 +139,7 @@ def _day_total(scope: ScopeName, day: date) -> Record:
                 "avg_tokens_per_request": 2975.0 if cli_rows else 0.0,
             },
         },
-        "daily_active_copilot_code_review_users": sum(
-            r["used_copilot_code_review_active"] for r in rows
-        ),
-        "daily_passive_copilot_code_review_users": sum(
-            r["used_copilot_code_review_passive"] for r in rows
-        ),
+        **day_value(scope, day, rows, distinct(scope, day, 28)),
     }
 
 

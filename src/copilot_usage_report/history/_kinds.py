@@ -92,8 +92,32 @@ class _Seats:
         return {} if text is None else {"seats.csv": text}
 
 
-#: Each kind with tables of its own, by name: the built-in rows.
-_PARTS: dict[str, HistoryPart] = {SEATS: _Seats()}
+class _Value:
+    """The aggregate days' pull requests, agents and phases (``_value``, ``_valuepage``):
+    no kind of its own, its rows written with ``days``; it gives sections and CSV only."""
+
+    def known(self, db: sqlite3.Connection) -> Mapping[tuple[str, str, str, str], Any]:
+        return {}
+
+    def update(
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
+    ) -> tuple[list[str], int]:
+        return [], 0  # the aggregate records are read once, with ``days`` (``_rows``)
+
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._valuepage import value_sections
+
+        return value_sections(db)
+
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._value import value_csv
+
+        return value_csv(db)
+
+
+#: Each kind with tables of its own, by name: the built-in rows (``value``: no kind of its
+#: own, the value fields of the aggregate records that ``days`` reads).
+_PARTS: dict[str, HistoryPart] = {SEATS: _Seats(), "aggregate-value": _Value()}
 
 
 def register_history(name: str, part: HistoryPart) -> None:

@@ -17,6 +17,7 @@ from .._archive import Refused
 from .._metrics import Activity, Grain, Record, derived_metrics, grain_of, rounded
 from ._archive import ArchiveFile
 from ._schema import ACTIVITY, DAY_COLUMNS, NESTED, USER_FLAGS
+from ._value import put_value
 
 __all__ = ["activity", "put_day", "put_teams", "put_users"]
 
@@ -69,6 +70,7 @@ def put_day(db: sqlite3.Connection, scope: str, day: str, source: int, record: R
         f"VALUES (?, ?, ?, {', '.join('?' * len(DAY_COLUMNS))})",
         (scope, day, source, *_day_values(record)),
     )
+    put_value(db, scope, day, source, record)  # pull requests, agents, phases (``_value``)
     rows: list[tuple[object, ...]] = []
     for dimension, list_field, keys in _DIMENSIONS:
         sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(ACTIVITY))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 
 from .._metrics import ACTIVITY_FIELDS, DERIVED, RATES
+from ._value import VALUE_DDL
 
 __all__ = [
     "ACTIVITY",
@@ -166,6 +167,7 @@ CREATE TABLE IF NOT EXISTS users (
 def create(db: sqlite3.Connection, *, users: bool) -> None:
     """Create the tables that do not exist yet (``users`` only when asked for)."""
     db.executescript(_DDL)
+    db.executescript(VALUE_DDL)
     if users:
         db.executescript(_USERS_DDL)
     else:

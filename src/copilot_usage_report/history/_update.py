@@ -28,6 +28,7 @@ from .._metrics import Grain, Rank, Record, grain_of, report_rank
 from ._archive import ArchiveFolder, Scan, SkippedFolder
 from ._rows import put_day, put_teams, put_users
 from ._schema import ACTIVITY, USER_FLAGS
+from ._value import VALUE_TABLES
 
 __all__ = ["Known", "Options", "known_files", "update"]
 
@@ -39,7 +40,7 @@ _LISTS = tuple(
     f"totals_by_{d}"
     for d in ("ide", "feature", "language_feature", "language_model", "model_feature")
 )
-_TABLES = ("days", "breakdowns", "teams", "coverage", "sources", "folders")
+_TABLES = (*VALUE_TABLES, "days", "breakdowns", "teams", "coverage", "sources", "folders")
 
 
 @dataclass(frozen=True, slots=True)
