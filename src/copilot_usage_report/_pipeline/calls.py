@@ -93,10 +93,13 @@ def fetch_calls(run: KindRun, kind: ReportKind) -> Fetched:
 
 def _not_available(run: KindRun, kind: ReportKind, day: date) -> Missing:
     """The day GitHub has nothing for, after ``if-not-available``."""
+    scope = run.settings.scope
+    needs = kind.needs_of(scope.kind)
+    token = f", or the token may not read it ({needs})" if needs else ""
     error = ReportNotAvailableError(
-        f"No {kind.name} report for {run.settings.scope.label} on {day} (GitHub answered "
-        "404): the day may be older than GitHub keeps, or not billed yet; ask another day, "
-        "or set if-not-available to warn or skip."
+        f"No {kind.name} report for {scope.label} on {day} (GitHub answered 404): the day "
+        f"may be older than GitHub keeps, or not billed yet{token}; ask another day, or set "
+        "if-not-available to warn or skip."
     )
     match run.settings.if_not_available:
         case "error":
