@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot_usage_report.history import build
+from tests._docs import blocks, statements
 
 from ._archive import day_folder, query
 from ._browser import load, parse, require_chromium, rows
@@ -109,3 +110,17 @@ def test_the_section_renders_in_chromium_with_its_table(tmp_path: Path) -> None:
     ]
     models = rows(section.one("div", **{"data-table": "credits-models"}).one("table"))
     assert [r[0] for r in models] == ["Copilot / GPT-5", "Copilot / Auto: Claude Sonnet 4.6"]
+
+
+def test_the_query_of_the_credits_page_gives_the_months_billed(tmp_path: Path) -> None:
+    """docs/credits.md's SQL, run on a history, gives each month's credits billed and net USD."""
+    result = build([archive(tmp_path)], tmp_path / "site")
+    assert result.database is not None
+    page = Path(__file__).parents[2] / "docs" / "credits.md"
+    [block] = [b for b in blocks(page.read_text("utf-8")) if b.language == "sql"]
+    [sql] = statements(block)
+    got = query(result.database, sql)
+    assert [(m, round(b, 6), round(n, 6)) for m, b, n in got] == [
+        ("2026-06", 130.75, 0.305),
+        ("2026-07", 3.2, 0.022),
+    ]
