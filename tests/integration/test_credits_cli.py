@@ -16,8 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
+from copilot_usage_report._metrics.summarize import metrics_schema
 from copilot_usage_report._standin.credits import credit_usage
 from copilot_usage_report._standin.server import Fault, StandIn
 
@@ -77,7 +79,9 @@ def test_a_range_is_fetched_archived_summed_and_resumed(run_cli, standin, tmp_pa
     assert gross > 0 and any(i["discountQuantity"] > i["grossQuantity"] for i in items)
     assert run.outputs["ai-credits-billed"] == f"{gross:.2f}"
     assert run.outputs["ai-credits-net-usd"] == f"{net_usd:.2f}"
-    credits = json.loads(run.outputs["metrics"])["ai_credits"]
+    metrics = json.loads(run.outputs["metrics"])
+    jsonschema.validate(metrics, metrics_schema(), format_checker=jsonschema.FormatChecker())
+    credits = metrics["ai_credits"]
     assert credits["days"] == 3 and credits["grossQuantity"] == pytest.approx(gross)
     assert len({m["model"] for m in credits["by_model"]}) >= 3
     assert "## AI credits billed" in run.summary and f"| {days[1]} |" in run.summary
