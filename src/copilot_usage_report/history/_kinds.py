@@ -2,12 +2,12 @@
 
 The metrics reports' records go into ``days``, ``users`` and ``teams`` (``_update``); a
 kind registered here keeps its own tables instead (the seat list: ``seats`` and
-``seat_days``, ``_seats``; AI credits billed: ``credits_billed``, ``_credits``).
-``build`` hands each part every verified file of the archive
-and the open transaction: the part takes its kind's files, keeps them in its tables, and
-gives the page its section of each scope and the CSV files beside the database, as the
-build was asked (``PartOptions``: logins, and the seat rules a part may apply when it draws).
-The seat list's row is built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
+``seat_days``, ``_seats``; AI credits billed: ``credits_billed``, ``_credits``). ``build``
+hands each part every verified file of the archive and the open transaction: the part takes
+its kind's files, keeps them in its tables, and gives the page its section of each scope and
+the CSV files beside the database, as the build was asked (``PartOptions``: logins, and the
+seat rules a part may apply when it draws). The seat list's and AI credits billed's rows are
+built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
 """
 
 from __future__ import annotations
