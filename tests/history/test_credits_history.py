@@ -124,3 +124,14 @@ def test_the_query_of_the_credits_page_gives_the_months_billed(tmp_path: Path) -
         ("2026-06", 130.75, 0.305),
         ("2026-07", 3.2, 0.022),
     ]
+
+
+def test_an_archive_without_answers_makes_no_credits_tables(tmp_path: Path) -> None:
+    """No answer in the archive: no credits table, no CSV, no section."""
+    root = archive(tmp_path, {})
+    day_folder(root, "organization-1-day", "2026-06-29", {"a.json": b'{"day_totals": []}'})
+    result = build([root], tmp_path / "site", require_reports=False)
+    assert result.database is not None
+    assert query(result.database, "SELECT name FROM sqlite_master WHERE name LIKE 'credit%'") == []
+    assert not (tmp_path / "site" / "credits-billed.csv").exists()
+    assert 'class="credits"' not in result.page.read_text()

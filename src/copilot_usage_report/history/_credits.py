@@ -5,9 +5,10 @@ Each saved answer of ``copilot-ai-credits`` (one a day and scope) is read by
 fields (``product``, ``sku``, ``model``, ``unitType`` as ``unit``, the quantities and USD
 amounts) and ``recognised`` (1 for an item of AI credits, ``_metrics.credits.recognised``;
 0 for one kept but not counted). ``credit_files`` records the files applied, so a build
-reads only what changed. The page's section of a scope adds the recognised items up by
-calendar month (UTC): credits billed (``grossQuantity``), discount and net, and their USD
-amounts, as a chart with the table of its numbers, then by product and model.
+reads only what changed; only an archive with answers makes the two tables. The page's
+section of a scope adds the recognised items up by calendar month (UTC): credits billed
+(``grossQuantity``), discount and net, and their USD amounts, as a chart with the table of
+its numbers, then by product and model.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ class CreditsPart:
 
     def known(self, db: sqlite3.Connection) -> Mapping[tuple[str, str, str, str], Any]:
         """The answers applied, by ``ArchiveFile.identity``."""
-        for ddl in _DDL:
-            db.execute(ddl)
+        if not _has_credits(db):
+            return {}
         rows = db.execute("SELECT scope, day, name, sha256, size, mtime_ns FROM credit_files")
         return {
             (r[0], CREDITS, r[1], r[2]): SimpleNamespace(sha256=r[3], size=r[4], mtime_ns=r[5])
@@ -70,6 +71,10 @@ class CreditsPart:
         self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: object
     ) -> tuple[list[str], int]:
         """Each changed answer's items in place of the day's earlier ones."""
+        if not any(f.report == CREDITS for f in files):
+            return [], 0
+        for ddl in _DDL:  # only an archive with answers makes the tables
+            db.execute(ddl)
         known = self.known(db)
         skipped: list[str] = []
         read = 0
@@ -103,11 +108,15 @@ class CreditsPart:
 
     def sections(self, db: sqlite3.Connection, options: object) -> Mapping[str, str]:
         """The AI credits billed section of each scope with answers."""
+        if not _has_credits(db):
+            return {}
         scopes = [r[0] for r in db.execute("SELECT DISTINCT scope FROM credit_files ORDER BY 1")]
         return {scope: render_credits(db, scope) for scope in scopes}
 
     def tables(self, db: sqlite3.Connection, options: object) -> Mapping[str, str]:
         """``credits-billed.csv``: every item of every day (none without answers)."""
+        if not _has_credits(db):
+            return {}
         rows = db.execute(
             f"SELECT scope, day, {', '.join(_COLUMNS)} FROM credits_billed "  # noqa: S608
             "ORDER BY scope, day, item"
@@ -119,6 +128,12 @@ class CreditsPart:
         writer.writerow(("scope", "day", *_COLUMNS))
         writer.writerows(rows)
         return {"credits-billed.csv": buffer.getvalue()}
+
+
+def _has_credits(db: sqlite3.Connection) -> bool:
+    """Whether the database holds the credits tables (only archives with answers make them)."""
+    row = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='credit_files'")
+    return row.fetchone() is not None
 
 
 def _values(i: CreditItem) -> tuple[object, ...]:
