@@ -102,7 +102,10 @@ def test_the_section_renders_in_chromium_with_its_table(tmp_path: Path) -> None:
     section = dom.one("div", **{"data-credits": "orgs/octo-demo"})
     assert section.one("h2").content() == "AI credits billed"
     figure = section.one("figure", **{"data-chart": "credits-billed"})
-    assert [p for p in figure.all("path") if "line" in p.classes()]
+    assert [p for p in figure.all("path") if {"line", "dash"} & set(p.classes())]
+    # neither month is wholly held: each series marks both months hollow, and says why
+    assert len([c for c in figure.all("circle") if "mark" in c.classes()]) == 2 * 3
+    assert "a month not wholly held" in figure.one("p").content()
     months = rows(figure.one("div", **{"data-table": "credits-months"}).one("table"))
     assert [r[:4] for r in months] == [
         ["2026-06 (2)", "130.75", "100.75", "30.50"],

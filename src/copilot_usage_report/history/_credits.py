@@ -13,6 +13,7 @@ its numbers, then by product and model.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import sqlite3
@@ -149,8 +150,8 @@ def _n(value: float) -> str:
     return f"{value:,.2f}"
 
 
-def _table(first: str, rows: Sequence[tuple[str, Sequence[float]]], name: str) -> str:
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in (first, *_HEADS))
+def _table(heads: Sequence[str], rows: Sequence[tuple[str, Sequence[float]]], name: str) -> str:
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in heads)
     body = "".join(
         f"<tr><td>{escape(label)}</td>" + "".join(f"<td>{_n(v)}</td>" for v in values) + "</tr>"
         for label, values in rows
@@ -161,14 +162,34 @@ def _table(first: str, rows: Sequence[tuple[str, Sequence[float]]], name: str) -
     )
 
 
-def render_credits(db: sqlite3.Connection, scope: str) -> str:
-    """The page's AI credits billed section of ``scope``, as HTML."""
-    months = db.execute(
-        f"SELECT substr(day, 1, 7), COUNT(DISTINCT day), {_SUMS} FROM credits_billed "  # noqa: S608
-        "WHERE scope = ? AND recognised = 1 GROUP BY 1 ORDER BY 1",
+def _months(db: sqlite3.Connection, scope: str) -> list[tuple[str, int, tuple[float, ...]]]:
+    """Each calendar month held: its days held (answers, empty ones too) and its sums."""
+    held = db.execute(
+        "SELECT substr(day, 1, 7), COUNT(*) FROM credit_files WHERE scope = ? GROUP BY 1 "
+        "ORDER BY 1",
         (scope,),
     ).fetchall()
-    days = db.execute("SELECT COUNT(*) FROM credit_files WHERE scope = ?", (scope,)).fetchone()[0]
+    sums = {
+        r[0]: tuple(r[1:])
+        for r in db.execute(
+            f"SELECT substr(day, 1, 7), {_SUMS} FROM credits_billed "  # noqa: S608
+            "WHERE scope = ? AND recognised = 1 GROUP BY 1",
+            (scope,),
+        )
+    }
+    return [(month, days, sums.get(month, (0.0,) * 6)) for month, days in held]
+
+
+def _whole(month: str, days: int) -> bool:
+    """Every day of the calendar month is held."""
+    year, number = (int(p) for p in month.split("-"))
+    return days >= calendar.monthrange(year, number)[1]
+
+
+def render_credits(db: sqlite3.Connection, scope: str) -> str:
+    """The page's AI credits billed section of ``scope``, as HTML."""
+    months = _months(db, scope)
+    days = sum(m[1] for m in months)
     models = db.execute(
         f"SELECT product, model, {_SUMS} FROM credits_billed "  # noqa: S608
         "WHERE scope = ? AND recognised = 1 "
@@ -179,22 +200,41 @@ def render_credits(db: sqlite3.Connection, scope: str) -> str:
         "SELECT COUNT(*) FROM credits_billed WHERE scope = ? AND recognised = 0", (scope,)
     ).fetchone()[0]
     firsts = [date.fromisoformat(f"{m[0]}-01") for m in months]
+    partial = [not _whole(month, held) for month, held, _ in months]
     series = [
-        ("credits billed (gross)", [m[2] for m in months]),
-        ("discount", [m[3] for m in months]),
-        ("net", [m[4] for m in months]),
+        ("credits billed (gross)", [m[2][0] for m in months]),
+        ("discount", [m[2][1] for m in months]),
+        ("net", [m[2][2] for m in months]),
     ]
     title = "AI credits billed by month"
+    hollow = (
+        '<p class="note muted">Hollow points and dashed lines: a month not wholly held (the '
+        "table counts its days), not a drop.</p>"
+        if any(partial)
+        else ""
+    )
+    labels = [f"{month} ({held})" for month, held, _ in months]
     chart = (
         f'<figure class="chart" data-chart="credits-billed"><figcaption>{title}</figcaption>'
-        f"{legend(series)}{line_chart(title, firsts, series)}"
+        f"{legend(series)}{line_chart(title, firsts, series, partial=partial)}{hollow}"
         f"<details open><summary>The numbers ({len(months)} months)</summary>"
-        + _table("Month (days billed)", [(f"{m[0]} ({m[1]})", m[2:]) for m in months], "months")
+        + _table(
+            ("Month (days held)", "Credits billed (gross)", "Discount", "Net"),
+            [(label, m[2][:3]) for label, m in zip(labels, months, strict=True)],
+            "months",
+        )
         + "</details></figure>"
+    )
+    usd = "<h3>By month, in USD</h3>" + _table(
+        ("Month (days held)", "Gross USD", "Discount USD", "Net USD"),
+        [(label, m[2][3:]) for label, m in zip(labels, months, strict=True)],
+        "usd",
     )
     by_model = (
         "<h3>By product and model, every day held</h3>"
-        + _table("Product / model", [(f"{m[0]} / {m[1]}", m[2:]) for m in models], "models")
+        + _table(
+            ("Product / model", *_HEADS), [(f"{m[0]} / {m[1]}", m[2:]) for m in models], "models"
+        )
         if models
         else ""
     )
@@ -210,5 +250,5 @@ def render_credits(db: sqlite3.Connection, scope: str) -> str:
         f'<p class="muted">GitHub\'s AI-credit billing usage, {days} day(s): credits billed '
         "(grossQuantity), the discount (the included pool and other discounts; it may exceed "
         "the gross) and net, in credits and USD, by calendar month (UTC).</p>"
-        f'<div class="charts">{chart}</div>{by_model}{note}</div>'
+        f'<div class="charts">{chart}</div>{usd}{by_model}{note}</div>'
     )
