@@ -9,6 +9,7 @@ import pytest
 
 from copilot_usage_report._core import kinds as kinds_module
 from copilot_usage_report._core.kinds import (
+    CREDITS,
     SEATS,
     ReportKind,
     Scope,
@@ -45,15 +46,16 @@ def registry() -> Iterator[None]:
 
 
 def test_offered_lists_each_scopes_metrics_reports_then_the_seat_list():
-    """``--report`` lists GitHub's reports of each scope in its order, then the seat list."""
+    """``--report`` lists GitHub's reports of each scope in its order, then the seat list
+    and AI credits billed."""
     assert offered() == (
         "organization-1-day", "users-1-day", "user-teams-1-day", "repos-1-day",
         "organization-28-day", "users-28-day", "enterprise-1-day", "enterprise-28-day",
-        SEATS,
+        SEATS, CREDITS,
     )  # fmt: skip
     assert [k.name for k in kinds_of("enterprise")] == [
         "enterprise-1-day", "users-1-day", "user-teams-1-day", "repos-1-day", "users-28-day",
-        "enterprise-28-day", SEATS,
+        "enterprise-28-day", SEATS, CREDITS,
     ]  # fmt: skip
 
 

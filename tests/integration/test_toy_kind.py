@@ -5,7 +5,7 @@ with this folder on ``PYTHONPATH`` and ``COPILOT_USAGE_REPORT_KIND_MODULES=test_
 (read, under ``COPILOT_USAGE_REPORT_TESTING=1`` only, by ``_core.settings.kind_modules``); the
 app imports the module before it parses argv, and the module registers the kind's row and its
 part in each layer's table (``register()`` below). The kind, ``toy-credits``, is a billing
-call: one request per day, as ``copilot-ai-credits`` will be, served by a loopback server
+call: one request per day, as ``copilot-ai-credits`` is, served by a loopback server
 here. It is fetched (one call a day, a folder complete on disk not asked again), archived as
 ``<scope>/toy-credits/<day>/`` with a manifest, counted into the job summary, the outputs and
 ``metrics``, and kept in the history (its own table, CSV and page section), with no edit to

@@ -41,6 +41,8 @@ ACTION_OUTPUTS: Final = (
     "seats-inactive",
     "seats-never-used",
     "seats-pending-cancellation",
+    "ai-credits-billed",
+    "ai-credits-net-usd",
     "artifact-id",
     "artifact-url",
     "artifact-digest",

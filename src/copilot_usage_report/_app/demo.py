@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .._core import option
+from .._core import CREDITS, option
 from .._standin import DEMO_ENTERPRISE, DEMO_ORG, DEMO_TOKEN, HISTORY_DAYS, demo_standin
 from .parser import raw_inputs
 
@@ -170,6 +170,15 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
             options={"if_not_available": "skip"},
         )
         run_fetch(history, progress=Progress.silent(), user_agent=_AGENT, tool=_AGENT)
+        for enterprise in (False, True):  # AI credits billed, as far back as the reports
+            credits = demo_settings(
+                standin.api_url,
+                output_dir=settings.output_dir,
+                day=f"last-{HISTORY_DAYS + 2}-days",
+                report=CREDITS,
+                enterprise=enterprise,
+            )
+            run_fetch(credits, progress=Progress.silent(), user_agent=_AGENT, tool=_AGENT)
         _seat_history(standin.api_url, settings.output_dir)
     from ..history import build
 

@@ -19,8 +19,9 @@
   - ``history._kinds``: its tables, their CSV files and its section of the page
     (``register_history``).
 
-  Each table's built-in rows (the seat list's) are written in the table and import their
-  part when first used, so ``history.build`` and ``fetch_reports`` know them without the app.
+  Each table's built-in rows (the seat list's, AI credits billed's) are written in the table
+  and import their part when first used, so ``history.build`` and ``fetch_reports`` know
+  them without the app.
 - A plug-in module registers a kind of its own with the same ``register_*`` functions.
   ``install_kinds`` (``main``, before argv is parsed, so ``--report`` and ``--help`` list its
   kinds) imports the modules ``COPILOT_USAGE_REPORT_KIND_MODULES`` names; only the tests use

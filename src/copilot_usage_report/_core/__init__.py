@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .bounds import UndecodableBody as UndecodableBody
     from .bounds import check_cancel as check_cancel
     from .bounds import human_size as human_size
+    from .kinds import CREDITS as CREDITS
     from .kinds import SEATS as SEATS
     from .kinds import SUMMED as SUMMED
     from .kinds import Grain as Grain

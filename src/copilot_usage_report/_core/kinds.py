@@ -31,6 +31,7 @@ from .._errors import InputError
 
 __all__ = [
     "AGGREGATE",
+    "CREDITS",
     "KINDS",
     "SEATS",
     "SUMMED",
@@ -58,6 +59,8 @@ SUMMED: frozenset[Grain] = frozenset({"aggregate", "users", "user-teams"})
 
 #: Our name for the seat list, a snapshot of today only (GitHub's billing seats endpoint).
 SEATS = "copilot-seats"
+#: Our name for AI credits billed (GitHub's billing usage endpoint for AI credits).
+CREDITS = "copilot-ai-credits"
 #: The default ``--report``: the aggregate one-day report of whichever scope is asked.
 AGGREGATE = "organization-1-day"
 
@@ -118,6 +121,11 @@ class ReportKind:
     section: str = ""
     #: What a token needs to read it, said when GitHub refuses (a ``billing`` kind).
     needs: str = ""
+    #: What a token needs for an enterprise, when it differs from ``needs``.
+    needs_enterprise: str = ""
+    #: How many months back GitHub keeps it, when not the metrics reports' window (their
+    #: first day, one year): the days a run of this kind alone may ask (``parse_day``).
+    months_kept: int = 0
 
     @property
     def aggregate(self) -> bool:
@@ -140,6 +148,10 @@ class ReportKind:
     def metrics_key(self) -> str:
         """The key of its numbers in ``metrics`` and ``metrics.json``."""
         return self.section or self.name
+
+    def needs_of(self, scope: ScopeName) -> str:
+        """What a token needs to read it in ``scope`` (said on a 403)."""
+        return (self.needs_enterprise if scope == "enterprise" else "") or self.needs
 
     def path(self, scope: Scope) -> str:
         """The endpoint path for ``scope``."""
@@ -201,6 +213,26 @@ for _row in (
         endpoint="copilot/billing/seats",
         today_only="GitHub's seat list is a snapshot of today only (no day before is kept)",
         section="seats",
+    ),
+    # AI credits billed: one billing call a day (its items carry no date), kept 24 months;
+    # its parts in ``_metrics/credits``, ``_render/credits``, ``history/_credits``, rows in
+    # ``_pipeline/calls``, ``_render/sections``, ``history/_kinds``.
+    ReportKind(
+        CREDITS,
+        rolling=False,
+        grain=None,
+        request="billing",
+        endpoint="{owner}/settings/billing/ai_credit/usage",
+        section="ai_credits",
+        needs=(
+            "a fine-grained token or a GitHub App needs the organization permission "
+            '"Administration" (read); a classic token must be an organization owner\'s'
+        ),
+        needs_enterprise=(
+            "GitHub refuses fine-grained and GitHub App tokens here: give a classic token of an "
+            "enterprise owner or billing manager"
+        ),
+        months_kept=24,
     ),
 ):
     register_kind(_row)

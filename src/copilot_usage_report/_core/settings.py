@@ -355,7 +355,9 @@ def _days(
     today_only_day(day_text, kinds, today)
     if all(k.today_only for k in kinds):
         return "latest", (today,)  # a snapshot of today (the seat list), asked with no day
-    return parse_day(day_text, today=today, first_day=scope.first_day)
+    # A run of kinds kept longer than the metrics reports (billing) may ask their whole window.
+    kept = min(k.months_kept for k in kinds) if kinds else 0
+    return parse_day(day_text, today=today, first_day=scope.first_day, months_kept=kept)
 
 
 def _policy(text: str | None, day_spec: str) -> NotAvailable:

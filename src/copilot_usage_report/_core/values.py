@@ -10,6 +10,7 @@ own options (``serve-demo --lifetime``) and ``publish-history`` for its flags.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -73,7 +74,7 @@ _SIZE_UNITS = {"": 1, "b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 
 
 def parse_day(
-    text: str, *, today: date, first_day: date = FIRST_ORG_REPORT_DAY
+    text: str, *, today: date, first_day: date = FIRST_ORG_REPORT_DAY, months_kept: int = 0
 ) -> tuple[str, tuple[date, ...]]:
     """Turn a day input into its spelling and its days, oldest first (``latest``: newest first).
 
@@ -81,7 +82,11 @@ def parse_day(
     readies a day within two full UTC days). ``YYYY-MM-DD``, ``yesterday``,
     ``START..END`` (inclusive) and ``last-N-days`` give the days to fetch, each a
     past day inside the window GitHub keeps for the scope (``first_day`` on).
+    With ``months_kept`` (a billing kind's ``ReportKind.months_kept``), the window is
+    instead the last ``months_kept`` months, whatever the metrics reports' first day.
     """
+    if months_kept:
+        return _parse_kept(text, today, months_kept)
     spec = text.strip().lower()
     if spec == "latest":
         days = tuple(today - timedelta(days=n) for n in range(1, LATEST_LOOKBACK_DAYS + 1))
@@ -158,6 +163,58 @@ def _check_day(day: date, today: date, first_day: date) -> date:
             f"today is {oldest}."
         )
     return day
+
+
+def _parse_kept(text: str, today: date, months: int) -> tuple[str, tuple[date, ...]]:
+    """``parse_day`` for a kind GitHub keeps ``months`` months of (a billing kind)."""
+    oldest = _months_before(today, months)
+    longest = (today - oldest).days
+    spec = text.strip().lower()
+    if spec == "latest":
+        return "latest", (today - timedelta(days=1),)
+    if spec == "yesterday":
+        return "yesterday", (today - timedelta(days=1),)
+    if match := _LAST_N.fullmatch(spec):
+        count = int(match.group(1))
+        if not 1 <= count <= longest:
+            raise InputError(f"day {show(text)}: N must be from 1 to {longest}.")
+        start = max(today - timedelta(days=count), oldest)
+        end = today - timedelta(days=1)
+        return spec, tuple(start + timedelta(days=n) for n in range((end - start).days + 1))
+    if ".." in spec:
+        start_text, _, end_text = spec.partition("..")
+        start = _kept_day(_parse_iso(start_text.strip(), text, today), today, oldest, months)
+        end = _kept_day(_parse_iso(end_text.strip(), text, today), today, oldest, months)
+        if end < start:
+            raise InputError(f"day range {show(text)} ends before it starts.")
+        return f"{start}..{end}", tuple(
+            start + timedelta(days=n) for n in range((end - start).days + 1)
+        )
+    day = _kept_day(_parse_iso(spec, text, today), today, oldest, months)
+    return day.isoformat(), (day,)
+
+
+def _kept_day(day: date, today: date, oldest: date, months: int) -> date:
+    """A past day no older than the ``months`` months GitHub keeps (``oldest`` on)."""
+    if day >= today:
+        raise InputError(
+            f"day {day} is not over yet (today is {today} in UTC): ask for a day before today, "
+            "or 'latest' for yesterday."
+        )
+    if day < oldest:
+        raise InputError(
+            f"day {day} is older than the {months} months GitHub keeps this report for: the "
+            f"oldest day available today is {oldest}."
+        )
+    return day
+
+
+def _months_before(today: date, months: int) -> date:
+    """The same day of the month ``months`` months before ``today`` (the month's last day
+    when that month is shorter)."""
+    index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _one_year_before(today: date) -> date:

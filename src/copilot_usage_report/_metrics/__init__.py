@@ -9,7 +9,8 @@ lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope an
 ``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate record of a day
 counts: the history's rule), ``derived`` (the one definition of the metrics
 GitHub's dashboard derives, for the summary, the outputs and the history), ``seats`` (a seat
-list counted once per user) and ``summarize`` (files on disk to an ``Insight``; the shipped
+list counted once per user), ``credits`` (AI credits billed, from the billing API's
+answers) and ``summarize`` (files on disk to an ``Insight``; the shipped
 JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
 
 For a download that decodes each line once, ``Tally.file(path)`` gives a
@@ -36,6 +37,11 @@ if TYPE_CHECKING:
     from .activity import Dimension as Dimension
     from .activity import Row as Row
     from .activity import rounded_rate as rounded_rate
+    from .credits import CreditItem as CreditItem
+    from .credits import CreditNumbers as CreditNumbers
+    from .credits import CreditSums as CreditSums
+    from .credits import count_credits as count_credits
+    from .credits import read_credit_day as read_credit_day
     from .derived import DERIVED as DERIVED
     from .derived import RATES as RATES
     from .derived import derived_metrics as derived_metrics

@@ -26,7 +26,7 @@ from .._archive import (
     manifest_link,
     write_manifest,
 )
-from .._core import ReportKind
+from .._core import CREDITS, ReportKind
 from .._errors import AccessDeniedError, ReportNotAvailableError
 from .._github import RetryPolicy, get_answer
 from .._transfer import SavedFile
@@ -39,7 +39,16 @@ __all__ = ["Counter", "fetch_calls", "register_counter"]
 #: Counts a kind's saved day folders (every file of each) into its numbers.
 Counter = Callable[[Sequence[FetchResult]], Numbers | None]
 
-_COUNTERS: dict[str, Counter] = {}
+
+def _credits(reports: Sequence[FetchResult]) -> Numbers | None:
+    """AI credits billed (``_metrics.credits``), imported when first used."""
+    from .._metrics import count_credits
+
+    return count_credits([(r.report_day, f.path) for r in reports for f in r.files])
+
+
+#: Each billing kind's counter, by name: the built-in rows.
+_COUNTERS: dict[str, Counter] = {CREDITS: _credits}
 
 
 def register_counter(name: str, count: Counter) -> None:
@@ -67,7 +76,7 @@ def fetch_calls(run: KindRun, kind: ReportKind) -> Fetched:
             run.api, path, params=params, policy=policy, log=run.log
         )
         if status == 403:
-            needs = kind.needs or "give it the permission it needs"
+            needs = kind.needs_of(settings.scope.kind) or "give it the permission it needs"
             raise AccessDeniedError(
                 f"GitHub refused the {kind.name} report of {settings.scope.label} (HTTP 403): "
                 f"the token may not read {path}; {needs}.",
@@ -84,10 +93,13 @@ def fetch_calls(run: KindRun, kind: ReportKind) -> Fetched:
 
 def _not_available(run: KindRun, kind: ReportKind, day: date) -> Missing:
     """The day GitHub has nothing for, after ``if-not-available``."""
+    scope = run.settings.scope
+    needs = kind.needs_of(scope.kind)
+    token = f", or the token may not read it ({needs})" if needs else ""
     error = ReportNotAvailableError(
-        f"No {kind.name} report for {run.settings.scope.label} on {day} (GitHub answered "
-        "404): the day may be older than GitHub keeps, or not billed yet; ask another day, "
-        "or set if-not-available to warn or skip."
+        f"No {kind.name} report for {scope.label} on {day} (GitHub answered 404): the day "
+        f"may be older than GitHub keeps, or not billed yet{token}; ask another day, or set "
+        "if-not-available to warn or skip."
     )
     match run.settings.if_not_available:
         case "error":

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._core import SEATS
+from .._core import CREDITS, SEATS
 
 if TYPE_CHECKING:
     from .._core import ReportKind
@@ -56,8 +56,27 @@ def _seat_outputs(counts: Any) -> dict[str, str]:
     return {name: str(value) for name, value in zip(_SEAT_OUTPUTS, values, strict=True)}
 
 
+def _credit_section(numbers: Any) -> str:
+    """AI credits billed (``credits``), imported when first used."""
+    from .credits import render_credits
+
+    return render_credits(numbers)
+
+
+def _credit_outputs(numbers: Any) -> dict[str, str]:
+    """``ai-credits-billed`` and ``ai-credits-net-usd`` (``credits``)."""
+    from .credits import credit_outputs
+
+    return credit_outputs(numbers)
+
+
+_CREDIT_OUTPUTS = ("ai-credits-billed", "ai-credits-net-usd")
+
 #: Each kind's row, by name: the built-in rows.
-_SHOWN: dict[str, Shown] = {SEATS: Shown(_seat_section, _seat_outputs, _SEAT_OUTPUTS)}
+_SHOWN: dict[str, Shown] = {
+    SEATS: Shown(_seat_section, _seat_outputs, _SEAT_OUTPUTS),
+    CREDITS: Shown(_credit_section, _credit_outputs, _CREDIT_OUTPUTS),
+}
 
 
 def register_section(

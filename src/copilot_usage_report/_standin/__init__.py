@@ -2,7 +2,8 @@
 
 ``server`` serves reports and files on 127.0.0.1 (with faults on request, for the
 tests), ``data`` builds the demo's report files for any day, ``people`` the users,
-teams and their rows behind them, ``seats`` the seat lists and billing. Used by the
+teams and their rows behind them, ``seats`` the seat lists and billing, ``credits``
+the AI-credit billing usage. Used by the
 demo and the tests only; and ``synthetic``, an archive on disk of fixed calendar days,
 by the tests, the dashboard screenshot and the history benchmark.
 

@@ -51,6 +51,9 @@ def demo_standin(today: date, *, scenario: str = "ok") -> StandIn:
         standin.api_fault_always = _FORBIDDEN
     newest = data.newest_day(today)
     standin.seat_books.update(demo_books(today))
+    standin.credit_owners.update(
+        {f"organizations/{DEMO_ORG}": "org", f"enterprises/{DEMO_ENTERPRISE}": "enterprise"}
+    )
     for scope, name, aggregate, prefix in _SCOPES:
         add = functools.partial(standin.add_report, name, scope=prefix)
         for day in data.history(today):

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, urlsplit
 
+from .credits import credit_answer
 from .seats import SeatBook, seat_answer
 
 __all__ = ["Fault", "Generated", "Lazy", "RecordedRequest", "StandIn"]
@@ -124,6 +125,9 @@ class StandIn:
     issued: list[list[str]] = field(default_factory=list)
     #: Seat lists by ``orgs/<org>`` or ``enterprises/<slug>`` (``seats.SeatBook``).
     seat_books: dict[str, SeatBook] = field(default_factory=dict)
+    #: The scopes whose AI-credit billing usage is served, by ``organizations/<org>`` or
+    #: ``enterprises/<slug>`` (lower case), to the demo's scope (``credits``).
+    credit_owners: dict[str, Literal["org", "enterprise"]] = field(default_factory=dict)
 
     # -- set-up -------------------------------------------------------------------------
 
@@ -327,6 +331,9 @@ def _handler(standin: StandIn, role: Literal["api", "storage"]) -> type[BaseHTTP
                 return
             if (seats := seat_answer(standin.seat_books, standin.api_url, path, query)) is not None:
                 self._send(*seats)
+                return
+            if (credits := credit_answer(standin.credit_owners, path, query)) is not None:
+                self._send(*credits)
                 return
             segments = path.strip("/").split("/")
             rolling = len(segments) == 7 and segments[6] == "latest"

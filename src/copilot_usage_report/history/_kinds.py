@@ -2,11 +2,12 @@
 
 The metrics reports' records go into ``days``, ``users`` and ``teams`` (``_update``); a
 kind registered here keeps its own tables instead (the seat list: ``seats`` and
-``seat_days``, ``_seats``). ``build`` hands each part every verified file of the archive
-and the open transaction: the part takes its kind's files, keeps them in its tables, and
-gives the page its section of each scope and the CSV files beside the database, as the
-build was asked (``PartOptions``: logins, and the seat rules a part may apply when it draws).
-The seat list's row is built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
+``seat_days``, ``_seats``; AI credits billed: ``credits_billed``, ``_credits``). ``build``
+hands each part every verified file of the archive and the open transaction: the part takes
+its kind's files, keeps them in its tables, and gives the page its section of each scope and
+the CSV files beside the database, as the build was asked (``PartOptions``: logins, and the
+seat rules a part may apply when it draws). The seat list's and AI credits billed's rows are
+built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .._core import DEFAULT_INACTIVE_DAYS, SEATS
+from .._core import CREDITS, DEFAULT_INACTIVE_DAYS, SEATS
 from ._archive import ArchiveFile
 
 __all__ = ["HistoryPart", "PartOptions", "history_parts", "register_history"]
@@ -115,9 +116,36 @@ class _Value:
         return value_csv(db)
 
 
-#: Each kind with tables of its own, by name: the built-in rows (``value``: no kind of its
-#: own, the value fields of the aggregate records that ``days`` reads).
-_PARTS: dict[str, HistoryPart] = {SEATS: _Seats(), "aggregate-value": _Value()}
+class _Credits:
+    """AI credits billed's part (``_credits``), imported when used."""
+
+    def _part(self) -> HistoryPart:
+        from ._credits import CreditsPart
+
+        return CreditsPart()
+
+    def known(self, db: sqlite3.Connection) -> Mapping[tuple[str, str, str, str], Any]:
+        return self._part().known(db)
+
+    def update(
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
+    ) -> tuple[list[str], int]:
+        return self._part().update(db, files, options)
+
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        return self._part().sections(db, options)
+
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        return self._part().tables(db, options)
+
+
+#: Each kind with tables of its own, by name: the built-in rows (``aggregate-value``: no kind
+#: of its own, the value fields of the aggregate records that ``days`` reads).
+_PARTS: dict[str, HistoryPart] = {
+    SEATS: _Seats(),
+    CREDITS: _Credits(),
+    "aggregate-value": _Value(),
+}
 
 
 def register_history(name: str, part: HistoryPart) -> None:
