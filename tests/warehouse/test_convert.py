@@ -264,3 +264,56 @@ def test_a_seat_snapshot_feeds_the_seat_tables(tmp_path):
     ]
     assert rows(out, "seat_billing", "seat_breakdown.total AS total") == [{"total": 2}]
     assert convert(archive, out).unchanged == 1
+
+
+def test_an_ai_credits_answer_is_one_row_per_item_with_its_period_kept(tmp_path):
+    """A ``copilot-ai-credits`` day (GitHub's billing answer): one row per usage item in table
+    ``ai_credits``, fractional quantities as doubles, a discount above the gross as sent, and
+    the answer's ``timePeriod`` and account on every row; nothing left out."""
+    archive, out = tmp_path / "archive", tmp_path / "out"
+    answer = {
+        "timePeriod": {"year": 2026, "month": 11, "day": 30},
+        "organization": "acme",
+        "usageItems": [
+            {
+                "product": "Copilot",
+                "sku": "Copilot AI Credits",
+                "model": "GPT-5",
+                "unitType": "ai-credits",
+                "pricePerUnit": 0.01,
+                "grossQuantity": 100,
+                "grossAmount": 1,
+                "discountQuantity": 0,
+                "discountAmount": 0,
+                "netQuantity": 100,
+                "netAmount": 1,
+            },
+            {
+                "product": "Copilot",
+                "sku": "Copilot AI Credits",
+                "model": "Auto",
+                "unitType": "ai-credits",
+                "pricePerUnit": 0.01,
+                "grossQuantity": 9498.6969165,
+                "grossAmount": 94.99,
+                "discountQuantity": 9564.71,
+                "discountAmount": 95.65,
+                "netQuantity": 0,
+                "netAmount": 0,
+            },
+        ],
+    }
+    put_report(
+        archive,
+        "copilot-ai-credits",
+        "2026-11-30",
+        {"copilot-ai-credits.json": json.dumps(answer).encode()},
+    )
+    result = convert(archive, out)
+    assert result.left_out == []
+    assert result.written == ["ai_credits/scope=org-acme/day=2026-11-30/part-0.parquet"]
+    found = rows(out, "ai_credits", "model, grossQuantity, discountQuantity, timePeriod.month AS m")
+    assert found == [
+        {"model": "Auto", "grossQuantity": 9498.6969165, "discountQuantity": 9564.71, "m": 11},
+        {"model": "GPT-5", "grossQuantity": 100.0, "discountQuantity": 0.0, "m": 11},
+    ]

@@ -66,6 +66,14 @@ TABLES: tuple[Table, ...] = (
         "the seat breakdown and settings, a snapshot a day",
     ),
     Table(
+        "ai_credits",
+        ("copilot-ai-credits",),
+        None,
+        "grossQuantity",
+        False,
+        "one row per AI-credit usage item billed, a day's answer (its period and account kept)",
+    ),
+    Table(
         "days_28",
         ("organization-28-day", "enterprise-28-day"),
         "aggregate",
@@ -103,7 +111,8 @@ def table_for(tables: tuple[Table, ...], record: dict[str, Any]) -> Table | None
 
 def unwrapped(value: object, outer: dict[str, Any] | None = None) -> Iterator[object]:
     """The records in one JSON value; a ``day_totals`` wrapper's other fields are kept on
-    each of its records (``report_start_day``, ``report_end_day``…), never dropped."""
+    each of its records (``report_start_day``, ``report_end_day``…), never dropped, as are a
+    billing answer's around its ``usageItems`` (``timePeriod``, the account)."""
     if isinstance(value, list):
         for item in value:
             yield from unwrapped(item, outer)
@@ -112,6 +121,12 @@ def unwrapped(value: object, outer: dict[str, Any] | None = None) -> Iterator[ob
         if outer:
             fields = {**outer, **fields}
         for item in value["day_totals"]:
+            yield from unwrapped(item, fields)
+    elif isinstance(value, dict) and isinstance(value.get("usageItems"), list):
+        # a billing answer (``copilot-ai-credits``): one row per item, the answer's period and
+        # account kept on each
+        fields = {k: v for k, v in value.items() if k != "usageItems"}
+        for item in value["usageItems"]:
             yield from unwrapped(item, fields)
     elif outer and isinstance(value, dict):
         yield {**outer, **value}
