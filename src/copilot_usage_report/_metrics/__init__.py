@@ -8,8 +8,9 @@ lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope an
 ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the frozen
 ``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate record of a day
 counts: the history's rule), ``derived`` (the one definition of the metrics
-GitHub's dashboard derives, for the summary, the outputs and the history), ``seats`` (a seat
-list counted once per user) and ``summarize`` (files on disk to an ``Insight``; the shipped
+GitHub's dashboard derives, for the summary, the outputs and the history), ``repos``
+(repositories' days, kept apart from the totals), ``seats`` (a seat list counted once per
+user) and ``summarize`` (files on disk to an ``Insight``; the shipped
 JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
 
 For a download that decodes each line once, ``Tally.file(path)`` gives a
@@ -54,6 +55,11 @@ if TYPE_CHECKING:
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line
     from .records import require_report_files as require_report_files
+    from .repos import STAGES as STAGES
+    from .repos import Repos as Repos
+    from .repos import RepoTally as RepoTally
+    from .repos import shown_name as shown_name
+    from .repos import weighted_median as weighted_median
     from .seats import SeatCounts as SeatCounts
     from .seats import SeatFact as SeatFact
     from .seats import SeatTally as SeatTally
