@@ -244,13 +244,14 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     from .._core import kind_named
     from .._errors import OutputError, ReportFormatError
 
-    # kinds whose records are no usage records (per-repository reports, the seat list) are
-    # not summarised, not warned about: the registry says which (``ReportKind.summarised``)
+    # kinds whose records are no usage records (the seat list) are not summarised, not warned
+    # about: the registry says which (``ReportKind.summarised``); per-repository reports are
+    # read apart from the totals (``Insight.repos``)
     kinds = {r.report: kind_named(r.report) for r in result.reports}
     files = [
         f
         for r in result.reports
-        if (kind := kinds[r.report]) is None or kind.summarised
+        if (kind := kinds[r.report]) is None or kind.summarised or kind.grain == "repos"
         for f in r.files
     ]
     paths = [f.path for f in files]
