@@ -16,11 +16,11 @@ DAY = datetime.now(UTC).date() - timedelta(days=3)
 
 def _serve(standin: StandIn) -> None:
     """The hand-written rows of every day, as one day split over files."""
-    files = []
-    for n, rows in enumerate(FILES.values(), 1):
-        moved = [{**r, "day": DAY.isoformat()} for r in rows]
-        files.append((f"copilot-usage-report-{n}.ndjson", ndjson(moved)))
-    standin.add_report("my-org", DAY, files, kind="repos-1-day")
+    files = [
+        (f"copilot-usage-report-{n}.ndjson", ndjson([{**r, "day": DAY.isoformat()} for r in rows]))
+        for n, rows in enumerate(FILES.values(), 1)
+    ]
+    standin.add_report("my-org", DAY, list(files), kind="repos-1-day")
 
 
 def _env(standin: StandIn, tmp_path: Path, **extra: str) -> dict[str, str]:
