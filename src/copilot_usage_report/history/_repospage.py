@@ -44,12 +44,33 @@ def _table(table: Table) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _chart(key: str, title: str, table: Table, names: tuple[str, ...], unit: str = "") -> str:
+def _partial(db: sqlite3.Connection, scope: str, months: list[str]) -> list[bool]:
+    """Whether each month is the scope's first or last and its days do not cover it whole
+    (the archive begins after its first day, or ends before its last): drawn hollow."""
+    first, last = db.execute(
+        "SELECT MIN(day), MAX(day) FROM repositories WHERE scope = ?", (scope,)
+    ).fetchone()
+    end = date.fromisoformat(last)
+    following = date(end.year + end.month // 12, end.month % 12 + 1, 1)
+    return [
+        (m == first[:7] and not first.endswith("-01"))
+        or (m == last[:7] and (following - end).days > 1)
+        for m in months
+    ]
+
+
+def _chart(key: str, title: str, table: Table, names: tuple[str, ...], partial: list[bool]) -> str:
     months = [date.fromisoformat(f"{r[0]}-01") for r in table.rows]
     series = [(name, [r[i + 1] for r in table.rows]) for i, name in enumerate(names)]
+    chart = line_chart(title, months, series, partial=partial, joined_within=31)
+    note = (
+        '<p class="muted">A hollow point is a month the archive covers only in part.</p>'
+        if any(partial)
+        else ""
+    )
     return (
         f'<figure class="chart" data-chart="{key}"><figcaption>{escape(title)}</figcaption>'
-        f"{legend(series)}{line_chart(title, months, series, unit=unit)}"
+        f"{legend(series)}{chart}{note}"
         f"<details><summary>The numbers ({len(months)} rows)</summary>"
         f'<div class="table" data-table="{key}">{_table(table)}</div></details></figure>'
     )
@@ -128,6 +149,7 @@ def render_repos(db: sqlite3.Connection, *, show: bool) -> dict[str, str]:
             "PRs merged per month across repositories",
             merged,
             ("merged, created by Copilot", "merged, others"),
+            _partial(db, scope, [str(r[0]) for r in merged.rows]),
         )
         stages = _stages(db, scope)
         if stages.rows:
@@ -139,6 +161,7 @@ def render_repos(db: sqlite3.Connection, *, show: bool) -> dict[str, str]:
                     tuple(r[:1] + r[2:] for r in stages.rows),
                 ),
                 tuple(f"median minutes, {s}" for s in _STAGE_LABELS),
+                _partial(db, scope, [str(r[0]) for r in stages.rows]),
             )
         ranked = _ranked(db, scope, show=show)
         note = (
