@@ -30,8 +30,10 @@ def test_the_section_draws_months_beside_their_numbers(tmp_path: Path) -> None:
     figures = {f.attrs["data-chart"]: f for f in section.all("figure")}
     assert set(figures) == {"repos-merged", "review-stages"}
     for name, figure in figures.items():
-        lines = [p for p in figure.all("path") if "line" in p.classes()]
+        # both months are partial (the archive holds 30 September to 2 October): dashed
+        lines = [p for p in figure.all("path") if p.classes() & {"line", "dash"}]
         assert lines and all(p.attrs["d"].startswith("M") for p in lines), name
+        assert len(figure.all("circle")) == 2 * len(lines), name  # hollow points
     merged = rows(figures["repos-merged"].one("table"))
     assert {r[0]: (int(r[1]), int(r[2])) for r in merged} == MERGED_BY_MONTH
     stages = rows(figures["review-stages"].one("table"))
