@@ -312,6 +312,7 @@ def _sources(insight: Insight) -> str:
             (aggregate, "aggregate day record(s)"),
             (users, "per-user record(s)"),
             (teams, "user-team record(s)"),
+            (len(insight.repos.rows), "repository day record(s)"),
         )
         if count
     ]
