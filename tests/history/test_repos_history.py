@@ -72,3 +72,18 @@ def test_private_names_only_with_show_repositories(tmp_path: Path) -> None:
     for path in (shown.page, *shown.tables[:1]):
         text = path.read_text()
         assert PRIVATE in text and INTERNAL in text, path.name
+
+
+def test_the_history_branch_takes_repos_reports_only_with_show_repositories(
+    tmp_path: Path,
+) -> None:
+    """``publish-history`` stages the raw ``repos-1-day`` folders, which name private
+    repositories, only when asked, and says so otherwise."""
+    from copilot_usage_report.history._stage import stage_days
+
+    archive = _archive(tmp_path / "archive")
+    warnings: list[str] = []
+    left = stage_days(archive, tmp_path / "a", per_user=False, warn=warnings.append)
+    assert left == [] and len(warnings) == 1 and "show-repositories" in warnings[0]
+    taken = stage_days(archive, tmp_path / "b", per_user=False, repositories=True)
+    assert sorted(d.day for d in taken) == ["2026-09-30", "2026-10-01", "2026-10-02"]

@@ -308,6 +308,7 @@ def publish_history(
                 per_user=per_user,
                 max_file_bytes=max_file_bytes,
                 warn=warn,
+                repositories=show_repositories,
             )
             git.run("init", "--quiet")
             git.run("remote", "add", "origin", f"{server.rstrip('/')}/{repository}.git")
