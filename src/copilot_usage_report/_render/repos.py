@@ -51,8 +51,8 @@ def repos_sections(repos: Repos, *, show: bool) -> list[str]:
         )
     blocks = [
         f"### Repositories, {span}",
-        "Pull-request activity per repository (`repos-1-day`); these rows are not part of "
-        "the totals above.",
+        "Pull-request activity per repository (`repos-1-day`); these rows are never part of "
+        "the organization's or enterprise's totals.",
         "\n".join(visibility),
     ]
     ranked = sorted(

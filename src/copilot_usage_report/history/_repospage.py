@@ -173,8 +173,9 @@ def render_repos(db: sqlite3.Connection, *, show: bool) -> dict[str, str]:
         sections[scope] = (
             f'<div class="repos" data-repos="{escape(scope)}"><h2>Repositories</h2>'
             '<p class="muted">Pull-request activity per repository (<code>repos-1-day</code>), '
-            "not part of the totals above. Review stages: human reviews of human-authored PRs, "
-            "reported from 2026-09-21 on; each month's value is the weighted median of the "
+            "never part of the organization's or enterprise's totals. Review stages: human "
+            "reviews of human-authored PRs, reported from 2026-09-21 on; each month's value is "
+            "the weighted median of the "
             f'repositories\' daily medians, weighted by their PRs merged.</p><div class="charts">'
             f"{charts}</div><h3>Repositories by PRs merged</h3>"
             f'<p class="muted">{escape(note)}</p>'
