@@ -127,9 +127,18 @@ def test_every_report_kind_of_a_day_agrees_with_summarize(
             for r in db.execute("SELECT * FROM teams WHERE day = ?", (DAY.isoformat(),))
         }
         assert ours == expected and len(ours) >= 4
-        # repos-1-day: neither holds a record of it; the history says it left the folder out.
-        (status,) = db.execute("SELECT status FROM folders WHERE report = 'repos-1-day'")
-        assert tuple(status) == ("skipped",)
+        # repos-1-day: its own table, one row per repository of the file, never in ``days``.
+        (repo_file,) = _folder(archive, "repos-1-day").glob("*.ndjson")
+        lines = repo_file.read_text().splitlines()
+        expected_ids = sorted(json.loads(line)["repo_id"] for line in lines if line.strip())
+        ids = sorted(
+            r[0]
+            for r in db.execute(
+                "SELECT repo_id FROM repositories WHERE day = ?", (DAY.isoformat(),)
+            )
+        )
+        assert ids == expected_ids and ids
+        assert not list(db.execute("SELECT 1 FROM folders WHERE report = 'repos-1-day'"))
 
 
 def test_the_28_day_reports_agree_with_summarize(

@@ -227,7 +227,8 @@ def test_files_of_no_known_kind_are_an_error_or_skipped_and_named(tmp_path):
 
 
 def test_repos_records_and_repos_folders_are_not_summarised(tmp_path):
-    """Per-repository records are no aggregate: a repos folder or record adds nothing."""
+    """Per-repository records are no aggregate: a repos folder adds nothing, a repos record is
+    kept apart (``Insight.repos``), never in the days' totals."""
     repo = {"day": DAY, "organization_id": "999", "repository_id": 5, **counts(g=7)}
     write(tmp_path / "repos.ndjson", repo)
     folder = tmp_path / "repos-1-day" / DAY
@@ -246,7 +247,8 @@ def test_repos_records_and_repos_folders_are_not_summarised(tmp_path):
     assert report_files([folder]) == []
     insight = summarize_paths([tmp_path], unrecognised="skip")
     assert insight.days == ()
-    assert insight.skipped == (tmp_path / "repos.ndjson",)
+    assert insight.skipped == ()
+    assert [(r.repo_id, r.scope) for r in insight.repos.rows] == [(5, "organization 999")]
 
 
 def test_folders_are_searched_and_a_manifest_decides_the_files(tmp_path):

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from copilot_usage_report._metrics.prs import pr_ranges, weighted_median
+from copilot_usage_report._metrics import weighted_median
+from copilot_usage_report._metrics.prs import pr_ranges
 from copilot_usage_report._metrics.summarize import summarize_paths
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "samples"

@@ -164,7 +164,8 @@ def _report(
     mask_links(result.download_links)
     write_outputs(outputs)
     if settings is None or settings.job_summary:
-        write_summary(render_result(result, insight))
+        shown = settings is not None and settings.show_repositories
+        write_summary(render_result(result, insight, show_repositories=shown))
     if as_json:
         # The links' signatures stay in the outputs file; what is printed holds none.
         print(scrub(json.dumps(outputs, indent=2)))
@@ -243,13 +244,14 @@ def _usage(result: RunResult, report_format: str) -> tuple[Insight | None, tuple
     from .._core import kind_named
     from .._errors import OutputError, ReportFormatError
 
-    # kinds whose records are no usage records (per-repository reports, the seat list) are
-    # not summarised, not warned about: the registry says which (``ReportKind.summarised``)
+    # kinds whose records are no usage records (the seat list) are not summarised, not warned
+    # about: the registry says which (``ReportKind.summarised``); per-repository reports are
+    # read apart from the totals (``Insight.repos``)
     kinds = {r.report: kind_named(r.report) for r in result.reports}
     files = [
         f
         for r in result.reports
-        if (kind := kinds[r.report]) is None or kind.summarised
+        if (kind := kinds[r.report]) is None or kind.summarised or kind.grain == "repos"
         for f in r.files
     ]
     paths = [f.path for f in files]
@@ -303,7 +305,7 @@ def _wrote(tables: Sequence[Path]) -> str:
 
 def _summarize(args: argparse.Namespace) -> int:
     """``summarize PATH...``: the usage summary of files on disk, as Markdown (or JSON)."""
-    from .._core import parse_format
+    from .._core import RawInputs, command_options, parse_format
     from .._render import render_insight
     from .workflow import metric_outputs, write_outputs
 
@@ -324,7 +326,9 @@ def _summarize(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(insight.metrics(), indent=2))
     else:
-        print(render_insight(insight), end="")
+        rules = command_options("summarize", RawInputs(**raw_inputs(args, "summarize")))
+        shown = bool(rules["show_repositories"])
+        print(render_insight(insight, show_repositories=shown), end="")
     return 0
 
 
@@ -341,6 +345,7 @@ def _history(args: argparse.Namespace) -> int:
         users=args.users,
         inactive_days=cast(int, rules["inactive_days"]),
         seat_price=cast("float | None", rules["seat_price"]),
+        show_repositories=bool(rules["show_repositories"]),
     )
     for reason in result.skipped:
         _warn(reason, title="Skipped in the history")

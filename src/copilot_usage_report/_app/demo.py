@@ -166,7 +166,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
             standin.api_url,
             output_dir=settings.output_dir,
             day=f"last-{HISTORY_DAYS + 2}-days",
-            report="organization-1-day,users-1-day,user-teams-1-day",
+            report="organization-1-day,users-1-day,user-teams-1-day,repos-1-day",
             options={"if_not_available": "skip"},
         )
         run_fetch(history, progress=Progress.silent(), user_agent=_AGENT, tool=_AGENT)
@@ -187,6 +187,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
         settings.output_dir / "dashboard",
         inactive_days=settings.inactive_days,
         seat_price=settings.seat_price,
+        show_repositories=settings.show_repositories,
     )
     if args.json:
         report(result, as_json=True, settings=settings)
@@ -202,7 +203,7 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     for when, names in later:
         print(f"  {', '.join(names)}: set {when}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
-    print(render_result(result, insight))
+    print(render_result(result, insight, show_repositories=settings.show_repositories))
     print(
         f"Dashboard of the {dashboard.days} archived day(s) (database, daily.csv, page): open "
         f"{dashboard.page}"

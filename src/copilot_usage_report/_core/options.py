@@ -339,6 +339,18 @@ OPTIONS: tuple[Option, ...] = (
         switch=True,
     ),
     Option(
+        "show_repositories",
+        "show the names of private and internal repositories (repos-1-day) in the summary "
+        "and on the history page; public ones are always named",
+        "Show the names of private and internal repositories in the job summary, the history "
+        "page and its CSV; otherwise they are counted by visibility (public ones are named).",
+        default="false",
+        shown="off",
+        parse=flag,
+        switch=True,
+        commands=(*_RUN, "summarize", "history", "publish-history"),
+    ),
+    Option(
         "format",
         "ndjson: the files as GitHub serves them; csv: also flattened CSV tables beside them",
         "ndjson keeps the files as GitHub serves them; csv also writes flattened CSV tables "

@@ -131,6 +131,8 @@ class Settings:
     job_summary: bool
     #: ``ndjson``: the files as GitHub serves them; ``csv``: also flattened CSVs beside them.
     report_format: ReportFormat
+    #: Name private and internal repositories in the summary and the history page.
+    show_repositories: bool
 
     @property
     def is_latest(self) -> bool:

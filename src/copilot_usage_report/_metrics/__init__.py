@@ -8,9 +8,10 @@ lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope an
 ``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the frozen
 ``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate record of a day
 counts: the history's rule), ``derived`` (the one definition of the metrics
-GitHub's dashboard derives, for the summary, the outputs and the history), ``seats`` (a seat
-list counted once per user), ``credits`` (AI credits billed, from the billing API's
-answers) and ``summarize`` (files on disk to an ``Insight``; the shipped
+GitHub's dashboard derives, for the summary, the outputs and the history), ``repos``
+(repositories' days, kept apart from the totals), ``seats`` (a seat list counted once per
+user), ``credits`` (AI credits billed, from the billing API's answers) and ``summarize`` (files
+on disk to an ``Insight``; the shipped
 JSON Schema of ``Insight.metrics()``, ``metrics.schema.json`` beside it).
 
 For a download that decodes each line once, ``Tally.file(path)`` gives a
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from .derived import percent as percent
     from .derived import ratio as ratio
     from .derived import rounded as rounded
+    from .derived import weighted_median as weighted_median
     from .feed import decode_lines as decode_lines
     from .grains import Grain as Grain
     from .grains import Record as Record
@@ -59,11 +61,14 @@ if TYPE_CHECKING:
     from .prs import PR_OUTPUTS as PR_OUTPUTS
     from .prs import agent_counts as agent_counts
     from .prs import pr_ranges as pr_ranges
-    from .prs import weighted_median as weighted_median
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line
     from .records import require_report_files as require_report_files
+    from .repos import STAGES as STAGES
+    from .repos import Repos as Repos
+    from .repos import RepoTally as RepoTally
+    from .repos import shown_name as shown_name
     from .seats import SeatCounts as SeatCounts
     from .seats import SeatFact as SeatFact
     from .seats import SeatTally as SeatTally

@@ -35,7 +35,7 @@ sums (``percent``, ``ratio``): accepted ÷ suggested, chat requests ÷ daily act
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from .activity import Activity, rounded_rate
@@ -52,6 +52,7 @@ __all__ = [
     "percent",
     "ratio",
     "rounded",
+    "weighted_median",
 ]
 
 CODE_COMPLETION: Final = "code_completion"
@@ -156,3 +157,25 @@ def percent(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None
     return round(100.0 * numerator / denominator, 2)
+
+
+def weighted_median(pairs: Iterable[tuple[float | None, int]]) -> float | None:
+    """The median of values each counted ``weight`` times; ``None`` when no weight is left.
+
+    A value ``None`` (a median GitHub left out: nothing merged) or a weight of 0 is left out.
+    Used wherever days' (or repositories') medians become one over a range: each weighted by
+    the merged PRs it covers, never summed. The value at the middle of the weight; when the
+    weight splits exactly between two values, their mean (a median's usual rule).
+    """
+    items = sorted((v, w) for v, w in pairs if v is not None and w > 0)
+    total = sum(w for _, w in items)
+    if not total:
+        return None
+    seen = 0
+    for i, (value, weight) in enumerate(items):
+        seen += weight
+        if 2 * seen > total:
+            return value
+        if 2 * seen == total:
+            return (value + items[i + 1][0]) / 2
+    return items[-1][0]  # pragma: no cover - the loop always returns

@@ -42,6 +42,9 @@ class Adder(Protocol):
     def add_users(self, records: Sequence[Any]) -> None:
         """Per-user rows, in bulk."""
 
+    def add_repo(self, record: dict[str, Any]) -> bool:
+        """One repository's day (``repos``), kept apart from the totals."""
+
     def file_done(self, path: Path, *, recognised: bool) -> None:
         """The file has been read (``recognised``: it held a record of a summed grain)."""
 
@@ -225,7 +228,11 @@ class FileTally:
         records = list(unwrap(value))
         for number, record in enumerate(records, 1):
             kind = grain_of(record)
-            if kind is None or kind == "repos":  # a repository's day is not summed
+            if kind is None:
+                continue
+            if kind == "repos":  # a repository's day: kept apart, never summed
+                assert isinstance(record, dict)
+                self.records += any([tally.add_repo(record) for tally in self._tallies])
                 continue
             assert isinstance(record, dict)
             place = where or "a record"

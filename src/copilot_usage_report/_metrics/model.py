@@ -34,6 +34,7 @@ from .activity import (
 )
 from .derived import CHAT_PANEL_PREFIX, CODE_COMPLETION, DERIVED, derived_metrics, rounded
 from .prs import pr_ranges
+from .repos import Repos
 
 __all__ = ["DayInsight", "Insight"]
 
@@ -204,6 +205,8 @@ class Insight:
     skipped: tuple[Path, ...] = ()
     #: Things the reader should know, one sentence each (a record replaced by a later one).
     notes: tuple[str, ...] = field(default=())
+    #: Repositories' days (``repos-1-day``), never part of the totals above.
+    repos: Repos = field(default_factory=Repos)
 
     @property
     def scopes(self) -> list[str]:
@@ -211,7 +214,12 @@ class Insight:
 
     def for_scope(self, scope: str) -> Insight:
         """The days of one scope only."""
-        return Insight(tuple(d for d in self.days if d.scope == scope), self.files, self.skipped)
+        return Insight(
+            tuple(d for d in self.days if d.scope == scope),
+            self.files,
+            self.skipped,
+            repos=self.repos.for_scope(scope),
+        )
 
     @property
     def newest(self) -> DayInsight | None:

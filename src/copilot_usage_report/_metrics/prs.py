@@ -18,8 +18,10 @@ averages per phase: never summed across phases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
+
+from .derived import weighted_median
 
 #: A ``model.DayInsight`` (not imported: the model imports this module).
 DayInsight = Any
@@ -31,7 +33,6 @@ __all__ = [
     "agent_counts",
     "pr_ranges",
     "value_fields",
-    "weighted_median",
 ]
 
 #: GitHub's counts of the day in ``pull_requests``: each adds up over days.
@@ -80,26 +81,6 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
-
-
-def weighted_median(pairs: Iterable[tuple[float, int]]) -> float | None:
-    """The median of values each counted ``weight`` times (``None`` when no weight).
-
-    The days' medians weighted by the merged PRs each covers: the value at the middle of
-    the weight; when the weight splits exactly between two values, their mean.
-    """
-    items = sorted((value, weight) for value, weight in pairs if weight > 0)
-    total = sum(weight for _, weight in items)
-    if not total:
-        return None
-    seen = 0
-    for i, (value, weight) in enumerate(items):
-        seen += weight
-        if 2 * seen > total:
-            return value
-        if 2 * seen == total:
-            return (value + items[i + 1][0]) / 2
-    return items[-1][0]  # pragma: no cover - the loop always returns
 
 
 def _range(days: Sequence[DayInsight]) -> dict[str, Any] | None:

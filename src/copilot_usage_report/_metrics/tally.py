@@ -29,6 +29,7 @@ from .model import DayInsight, Insight
 from .notes import Notes
 from .precedence import LOOSE, Rank
 from .records import RecordError, read_records
+from .repos import RepoTally
 from .sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
 from .teams import Teams
 
@@ -266,6 +267,8 @@ class Tally:
         #: Where this tally's first aggregate of a day and rank would have replaced one of an
         #: earlier tally's (``merge``): its place, the day, the note then due, and the rank.
         self._first_aggregates: list[tuple[int, tuple[_Scope, date], str, Rank]] = []
+        #: Repositories' days, kept apart: never in the totals (``repos``).
+        self._repos = RepoTally()
 
     def _day(self, record: Mapping[str, Any]) -> tuple[tuple[_Scope, date], _Day]:
         return self._day_at(
@@ -319,6 +322,10 @@ class Tally:
         except Bad:
             raise RecordError(record, kind) from None
 
+    def add_repo(self, record: dict[str, Any]) -> bool:
+        """Keep one repository's day apart from the totals; False when it names no day or id."""
+        return self._repos.add(record)
+
     def add_users(self, records: Sequence[Any]) -> None:
         """Add per-user rows in bulk; ``Bad`` (not located) when any has a wrong type.
 
@@ -363,6 +370,7 @@ class Tally:
             mine.merge(entry)
         self._files += other._files
         self._skipped += other._skipped
+        self._repos.merge(other._repos)
 
     def days(self) -> set[date]:
         """Every day a record added was for."""
@@ -398,4 +406,5 @@ class Tally:
             files=tuple(self._files),
             skipped=tuple(self._skipped),
             notes=self._notes.lines(),
+            repos=self._repos.result(),
         )

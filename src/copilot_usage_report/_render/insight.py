@@ -298,6 +298,7 @@ def _sources(insight: Insight) -> str:
             (aggregate, "aggregate day record(s)"),
             (users, "per-user record(s)"),
             (teams, "user-team record(s)"),
+            (len(insight.repos.rows), "repository day record(s)"),
         )
         if count
     ]
@@ -353,24 +354,28 @@ def _scope_sections(insight: Insight, newest: DayInsight, title: str) -> list[st
     return sections + _teams(newest)
 
 
-def render_insight(insight: Insight) -> str:
+def render_insight(insight: Insight, *, show_repositories: bool = False) -> str:
     """The whole usage summary, per organization or enterprise: headline, extras, trend,
-    feature chart, breakdowns, teams. Sections without data are left out; the text ends
-    with one newline.
+    feature chart, breakdowns, teams, repositories (private and internal names only with
+    ``show_repositories``). Sections without data are left out; the text ends with one
+    newline.
     """
-    if not insight.days:
+    from .repos import repos_sections
+
+    if not insight.days and not insight.repos:
         return (
             "## Copilot usage\n\n"
             "No Copilot usage record was found in the files read.\n\n" + _sources(insight) + "\n"
         )
     sections: list[str] = []
-    scopes = insight.scopes
+    scopes = list(dict.fromkeys([*insight.scopes, *(r.scope for r in insight.repos.rows)]))
     for scope in scopes:
         part = insight.for_scope(scope)
         newest = part.newest
-        assert newest is not None
         title = f" of {_code(scope)}" if len(scopes) > 1 and scope else ""
-        sections += _scope_sections(part, newest, title)
+        if newest is not None:
+            sections += _scope_sections(part, newest, title)
+        sections += repos_sections(part.repos, show=show_repositories)
     sections.append(_sources(insight))
     sections += [f"Note: {markdown_text(note)}" for note in insight.notes]
     return "\n\n".join(sections) + "\n"

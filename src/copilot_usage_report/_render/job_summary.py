@@ -42,10 +42,13 @@ def human_bytes(size: int) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def render_result(result: RunResult, insight: Insight | None = None) -> str:
+def render_result(
+    result: RunResult, insight: Insight | None = None, *, show_repositories: bool = False
+) -> str:
     """The job summary of a successful run: each report with a table of its files.
 
-    With ``insight``, the usage numbers follow (``render_insight``): still no login.
+    With ``insight``, the usage numbers follow (``render_insight``): still no login, and
+    private and internal repositories' names only with ``show_repositories``.
     """
     days = result.days
     span = (
@@ -104,7 +107,7 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
     if insight is not None:
         from .insight import render_insight
 
-        text += "\n" + render_insight(insight)
+        text += "\n" + render_insight(insight, show_repositories=show_repositories)
     return cut_tables(text, _run_file(result, "metrics.json" if insight else "index.json"))
 
 

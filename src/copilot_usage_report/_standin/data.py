@@ -12,8 +12,8 @@ The people behind the numbers (``people``): their rows per day are summed
 into the aggregate records here, so the reports of one day agree. Fields are those
 of GitHub's newest published samples: aggregate files wrap their days in
 ``day_totals``; per-user, user-teams and repos reports are NDJSON. GitHub documents
-no repos record; ours is one row per repository with a ``pull_requests`` object
-shaped like the aggregate's.
+no full repos record; ours (``repos``) is one row per repository with GitHub's fields
+(``repo_id``, ``repo_visibility``, ``pull_requests``, ``pull_request_review_times``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import random
 from datetime import date, timedelta
 
 from .people import COUNTS, TEAM_IDS, TEAMS, USERS, Record, ScopeName, day_rows, distinct, scope_ids
+from .repos import repo_rows
 from .value import day_value
 
 __all__ = [
@@ -47,20 +48,6 @@ DEMO_ENTERPRISE = "octo-demo-enterprise"
 #: Days of history before the newest report day (so HISTORY_DAYS + 1 calendar days in all).
 HISTORY_DAYS = 120
 _NO_GAP_DAYS = 10
-_REPOS = ("web-app", "api-gateway", "billing", "data-pipeline", "ios-app", "infra", "docs")
-_PR_FIELDS = (
-    "total_created",
-    "total_created_by_copilot",
-    "total_reviewed",
-    "total_reviewed_by_copilot",
-    "total_merged",
-    "total_merged_created_by_copilot",
-    "total_merged_reviewed_by_copilot",
-    "total_suggestions",
-    "total_copilot_suggestions",
-    "total_applied_suggestions",
-    "total_copilot_applied_suggestions",
-)
 
 
 def newest_day(today: date) -> date:
@@ -223,31 +210,6 @@ def user_teams_file(scope: ScopeName, day: date) -> bytes:
 
 
 def repos_file(scope: ScopeName, day: date) -> bytes:
-    """``repos-1-day``: one row per repository with pull-request activity that day."""
-    rng = random.Random(f"repos:{scope}:{day.isoformat()}")
-    rows = []
-    for n, name in enumerate(_REPOS):
-        if rng.random() < 0.3:
-            continue
-        created = rng.randint(1, 9)
-        by_copilot = rng.randint(0, created // 2)
-        reviewed = rng.randint(0, created)
-        rows.append(
-            {
-                "day": day.isoformat(),
-                **scope_ids(scope),
-                "repository_id": 700100 + n,
-                "repository": f"{DEMO_ORG}/{name}",
-                "pull_requests": {
-                    **dict.fromkeys(_PR_FIELDS, 0),
-                    "total_created": created,
-                    "total_created_by_copilot": by_copilot,
-                    "total_reviewed": created,
-                    "total_reviewed_by_copilot": reviewed,
-                    "total_merged": max(0, created - 1),
-                    "total_merged_created_by_copilot": by_copilot,
-                    "total_merged_reviewed_by_copilot": min(reviewed, max(0, created - 1)),
-                },
-            }
-        )
-    return _ndjson(rows)
+    """``repos-1-day``: one row per repository active that day, a share of the day's
+    ``pull_requests`` (``repos.repo_rows``)."""
+    return _ndjson(repo_rows(scope, day, _day_total(scope, day)["pull_requests"]))

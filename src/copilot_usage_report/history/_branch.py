@@ -194,9 +194,14 @@ class SeatRules(TypedDict):
 
     inactive_days: int
     seat_price: float | None
+    show_repositories: bool
 
 
-_DEFAULT_RULES: SeatRules = {"inactive_days": DEFAULT_INACTIVE_DAYS, "seat_price": None}
+_DEFAULT_RULES: SeatRules = {
+    "inactive_days": DEFAULT_INACTIVE_DAYS,
+    "seat_price": None,
+    "show_repositories": False,
+}
 
 
 def _regenerate(
@@ -275,14 +280,20 @@ def publish_history(
     git_factory: Callable[..., Git] = Git,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     seat_price: float | None = None,
+    show_repositories: bool = False,
 ) -> PublishResult:
     """Commit the archive's day folders to ``branch`` and push, retrying a moved branch.
 
     ``site``, when given, receives the dashboard and the SQLite database built
     over the whole branch after the push (for the artifact). ``inactive_days`` and
-    ``seat_price`` are the seat rules of the page (``build``).
+    ``seat_price`` are the seat rules of the page (``build``); ``show_repositories`` names
+    private and internal repositories on it.
     """
-    rules: SeatRules = {"inactive_days": inactive_days, "seat_price": seat_price}
+    rules: SeatRules = {
+        "inactive_days": inactive_days,
+        "seat_price": seat_price,
+        "show_repositories": show_repositories,
+    }
     try:
         with tempfile.TemporaryDirectory(prefix="copilot-usage-history-", dir=work_dir) as tmp:
             scratch = Path(tmp)
@@ -297,6 +308,7 @@ def publish_history(
                 per_user=per_user,
                 max_file_bytes=max_file_bytes,
                 warn=warn,
+                repositories=show_repositories,
             )
             git.run("init", "--quiet")
             git.run("remote", "add", "origin", f"{server.rstrip('/')}/{repository}.git")

@@ -67,6 +67,7 @@ def build(
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     seat_price: float | None = None,
     require_reports: bool = True,
+    show_repositories: bool = False,
 ) -> BuildResult:
     """Read every verified day folder under ``sources`` and write the history into ``out``.
 
@@ -77,7 +78,8 @@ def build(
     written: a history of nothing is a wrong folder named, not a success. ``inactive_days``
     and ``seat_price`` (``None``: list price) are the seat rules of the page and
     ``seat_days.inactive``; the database keeps what they apply to, so another value needs no
-    rebuild.
+    rebuild. ``show_repositories`` names private and internal repositories on the page and
+    in their CSV (the database keeps every name).
     """
     for source in sources:
         if not Path(source).exists():
@@ -97,7 +99,12 @@ def build(
     except OSError as exc:
         raise OutputError(f"cannot create the folder {out}: {exc.strerror or exc}.") from None
     options = Options(users=users, logins=show_logins and users)
-    asked = PartOptions(logins=options.logins, inactive_days=inactive_days, seat_price=seat_price)
+    asked = PartOptions(
+        logins=options.logins,
+        inactive_days=inactive_days,
+        seat_price=seat_price,
+        repositories=show_repositories,
+    )
     db_path = out / DATABASE_NAME if database else None
     with closing(_open(db_path, options)) as (db):
         parts = history_parts()  # the kinds with tables of their own (the seat list's)

@@ -2,12 +2,13 @@
 
 The metrics reports' records go into ``days``, ``users`` and ``teams`` (``_update``); a
 kind registered here keeps its own tables instead (the seat list: ``seats`` and
-``seat_days``, ``_seats``; AI credits billed: ``credits_billed``, ``_credits``). ``build``
+``seat_days``, ``_seats``; AI credits billed: ``credits_billed``, ``_credits``; repositories'
+days: ``repositories`` and ``review_times``, ``_repos``). ``build``
 hands each part every verified file of the archive and the open transaction: the part takes
 its kind's files, keeps them in its tables, and gives the page its section of each scope and
 the CSV files beside the database, as the build was asked (``PartOptions``: logins, and the
-seat rules a part may apply when it draws). The seat list's and AI credits billed's rows are
-built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
+seat rules a part may apply when it draws). The seat list's, AI credits billed's and the
+repositories' rows are built in; ``register_history`` adds a plug-in's (``_app/kinds.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class PartOptions:
     logins: bool = False
     inactive_days: int = DEFAULT_INACTIVE_DAYS
     seat_price: float | None = None
+    #: ``--show-repositories``: name private and internal repositories on the page and in CSV.
+    repositories: bool = False
 
 
 class HistoryPart(Protocol):
@@ -139,11 +142,38 @@ class _Credits:
         return self._part().tables(db, options)
 
 
+class _Repos:
+    """Repositories' days (``_repos``, ``_repospage``), imported when used."""
+
+    def known(self, db: sqlite3.Connection) -> Mapping[tuple[str, str, str, str], Any]:
+        from ._repos import known_repo_files
+
+        return known_repo_files(db)
+
+    def update(
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
+    ) -> tuple[list[str], int]:
+        from ._repos import update_repos
+
+        return update_repos(db, files)
+
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._repospage import render_repos
+
+        return render_repos(db, show=options.repositories)
+
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._repos import repos_csv
+
+        return repos_csv(db, show=options.repositories)
+
+
 #: Each kind with tables of its own, by name: the built-in rows (``aggregate-value``: no kind
 #: of its own, the value fields of the aggregate records that ``days`` reads).
 _PARTS: dict[str, HistoryPart] = {
     SEATS: _Seats(),
     CREDITS: _Credits(),
+    "repos-1-day": _Repos(),
     "aggregate-value": _Value(),
 }
 

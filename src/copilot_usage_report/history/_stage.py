@@ -11,6 +11,8 @@ Invariants this module keeps:
   byte-for-byte reproducibly (no time stamp, no name in the header); their
   manifest entry then names the ``.gz`` file with its size and SHA-256 and
   keeps the original's under ``uncompressed``: both hashes are recorded.
+- Per-repository reports (``repos-1-day``), which name private and internal repositories, are
+  taken only with ``show-repositories``, as they are.
 - No file larger than GitHub's per-file limit is ever staged: the run stops
   with one line naming it, before anything is sent.
 """
@@ -136,17 +138,23 @@ def stage_days(
     per_user: bool,
     max_file_bytes: int = MAX_FILE_BYTES,
     warn: Callable[[str], None] = lambda _: None,
+    repositories: bool = False,
 ) -> list[StagedDay]:
-    """The archive's verified day folders, with per-user files compressed into ``scratch``.
+    """The archive's verified day folders, with per-user files compressed into ``scratch``;
+    per-repository reports only with ``repositories`` (``show-repositories``).
 
     Raises ``HistoryBranchError`` when a file would exceed ``max_file_bytes``.
     """
     staged: list[StagedDay] = []
     left_out: set[str] = set()
+    repos_left_out = False
     for kind, scope, report, day, folder in _day_folders(archive):
         relative = Path(kind, scope, report, day)
         if is_per_user(report) and not per_user:
             left_out.add(report)
+            continue
+        if report_grain(report) == "repos" and not repositories:
+            repos_left_out = True
             continue
         admitted = admit(folder)
         if isinstance(admitted, Refusal):
@@ -197,5 +205,11 @@ def stage_days(
         warn(
             f"Per-user reports ({', '.join(sorted(left_out))}) stay out of the history branch; "
             "set history-per-user: true (--per-user at a terminal) to keep them there, compressed."
+        )
+    if repos_left_out:
+        warn(
+            "Per-repository reports (repos-1-day), which name private and internal "
+            "repositories, stay out of the history branch; set show-repositories: true "
+            "(--show-repositories at a terminal) to keep them there."
         )
     return staged

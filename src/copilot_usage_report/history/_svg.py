@@ -107,9 +107,11 @@ def line_chart(
     ceiling: float | None = None,
     fmt: Callable[[float], str] = _number,
     partial: Sequence[bool] | None = None,
+    joined_within: int | None = None,
 ) -> str:
     """An SVG line chart of ``series`` over ``days`` (equal-length sequences); a point
-    whose ``partial`` is true is drawn hollow, the segments to it dashed."""
+    whose ``partial`` is true is drawn hollow, the segments to it dashed. Points up to
+    ``joined_within`` days apart are joined (default: the usual step between them)."""
     values = [v for _, vs in series for v in vs if v is not None]
     if ceiling is not None:
         top, step = ceiling, ceiling / 4
@@ -144,7 +146,7 @@ def line_chart(
     parts += _x_axis(days[0], days[-1], at)
     xs = [at(d) for d in days]
     flags = list(partial) if partial is not None else [False] * len(days)
-    limit = _gap_days(days)
+    limit = _gap_days(days) if joined_within is None else joined_within
     joined = [
         i > 0 and days[i].toordinal() - days[i - 1].toordinal() <= limit for i in range(len(days))
     ]
