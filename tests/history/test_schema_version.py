@@ -33,8 +33,8 @@ def test_a_schema_2_database_is_rebuilt_with_githubs_names(tmp_path: Path) -> No
 
     result = build([tmp_path / "a"], tmp_path / "site")
 
-    assert SCHEMA_VERSION == "3" and result.added > 0
-    assert query(database, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert SCHEMA_VERSION == "4" and result.added > 0
+    assert query(database, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
     columns = {row[1] for row in query(database, "PRAGMA table_info(days)")}
     assert {"code_completions_suggested", "average_chat_requests_per_active_user"} <= columns
     assert not {"code_completions_shown", "chat_requests_per_active_user"} & columns

@@ -32,8 +32,10 @@ __all__ = [
 
 #: A database of another version is built again from the archive (``_build``). 3: the
 #: derived columns under GitHub's names (``code_completions_suggested``,
-#: ``average_chat_requests_per_active_user``), records filed by the one classifier.
-SCHEMA_VERSION = "3"
+#: ``average_chat_requests_per_active_user``), records filed by the one classifier. 4: the
+#: aggregate days' ``pull_requests``, ``agent_usage`` and ``adoption_phases`` (read with
+#: ``days``, so a database of 3 is read again to fill them).
+SCHEMA_VERSION = "4"
 
 #: The activity counts every breakdown, team and user row carries (GitHub's names, in order).
 ACTIVITY = ACTIVITY_FIELDS
