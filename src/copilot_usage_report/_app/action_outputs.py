@@ -31,6 +31,8 @@ ACTION_OUTPUTS: Final = (
     "weekly-active-users",
     "monthly-active-users",
     "acceptance-rate",
+    "ai-credits-used",
+    "ai-credits-cost-usd",
     "seats-total",
     "seats-active",
     "seats-inactive",

@@ -127,7 +127,8 @@ def compact_metrics(insight: Insight, metrics_file: str, room: int) -> dict[str,
         "days": 0,
         "file": metrics_file,
     }
-    result = {"start_day": full["start_day"], "end_day": full["end_day"], "days": entries}
+    result = {"start_day": full["start_day"], "end_day": full["end_day"], **insight.credits()}
+    result["days"] = entries
     result["left_out"] = left_out
     droppable = [id(day) not in newest for day in insight.days]
     while utf16_size(json.dumps(result)) > room and any(droppable):

@@ -164,7 +164,8 @@ def _report(
     mask_links(result.download_links)
     write_outputs(outputs)
     if settings is None or settings.job_summary:
-        write_summary(render_result(result, insight))
+        pool = None if settings is None else settings.credit_pool
+        write_summary(render_result(result, insight, credit_pool=pool))
     if as_json:
         # The links' signatures stay in the outputs file; what is printed holds none.
         print(scrub(json.dumps(outputs, indent=2)))

@@ -285,7 +285,15 @@ def _text(value: object) -> str | None:
 class Aggregate:
     """One aggregate record reduced to what the insight shows."""
 
-    __slots__ = ("cli", "copilot_app", "counts", "phases", "pull_requests", "sums")
+    __slots__ = (
+        "cli",
+        "copilot_app",
+        "counts",
+        "phases",
+        "phases_as_sent",
+        "pull_requests",
+        "sums",
+    )
 
     def __init__(self, record: Mapping[str, Any]) -> None:
         self.sums = Sums()
@@ -310,6 +318,8 @@ class Aggregate:
         phases = record.get("totals_by_ai_adoption_phase") or []
         if type(phases) is not list or not all(type(p) is dict for p in phases):
             raise Bad
+        #: The list as sent, for the impact by phase (``impact``: its averages per user).
+        self.phases_as_sent = phases
         self.phases = [
             {
                 "phase": _text(p.get("phase")),

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .._metrics import ACTIVITY_LABELS, Activity, DayInsight, Dimension, Insight, Row
+from .._metrics import ACTIVITY_LABELS, Activity, DayInsight, Dimension, Insight, Row, SeatCounts
 from .markdown import markdown_code, markdown_text
 
 __all__ = ["render_insight"]
@@ -347,10 +347,15 @@ def _teams(newest: DayInsight) -> list[str]:
     ]
 
 
-def _scope_sections(insight: Insight, newest: DayInsight, title: str) -> list[str]:
+def _scope_sections(
+    insight: Insight, newest: DayInsight, title: str, cost: tuple[Any, int | None]
+) -> list[str]:
+    from .usercost import credit_sections, impact_sections
+
     several = len(insight.days) > 1
     sections = [f"## Copilot usage{title} {_period(insight)}", _headline(insight, newest)]
     sections += _extras(insight, newest)
+    sections += credit_sections(insight, *cost) + impact_sections(insight, cost[0])
     if several:
         sections += ["### Trend by day", _trend(insight.days)]
     chart = _feature_chart(insight.rows("feature"))
@@ -366,10 +371,13 @@ def _scope_sections(insight: Insight, newest: DayInsight, title: str) -> list[st
     return sections + _teams(newest)
 
 
-def render_insight(insight: Insight) -> str:
-    """The whole usage summary, per organization or enterprise: headline, extras, trend,
-    feature chart, breakdowns, teams. Sections without data are left out; the text ends
-    with one newline.
+def render_insight(
+    insight: Insight, seats: SeatCounts | None = None, credit_pool: int | None = None
+) -> str:
+    """The whole usage summary, per organization or enterprise: headline, extras, AI credits
+    and cost (``seats``: the run's seat list, for its month's cost; ``credit_pool``: credits a
+    seat adds to the pool), impact by phase, trend, feature chart, breakdowns, teams. Sections
+    without data are left out; the text ends with one newline.
     """
     if not insight.days:
         return (
@@ -383,7 +391,7 @@ def render_insight(insight: Insight) -> str:
         newest = part.newest
         assert newest is not None
         title = f" of {_code(scope)}" if len(scopes) > 1 and scope else ""
-        sections += _scope_sections(part, newest, title)
+        sections += _scope_sections(part, newest, title, (seats, credit_pool))
     sections.append(_sources(insight))
     sections += [f"Note: {markdown_text(note)}" for note in insight.notes]
     return "\n\n".join(sections) + "\n"

@@ -42,10 +42,13 @@ def human_bytes(size: int) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def render_result(result: RunResult, insight: Insight | None = None) -> str:
+def render_result(
+    result: RunResult, insight: Insight | None = None, *, credit_pool: int | None = None
+) -> str:
     """The job summary of a successful run: each report with a table of its files.
 
-    With ``insight``, the usage numbers follow (``render_insight``): still no login.
+    With ``insight``, the usage numbers follow (``render_insight``, with the run's seat list
+    for the cost and ``credit_pool``): still no login.
     """
     days = result.days
     span = (
@@ -102,9 +105,11 @@ def render_result(result: RunResult, insight: Insight | None = None) -> str:
 
         text += render_sections(result.numbers)
     if insight is not None:
+        from .._metrics import SeatCounts
         from .insight import render_insight
 
-        text += "\n" + render_insight(insight)
+        seats = next((n for _, n in result.numbers if isinstance(n, SeatCounts)), None)
+        text += "\n" + render_insight(insight, seats, credit_pool)
     return cut_tables(text, _run_file(result, "metrics.json" if insight else "index.json"))
 
 
