@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from .precedence import Rank as Rank
     from .precedence import report_rank as report_rank
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
+    from .records import RecordError as RecordError
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line
     from .records import require_report_files as require_report_files

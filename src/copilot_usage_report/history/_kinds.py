@@ -92,8 +92,34 @@ class _Seats:
         return {} if text is None else {"seats.csv": text}
 
 
-#: Each kind with tables of its own, by name: the built-in rows.
-_PARTS: dict[str, HistoryPart] = {SEATS: _Seats()}
+class _UserCost:
+    """AI credits used, cost and impact by month (``_usercost``, ``_usercostpage``): read from
+    the reports' own 1-day folders, so its name is no kind's and it takes no folder away."""
+
+    def known(self, db: sqlite3.Connection) -> Mapping[tuple[str, str, str, str], Any]:
+        return {}  # it compares the files itself (``usercost_sources``)
+
+    def update(
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
+    ) -> tuple[list[str], int]:
+        from ._usercost import update_usercost
+
+        return update_usercost(db, files, options.seat_price)
+
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._usercostpage import usercost_sections
+
+        return usercost_sections(db)
+
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._usercostpage import usercost_csv
+
+        return usercost_csv(db)
+
+
+#: Each kind with tables of its own, by name: the built-in rows (``usercost`` is no kind:
+#: the credits, cost and impact read from the reports' folders, which stay the reports').
+_PARTS: dict[str, HistoryPart] = {SEATS: _Seats(), "usercost": _UserCost()}
 
 
 def register_history(name: str, part: HistoryPart) -> None:
