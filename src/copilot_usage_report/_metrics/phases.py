@@ -25,25 +25,35 @@ def add_phases(
     users: Counter[Phase],
     credits: dict[Phase, list[float]],
     phases: Sequence[Any],
-    spent: Sequence[Any],
+    spent: Sequence[Any] | None,
 ) -> None:
     """Count a block's rows per phase (``phases``, a column), and add their credits
-    (``spent``, the aligned ``ai_credits_used`` column, checked as numbers already)."""
-    by_phase: dict[Phase, list[float]] = {}
-    for phase, used in zip(phases, spent, strict=True):
-        if not phase:
-            continue
-        if type(phase) is dict:
-            at = (phase.get("phase_number"), phase.get("phase"))
-        elif isinstance(phase, FastPhase):
-            at = (phase.phase_number, phase.phase)
-        else:
-            continue
-        users[at] += 1
+    (``spent``, the aligned ``ai_credits_used`` column, checked as numbers already; ``None``
+    when no row of the block has credits). Python work per row is one list item and, with
+    credits, one dict look-up: the rest runs in C (``Counter.update``, ``map``)."""
+    keys: list[Any] = [
+        (p.phase_number, p.phase)
+        if type(p) is FastPhase
+        else (p.get("phase_number"), p.get("phase"))
+        if type(p) is dict and p
+        else None
+        for p in phases
+    ]
+    users.update(keys)  # in C; the rows without a phase are taken out below
+    users.pop(None, None)  # type: ignore[call-overload]
+    if spent is None:
+        return
+    by_phase: dict[Any, list[Any]] = {}
+    for at, used in zip(keys, spent, strict=True):
         if used is not None:
-            by_phase.setdefault(at, []).append(float(used))
+            kept = by_phase.get(at)
+            if kept is None:
+                by_phase[at] = [used]
+            else:
+                kept.append(used)
+    by_phase.pop(None, None)
     for at, values in by_phase.items():
-        credits[at] = exact_sum(credits.get(at, ()), values)
+        credits[at] = exact_sum(credits.get(at, ()), list(map(float, values)))
 
 
 def phase_rows(users: Counter[Phase], credits: dict[Phase, list[float]]) -> list[dict[str, Any]]:

@@ -191,7 +191,12 @@ class _Day:
                 raise Bad from None
             self.credits = exact_sum(self.credits or (), values)
             self.teams.add_credits(ids, spent)
-        add_phases(self.phases, self.phase_credits, column(records, "ai_adoption_phase"), spent)
+        add_phases(
+            self.phases,
+            self.phase_credits,
+            column(records, "ai_adoption_phase"),
+            spent if credits else None,
+        )
 
     def merge(self, other: _Day) -> None:
         """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
