@@ -178,3 +178,16 @@ def test_no_credits_no_cost_rows(tmp_path):
     assert month_costs(insight.days, {"2026-11": {"business": 3}}) == []
     assert insight.credits() == {}
     assert date(2026, 11, 2) in {d.day for d in insight.days}
+
+
+def test_the_cloud_agent_flag_falls_back_to_its_old_name(tmp_path):
+    """A row without used_copilot_cloud_agent counts by used_copilot_coding_agent; the new wins."""
+    day = "2026-07-02"
+    rows = [user(n, day, None) for n in range(1, 6)]
+    rows[0]["used_copilot_coding_agent"] = True  # old row: the old name only
+    rows[1] |= {"used_copilot_cloud_agent": True, "used_copilot_coding_agent": True}
+    rows[2] |= {"used_copilot_cloud_agent": False, "used_copilot_coding_agent": True}
+    rows[3]["used_copilot_cloud_agent"] = True  # after the old name's deprecation
+    (only,) = tallied(tmp_path, rows).days
+    assert only.users_used["used_copilot_cloud_agent"] == 3  # rows 0, 1 and 3
+    assert only.users_used["used_copilot_coding_agent"] == 3  # GitHub's old field, as sent

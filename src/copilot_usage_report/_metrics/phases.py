@@ -1,4 +1,5 @@
-"""Per-user rows by GitHub's ``ai_adoption_phase``: users and AI credits used per phase.
+"""Per-user rows by GitHub's ``ai_adoption_phase``: users and AI credits used per phase; and
+the cloud agent flag read with its fallback (``used_copilot_coding_agent``, its old name).
 
 A row's phase is its ``ai_adoption_phase`` object (``phase``, ``phase_number``); a row
 without one is in no phase here. Credits are kept as exact partial sums (``sums.exact_sum``),
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .fast import FastPhase
 from .sums import exact_sum
 
-__all__ = ["Phase", "add_phases", "phase_rows"]
+__all__ = ["CLOUD", "Phase", "add_phases", "cloud_fallback", "phase_rows"]
+
+CLOUD = "used_copilot_cloud_agent"
 
 #: A phase as the rows name it: ``(phase_number, phase)``.
 Phase = tuple[Any, Any]
@@ -64,3 +67,13 @@ def phase_rows(users: Counter[Phase], credits: dict[Phase, list[float]]) -> list
         used = None if parts is None else round(math.fsum(parts), 6)
         out.append({"phase": label, "phase_number": number, "users": n, "ai_credits_used": used})
     return out
+
+
+def cloud_fallback(cloud: Sequence[Any], flags: Mapping[str, Sequence[Any]]) -> int:
+    """Rows without ``used_copilot_cloud_agent`` whose ``used_copilot_coding_agent`` is true
+    (GitHub sends both with one value since 2026-04-23, older rows the old one only): counted
+    as cloud agent users. No Python work a row unless a row lacks the new field."""
+    if None not in cloud:
+        return 0
+    coding = flags["used_copilot_coding_agent"]
+    return sum(1 for new, old in zip(cloud, coding, strict=True) if new is None and old is True)

@@ -26,7 +26,7 @@ from .._core import Grain
 from .feed import FileTally, OnRecord
 from .model import DayInsight, Insight
 from .notes import Notes
-from .phases import add_phases, phase_rows
+from .phases import CLOUD, add_phases, cloud_fallback, phase_rows
 from .precedence import LOOSE, Rank
 from .records import RecordError, read_records
 from .sums import Aggregate, Bad, Sums, add_usage, column, exact_sum, key, usage, usage_out
@@ -157,6 +157,8 @@ class _Day:
             if True in values:
                 flags[flag] = values
                 self.used[flag] += values.count(True)
+        if "used_copilot_coding_agent" in flags:  # GitHub's old name: the fallback of the new
+            self.used[CLOUD] += cloud_fallback(column(records, CLOUD), flags)
         none = [None] * len(records)
         ide = list(
             map(
