@@ -120,7 +120,7 @@ def _impact(db: sqlite3.Connection, scope: str) -> str:
     )  # fmt: skip
 
 
-def _by(db: sqlite3.Connection, scope: str, table: str, key: str, title: str) -> str:
+def _by(db: sqlite3.Connection, scope: str, table: str, key: str, label: str) -> str:
     rows = db.execute(
         f"SELECT {key}, SUM(ai_credits_used) AS c FROM {table} WHERE scope = ? "  # noqa: S608
         f"AND ai_credits_used IS NOT NULL GROUP BY {key} ORDER BY c DESC",
@@ -129,7 +129,8 @@ def _by(db: sqlite3.Connection, scope: str, table: str, key: str, title: str) ->
     if not rows:
         return ""
     body = [[escape(str(r[0])), _cell(r[1])] for r in rows]
-    return f"<h3>{escape(title)}</h3>" + _table(table, [key, "Credits used"], body)
+    title = f"AI credits used by {label.lower()} (all days)"
+    return f"<h3>{escape(title)}</h3>" + _table(table, [label, "Credits used"], body)
 
 
 def usercost_sections(db: sqlite3.Connection) -> dict[str, str]:
@@ -139,8 +140,8 @@ def usercost_sections(db: sqlite3.Connection) -> dict[str, str]:
         out[scope] = (
             f'<div class="usercost" data-usercost="{escape(scope)}"><h2>AI credits and cost</h2>'
             + _costs(rows)
-            + _by(db, scope, "team_credit_days", "slug", "AI credits used by team (all days)")
-            + _by(db, scope, "phase_days", "phase", "AI credits used by adoption phase (all days)")
+            + _by(db, scope, "team_credit_days", "slug", "Team")
+            + _by(db, scope, "phase_days", "phase", "Phase")
             + _impact(db, scope)
             + "</div>"
         )
