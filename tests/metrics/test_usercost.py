@@ -78,11 +78,13 @@ def test_a_user_in_two_teams_counts_their_credits_in_both(tmp_path):
             member(1, day, "beta"),
             member(3, day, "beta"),
             member(4, day, "gamma"),  # no per-user row: no credits known
+            user(5, day, 0.0),
+            member(5, day, "delta"),  # a row saying 0: 0, not unknown
         ],
     )
     (only,) = insight.days
     credits = {t.slug: t.ai_credits_used for t in only.teams}
-    assert credits == {"alpha": 14.75, "beta": 10.25, "gamma": None}
+    assert credits == {"alpha": 14.75, "beta": 10.25, "gamma": None, "delta": 0.0}
     assert only.ai_credits_used == pytest.approx(14.75)
     assert insight.credits() == {"ai_credits_used": 14.75, "ai_credits_cost_usd": 0.15}
 

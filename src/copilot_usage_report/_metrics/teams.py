@@ -123,7 +123,8 @@ class Teams:
         activity = self.activity if self.memberships else {}
         credits: dict[Any, Any] = self.credits if self.memberships else {}
         for slug, members in self.memberships.items():
-            spent = [c for c in map(credits.get, members) if c is not None] if credits else []
+            # credits of members with a row: in C (a zero adds nothing; ``None`` is none said)
+            spent = list(filter(None, map(credits.get, members))) if credits else []
             sums = [0] * len(ACTIVITY_FIELDS)
             active = 0
             for user in members:
@@ -133,7 +134,12 @@ class Teams:
                 active += 1
                 for i, value in enumerate(counts):
                     sums[i] += value or 0
-            used = round(fsum(spent), 6) if spent else None
+            used = round(fsum(spent), 6) if spent else _zero(credits, members)
             out.append(TeamRow(slug, self.names[slug], active, len(members), Activity(*sums), used))
         out.sort(key=lambda t: (-t.active_users, t.slug))
         return out
+
+
+def _zero(credits: dict[Any, Any], members: set[Any]) -> float | None:
+    """A team whose members' rows all say 0 credits used: 0.0; ``None`` when none says any."""
+    return 0.0 if credits and any(credits.get(m) is not None for m in members) else None
