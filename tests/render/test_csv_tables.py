@@ -95,6 +95,7 @@ def test_every_table_lands_beside_the_files_with_its_columns_and_rows(reference)
         [
             *["2026-11-20", "999", "13213", slug, str(team_id), "2", "2"],
             *[str(sum(by_id[u].get(name, 0) for u in ids)) for name in ACTIVITY],
+            _credits(by_id[u].get("ai_credits_used") for u in ids),  # 1001 counts in both
         ]
         for (slug, ids), team_id in zip(members.items(), (43, 42), strict=True)
     ]
@@ -174,3 +175,9 @@ def test_a_report_file_is_never_overwritten_by_a_table(tmp_path):
         write_csv([tmp_path])
     assert (tmp_path / "totals.csv").read_bytes() == record
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "totals.csv"]
+
+
+def _credits(values: object) -> str:
+    """A team's ``ai_credits_used`` cell: its members' credits summed, empty when none has any."""
+    found = [v for v in values if v is not None]  # type: ignore[attr-defined]
+    return str(sum(found)) if found else ""

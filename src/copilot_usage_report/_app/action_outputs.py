@@ -36,6 +36,8 @@ ACTION_OUTPUTS: Final = (
     "prs-created-by-copilot",
     "prs-merged-created-by-copilot",
     "prs-reviewed-by-copilot",
+    "ai-credits-used",
+    "ai-credits-cost-usd",
     "seats-total",
     "seats-active",
     "seats-inactive",

@@ -127,9 +127,10 @@ def compact_metrics(insight: Insight, metrics_file: str, room: int) -> dict[str,
         "days": 0,
         "file": metrics_file,
     }
-    result = {"start_day": full["start_day"], "end_day": full["end_day"], "days": entries}
+    result = {"start_day": full["start_day"], "end_day": full["end_day"], **insight.credits()}
     if "pull_requests" in full:  # the range's sums: a few numbers per scope
         result["pull_requests"] = full["pull_requests"]
+    result["days"] = entries
     result["left_out"] = left_out
     droppable = [id(day) not in newest for day in insight.days]
     while utf16_size(json.dumps(result)) > room and any(droppable):

@@ -165,7 +165,8 @@ def _report(
     write_outputs(outputs)
     if settings is None or settings.job_summary:
         shown = settings is not None and settings.show_repositories
-        write_summary(render_result(result, insight, show_repositories=shown))
+        pool = None if settings is None else settings.credit_pool
+        write_summary(render_result(result, insight, show_repositories=shown, credit_pool=pool))
     if as_json:
         # The links' signatures stay in the outputs file; what is printed holds none.
         print(scrub(json.dumps(outputs, indent=2)))

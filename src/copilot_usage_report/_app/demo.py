@@ -203,7 +203,14 @@ def run_demo(args: argparse.Namespace, *, report: Report) -> int:
     for when, names in later:
         print(f"  {', '.join(names)}: set {when}")
     print("\nJob summary (Markdown, as GitHub renders it on the run page):\n")
-    print(render_result(result, insight, show_repositories=settings.show_repositories))
+    print(
+        render_result(
+            result,
+            insight,
+            show_repositories=settings.show_repositories,
+            credit_pool=settings.credit_pool,
+        )
+    )
     print(
         f"Dashboard of the {dashboard.days} archived day(s) (database, daily.csv, page): open "
         f"{dashboard.page}"

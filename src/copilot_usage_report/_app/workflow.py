@@ -200,6 +200,10 @@ def metric_outputs(
         ),
     }
     outputs.update(pr_outputs(insight))
+    credits = insight.credits()  # set when the per-user rows carry credits
+    if credits:
+        outputs["ai-credits-used"] = f"{credits['ai_credits_used']:.2f}"
+        outputs["ai-credits-cost-usd"] = f"{credits['ai_credits_cost_usd']:.2f}"
     if compact:
         outputs["metrics"] = json.dumps(compact_metrics(insight, metrics_file, BUDGET // 2))
     return outputs

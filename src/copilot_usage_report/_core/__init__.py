@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from .links import redact as redact
     from .links import redact_text as redact_text
     from .links import safe_file_name as safe_file_name
+    from .options import CREDIT_POOLS as CREDIT_POOLS
+    from .options import CREDIT_USD as CREDIT_USD
     from .options import DEFAULT_INACTIVE_DAYS as DEFAULT_INACTIVE_DAYS
     from .options import DEFAULT_OUTPUT_DIR as DEFAULT_OUTPUT_DIR
     from .options import ENV_COMMANDS as ENV_COMMANDS

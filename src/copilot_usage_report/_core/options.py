@@ -21,6 +21,7 @@ from .values import (
     Parser,
     api_version,
     flag,
+    optional_credits,
     optional_price,
     parse_size,
     report_format,
@@ -31,6 +32,8 @@ from .values import (
 __all__ = [
     "ACTION_ONLY_INPUTS",
     "COMMANDS",
+    "CREDIT_POOLS",
+    "CREDIT_USD",
     "DEFAULT_API_URL",
     "DEFAULT_DEADLINE",
     "DEFAULT_INACTIVE_DAYS",
@@ -56,6 +59,10 @@ MAX_INACTIVE_DAYS = 365
 #: USD a Copilot seat costs a month at list price, by GitHub's ``plan_type``: the cost of
 #: inactive seats when ``seat-price`` is empty (a plan not listed costs as ``business``).
 LIST_PRICES: Mapping[str, float] = MappingProxyType({"business": 19.0, "enterprise": 39.0})
+#: AI credits a seat adds to the pool each month, by ``plan_type``, when ``credit-pool`` is
+#: empty (a plan not listed adds as ``business``); USD an AI credit costs.
+CREDIT_POOLS: Mapping[str, int] = MappingProxyType({"business": 1900, "enterprise": 3900})
+CREDIT_USD = 0.01
 #: The commands that take options from this table; ``fetch`` and ``publish-history`` (which
 #: the action runs) read the environment.
 COMMANDS = ("fetch", "demo", "summarize", "history", "publish-history")
@@ -326,6 +333,16 @@ OPTIONS: tuple[Option, ...] = (
             ("history", _HISTORY_PRICE),
             ("publish-history", _HISTORY_PRICE),
         ),
+    ),
+    Option(
+        "credit_pool",
+        "AI credits a seat adds to the monthly pool, for cost beyond the pool",
+        "AI credits each seat adds to the monthly pooled allowance, for the cost of credits "
+        "beyond it; empty means GitHub's (1900 Business, 3900 Enterprise).",
+        shown="Business 1900, Enterprise 3900",
+        parse=optional_credits,
+        metavar="CREDITS",
+        commands=_RUN,
     ),
     Option(
         "job_summary",

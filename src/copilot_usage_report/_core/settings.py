@@ -127,6 +127,8 @@ class Settings:
     inactive_days: int
     #: ``copilot-seats``: USD a seat costs a month; ``None``: the plan's list price.
     seat_price: float | None
+    #: AI credits a seat adds to the monthly pool; ``None``: the plan's (``CREDIT_POOLS``).
+    credit_pool: int | None
     #: Write the job summary (files and usage numbers); outputs are written either way.
     job_summary: bool
     #: ``ndjson``: the files as GitHub serves them; ``csv``: also flattened CSVs beside them.

@@ -31,6 +31,7 @@ __all__ = [
     "ReportFormat",
     "api_version",
     "flag",
+    "optional_credits",
     "optional_price",
     "optional_whole",
     "parse_day",
@@ -345,6 +346,11 @@ def report_format(name: str, text: str) -> ReportFormat:
 def optional_price(name: str, text: str) -> float | None:
     """``seat-price``: a price, or ``None`` (the plan's list price) when left empty."""
     return None if not text.strip() else parse_price(text)
+
+
+def optional_credits(name: str, text: str) -> int | None:
+    """``credit-pool``: AI credits a seat adds to the monthly pool, or ``None`` (the plan's)."""
+    return None if not text.strip() else optional_whole(name, text, 0, 0, 10_000_000)
 
 
 def api_version(name: str, text: str) -> str:

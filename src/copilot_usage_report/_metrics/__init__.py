@@ -5,7 +5,9 @@ words, ``grain_of``; and the history's reading of a file), ``records`` (which fi
 records, how a file holds them; ``record_models`` the pydantic models its error messages
 name a field with), ``feed`` (one file's lines or values as they arrive), ``fast`` (per-user
 lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and day),
-``teams`` (GitHub's users x user-teams join), ``activity`` and ``model`` (the frozen
+``teams`` (GitHub's users x user-teams join), ``phases`` (per-user rows by adoption
+phase), ``cost`` (a month's seats and credits beyond the pool), ``impact`` (by phase),
+``activity`` and ``model`` (the frozen
 ``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate record of a day
 counts: the history's rule), ``derived`` (the one definition of the metrics
 GitHub's dashboard derives, for the summary, the outputs and the history), ``repos``
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from .activity import Dimension as Dimension
     from .activity import Row as Row
     from .activity import rounded_rate as rounded_rate
+    from .cost import month_costs as month_costs
+    from .cost import month_of as month_of
     from .credits import CreditItem as CreditItem
     from .credits import CreditNumbers as CreditNumbers
     from .credits import CreditSums as CreditSums
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
     from .grains import Grain as Grain
     from .grains import Record as Record
     from .grains import grain_of as grain_of
+    from .impact import month_impact as month_impact
     from .model import DayInsight as DayInsight
     from .model import Insight as Insight
     from .precedence import Rank as Rank
@@ -62,6 +67,7 @@ if TYPE_CHECKING:
     from .prs import agent_counts as agent_counts
     from .prs import pr_ranges as pr_ranges
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES
+    from .records import RecordError as RecordError
     from .records import parse_document as parse_document
     from .records import parse_line as parse_line
     from .records import require_report_files as require_report_files

@@ -130,6 +130,8 @@ class TeamRow:
     #: Membership rows of the team that day, active or not.
     members: int
     activity: Activity
+    #: GitHub's ``ai_credits_used`` of the members' per-user rows, summed (``None``: none said).
+    ai_credits_used: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +140,7 @@ class TeamRow:
             "active_users": self.active_users,
             "members": self.members,
             **self.activity.as_dict(),
+            "ai_credits_used": self.ai_credits_used,
         }
 
 

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .._core import CREDIT_USD
 from .activity import (
     DIMENSIONS,
     TOP,
@@ -78,6 +79,10 @@ class DayInsight:
     ai_credits_used: float | None = None
     #: ``{phase, phase_number, total_engaged_users}`` by phase.
     ai_adoption_phases: Sequence[Mapping[str, Any]] = ()
+    #: Ours, from per-user rows: ``{phase, phase_number, users, ai_credits_used}`` by phase.
+    users_by_phase: Sequence[Mapping[str, Any]] = ()
+    #: GitHub's ``totals_by_ai_adoption_phase`` of the aggregate record, as sent (``impact``).
+    phase_totals: Sequence[Mapping[str, Any]] = ()
     teams: Sequence[TeamRow] = ()
     aggregate_records: int = 0
     user_records: int = 0
@@ -170,6 +175,7 @@ class DayInsight:
             "pull_requests": self.pull_requests,
             "ai_credits_used": self.ai_credits_used,
             "totals_by_ai_adoption_phase": list(self.ai_adoption_phases),
+            "users_by_ai_adoption_phase": list(self.users_by_phase),
         }
 
     def metrics(self, *, top: int | None = None, breakdowns: bool = True) -> dict[str, Any]:
@@ -275,6 +281,7 @@ class Insight:
         out: dict[str, Any] = {
             "start_day": min(days).isoformat() if days else None,
             "end_day": max(days).isoformat() if days else None,
+            **self.credits(),
             "days": [
                 day.metrics(top=top, breakdowns=breakdowns)
                 for day in self.days
@@ -284,3 +291,12 @@ class Insight:
         if pulls := pr_ranges(self.days):  # over every day, even when only the newest is shown
             out["pull_requests"] = pulls
         return out
+
+    def credits(self) -> dict[str, float]:
+        """``ai_credits_used``, summed over every day's per-user rows (two decimals), and
+        ``ai_credits_cost_usd`` (that x 0.01 USD); empty when no row carries credits."""
+        found = [day.ai_credits_used for day in self.days if day.ai_credits_used is not None]
+        if not found:
+            return {}
+        used = round(sum(found), 2)
+        return {"ai_credits_used": used, "ai_credits_cost_usd": round(used * CREDIT_USD, 2)}

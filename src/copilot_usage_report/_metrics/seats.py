@@ -218,6 +218,9 @@ class SeatCounts:
     inactive_cost: float
     list_price: bool
     inactive_by_plan: dict[str, int] = field(default_factory=dict)
+    #: The snapshot's moment and ``seat-price`` (``None``: list price), for the month's cost.
+    taken: datetime | None = None
+    price: float | None = None
 
     def metrics(self) -> dict[str, object]:
         """The ``seats`` object of the ``metrics`` output (no login)."""
@@ -314,4 +317,6 @@ def count_seats(
         inactive_cost=cost,
         list_price=price is None,
         inactive_by_plan=dict(sorted(inactive_by_plan.items())),
+        taken=taken,
+        price=price,
     )

@@ -23,10 +23,10 @@ from typing import Any, Final
 import msgspec
 
 from .._core import Grain
-from .fast import FastPhase
 from .feed import FileTally, OnRecord
 from .model import DayInsight, Insight
 from .notes import Notes
+from .phases import CLOUD, add_phases, cloud_fallback, phase_rows
 from .precedence import LOOSE, Rank
 from .records import RecordError, read_records
 from .repos import RepoTally
@@ -89,6 +89,7 @@ class _Day:
         "copilot_app",
         "credits",
         "enterprise_id",
+        "phase_credits",
         "phases",
         "rank",
         "ranks",
@@ -118,6 +119,8 @@ class _Day:
         #: AI credits as exact partial sums (``exact_sum``): any order of adding gives one total.
         self.credits: list[float] | None = None
         self.phases: Counter[tuple[Any, Any]] = Counter()
+        #: AI credits of the per-user rows of each phase, as exact partial sums.
+        self.phase_credits: dict[tuple[Any, Any], list[float]] = {}
         self.teams = Teams()
 
     def same_aggregate(self, record: dict[str, Any]) -> tuple[Aggregate, bytes]:
@@ -155,6 +158,8 @@ class _Day:
             if True in values:
                 flags[flag] = values
                 self.used[flag] += values.count(True)
+        if "used_copilot_coding_agent" in flags:  # GitHub's old name: the fallback of the new
+            self.used[CLOUD] += cloud_fallback(column(records, CLOUD), flags)
         none = [None] * len(records)
         ide = list(
             map(
@@ -178,7 +183,8 @@ class _Day:
             self.cli = add_usage(self.cli, usage(value))
         for value in filter(None, column(records, "totals_by_copilot_app")):
             self.copilot_app = add_usage(self.copilot_app, usage(value))
-        credits = [c for c in column(records, "ai_credits_used") if c is not None]
+        spent = column(records, "ai_credits_used")
+        credits = [c for c in spent if c is not None]
         if credits:
             if not _NUMBERS.issuperset(map(type, credits)):
                 raise Bad
@@ -187,11 +193,13 @@ class _Day:
             except OverflowError:
                 raise Bad from None
             self.credits = exact_sum(self.credits or (), values)
-        for phase in filter(None, column(records, "ai_adoption_phase")):
-            if type(phase) is dict:
-                self.phases[(phase.get("phase_number"), phase.get("phase"))] += 1
-            elif isinstance(phase, FastPhase):
-                self.phases[(phase.phase_number, phase.phase)] += 1
+            self.teams.add_credits(ids, spent)
+        add_phases(
+            self.phases,
+            self.phase_credits,
+            column(records, "ai_adoption_phase"),
+            spent if credits else None,
+        )
 
     def merge(self, other: _Day) -> None:
         """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
@@ -210,6 +218,8 @@ class _Day:
         if other.credits is not None:
             self.credits = exact_sum(self.credits or (), other.credits)
         self.phases.update(other.phases)
+        for at, parts in other.phase_credits.items():
+            self.phase_credits[at] = exact_sum(self.phase_credits.get(at, ()), parts)
         self.teams.merge(other.teams)
 
     def insight(self, day: date, scope: _Scope) -> DayInsight:
@@ -246,6 +256,13 @@ class _Day:
             agents=self.aggregate.agents if self.aggregate else {},
             ai_credits_used=None if self.credits is None else round(math.fsum(self.credits), 6),
             ai_adoption_phases=phases,
+            users_by_phase=phase_rows(self.phases, self.phase_credits),
+            # the phases' per-user averages as sent, for the impact by phase (``impact``)
+            phase_totals=(
+                self.aggregate.agents.get("totals_by_ai_adoption_phase", ())
+                if self.aggregate
+                else ()
+            ),
             teams=self.teams.rows(),
             aggregate_records=self.aggregates,
             user_records=self.user_rows,

@@ -6,13 +6,16 @@ are the caller's key): per team, the distinct members with activity
 (``active_users``) and the sum of their activity. A member with no per-user
 row, or one without activity, belongs to the team but is not active. A user
 in two teams counts in both, which is why team sums can exceed the
-organization's totals.
+organization's totals. So do AI credits: per team, the ``ai_credits_used`` of the members'
+per-user rows, active or not (credits are kept only for blocks that carry any, and joined
+only on a day with teams).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import compress
+from math import fsum
 from typing import Any
 
 from .activity import ACTIVITY_FIELDS, UNKNOWN, Activity, TeamRow
@@ -35,7 +38,15 @@ class Teams:
     copy), and one entry per membership row, until ``rows`` joins them.
     """
 
-    __slots__ = ("_activity", "_batches", "memberships", "names", "records")
+    __slots__ = (
+        "_activity",
+        "_batches",
+        "_credit_batches",
+        "_credits",
+        "memberships",
+        "names",
+        "records",
+    )
 
     def __init__(self) -> None:
         self.memberships: dict[str, set[_UserId | _NoUser]] = {}
@@ -44,6 +55,9 @@ class Teams:
         #: joined into ``activity`` only when ``rows`` needs it (most days have no teams).
         self._batches: list[tuple[Sequence[Any], Sequence[Sequence[Any]], Sequence[bool]]] = []
         self._activity: dict[_UserId, tuple[int | None, ...]] = {}
+        #: Per-user rows' ids and ``ai_credits_used``, as added; joined into ``credits``.
+        self._credit_batches: list[tuple[Sequence[Any], Sequence[Any]]] = []
+        self._credits: dict[_UserId, Any] = {}
         self.records = 0
 
     def add_member(
@@ -62,6 +76,10 @@ class Teams:
         """Keep a block of per-user rows for the join: ids, count columns, active flags."""
         self._batches.append((ids, columns, active))
 
+    def add_credits(self, ids: Sequence[Any], credits: Sequence[Any]) -> None:
+        """Keep a block's ids and ``ai_credits_used`` (``None`` where absent) for the join."""
+        self._credit_batches.append((ids, credits))
+
     def merge(self, other: Teams) -> None:
         """Add ``other``'s rows as if they came after this one's (``other`` unchanged)."""
         for slug, members in other.memberships.items():
@@ -76,6 +94,9 @@ class Teams:
             columns = list(zip(*other._activity.values(), strict=True))
             self._batches.append((ids, columns, [True] * len(ids)))
         self._batches += other._batches
+        if other._credits:
+            self._credit_batches.append((list(other._credits), list(other._credits.values())))
+        self._credit_batches += other._credit_batches
         self.records += other.records
 
     @property
@@ -88,11 +109,22 @@ class Teams:
         self._activity.pop(None, None)  # type: ignore[call-overload]
         return self._activity
 
+    @property
+    def credits(self) -> dict[_UserId, Any]:
+        """Each user's ``ai_credits_used`` (a later row of a user replaces an earlier)."""
+        for ids, credits in self._credit_batches:
+            self._credits.update(zip(ids, credits, strict=True))
+        self._credit_batches.clear()
+        return self._credits
+
     def rows(self) -> list[TeamRow]:
         """Every team of the day: most active users first, then by slug."""
         out = []
         activity = self.activity if self.memberships else {}
+        credits: dict[Any, Any] = self.credits if self.memberships else {}
         for slug, members in self.memberships.items():
+            # credits of members with a row: in C (a zero adds nothing; ``None`` is none said)
+            spent = list(filter(None, map(credits.get, members))) if credits else []
             sums = [0] * len(ACTIVITY_FIELDS)
             active = 0
             for user in members:
@@ -102,6 +134,12 @@ class Teams:
                 active += 1
                 for i, value in enumerate(counts):
                     sums[i] += value or 0
-            out.append(TeamRow(slug, self.names[slug], active, len(members), Activity(*sums)))
+            used = round(fsum(spent), 6) if spent else _zero(credits, members)
+            out.append(TeamRow(slug, self.names[slug], active, len(members), Activity(*sums), used))
         out.sort(key=lambda t: (-t.active_users, t.slug))
         return out
+
+
+def _zero(credits: dict[Any, Any], members: set[Any]) -> float | None:
+    """A team whose members' rows all say 0 credits used: 0.0; ``None`` when none says any."""
+    return 0.0 if credits and any(credits.get(m) is not None for m in members) else None

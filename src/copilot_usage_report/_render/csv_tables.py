@@ -165,7 +165,7 @@ def _teams(total: Insight, days: set[tuple[date, str]]) -> bytes | None:
     if not team_rows:
         return None
     header = [*_SCOPE, "slug", "team_id", "active_users", "members", *ACTIVITY_FIELDS]
-    return _csv_bytes(header, team_rows)
+    return _csv_bytes([*header, "ai_credits_used"], team_rows)
 
 
 class _Pending:

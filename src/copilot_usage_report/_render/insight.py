@@ -19,6 +19,7 @@ from .._metrics import (
     Dimension,
     Insight,
     Row,
+    SeatCounts,
     agent_counts,
 )
 from .markdown import markdown_code, markdown_text
@@ -334,11 +335,16 @@ def _teams(newest: DayInsight) -> list[str]:
     ]
 
 
-def _scope_sections(insight: Insight, newest: DayInsight, title: str) -> list[str]:
+def _scope_sections(
+    insight: Insight, newest: DayInsight, title: str, cost: tuple[Any, int | None]
+) -> list[str]:
+    from .usercost import credit_sections, impact_sections
+
     several = len(insight.days) > 1
     sections = [f"## Copilot usage{title} {_period(insight)}", _headline(insight, newest)]
     sections += _extras(insight, newest)
     sections += value_sections(insight, newest)
+    sections += credit_sections(insight, *cost) + impact_sections(insight, cost[0])
     if several:
         sections += ["### Trend by day", _trend(insight.days)]
     chart = _feature_chart(insight.rows("feature"))
@@ -354,11 +360,18 @@ def _scope_sections(insight: Insight, newest: DayInsight, title: str) -> list[st
     return sections + _teams(newest)
 
 
-def render_insight(insight: Insight, *, show_repositories: bool = False) -> str:
-    """The whole usage summary, per organization or enterprise: headline, extras, trend,
-    feature chart, breakdowns, teams, repositories (private and internal names only with
-    ``show_repositories``). Sections without data are left out; the text ends with one
-    newline.
+def render_insight(
+    insight: Insight,
+    seats: SeatCounts | None = None,
+    credit_pool: int | None = None,
+    *,
+    show_repositories: bool = False,
+) -> str:
+    """The whole usage summary, per organization or enterprise: headline, extras, AI credits
+    and cost (``seats``: the run's seat list, for its month's cost; ``credit_pool``: credits a
+    seat adds to the pool), impact by phase, trend, feature chart, breakdowns, teams,
+    repositories (private and internal names only with ``show_repositories``). Sections
+    without data are left out; the text ends with one newline.
     """
     from .repos import repos_sections
 
@@ -374,7 +387,7 @@ def render_insight(insight: Insight, *, show_repositories: bool = False) -> str:
         newest = part.newest
         title = f" of {_code(scope)}" if len(scopes) > 1 and scope else ""
         if newest is not None:
-            sections += _scope_sections(part, newest, title)
+            sections += _scope_sections(part, newest, title, (seats, credit_pool))
         sections += repos_sections(part.repos, show=show_repositories)
     sections.append(_sources(insight))
     sections += [f"Note: {markdown_text(note)}" for note in insight.notes]

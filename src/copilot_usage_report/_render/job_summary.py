@@ -43,12 +43,17 @@ def human_bytes(size: int) -> str:
 
 
 def render_result(
-    result: RunResult, insight: Insight | None = None, *, show_repositories: bool = False
+    result: RunResult,
+    insight: Insight | None = None,
+    *,
+    show_repositories: bool = False,
+    credit_pool: int | None = None,
 ) -> str:
     """The job summary of a successful run: each report with a table of its files.
 
-    With ``insight``, the usage numbers follow (``render_insight``): still no login, and
-    private and internal repositories' names only with ``show_repositories``.
+    With ``insight``, the usage numbers follow (``render_insight``, with the run's seat list
+    for the cost and ``credit_pool``): still no login, and private and internal repositories'
+    names only with ``show_repositories``.
     """
     days = result.days
     span = (
@@ -105,9 +110,13 @@ def render_result(
 
         text += render_sections(result.numbers)
     if insight is not None:
+        from .._metrics import SeatCounts
         from .insight import render_insight
 
-        text += "\n" + render_insight(insight, show_repositories=show_repositories)
+        seats = next((n for _, n in result.numbers if isinstance(n, SeatCounts)), None)
+        text += "\n" + render_insight(
+            insight, seats, credit_pool, show_repositories=show_repositories
+        )
     return cut_tables(text, _run_file(result, "metrics.json" if insight else "index.json"))
 
 

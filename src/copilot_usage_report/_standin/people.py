@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, Literal
 
 from .._metrics import ACTIVITY_FIELDS
+from .usercost import add_usage_cost, adoption_phase
 
 __all__ = [
     "COUNTS",
@@ -250,6 +251,17 @@ def _user_record(user: _User, day: date, scope: ScopeName) -> Record:
                 "avg_tokens_per_request": 2975.0,
             },
         }
+    add_usage_cost(record, user.login, day, _agent_since(user))
+    return record
+
+
+def _phased(user: _User, day: date, scope: ScopeName) -> Record:
+    """The user's row of ``day`` with its ``ai_adoption_phase`` (``usercost``)."""
+    record = _user_record(user, day, scope)
+    if "ai_adoption_phase" not in record:
+        record["ai_adoption_phase"] = adoption_phase(
+            day, lambda d: _user_record(user, d, scope) if _active(user, d) else None
+        )
     return record
 
 
@@ -264,7 +276,7 @@ def scope_ids(scope: ScopeName, org_id: str = _ORG_ID) -> Record:
 
 
 def day_rows(scope: ScopeName, day: date) -> list[Record]:
-    return [_user_record(u, day, scope) for u in _users(scope) if _active(u, day)]
+    return [_phased(u, day, scope) for u in _users(scope) if _active(u, day)]
 
 
 def distinct(scope: ScopeName, day: date, days: int, test: str | None = None) -> int:

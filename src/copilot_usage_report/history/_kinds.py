@@ -3,7 +3,8 @@
 The metrics reports' records go into ``days``, ``users`` and ``teams`` (``_update``); a
 kind registered here keeps its own tables instead (the seat list: ``seats`` and
 ``seat_days``, ``_seats``; AI credits billed: ``credits_billed``, ``_credits``; repositories'
-days: ``repositories`` and ``review_times``, ``_repos``). ``build``
+days: ``repositories`` and ``review_times``, ``_repos``; and two parts of no kind, reading the
+metrics reports' folders for tables of their own: ``aggregate-value``, ``usercost``). ``build``
 hands each part every verified file of the archive and the open transaction: the part takes
 its kind's files, keeps them in its tables, and gives the page its section of each scope and
 the CSV files beside the database, as the build was asked (``PartOptions``: logins, and the
@@ -168,6 +169,31 @@ class _Repos:
         return repos_csv(db, show=options.repositories)
 
 
+class _UserCost:
+    """AI credits used, cost and impact by month (``_usercost``, ``_usercostpage``): read from
+    the reports' own 1-day folders, so its name is no kind's and it takes no folder away."""
+
+    def known(self, db: sqlite3.Connection) -> Mapping[tuple[str, str, str, str], Any]:
+        return {}  # it compares the files itself (``usercost_sources``)
+
+    def update(
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
+    ) -> tuple[list[str], int]:
+        from ._usercost import update_usercost
+
+        return update_usercost(db, files, options.seat_price)
+
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._usercostpage import usercost_sections
+
+        return usercost_sections(db)
+
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        from ._usercostpage import usercost_csv
+
+        return usercost_csv(db)
+
+
 #: Each kind with tables of its own, by name: the built-in rows (``aggregate-value``: no kind
 #: of its own, the value fields of the aggregate records that ``days`` reads).
 _PARTS: dict[str, HistoryPart] = {
@@ -175,6 +201,7 @@ _PARTS: dict[str, HistoryPart] = {
     CREDITS: _Credits(),
     "repos-1-day": _Repos(),
     "aggregate-value": _Value(),
+    "usercost": _UserCost(),
 }
 
 
