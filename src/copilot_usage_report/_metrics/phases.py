@@ -15,9 +15,11 @@ from itertools import repeat
 from typing import Any
 
 from .fast import FastPhase
-from .sums import exact_sum
+from .sums import Bad, column, exact_sum
 
-__all__ = ["CLOUD", "Phase", "add_phases", "cloud_fallback", "phase_rows"]
+__all__ = ["CLOUD", "Phase", "add_phases", "cloud_fallback", "credit_column", "phase_rows"]
+
+_NUMBERS = frozenset({int, float})
 
 CLOUD = "used_copilot_cloud_agent"
 
@@ -67,3 +69,18 @@ def cloud_fallback(cloud: Sequence[Any], flags: Mapping[str, Sequence[Any]]) -> 
         return 0
     coding = flags["used_copilot_coding_agent"]
     return sum(1 for new, old in zip(cloud, coding, strict=True) if new is None and old is True)
+
+
+def credit_column(records: Sequence[Any]) -> tuple[list[Any], list[float] | None]:
+    """The rows' ``ai_credits_used`` column, and its values as floats, as the fast path decodes
+    them (``None`` when no row carries credits); ``Bad`` for a value of another type."""
+    spent = column(records, "ai_credits_used")
+    credits = [c for c in spent if c is not None]
+    if not credits:
+        return spent, None
+    if not _NUMBERS.issuperset(map(type, credits)):
+        raise Bad
+    try:
+        return spent, list(map(float, credits))  # an integer 5 is 5.0 either way
+    except OverflowError:
+        raise Bad from None

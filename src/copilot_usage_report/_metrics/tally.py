@@ -26,7 +26,7 @@ from .._core import Grain
 from .feed import FileTally, OnRecord
 from .model import DayInsight, Insight
 from .notes import Notes
-from .phases import CLOUD, add_phases, cloud_fallback, phase_rows
+from .phases import CLOUD, add_phases, cloud_fallback, credit_column, phase_rows
 from .precedence import LOOSE, Rank
 from .records import RecordError, read_records
 from .repos import RepoTally
@@ -48,7 +48,6 @@ USER_FLAGS: Final = (
     "used_copilot_code_review_passive",
 )
 _BOOLS: Final = frozenset({bool, type(None)})
-_NUMBERS: Final = frozenset({int, float})
 #: ``used_*`` flags that are not activity (being assigned a review is not using Copilot).
 _PASSIVE: Final = frozenset({"used_copilot_code_review_passive"})
 
@@ -183,23 +182,12 @@ class _Day:
             self.cli = add_usage(self.cli, usage(value))
         for value in filter(None, column(records, "totals_by_copilot_app")):
             self.copilot_app = add_usage(self.copilot_app, usage(value))
-        spent = column(records, "ai_credits_used")
-        credits = [c for c in spent if c is not None]
-        if credits:
-            if not _NUMBERS.issuperset(map(type, credits)):
-                raise Bad
-            try:  # floats, as the fast path decodes them (an integer 5 is 5.0 either way)
-                values = list(map(float, credits))
-            except OverflowError:
-                raise Bad from None
-            self.credits = exact_sum(self.credits or (), values)
+        spent, credits = credit_column(records)
+        if credits is not None:
+            self.credits = exact_sum(self.credits or (), credits)
             self.teams.add_credits(ids, spent)
-        add_phases(
-            self.phases,
-            self.phase_credits,
-            column(records, "ai_adoption_phase"),
-            spent if credits else None,
-        )
+        phases = column(records, "ai_adoption_phase")
+        add_phases(self.phases, self.phase_credits, phases, None if credits is None else spent)
 
     def merge(self, other: _Day) -> None:
         """Add ``other``'s sums as if its records came after this one's (``other`` unchanged)."""
