@@ -337,8 +337,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "credit_pool",
         "AI credits a seat adds to the monthly pool, for cost beyond the pool",
-        "AI credits each seat adds to the monthly pooled allowance, for the cost of credits "
-        "beyond it; empty means GitHub's (1900 Business, 3900 Enterprise).",
+        "AI credits each seat adds to the monthly pool (empty for GitHub's, 1900 Business or "
+        "3900 Enterprise).",
         shown="Business 1900, Enterprise 3900",
         parse=optional_credits,
         metavar="CREDITS",
@@ -359,8 +359,8 @@ OPTIONS: tuple[Option, ...] = (
         "show_repositories",
         "show the names of private and internal repositories (repos-1-day) in the summary "
         "and on the history page; public ones are always named",
-        "Show the names of private and internal repositories in the job summary, the history "
-        "page and its CSV; otherwise they are counted by visibility (public ones are named).",
+        "Name private and internal repositories in the summary, page and CSV (else counted by "
+        "visibility; public are named).",
         default="false",
         shown="off",
         parse=flag,
