@@ -239,13 +239,14 @@ def test_the_fetch_step_passes_every_fetch_input_as_its_variable():
 
 
 def test_the_history_step_passes_every_publish_history_input_as_its_variable():
-    """Each row publish-history takes (the seat rules, show-repositories) reaches the history
-    step as INPUT_<NAME>, so the page counts inactive seats and names repositories as the fetch
-    did."""
+    """Each row publish-history takes (the seat rules, credit-pool, show-repositories) reaches
+    the history step as INPUT_<NAME>, so the page counts inactive seats, costs credits and names
+    repositories as the fetch did."""
     from copilot_usage_report._core.options import options_of
 
     env = _step("history")["env"]
     rows = [row for row in options_of("publish-history") if row.input is not None]
-    assert {row.name for row in rows} == {"inactive_days", "seat_price", "show_repositories"}
+    wanted = {"inactive_days", "seat_price", "credit_pool", "show_repositories"}
+    assert {row.name for row in rows} == wanted
     for row in rows:
         assert env[row.variables[0]] == f"${{{{ inputs.{row.input} }}}}", row.name

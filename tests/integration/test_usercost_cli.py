@@ -112,3 +112,32 @@ def test_the_demos_credits_are_its_users_credits(run_cli, tmp_path: Path):
             assert abs(teams[slug] - sum(spent)) < 1e-6
     assert all(r["ai_adoption_phase"]["phase_number"] in (0, 1, 2, 3) for r in rows)
     assert all(r["used_copilot_cloud_agent"] == r["used_copilot_coding_agent"] for r in rows)
+
+
+def test_credits_used_stand_beside_credits_billed_for_the_days_with_both(run_cli, tmp_path):
+    """Per-user rows for yesterday only, billing answers for two days: the summary compares
+    yesterday alone, billed (the stand-in's recognised grossQuantity) minus used."""
+    from copilot_usage_report._metrics.credits import recognised
+    from copilot_usage_report._standin.credits import credit_usage
+
+    before = YESTERDAY - timedelta(days=1)
+    with StandIn(token=TOKEN) as standin:
+        standin.credit_owners["organizations/my-org"] = "org"
+        standin.add_report("my-org", YESTERDAY, [("u.ndjson", _ndjson([_row(1, 123.25, 2)]))],
+                           kind="users-1-day")  # fmt: skip
+        run = run_cli(
+            "fetch", "--org", "my-org", "--report", "users-1-day,copilot-ai-credits",
+            "--day", f"{before}..{YESTERDAY}", "--retries", "0",
+            env={"INPUT_TOKEN": TOKEN, "INPUT_API_URL": standin.api_url,
+                 "INPUT_OUTPUT_DIR": str(tmp_path / "out")},
+            actions=True,
+        )  # fmt: skip
+    assert run.code == 0, run.stderr
+    items = credit_usage("org", "my-org", YESTERDAY)["usageItems"]
+    billed = sum(i["grossQuantity"] for i in items if recognised(i["sku"], i["unitType"]))
+    assert billed > 0
+    assert "## AI credits used beside AI credits billed" in run.summary
+    assert f"The 1 day(s) with both, {YESTERDAY} to {YESTERDAY}" in run.summary
+    share = f"{(billed - 123.25) / billed:.1%}"
+    row = f"| 1 | 123.25 | {billed:,.2f} | {billed - 123.25:,.2f} | {share} |"
+    assert row in run.summary.splitlines()

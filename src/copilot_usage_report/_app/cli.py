@@ -346,6 +346,7 @@ def _history(args: argparse.Namespace) -> int:
         users=args.users,
         inactive_days=cast(int, rules["inactive_days"]),
         seat_price=cast("float | None", rules["seat_price"]),
+        credit_pool=cast("int | None", rules["credit_pool"]),
         show_repositories=bool(rules["show_repositories"]),
     )
     for reason in result.skipped:

@@ -162,6 +162,7 @@ def run_publish_history(
             git_log=lambda line: say(f"  $ {line}"),
             inactive_days=cast(int, rules["inactive_days"]),
             seat_price=cast("float | None", rules["seat_price"]),
+            credit_pool=cast("int | None", rules["credit_pool"]),
             show_repositories=bool(rules["show_repositories"]),
         )
     finally:

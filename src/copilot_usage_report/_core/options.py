@@ -342,7 +342,7 @@ OPTIONS: tuple[Option, ...] = (
         shown="Business 1900, Enterprise 3900",
         parse=optional_credits,
         metavar="CREDITS",
-        commands=_RUN,
+        commands=_SEATS,
     ),
     Option(
         "job_summary",

@@ -7,6 +7,7 @@ name a field with), ``feed`` (one file's lines or values as they arrive), ``fast
 lines decoded into typed structs), ``tally`` and ``sums`` (adding up by scope and day),
 ``teams`` (GitHub's users x user-teams join), ``phases`` (per-user rows by adoption
 phase), ``cost`` (a month's seats and credits beyond the pool), ``impact`` (by phase),
+``compared`` (credits used beside credits billed, the days with both),
 ``activity`` and ``model`` (the frozen
 ``Insight`` and GitHub's metric names), ``precedence`` (which report's aggregate record of a day
 counts: the history's rule), ``derived`` (the one definition of the metrics
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from .activity import Dimension as Dimension
     from .activity import Row as Row
     from .activity import rounded_rate as rounded_rate
+    from .compared import compare_credits as compare_credits
     from .cost import month_costs as month_costs
     from .cost import month_of as month_of
     from .credits import CreditItem as CreditItem

@@ -4,15 +4,18 @@ From ``_metrics.CreditNumbers``: the range's credits billed (GitHub's ``grossQua
 discount and net, in credits and in USD, then by day (the newest ``DAYS_SHOWN``) and by
 product and model, and a note for anything kept but not counted. Outputs:
 ``ai-credits-billed`` (sum of ``grossQuantity``) and ``ai-credits-net-usd`` (sum of
-``netAmount``), two decimals.
+``netAmount``), two decimals. When the run's per-user rows carry ``ai_credits_used`` for some of
+the same days, ``render_compared`` sets them beside the credits billed (``compare_credits``).
 """
 
 from __future__ import annotations
 
-from .._metrics import CreditNumbers, CreditSums
+from datetime import date
+
+from .._metrics import CreditNumbers, CreditSums, Insight, compare_credits
 from .markdown import markdown_code, markdown_text
 
-__all__ = ["credit_outputs", "render_credits"]
+__all__ = ["credit_outputs", "render_compared", "render_credits"]
 #: The days listed one by one (the newest); the totals cover every day.
 DAYS_SHOWN = 31
 
@@ -63,3 +66,27 @@ def credit_outputs(numbers: CreditNumbers) -> dict[str, str]:
         "ai-credits-billed": f"{total.gross_quantity:.2f}",
         "ai-credits-net-usd": f"{total.net_amount:.2f}",
     }
+
+
+def render_compared(insight: Insight, numbers: CreditNumbers) -> str:
+    """Credits used (the run's per-user rows) beside credits billed, over the days with both
+    (one scope's run); empty when no day has both."""
+    used: dict[date, float | None] = {}
+    for day in insight.days:
+        if day.ai_credits_used is not None:
+            used[day.day] = round((used.get(day.day) or 0.0) + day.ai_credits_used, 6)
+    got = compare_credits(used, {d: s.gross_quantity for d, s in numbers.by_day()})
+    if got is None:
+        return ""
+    share = "n/a" if got.difference_share is None else f"{got.difference_share:.1%}"
+    return (
+        "\n## AI credits used beside AI credits billed\n\n"
+        f"The {got.days} day(s) with both, {got.first} to {got.last} (a day with only one is left "
+        "out): the per-user rows' `ai_credits_used` is a usage signal and the billed credits "
+        "(`grossQuantity`) the bill, so a difference is expected (when a use is billed, "
+        "rounding, users outside the report). Difference: billed minus used.\n\n"
+        "| Days | Credits used | Credits billed (gross) | Difference | Share of billed |\n"
+        "| ---: | ---: | ---: | ---: | ---: |\n"
+        f"| {got.days} | {_n(got.credits_used)} | {_n(got.credits_billed)} | "
+        f"{_n(got.difference)} | {share} |\n"
+    )

@@ -110,13 +110,18 @@ def render_result(
 
         text += render_sections(result.numbers)
     if insight is not None:
-        from .._metrics import SeatCounts
+        from .._metrics import CreditNumbers, SeatCounts
         from .insight import render_insight
 
         seats = next((n for _, n in result.numbers if isinstance(n, SeatCounts)), None)
         text += "\n" + render_insight(
             insight, seats, credit_pool, show_repositories=show_repositories
         )
+        billed = next((n for _, n in result.numbers if isinstance(n, CreditNumbers)), None)
+        if billed is not None:  # the run fetched AI credits billed too: beside credits used
+            from .credits import render_compared
+
+            text += render_compared(insight, billed)
     return cut_tables(text, _run_file(result, "metrics.json" if insight else "index.json"))
 
 

@@ -190,16 +190,18 @@ def _readme(clone: Path) -> str:
 
 
 class SeatRules(TypedDict):
-    """The seat rules ``build`` applies to the page: ``inactive_days`` and ``seat_price``."""
+    """The rules ``build`` applies to the page: inactive days, seat price, credit pool."""
 
     inactive_days: int
     seat_price: float | None
+    credit_pool: int | None
     show_repositories: bool
 
 
 _DEFAULT_RULES: SeatRules = {
     "inactive_days": DEFAULT_INACTIVE_DAYS,
     "seat_price": None,
+    "credit_pool": None,
     "show_repositories": False,
 }
 
@@ -280,18 +282,20 @@ def publish_history(
     git_factory: Callable[..., Git] = Git,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     seat_price: float | None = None,
+    credit_pool: int | None = None,
     show_repositories: bool = False,
 ) -> PublishResult:
     """Commit the archive's day folders to ``branch`` and push, retrying a moved branch.
 
     ``site``, when given, receives the dashboard and the SQLite database built
     over the whole branch after the push (for the artifact). ``inactive_days`` and
-    ``seat_price`` are the seat rules of the page (``build``); ``show_repositories`` names
-    private and internal repositories on it.
+    ``seat_price`` are the seat rules of the page (``build``), ``credit_pool`` its cost's
+    pool; ``show_repositories`` names private and internal repositories on it.
     """
     rules: SeatRules = {
         "inactive_days": inactive_days,
         "seat_price": seat_price,
+        "credit_pool": credit_pool,
         "show_repositories": show_repositories,
     }
     try:

@@ -66,6 +66,7 @@ def build(
     database: bool = True,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
     seat_price: float | None = None,
+    credit_pool: int | None = None,
     require_reports: bool = True,
     show_repositories: bool = False,
 ) -> BuildResult:
@@ -78,7 +79,8 @@ def build(
     written: a history of nothing is a wrong folder named, not a success. ``inactive_days``
     and ``seat_price`` (``None``: list price) are the seat rules of the page and
     ``seat_days.inactive``; the database keeps what they apply to, so another value needs no
-    rebuild. ``show_repositories`` names private and internal repositories on the page and
+    rebuild; ``credit_pool`` (``None``: GitHub's) is the monthly cost's pool, likewise.
+    ``show_repositories`` names private and internal repositories on the page and
     in their CSV (the database keeps every name).
     """
     for source in sources:
@@ -103,6 +105,7 @@ def build(
         logins=options.logins,
         inactive_days=inactive_days,
         seat_price=seat_price,
+        credit_pool=credit_pool,
         repositories=show_repositories,
     )
     db_path = out / DATABASE_NAME if database else None

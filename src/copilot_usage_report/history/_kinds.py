@@ -4,7 +4,8 @@ The metrics reports' records go into ``days``, ``users`` and ``teams`` (``_updat
 kind registered here keeps its own tables instead (the seat list: ``seats`` and
 ``seat_days``, ``_seats``; AI credits billed: ``credits_billed``, ``_credits``; repositories'
 days: ``repositories`` and ``review_times``, ``_repos``; and two parts of no kind, reading the
-metrics reports' folders for tables of their own: ``aggregate-value``, ``usercost``). ``build``
+metrics reports' folders for tables of their own: ``aggregate-value``, ``usercost``; and
+``credits-compared``, over the tables of two parts). ``build``
 hands each part every verified file of the archive and the open transaction: the part takes
 its kind's files, keeps them in its tables, and gives the page its section of each scope and
 the CSV files beside the database, as the build was asked (``PartOptions``: logins, and the
@@ -28,11 +29,13 @@ __all__ = ["HistoryPart", "PartOptions", "history_parts", "register_history"]
 @dataclass(frozen=True, slots=True)
 class PartOptions:
     """What the build was asked, for every part: ``--show-logins``, and the seat rules
-    (``--inactive-days``, ``--seat-price``; ``None``: list price) applied when drawn."""
+    (``--inactive-days``, ``--seat-price``; ``None``: list price; ``--credit-pool``)."""
 
     logins: bool = False
     inactive_days: int = DEFAULT_INACTIVE_DAYS
     seat_price: float | None = None
+    #: ``--credit-pool``: AI credits a seat adds to the monthly pool; ``None``: GitHub's.
+    credit_pool: int | None = None
     #: ``--show-repositories``: name private and internal repositories on the page and in CSV.
     repositories: bool = False
 
@@ -181,7 +184,7 @@ class _UserCost:
     ) -> tuple[list[str], int]:
         from ._usercost import update_usercost
 
-        return update_usercost(db, files, options.seat_price)
+        return update_usercost(db, files, options.seat_price, options.credit_pool)
 
     def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
         from ._usercostpage import usercost_sections
@@ -194,6 +197,29 @@ class _UserCost:
         return usercost_csv(db)
 
 
+class _Compared:
+    """Credits used beside credits billed (``_compared``), after both parts: no kind."""
+
+    def _part(self) -> HistoryPart:
+        from ._compared import ComparedPart
+
+        return ComparedPart()
+
+    def known(self, db: sqlite3.Connection) -> Mapping[tuple[str, str, str, str], Any]:
+        return {}
+
+    def update(
+        self, db: sqlite3.Connection, files: Sequence[ArchiveFile], options: PartOptions
+    ) -> tuple[list[str], int]:
+        return self._part().update(db, files, options)
+
+    def sections(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        return self._part().sections(db, options)
+
+    def tables(self, db: sqlite3.Connection, options: PartOptions) -> Mapping[str, str]:
+        return self._part().tables(db, options)
+
+
 #: Each kind with tables of its own, by name: the built-in rows (``aggregate-value``: no kind
 #: of its own, the value fields of the aggregate records that ``days`` reads).
 _PARTS: dict[str, HistoryPart] = {
@@ -202,6 +228,7 @@ _PARTS: dict[str, HistoryPart] = {
     "repos-1-day": _Repos(),
     "aggregate-value": _Value(),
     "usercost": _UserCost(),
+    "credits-compared": _Compared(),
 }
 
 

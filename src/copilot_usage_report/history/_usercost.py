@@ -12,7 +12,8 @@ and a ``select`` give the same numbers:
   teams counts in both), for teams whose members' rows carry any;
 - ``phase_days`` (scope, day, phase): per-user rows and their credits by ``ai_adoption_phase``;
 - ``month_costs`` and ``month_phases``: every calendar month held, written anew on each build
-  from the tables above and the seat snapshots (``seat_days``, ``seats``), where archived.
+  from the tables above and the seat snapshots (``seat_days``, ``seats``), where archived, at
+  the build's ``--seat-price`` and ``--credit-pool`` (another value reads no file again).
 
 A day is read again when a file of its folders changes; ``usercost_sources`` remembers them.
 """
@@ -93,11 +94,15 @@ def _create(db: sqlite3.Connection) -> None:
 
 
 def update_usercost(
-    db: sqlite3.Connection, files: Sequence[ArchiveFile], seat_price: float | None
+    db: sqlite3.Connection,
+    files: Sequence[ArchiveFile],
+    seat_price: float | None,
+    credit_pool: int | None = None,
 ) -> tuple[list[str], int]:
     """Bring the tables in step with ``files`` (days whose files changed are read again),
-    then write the month tables anew. It reads the reports' own files again, so it counts
-    none as new (the reports' part does)."""
+    then write the month tables anew at ``seat_price`` and ``credit_pool`` (``None``: the
+    list price, GitHub's pool), so another value reads no file again. It reads the reports'
+    own files again, so it counts none as new (the reports' part does)."""
     _create(db)
     mine = {f.identity: f for f in files if f.report in _REPORTS}
     known = {
@@ -122,7 +127,7 @@ def update_usercost(
         "INSERT INTO usercost_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
         ((*key, f.sha256, f.size, f.mtime_ns) for key, f in mine.items()),
     )
-    _put_months(db, seat_price)
+    _put_months(db, seat_price, credit_pool)
     return [], 0
 
 
@@ -233,12 +238,12 @@ def _seats(db: sqlite3.Connection) -> tuple[dict[str, dict[str, Any]], dict[str,
     return by_plan, passive
 
 
-def _put_months(db: sqlite3.Connection, seat_price: float | None) -> None:
+def _put_months(db: sqlite3.Connection, seat_price: float | None, pool: int | None) -> None:
     db.execute("DELETE FROM month_costs")
     db.execute("DELETE FROM month_phases")
     seats, passive = _seats(db)
     for scope, days in read_days(db).items():
-        for cost in month_costs(days, seats.get(scope, {}), price=seat_price):
+        for cost in month_costs(days, seats.get(scope, {}), price=seat_price, pool_per_seat=pool):
             values = cost.as_dict()
             db.execute(
                 f"INSERT INTO month_costs VALUES (?, {', '.join('?' * len(MONTH_COST_COLUMNS))})",  # noqa: S608
