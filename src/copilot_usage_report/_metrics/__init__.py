@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from .precedence import Rank as Rank
     from .precedence import report_rank as report_rank
     from .prs import PR_OUTPUTS as PR_OUTPUTS
+    from .prs import PR_TOTALS as PR_TOTALS
     from .prs import agent_counts as agent_counts
     from .prs import pr_ranges as pr_ranges
     from .records import REPORT_SUFFIXES as REPORT_SUFFIXES

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any, Final
 
 from .derived import weighted_median
+from .prs import PR_TOTALS
 
 __all__ = [
     "PR_COUNTS",
@@ -43,19 +44,7 @@ __all__ = [
 
 VISIBILITIES: Final = ("PUBLIC", "PRIVATE", "INTERNAL")
 #: GitHub's ``pull_requests`` counts kept per repository and day (summable, by their names).
-PR_COUNTS: Final = (
-    "total_created",
-    "total_reviewed",
-    "total_merged",
-    "total_created_by_copilot",
-    "total_reviewed_by_copilot",
-    "total_merged_created_by_copilot",
-    "total_merged_reviewed_by_copilot",
-    "total_suggestions",
-    "total_applied_suggestions",
-    "total_copilot_suggestions",
-    "total_copilot_applied_suggestions",
-)
+PR_COUNTS: Final = PR_TOTALS
 #: The review stages of ``pull_request_review_times`` (each with ``median_`` and ``p90_``).
 STAGES: Final = (
     "minutes_ready_to_first_review",

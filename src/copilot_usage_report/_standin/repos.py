@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
 
+from .._metrics import PR_TOTALS
 from .people import Record, ScopeName, scope_ids
 
 __all__ = ["REPOSITORIES", "REVIEW_TIMES_FROM", "repo_rows"]
@@ -41,19 +42,7 @@ REPOSITORIES: Final = (
 )
 #: The first day GitHub reports ``pull_request_review_times`` for (no backfill before).
 REVIEW_TIMES_FROM: Final = date(2026, 9, 21)
-_SPLIT: Final = (
-    "total_created",
-    "total_reviewed",
-    "total_merged",
-    "total_created_by_copilot",
-    "total_reviewed_by_copilot",
-    "total_merged_created_by_copilot",
-    "total_merged_reviewed_by_copilot",
-    "total_suggestions",
-    "total_applied_suggestions",
-    "total_copilot_suggestions",
-    "total_copilot_applied_suggestions",
-)
+_SPLIT: Final = PR_TOTALS
 _COMMENT_TYPES: Final = ("bug_risk", "security", "performance", "readability")
 _STAGES: Final = (
     ("minutes_ready_to_first_review", 5.0, 600.0),

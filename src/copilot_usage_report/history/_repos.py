@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .._archive import Refused
-from .._metrics import STAGES, RepoTally, grain_of
+from .._metrics import PR_TOTALS, STAGES, RepoTally, grain_of
 from ._archive import ArchiveFile
 
 __all__ = [
@@ -36,19 +36,7 @@ __all__ = [
 ]
 
 REPOS = "repos-1-day"
-COUNT_COLUMNS = (
-    "total_created",
-    "total_reviewed",
-    "total_merged",
-    "total_created_by_copilot",
-    "total_reviewed_by_copilot",
-    "total_merged_created_by_copilot",
-    "total_merged_reviewed_by_copilot",
-    "total_suggestions",
-    "total_applied_suggestions",
-    "total_copilot_suggestions",
-    "total_copilot_applied_suggestions",
-)
+COUNT_COLUMNS = PR_TOTALS
 STAGE_COLUMNS = tuple(f"{kind}_{stage}" for stage in STAGES for kind in ("median", "p90"))
 
 _DDL = f"""

@@ -22,23 +22,11 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any, Final
 
-from .._metrics import Record, weighted_median
+from .._metrics import PR_TOTALS, Record, weighted_median
 
 __all__ = ["VALUE_DDL", "VALUE_TABLES", "agent_months", "pr_months", "put_value", "value_csv"]
 
-_TOTALS: Final = (
-    "total_created",
-    "total_reviewed",
-    "total_merged",
-    "total_suggestions",
-    "total_applied_suggestions",
-    "total_created_by_copilot",
-    "total_reviewed_by_copilot",
-    "total_merged_created_by_copilot",
-    "total_merged_reviewed_by_copilot",
-    "total_copilot_suggestions",
-    "total_copilot_applied_suggestions",
-)
+_TOTALS: Final = PR_TOTALS
 _MEDIANS: Final = (
     "median_minutes_to_merge",
     "median_minutes_to_merge_copilot_authored",
