@@ -2,8 +2,8 @@
 
 The packages and their layers (CONTRIBUTING.md draws the same map):
 
-    L0  _errors, _exports          the error tree; the lazy-export helper
-    L1  _core                      kinds, links, values, bounds, settings, tls
+    L0  _errors                    the error tree
+    L1  _core                      kinds, links, values, bounds, settings, tls, _exports
     L2  _archive                   store, lock
     L3  _github, _transfer, _metrics
     L4  _pipeline, history, warehouse, _standin
@@ -29,13 +29,12 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage_report._exports import export_table
+from copilot_usage_report._core._exports import export_table
 
 PACKAGE = Path(__file__).parents[1] / "src" / "copilot_usage_report"
 NAME = "copilot_usage_report"
 LAYERS = {
     "_errors": 0,
-    "_exports": 0,
     "_core": 1,
     "_archive": 2,
     "_github": 3,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._exports import lazy_exports
+from ._core import lazy_exports
 
 if TYPE_CHECKING:
     from ._errors import AccessDeniedError as AccessDeniedError

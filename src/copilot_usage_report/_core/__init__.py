@@ -5,7 +5,8 @@ parsers of every input value (``values``), the one table of options (``options``
 flag, variables, action input, default, parser, help), the bounds of a transfer
 (``bounds``), the validated ``Settings`` built from the command line or the
 workflow's inputs (``settings``, the only module that reads the environment) and
-the TLS context (``tls``).
+the TLS context (``tls``); ``_exports`` is the lazy-export helper every package's
+``__init__`` uses (``lazy_exports``).
 
 Layer 1: may import ``_errors`` only (and the standard library, httpx, pydantic).
 """
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._exports import lazy_exports
+from ._exports import lazy_exports as lazy_exports
 
 if TYPE_CHECKING:
+    from ._exports import lazy_exports as lazy_exports
     from .bounds import ACCEPT_ENCODING as ACCEPT_ENCODING
     from .bounds import CANCEL as CANCEL
     from .bounds import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._exports import lazy_exports
+from .._core import lazy_exports
 
 if TYPE_CHECKING:
     from .activity import ACTIVITY_FIELDS as ACTIVITY_FIELDS

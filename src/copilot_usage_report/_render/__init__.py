@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._exports import lazy_exports
+from .._core import lazy_exports
 
 if TYPE_CHECKING:
     from .csv_tables import write_csv as write_csv

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._exports import lazy_exports
+from .._core import lazy_exports
 
 if TYPE_CHECKING:
     from ._branch import publish_history as publish_history

@@ -16,7 +16,8 @@ on first use. So importing a package costs nothing until a name is used, and ``-
 or ``--help`` load no network library. ``tests/test_architecture.py`` reads each block with
 ``ast`` too, and fails when the two readings differ or a line has another shape.
 
-Layer 0: imports nothing of the package.
+Part of ``_core`` (layer 1), which every package may import; it imports nothing of the
+package, so ``_core``'s own ``__init__`` and the top-level one load it first and alone.
 """
 
 from __future__ import annotations
