@@ -19,7 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .._core import CREDITS, option
+from .._core import CREDITS, SEATS, option
 from .._standin import DEMO_ENTERPRISE, DEMO_ORG, DEMO_TOKEN, HISTORY_DAYS, demo_standin
 from .parser import raw_inputs
 
@@ -233,7 +233,7 @@ def _seat_history(api_url: str, output_dir: Path) -> None:
 
     for enterprise in (False, True):
         today_settings = demo_settings(
-            api_url, output_dir=output_dir, report="copilot-seats", enterprise=enterprise
+            api_url, output_dir=output_dir, report=SEATS, enterprise=enterprise
         )
         run_fetch(today_settings, progress=Progress.silent(), user_agent=_AGENT, tool=_AGENT)
     today = datetime.now(UTC).date()

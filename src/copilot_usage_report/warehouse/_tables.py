@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .._core import CREDITS, SEATS
 from .._metrics import grain_of
 
 __all__ = ["TABLES", "Table", "table_for", "tables_of", "unwrapped"]
@@ -54,12 +55,10 @@ TABLES: tuple[Table, ...] = (
         "one row per user, team and day",
     ),
     Table("repos", ("repos-1-day",), "repos", None, True, "one row per repository and day"),
-    Table(
-        "seats", ("copilot-seats",), None, "assignee", False, "one row per seat, a snapshot a day"
-    ),
+    Table("seats", (SEATS,), None, "assignee", False, "one row per seat, a snapshot a day"),
     Table(
         "seat_billing",
-        ("copilot-seats",),
+        (SEATS,),
         None,
         "seat_breakdown",
         False,
@@ -67,7 +66,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "ai_credits",
-        ("copilot-ai-credits",),
+        (CREDITS,),
         None,
         "grossQuantity",
         False,
