@@ -14,10 +14,11 @@ from ._seatview import ACTIVATION_DAYS, SeatView
 from ._svg import legend, line_chart
 from ._view import Table
 
-__all__ = ["render_seats"]
+__all__ = ["cell", "render_seats", "rows_html"]
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A table cell's text: empty for ``None``, a float shortest, anything else escaped."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -25,10 +26,11 @@ def _cell(value: Any) -> str:
     return escape(str(value))
 
 
-def _rows(table: Table) -> str:
+def rows_html(table: Table) -> str:
+    """A ``Table`` as an HTML table (its columns as the head); the value sections use it too."""
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in table.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in table.rows
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in table.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -95,7 +97,7 @@ def render_seats(view: SeatView, *, logins: bool) -> str:
         f'<figure class="chart" data-chart="seats"><figcaption>{title}</figcaption>'
         f"{legend(series)}{line_chart(title, days, series)}"
         f'<details><summary>The numbers ({len(days)} rows)</summary><div class="table">'
-        f"{_rows(view.history)}</div></details></figure>"
+        f"{rows_html(view.history)}</div></details></figure>"
     )
     what = "by login" if logins else "by team and plan"
     inactive = (
@@ -103,7 +105,7 @@ def render_seats(view: SeatView, *, logins: bool) -> str:
         f'<p class="muted">Seats in the newest snapshot with no activity for {view.inactive_days} '
         f"days or more (or never), assigned at least {view.inactive_days} days before it, not "
         "pending cancellation.</p>"
-        f'<div class="table" data-table="inactive-seats">{_rows(view.inactive)}</div>'
+        f'<div class="table" data-table="inactive-seats">{rows_html(view.inactive)}</div>'
         if view.inactive.rows
         else '<p class="muted">No reclaimable seat in the newest snapshot.</p>'
     )

@@ -11,29 +11,13 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from html import escape
-from typing import Any
 
+from ._seatpage import rows_html
 from ._svg import legend, line_chart
 from ._value import AGENT_MONTH_COLUMNS, PR_MONTH_COLUMNS, agent_months, pr_months
 from ._view import Table
 
 __all__ = ["value_section", "value_sections"]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}"
-    return escape(str(value))
-
-
-def _rows(table: Table) -> str:
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in table.rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _chart(name: str, title: str, table: Table, columns: Sequence[str]) -> str:
@@ -46,7 +30,7 @@ def _chart(name: str, title: str, table: Table, columns: Sequence[str]) -> str:
         f'<figure class="chart" data-chart="{name}"><figcaption>{escape(title)}</figcaption>'
         f"{legend(series)}{line_chart(title, months, series)}"
         f'<details><summary>The numbers ({len(table.rows)} rows)</summary><div class="table">'
-        f"{_rows(table)}</div></details></figure>"
+        f"{rows_html(table)}</div></details></figure>"
     )
 
 
@@ -66,7 +50,7 @@ def _phases(db: sqlite3.Connection, scope: str) -> str:
         f"<h3>AI adoption phases on {escape(rows[0][0])}</h3>"
         '<p class="muted">GitHub\'s totals_by_ai_adoption_phase: users and per-user averages '
         "per phase, which do not add up across phases.</p>"
-        f'<div class="table" data-table="adoption-phases">{_rows(table)}</div>'
+        f'<div class="table" data-table="adoption-phases">{rows_html(table)}</div>'
     )
 
 
