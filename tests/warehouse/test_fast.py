@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +28,30 @@ from .test_convert import rows
 DAY = "2026-12-01"
 
 
+@dataclass
+class Reads:
+    """The files the fast path read through, and each ``NotFast`` it raised, by its message."""
+
+    taken: list[str] = field(default_factory=list)
+    handed: list[str] = field(default_factory=list)
+
+
 @pytest.fixture
-def handovers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every ``NotFast`` the fast path raises, by its message."""
-    raised: list[str] = []
+def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
+    """Which path read each file."""
+    seen = Reads()
     original = _fast._Reading.file
 
     def counted(self: Any, path: Path) -> Any:
         try:
             yield from original(self, path)
         except _fast.NotFast as exc:
-            raised.append(str(exc))
+            seen.handed.append(str(exc))
             raise
+        seen.taken.append(path.name)
 
     monkeypatch.setattr(_fast._Reading, "file", counted)
-    return raised
+    return seen
 
 
 def _both(tmp_path: Path, report: str, files: dict[str, bytes]) -> tuple[Any, Any]:
@@ -74,16 +84,16 @@ def _richer(user_id: int, day: str = DAY) -> dict[str, Any]:
     return record
 
 
-def test_a_plain_report_takes_the_fast_path_and_gives_the_same_rows(tmp_path, handovers):
+def test_a_plain_report_takes_the_fast_path_and_gives_the_same_rows(tmp_path, reads):
     """Dates as dates, fractions as doubles, nested lists and structs: the same rows."""
     records = [_richer(i) for i in range(1, 30)]
     fast, slow = _both(tmp_path, "users-1-day", {"a.ndjson": ndjson(records)})
-    assert handovers == []
+    assert reads.handed == [] and reads.taken
     assert fast[1:] == slow[1:]
     assert fast[4] == 29 and str(fast[0][0]["report_start_day"]) == DAY
 
 
-def test_a_gzipped_report_and_one_of_many_files_take_the_fast_path(tmp_path, handovers):
+def test_a_gzipped_report_and_one_of_many_files_take_the_fast_path(tmp_path, reads):
     """Each file is read on its own; a gzipped one through its decompressor."""
     records = [_richer(i) for i in range(1, 8)]
     files = {
@@ -91,7 +101,7 @@ def test_a_gzipped_report_and_one_of_many_files_take_the_fast_path(tmp_path, han
         "b.ndjson": ndjson(records[3:]),
     }
     fast, slow = _both(tmp_path, "users-1-day", files)
-    assert handovers == []
+    assert reads.handed == [] and reads.taken
     assert fast[1:] == slow[1:] and fast[4] == 7
 
 
@@ -147,30 +157,30 @@ HOSTILE: dict[str, bytes] = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_what_arrow_would_read_otherwise_goes_to_the_line_reader(tmp_path, handovers, case):
+def test_what_arrow_would_read_otherwise_goes_to_the_line_reader(tmp_path, reads, case):
     """The same rows and the same folders left out, whichever reader is asked first."""
     fast, slow = _both(tmp_path, "users-1-day", {"a.ndjson": HOSTILE[case]})
     assert fast[1:] == slow[1:]
-    assert handovers, "the fast path took a file it must hand over"
+    assert reads.handed and not reads.taken, "the fast path took a file it must hand over"
 
 
-def test_the_28_day_report_keeps_each_records_day_on_the_fast_path(tmp_path, handovers):
+def test_the_28_day_report_keeps_each_records_day_on_the_fast_path(tmp_path, reads):
     """A 28-day report's records keep their own day as ``record_day``, as the line reader does."""
     records = [_richer(i, day) for i in (1, 2) for day in ("2026-11-29", "2026-11-30")]
     fast, slow = _both(tmp_path, "users-28-day", {"a.ndjson": ndjson(records)})
-    assert handovers == []
+    assert reads.handed == [] and reads.taken
     assert fast[1:] == slow[1:]
     assert {str(r["record_day"]) for r in fast[0]} == {"2026-11-29", "2026-11-30"}
 
 
-def test_a_user_teams_report_takes_the_fast_path(tmp_path, handovers):
+def test_a_user_teams_report_takes_the_fast_path(tmp_path, reads):
     """Memberships are of the user-teams grain by the one classifier."""
     records = [
         {"day": DAY, "user_id": i, "user_login": f"u{i}", "team_id": 7, "slug": "core"}
         for i in range(1, 5)
     ]
     fast, slow = _both(tmp_path, "user-teams-1-day", {"a.ndjson": ndjson(records)})
-    assert handovers == []
+    assert reads.handed == [] and reads.taken
     assert fast[1:] == slow[1:] and fast[4] == 4
 
 
@@ -238,3 +248,69 @@ def test_the_line_check_does_not_depend_on_where_blocks_end(lines, newline_at_en
     assert checked.exact(len(pieces)) == expected_plain
     if expected_plain:
         assert checked.lines == len(pieces)
+
+
+def _dataset(out: Path) -> dict[str, str]:
+    """Every table of a dataset, its rows as JSON text (sorted), and its schema file."""
+    from copilot_usage_report.warehouse._tables import TABLES
+
+    found = {
+        table.name: json.dumps(rows(out, table.name), default=str, sort_keys=True)
+        for table in TABLES
+        if (out / table.name).is_dir()
+    }
+    found[SCHEMA_FILE] = (out / SCHEMA_FILE).read_text()
+    return found
+
+
+def test_the_demo_archive_of_every_report_reads_the_same_either_way(tmp_path, reads):
+    """Both scopes, the one-day and 28-day reports and repositories: the same dataset, and the
+    one-table reports' files went through Arrow's reader."""
+    from copilot_usage_report._app.demo import demo_archive
+
+    archive = tmp_path / "archive"
+    demo_archive(
+        archive,
+        days=3,
+        report="organization-1-day,users-1-day,user-teams-1-day,repos-1-day,"
+        "organization-28-day,users-28-day",
+    )
+    demo_archive(archive, days=3, report="enterprise-1-day,users-1-day", enterprise=True)
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    assert convert(archive, fast).left_out == convert(archive, slow, arrow_reader=False).left_out
+    assert _dataset(fast) == _dataset(slow)
+    assert {"users", "repos", "user_teams", "days"} <= set(_dataset(fast))
+    assert len(reads.taken) >= 10
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+#: Published report files (tests/fixtures, with their sources) and the report each one is.
+PUBLISHED = [
+    ("metrics/organization-1-day.ndjson", "organization-1-day"),
+    ("metrics/users-1-day.ndjson", "users-1-day"),
+    ("metrics/user-teams-1-day.ndjson", "user-teams-1-day"),
+    ("reference/example-users-1-day.ndjson", "users-1-day"),
+    ("samples/github-docs/example-schema.user-level.as-ndjson.ndjson", "users-1-day"),
+    ("samples/github-docs/team-example.users-1-day.ndjson", "users-1-day"),
+    ("samples/github-docs/team-example.user-teams-1-day.ndjson", "user-teams-1-day"),
+    ("samples/github-docs/example-schema.enterprise-level.as-ndjson.ndjson", "enterprise-28-day"),
+]
+
+
+def test_published_report_files_read_the_same_either_way(tmp_path, reads):
+    """GitHub's documented examples and the samples others publish: the same dataset."""
+    archive = tmp_path / "archive"
+    for number, (name, report) in enumerate(PUBLISHED):
+        data = (FIXTURES / name).read_bytes()
+        first = json.loads(data.splitlines()[0])
+        day = first.get("day") or first.get("report_end_day")
+        scope = (
+            ("enterprise", f"e{number}")
+            if report.startswith("enterprise")
+            else ("org", f"o{number}")
+        )
+        put_report(archive, report, day, {Path(name).name: data}, scope=scope)
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    assert convert(archive, fast).left_out == convert(archive, slow, arrow_reader=False).left_out
+    assert _dataset(fast) == _dataset(slow)
+    assert len(reads.taken) >= 5
