@@ -10,6 +10,8 @@ each in a fresh child process whose peak RSS the kernel reports (``wait4``'s ``r
   wall and CPU seconds, peak RSS (target: under 300 MB);
 - D1: DuckDB's own ``COPY (FROM read_ndjson(...)) TO '...' (FORMAT parquet)`` of the same file,
   alternating with W1 (target: W1 within 1.5x of D1's wall time);
+- W1l: W1 with the line reader alone (``convert(..., arrow_reader=False)``), what a file
+  Arrow's reader hands over costs;
 - W30: every day at once into a new dataset, then W30r: the same again (writes nothing);
 - Q1: DuckDB's monthly per-user rollup over the dataset (credits and accepted completions);
 - sizes: the NDJSON and the dataset.
@@ -54,7 +56,7 @@ _CONVERT = """
 import sys
 from pathlib import Path
 from copilot_usage_report.warehouse import convert
-result = convert(Path(sys.argv[1]), Path(sys.argv[2]))
+result = convert(Path(sys.argv[1]), Path(sys.argv[2]), arrow_reader=sys.argv[3:] != ["line"])
 assert not result.left_out, result.left_out
 print(len(result.written), result.rows)
 """
@@ -134,7 +136,7 @@ def main() -> int:
     args = parser.parse_args()
     python = sys.executable
     scratch = Path(tempfile.mkdtemp(prefix="warehouse-bench-"))
-    samples: dict[str, list[dict[str, float]]] = {"W1": [], "D1": []}
+    samples: dict[str, list[dict[str, float]]] = {"W1": [], "D1": [], "W1l": []}
     results: dict[str, object] = {"users": args.users, "days": args.days}
     try:
         base_day = FIRST_DAY.isoformat()
@@ -152,6 +154,8 @@ def main() -> int:
             )
             results["parquet_day_bytes"] = folder_size(out / "users")
             results["duckdb_day_bytes"] = (scratch / f"d1-{n}.parquet").stat().st_size
+            shutil.rmtree(out)
+            samples["W1l"].append(measure(python, "-c", _CONVERT, str(one), str(out), "line"))
             shutil.rmtree(out)
         shutil.rmtree(one)
         archive = scratch / "archive"
@@ -174,6 +178,7 @@ def main() -> int:
     results["medians"] = medians
     results["samples"] = samples
     results["ratio_W1_D1_wall"] = medians["W1"]["wall"] / medians["D1"]["wall"]
+    results["ratio_W1_D1_cpu"] = medians["W1"]["cpu"] / medians["D1"]["cpu"]
     results["load"] = os.getloadavg()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out_dir = HERE / "results"
@@ -185,7 +190,10 @@ def main() -> int:
             f"{name:5} wall {m['wall']:7.2f} s  cpu {m['cpu']:7.2f} s  "
             f"peak RSS {m['rss'] / mb:6.0f} MiB"
         )
-    print(f"W1/D1 wall: {results['ratio_W1_D1_wall']:.2f} (target <= 1.5); load {results['load']}")
+    print(
+        f"W1/D1 wall: {results['ratio_W1_D1_wall']:.2f} (target <= 1.5), "
+        f"CPU: {results['ratio_W1_D1_cpu']:.2f}; load {results['load']}"
+    )
     for key in (
         "ndjson_day_bytes",
         "parquet_day_bytes",

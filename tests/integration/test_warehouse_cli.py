@@ -120,3 +120,44 @@ def test_the_action_writes_the_warehouse_only_when_asked(standin, tmp_path):
     part = tmp_path / "archive" / "warehouse" / "users" / "scope=org-my-org"
     assert (part / f"day={DAY.isoformat()}" / "part-0.parquet").is_file()
     assert "1 partition(s) written" in step.stdout
+
+
+def test_an_interrupt_stops_a_conversion_within_two_seconds_and_leaves_no_file(tmp_path):
+    """SIGINT while Arrow's reader and the Parquet writer are at work (a partition is being
+    written aside): exit 130 within 2 s of the signal, one line, no file of the partition."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.warehouse._archive import put_report
+
+    from .conftest import SCRIPT
+
+    day = DAY.isoformat()
+    line = ndjson([user(1, day, padding="x" * 2000)])
+    records = b"".join(
+        line.replace(b'"user_id": 1,', f'"user_id": {i},'.encode()) for i in range(1, 150_001)
+    )
+    archive, dataset = tmp_path / "archive", tmp_path / "dataset"
+    put_report(archive, "users-1-day", day, {"users.ndjson": records})
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHONUTF8": "1"}
+    proc = subprocess.Popen(
+        [str(SCRIPT), "warehouse", str(archive), "--out", str(dataset)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(dataset.rglob(".*.part")) and proc.poll() is None:
+        assert time.monotonic() < deadline, "no partition was being written"
+        time.sleep(0.005)
+    assert proc.poll() is None, "the conversion ended before the signal: make the report larger"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    after = time.monotonic() - sent
+    assert proc.returncode == 130, stderr
+    assert after < 2.0, after
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert [p for p in dataset.rglob("*") if p.is_file() and "users" in p.parts] == []

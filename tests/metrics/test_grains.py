@@ -7,10 +7,12 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copilot_usage_report._core import SUMMED, report_grain
 from copilot_usage_report._core.kinds import KINDS, SEATS
-from copilot_usage_report._metrics import grain_of
+from copilot_usage_report._metrics import grain_of, grain_of_columns
 from copilot_usage_report._metrics.fast import decode_user
 
 DAY = "2026-11-20"
@@ -67,3 +69,43 @@ def test_every_report_name_has_its_grain_from_the_one_table():
     assert report_grain("enterprise-7-day") == "aggregate"
     assert report_grain("something-1-day") is None
     assert {"aggregate", "users", "user-teams"} == SUMMED
+
+
+_KEYS = (
+    "day",
+    "user_id",
+    "user_login",
+    "team_id",
+    "slug",
+    "repository_id",
+    "repo_name",
+    "daily_active_users",
+    "totals_by_ide",
+    "day_totals",
+    "organization_id",
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    values=st.sets(st.sampled_from(_KEYS)),
+    nulls=st.sets(st.sampled_from(_KEYS)),
+    data=st.data(),
+)
+def test_grain_of_columns_holds_for_every_record_between_absent_and_null(values, nulls, data):
+    """What ``grain_of_columns`` answers, ``grain_of`` answers of every record it covers: the
+    keys with values, and any of the other keys there as ``null``."""
+    nulls = nulls - values
+    answer = grain_of_columns(values, nulls)
+    there = data.draw(st.sets(st.sampled_from(sorted(nulls)))) if nulls else set()
+    record = {**dict.fromkeys(there), **dict.fromkeys(values, 1)}
+    if answer is not None:
+        assert grain_of(record) == answer
+
+
+def test_grain_of_columns_refuses_when_a_null_key_could_decide():
+    """A repository key that may be there as ``null`` can make an aggregate day a repository's."""
+    assert grain_of_columns({"day", "daily_active_users"}, set()) == "aggregate"
+    assert grain_of_columns({"day", "daily_active_users"}, {"repository_id"}) is None
+    assert grain_of_columns({"user_id"}, {"team_id", "repository_id"}) == "users"
+    assert grain_of_columns({"user_id", "slug"}, {"day_totals"}) is None

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from .grains import Grain as Grain
     from .grains import Record as Record
     from .grains import grain_of as grain_of
+    from .grains import grain_of_columns as grain_of_columns
     from .impact import month_impact as month_impact
     from .model import DayInsight as DayInsight
     from .model import Insight as Insight

@@ -29,12 +29,17 @@ The per-user fast path (``fast.decode_user``) applies rules 1 and 2 to its typed
 without calling this function (it costs nothing per row); a test holds the two to the
 same answer on every ambiguous record.
 
+A reader that holds records as columns (the warehouse's Arrow reader) cannot tell a key that
+is absent from a key that is ``null``: ``grain_of_columns`` answers for every record between
+the two readings, by asking ``grain_of`` of both.
+
 The history reads a file's records through the archive's gate (``_archive.gate``), which
 asks this function what each record is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from operator import methodcaller
 from typing import Any, Final, TypeAlias
 
@@ -42,7 +47,7 @@ import msgspec
 
 from .._core import Grain as _Grain
 
-__all__ = ["Grain", "Record", "grain_of"]
+__all__ = ["Grain", "Record", "grain_of", "grain_of_columns"]
 
 #: The grain words (``_core.kinds.Grain``, the one table of them), for readers of ``_metrics``.
 Grain: TypeAlias = _Grain
@@ -79,3 +84,20 @@ def grain_of(record: object) -> Grain | None:
     if "day" in record and not _AGGREGATE_KEYS.isdisjoint(record):
         return "aggregate"
     return None
+
+
+def grain_of_columns(values: Iterable[str], nulls: Iterable[str]) -> Grain | None:
+    """The grain of every record whose non-null keys are ``values`` and whose other keys are
+    some of ``nulls`` (each absent or ``null``: a column cannot tell), or ``None`` when those
+    records need not all have one grain.
+
+    ``grain_of`` of the two extremes (no such key there, every one there as ``null``) decides:
+    rules 1 and 2 read only values that are not ``null``, and a key's being there can only
+    make rules 3 to 5 claim the record (rule 5's ``day_totals`` included), so the records in
+    between have the grain both extremes agree on. ``tests/metrics/test_grains.py`` holds this
+    to ``grain_of`` of every record in between.
+    """
+    present = dict.fromkeys(values, 0)
+    low = grain_of(present)
+    high = grain_of({**dict.fromkeys(nulls), **present})
+    return low if low == high else None

@@ -9,8 +9,9 @@ the SQL that reads them (``scripts/warehouse_docs.py`` writes the DDL page).
 pyarrow (the ``warehouse`` extra) is imported here only, and only when a dataset is written.
 
 Modules: ``_admit`` (which folders go in), ``_tables`` (which records go where),
-``_read`` (a file's JSON values), ``_types`` (the column types and DDL), ``_merge``
-(widening by new fields), ``_write`` (one partition), ``_convert`` (the whole).
+``_fast`` (a file read by Arrow's own JSON reader, when it reads as ``_read`` would),
+``_read`` (a file's JSON values, a line at a time), ``_types`` (the column types and DDL),
+``_merge`` (widening by new fields), ``_write`` (one partition), ``_convert`` (the whole).
 
 Layer 4 (beside ``history``): may import ``_metrics``, ``_archive``, ``_core`` and
 ``_errors``.

@@ -22,6 +22,7 @@ from typing import Any
 from .._archive import atomic_write, clean_partials, make_folder
 from .._errors import InputError
 from ._admit import Admitted, Refused, admit, claimed, report_folders
+from ._fast import NotFast, arrow_reading
 from ._merge import Conflict
 from ._read import BadFile, values
 from ._tables import Table, table_for, tables_of, unwrapped
@@ -59,8 +60,12 @@ def convert(
     out: Path,
     *,
     admit_folder: Callable[[Path], Admitted | Refused] = admit,
+    arrow_reader: bool = True,
 ) -> WarehouseResult:
-    """Bring the dataset at ``out`` up to date with the archive at ``archive``."""
+    """Bring the dataset at ``out`` up to date with the archive at ``archive``.
+
+    ``arrow_reader=False`` reads every file with the line reader, never Arrow's (``_fast``):
+    the same rows, slower (the tests compare the two)."""
     from importlib.util import find_spec
 
     if find_spec("pyarrow") is None:
@@ -79,7 +84,7 @@ def convert(
     result = WarehouseResult()
     unknown: set[str] = set()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="admit") as hashing:
-        _every_folder(archive, out, schema, result, unknown, hashing, admit_folder)
+        _every_folder(archive, out, schema, result, unknown, hashing, admit_folder, arrow_reader)
     if json.dumps(schema, sort_keys=True) != before or not (out / SCHEMA_FILE).is_file():
         _save_schema(out, schema)
     return result
@@ -93,6 +98,7 @@ def _every_folder(
     unknown: set[str],
     hashing: ThreadPoolExecutor,
     admit_folder: Callable[[Path], Admitted | Refused],
+    arrow_reader: bool,
 ) -> None:
     for folder in report_folders(archive):
         tables = tables_of(folder.parent.name)
@@ -111,7 +117,9 @@ def _every_folder(
         # The files are checked (hashed) on a second thread while they are converted; the
         # partitions, written aside, are renamed in only when the folder is admitted.
         verdict = hashing.submit(admit_folder, folder)
-        written, problem = _convert_folder(out, claim, tables, schema) if claim else ([], None)
+        written, problem = (
+            _convert_folder(out, claim, tables, schema, arrow_reader) if claim else ([], None)
+        )
         admitted = verdict.result()
         if isinstance(admitted, Refused) or claim is None or admitted.source() != claim.source():
             problem = admitted.reason if isinstance(admitted, Refused) else "it changed while read"
@@ -128,19 +136,32 @@ def _every_folder(
 
 
 def _convert_folder(
-    out: Path, claim: Admitted, tables: tuple[Table, ...], schema: dict[str, Columns]
+    out: Path,
+    claim: Admitted,
+    tables: tuple[Table, ...],
+    schema: dict[str, Columns],
+    arrow_reader: bool,
 ) -> tuple[list[tuple[str, Columns, Path, int]], str | None]:
     """Every partition of the folder written aside: (table, columns, hidden file, rows) each,
-    and why the folder cannot go in, if it cannot (nothing is then kept)."""
+    and why the folder cannot go in, if it cannot (nothing is then kept). Arrow's reader
+    writes it when it can (``_fast``); else, or when it gives up, the line reader."""
     written: list[tuple[str, Columns, Path, int]] = []
     try:
         for table in tables:
             part = partition_folder(out, table.name, claim.scope, claim.day.isoformat())
             if part.is_dir():
                 clean_partials(part)
-            columns, rows, temp = write_part(
-                part, _batches(claim, table, tables), schema[table.name], claim.source()
-            )
+            paths = [file.path for file in claim.files]
+            day = claim.day.isoformat()
+            fast = arrow_reading(paths, table, tables, schema[table.name], day)
+            try:
+                if not arrow_reader or fast is None:
+                    raise NotFast("not asked")
+                columns, rows, temp = write_part(part, fast, schema[table.name], claim.source())
+            except NotFast:
+                columns, rows, temp = write_part(
+                    part, _batches(claim, table, tables), schema[table.name], claim.source()
+                )
             written.append((table.name, columns, temp, rows))
     except (_LeftOut, BadFile, Conflict) as exc:
         return written, str(exc)

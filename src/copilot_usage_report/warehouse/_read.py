@@ -16,14 +16,15 @@ from .._core import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES
 from .._errors import ReportFormatError
 from .._metrics import parse_document, parse_line
 
-__all__ = ["BadFile", "values"]
+__all__ = ["BadFile", "open_report", "values"]
 
 
 class BadFile(Exception):
     """A file that is not JSON we can read; the message says where."""
 
 
-def _open(path: Path) -> IO[bytes]:
+def open_report(path: Path) -> IO[bytes]:
+    """The file's bytes, gunzipped when its name ends ``.gz``."""
     if path.name.endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
@@ -32,7 +33,7 @@ def _open(path: Path) -> IO[bytes]:
 def values(path: Path) -> Iterator[object]:
     """Every JSON value of the file, in order; ``BadFile`` for a damaged one."""
     try:
-        with _open(path) as handle:
+        with open_report(path) as handle:
             yield from _values(handle, path)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise BadFile(f"{path.name} cannot be read ({exc})") from None

@@ -37,7 +37,7 @@ __all__ = [
 #: Records decoded before they become Arrow arrays (a few MB of Python objects).
 BATCH_ROWS = 4096
 #: Rows a row group holds (tens of MB of Arrow data at GitHub's per-user record size).
-ROW_GROUP_ROWS = 65536
+ROW_GROUP_ROWS = 32768
 #: The one file of a partition, so that a sync to a bucket replaces it, never duplicates it.
 PART_NAME = "part-0.parquet"
 #: The footer key holding where the partition came from (JSON).
@@ -66,12 +66,15 @@ def read_source(path: Path) -> dict[str, Any] | None:
 
 def write_part(
     folder: Path,
-    batches: Callable[[], Iterable[list[dict[str, Any]]]],
+    batches: Callable[[], Iterable[Any]],
     columns: Columns,
     source: dict[str, Any],
 ) -> tuple[Columns, int, Path]:
     """Write the partition aside, beside ``folder/part-0.parquet``: the columns used, the rows,
     and the hidden file written, for the caller to rename in (``commit``) or remove.
+
+    A batch is a list of records (decoded JSON objects), or an Arrow record batch already
+    of ``columns``' types (``_fast``), which never widens them.
 
     The columns are widened by whatever the records bring (``Widened`` restarts
     the file, reading the batches again, when that happens after rows are written).
@@ -92,7 +95,7 @@ def commit(temp: Path) -> Path:
 
 def _write(
     folder: Path,
-    batches: Callable[[], Iterable[list[dict[str, Any]]]],
+    batches: Callable[[], Iterable[Any]],
     columns: Columns,
     source: dict[str, Any],
 ) -> tuple[Columns, int, Path]:
@@ -127,16 +130,19 @@ def _write(
     done = False
     try:
         for batch in batches():
-            array = pa.array(batch)
-            found = from_arrow(array.type)
-            if isinstance(found, dict) and "struct" in found:
-                wider = merge_columns(columns, found["struct"])
-                if wider is not columns:
-                    if writer is not None or pending:
-                        raise Widened(wider)
-                    columns = wider
-            cast = array.cast(pa.struct(list(schema())))
-            pending.append(pa.Table.from_struct_array(cast).replace_schema_metadata(metadata))
+            if not isinstance(batch, list):  # Arrow's reader: already the columns' types
+                part = pa.Table.from_batches([batch])
+            else:
+                array = pa.array(batch)
+                found = from_arrow(array.type)
+                if isinstance(found, dict) and "struct" in found:
+                    wider = merge_columns(columns, found["struct"])
+                    if wider is not columns:
+                        if writer is not None or pending:
+                            raise Widened(wider)
+                        columns = wider
+                part = pa.Table.from_struct_array(array.cast(pa.struct(list(schema()))))
+            pending.append(part.replace_schema_metadata(metadata))
             pending_rows += len(batch)
             rows += len(batch)
             if pending_rows >= ROW_GROUP_ROWS:
