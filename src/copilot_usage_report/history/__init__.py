@@ -13,8 +13,8 @@ Modules: ``_archive`` (``_archive.scan`` under the history's names), ``_schema``
 database; ``_kinds`` (the table of kinds with tables of their own, ``register_history``):
 ``_seats``, ``_seatview`` and ``_seatpage`` (the seat snapshots: tables, numbers, the page's
 Seats section); ``_view``, ``_page`` and ``_svg`` (the page),
-``_build`` (the three outputs), ``_stage``, ``_git`` and ``_branch`` (the history
-branch).
+``_build`` (the three outputs), ``_csv`` (every CSV file's one writer), ``_stage``, ``_git``
+and ``_branch`` (the history branch).
 
 Layer 4 (beside ``_pipeline`` and ``_standin``): may import ``_metrics``,
 ``_archive``, ``_core`` and ``_errors``.

@@ -8,8 +8,6 @@ database, and written under a temporary name and renamed, so the three agree.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import sqlite3
 import uuid
@@ -22,6 +20,7 @@ from typing import Any
 from .._core import DEFAULT_INACTIVE_DAYS
 from .._errors import InputError, OutputError
 from ._archive import ArchiveFile, Scan, has_manifest, scan
+from ._csv import csv_text
 from ._kinds import PartOptions, history_parts
 from ._page import render_page
 from ._schema import DAY_COLUMNS, SCHEMA_VERSION, create
@@ -205,14 +204,12 @@ def _open(path: Path | None, options: Options) -> sqlite3.Connection:
 
 def _daily_csv(db: sqlite3.Connection) -> str:
     """The ``days`` table as CSV: one row per scope and day, in that order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("scope", "day", *DAY_COLUMNS))
-    for row in db.execute(
-        f"SELECT scope, day, {', '.join(DAY_COLUMNS)} FROM days ORDER BY scope, day"  # noqa: S608
-    ):
-        writer.writerow("" if v is None else v for v in row)
-    return buffer.getvalue()
+    return csv_text(
+        ("scope", "day", *DAY_COLUMNS),
+        db.execute(
+            f"SELECT scope, day, {', '.join(DAY_COLUMNS)} FROM days ORDER BY scope, day"  # noqa: S608
+        ),
+    )
 
 
 def _write(path: Path, data: bytes) -> Path:

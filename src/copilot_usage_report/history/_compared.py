@@ -13,8 +13,6 @@ credits are a usage signal, the billed ones the bill: a difference is expected.
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -23,6 +21,7 @@ from typing import Any
 
 from .._metrics import compare_credits
 from ._archive import ArchiveFile
+from ._csv import csv_text
 
 __all__ = ["ComparedPart"]
 
@@ -119,11 +118,6 @@ class ComparedPart:
         rows = _rows(db)
         if not rows:
             return {}
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(
-            ["scope", "month", "days", "first_day", "last_day", "credits_used",
-             "credits_billed", "difference", "difference_share"]
-        )  # fmt: skip
-        writer.writerows(rows)
-        return {"credits_compared.csv": text.getvalue()}
+        header = ["scope", "month", "days", "first_day", "last_day", "credits_used",
+                  "credits_billed", "difference", "difference_share"]  # fmt: skip
+        return {"credits_compared.csv": csv_text(header, rows)}

@@ -14,8 +14,6 @@ its numbers, then by product and model.
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -26,6 +24,7 @@ from typing import Any
 from .._core import CREDITS, MAX_DOCUMENT_BYTES
 from .._metrics import CreditItem, read_credit_day
 from ._archive import ArchiveFile
+from ._csv import csv_text
 from ._svg import legend, line_chart
 
 __all__ = ["CreditsPart"]
@@ -124,11 +123,7 @@ class CreditsPart:
         ).fetchall()
         if not rows:
             return {}
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(("scope", "day", *_COLUMNS))
-        writer.writerows(rows)
-        return {"credits-billed.csv": buffer.getvalue()}
+        return {"credits-billed.csv": csv_text(("scope", "day", *_COLUMNS), rows)}
 
 
 def _has_credits(db: sqlite3.Connection) -> bool:

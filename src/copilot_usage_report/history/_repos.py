@@ -15,8 +15,6 @@ that scope are replaced by the folder's rows (a later row of the same repository
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from dataclasses import dataclass
 from .._archive import Refused
 from .._metrics import PR_TOTALS, STAGES, RepoTally, grain_of
 from ._archive import ArchiveFile
+from ._csv import csv_text
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -176,29 +175,19 @@ def repos_csv(db: sqlite3.Connection, *, show: bool) -> dict[str, str]:
     out: dict[str, str] = {}
     rows = db.execute(_SELECT_REPOS).fetchall()
     if rows:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            ("scope", "day", "repo_id", "repo_owner_name", "repo_name", "repo_visibility",
-             *COUNT_COLUMNS, "median_minutes_to_merge")
-        )  # fmt: skip
-        for r in rows:
-            name = r[3:5] if _named(r[5], show=show) else ("", "")
-            writer.writerow("" if v is None else v for v in (*r[:3], *name, *r[5:]))
-        out["repositories.csv"] = buffer.getvalue()
+        header = ("scope", "day", "repo_id", "repo_owner_name", "repo_name", "repo_visibility",
+                  *COUNT_COLUMNS, "median_minutes_to_merge")  # fmt: skip
+        out["repositories.csv"] = csv_text(
+            header,
+            ((*r[:3], *(r[3:5] if _named(r[5], show=show) else ("", "")), *r[5:]) for r in rows),
+        )
     times = db.execute(
         f"SELECT scope, day, repo_id, authored_by, reviewed_by, total_merged, "  # noqa: S608
         f"{', '.join(STAGE_COLUMNS)} FROM review_times "
         "ORDER BY scope, day, repo_id, authored_by, reviewed_by"
     ).fetchall()
     if times:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            ("scope", "day", "repo_id", "authored_by", "reviewed_by", "total_merged",
-             *STAGE_COLUMNS)
-        )  # fmt: skip
-        for r in times:
-            writer.writerow("" if v is None else v for v in r)
-        out["review_times.csv"] = buffer.getvalue()
+        stages = ("scope", "day", "repo_id", "authored_by", "reviewed_by", "total_merged",
+                  *STAGE_COLUMNS)  # fmt: skip
+        out["review_times.csv"] = csv_text(stages, times)
     return out

@@ -22,8 +22,6 @@ counts by team and plan.
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 import statistics
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from itertools import pairwise
 
 from .._core import DEFAULT_INACTIVE_DAYS
 from .._metrics import is_inactive, seat_price
+from ._csv import csv_text
 from ._seats import has_seats
 from ._view import Table
 
@@ -221,17 +220,14 @@ def seats_csv(db: sqlite3.Connection, *, logins: bool) -> str | None:
     """The newest snapshot of each scope as CSV, one row per seat; ``None`` without seats."""
     if not has_seats(db):
         return None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     columns = ["scope", *(["login"] if logins else []), "assigned_at", "first_seen", "plan",
                "team", "pending_cancellation", "last_activity_at", "first_used"]  # fmt: skip
-    writer.writerow(columns)
     login = "user_login, " if logins else ""
-    writer.writerows(  # None is written as an empty cell
+    return csv_text(
+        columns,
         db.execute(
             f"SELECT scope, {login}assigned_at, first_seen, plan, team, pending, "  # noqa: S608
             "last_activity_at, first_used FROM seats WHERE removed IS NULL "
             "ORDER BY scope, assigned_at, user_key"
-        )
+        ),
     )
-    return buffer.getvalue()

@@ -6,14 +6,13 @@ numbers (the month not held to its end drawn hollow), then the credits by team a
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from html import escape
 from typing import Any
 
+from ._csv import csv_text
 from ._svg import legend, line_chart
 from ._usercost import MONTH_COST_COLUMNS, month_rows
 
@@ -165,9 +164,5 @@ def usercost_csv(db: sqlite3.Connection) -> dict[str, str]:
         rows = cursor.fetchall()
         if not rows:
             continue
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow([d[0] for d in cursor.description])
-        writer.writerows(rows)
-        out[name] = text.getvalue()
+        out[name] = csv_text([d[0] for d in cursor.description], rows)
     return out

@@ -16,13 +16,12 @@ day with a record, never summed.
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from collections.abc import Mapping
 from typing import Any, Final
 
 from .._metrics import PR_TOTALS, Record, weighted_median
+from ._csv import csv_text
 
 __all__ = ["VALUE_DDL", "VALUE_TABLES", "agent_months", "pr_months", "put_value", "value_csv"]
 
@@ -226,9 +225,5 @@ def value_csv(db: sqlite3.Connection) -> dict[str, str]:
         cursor = db.execute(f"SELECT * FROM {table} ORDER BY scope, day")  # noqa: S608
         rows = cursor.fetchall()
         if rows:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow([d[0] for d in cursor.description])
-            writer.writerows(rows)
-            out[f"{table}.csv"] = buffer.getvalue()
+            out[f"{table}.csv"] = csv_text([d[0] for d in cursor.description], rows)
     return out
