@@ -147,21 +147,23 @@ def _convert_folder(
     writes it when it can (``_fast``); else, or when it gives up, the line reader."""
     written: list[tuple[str, Columns, Path, int]] = []
     try:
+        day = claim.day.isoformat()
+        paths = [file.path for file in claim.files]
         for table in tables:
-            part = partition_folder(out, table.name, claim.scope, claim.day.isoformat())
+            part = partition_folder(out, table.name, claim.scope, day)
             if part.is_dir():
                 clean_partials(part)
-            paths = [file.path for file in claim.files]
-            day = claim.day.isoformat()
+            lines = _batches(claim, table, tables)
             fast = arrow_reading(paths, table, tables, schema[table.name], day)
             try:
-                if not arrow_reader or fast is None:
-                    raise NotFast("not asked")
-                columns, rows, temp = write_part(part, fast, schema[table.name], claim.source())
-            except NotFast:
                 columns, rows, temp = write_part(
-                    part, _batches(claim, table, tables), schema[table.name], claim.source()
+                    part,
+                    fast if arrow_reader and fast else lines,
+                    schema[table.name],
+                    claim.source(),
                 )
+            except NotFast:
+                columns, rows, temp = write_part(part, lines, schema[table.name], claim.source())
             written.append((table.name, columns, temp, rows))
     except (_LeftOut, BadFile, Conflict) as exc:
         return written, str(exc)
